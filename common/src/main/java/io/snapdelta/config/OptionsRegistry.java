@@ -50,11 +50,11 @@ public final class OptionsRegistry {
         }
     }
 
-    /** The registry: one line per options class. */
-    public static final List<Group> GROUPS = List.of(
+    /** The registry: one line per options class (an array initializer, so every line ends with a comma). */
+    public static final List<Group> GROUPS = List.of(new Group[] {
             group(KafkaOptions.class, "Kafka", "Where change events come from, and the Kafka client settings of the job."),
-            group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests.")
-    );
+            group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests."),
+    });
 
     private OptionsRegistry() {
     }
