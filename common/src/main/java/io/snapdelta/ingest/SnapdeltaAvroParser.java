@@ -86,8 +86,8 @@ public final class SnapdeltaAvroParser implements ChangeEventParser {
             long minor = readLong();
             path = "/sourceTimestampMicros";
             long ts = readLong();
-            Row key = fields("/key");
-            if (key.size() == 0) {
+            Row keyRow = fields("/key");
+            if (keyRow.size() == 0) {
                 throw new ParseException(ParseErrorKind.MISSING_FIELD, "/key", "key has no fields");
             }
             Row before = optionalRow("/before");
@@ -101,7 +101,7 @@ public final class SnapdeltaAvroParser implements ChangeEventParser {
             if (!op.hasAfter() && after != null) {
                 throw new ParseException(ParseErrorKind.INVALID_VALUE, "/after", "a delete must have after = null");
             }
-            return new ChangeEvent(new TableId(namespace, table), key, op, new Version(major, minor), before, after, ts);
+            return new ChangeEvent(new TableId(namespace, table), keyRow, op, new Version(major, minor), before, after, ts);
         } finally {
             in = null;
         }
