@@ -43,6 +43,21 @@ public final class MalformedCorpus {
         return limits("malformed/debezium/limits.txt");
     }
 
+    /** The snapdelta JSON corpus ({@code malformed/snapdelta-json/records.jsonl}). */
+    public static List<Entry> snapdeltaJson() {
+        return load("malformed/snapdelta-json/", "records.jsonl");
+    }
+
+    /** The snapdelta Avro corpus ({@code malformed/snapdelta-avro/records.hex}: one hex-encoded record per line). */
+    public static List<Entry> snapdeltaAvro() {
+        return load("malformed/snapdelta-avro/", "records.hex");
+    }
+
+    /** The limits a corpus's expectations assume ({@code malformed/<format>/limits.txt}). */
+    public static ParserLimits limitsOf(String format) {
+        return limits("malformed/" + format + "/limits.txt");
+    }
+
     /** Loads {@code dir + recordsFile} (lines split at \n; CR kept) and {@code dir + manifest.tsv}. */
     public static List<Entry> load(String dir, String recordsFile) {
         byte[] all = resource(dir + recordsFile);
@@ -64,7 +79,11 @@ public final class MalformedCorpus {
             }
             String[] cols = row.split("\t", -1);
             int line = Integer.parseInt(cols[0]);
-            entries.add(new Entry(line, cols[1], lines.get(line - 1), cols[2], cols.length > 3 ? cols[3] : ""));
+            byte[] bytes = lines.get(line - 1);
+            if (recordsFile.endsWith(".hex")) {
+                bytes = java.util.HexFormat.of().parseHex(new String(bytes, StandardCharsets.US_ASCII));
+            }
+            entries.add(new Entry(line, cols[1], bytes, cols[2], cols.length > 3 ? cols[3] : ""));
         }
         if (entries.size() != lines.size()) {
             throw new AssertionError(dir + "manifest.tsv describes " + entries.size() + " records but " + recordsFile + " has " + lines.size());
