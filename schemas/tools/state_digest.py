@@ -15,7 +15,9 @@ Values: BOOLEAN true/false; INT64, TIMESTAMP_MICROS, DATE integers; FLOAT64 a de
 DECIMAL a decimal string (its scale is the number of digits after the point, as written);
 STRING a string; BYTES a hex string; null for SQL NULL; NULL-typed fields only null.
 
-Usage: state_digest.py STATE.json [--entries]
+With --shards S it prints, per entry, its shard under S shards (schemas/sharding-v1.md) instead.
+
+Usage: state_digest.py STATE.json [--entries] [--shards S]
 """
 import decimal
 import hashlib
@@ -83,9 +85,17 @@ def row(fields):
     return b"".join(out)
 
 
+def canonical_table_key(e):
+    return bytes([ENCODING_VERSION]) + text(e.get("namespace", "")) + text(e["table"]) + row(e["key"])
+
+
 def canonical_entry(e):
-    return (bytes([ENCODING_VERSION]) + text(e.get("namespace", "")) + text(e["table"])
-            + row(e["key"]) + row(e["row"]))
+    return canonical_table_key(e) + row(e["row"])
+
+
+def shard_of(e, shards):
+    """schemas/sharding-v1.md: first 8 bytes of SHA-256(canonical (table, key)), unsigned big-endian, mod S."""
+    return int.from_bytes(hashlib.sha256(canonical_table_key(e)).digest()[:8], "big") % shards
 
 
 def digest(entries, show=False):
@@ -108,6 +118,12 @@ def main(argv):
         return 2
     with open(argv[1], encoding="utf-8") as f:
         state = json.load(f)
+    if "--shards" in argv[2:]:
+        shards = int(argv[argv.index("--shards") + 1])
+        for e in state["entries"]:
+            print("%s.%s %s %d" % (e.get("namespace", ""), e["table"], json.dumps([f.get("value") for f in e["key"]]),
+                                   shard_of(e, shards)))
+        return 0
     print(digest(state["entries"], show="--entries" in argv[2:]))
     return 0
 

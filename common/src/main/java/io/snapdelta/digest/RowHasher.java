@@ -55,6 +55,36 @@ public final class RowHasher {
         }
     }
 
+    /**
+     * The first 64 bits (big-endian) of SHA-256 over the canonical (table, key) encoding: the entry
+     * encoding without its row part ({@code schemas/sharding-v1.md}).
+     */
+    public long hashTableKey(TableId table, Row key) {
+        encodeTableKey(table, key);
+        sha256.update(buf, 0, len);
+        try {
+            sha256.digest(hash, 0, HASH_BYTES);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        return readLongBE(hash, 0);
+    }
+
+    /** The canonical (table, key) encoding (a copy; for tests and the spec). */
+    public byte[] canonicalTableKeyEncoding(TableId table, Row key) {
+        encodeTableKey(table, key);
+        return Arrays.copyOf(buf, len);
+    }
+
+    private void encodeTableKey(TableId table, Row key) {
+        len = 0;
+        ensure(1);
+        buf[len++] = ENCODING_VERSION;
+        putString(table.namespace());
+        putString(table.name());
+        putRow(key, "key");
+    }
+
     /** The canonical encoding of the entry (a copy; for tests, tools and the spec's worked example). */
     public byte[] canonicalEncoding(TableId table, Row key, Row row) {
         encodeEntry(table, key, row);
@@ -62,12 +92,7 @@ public final class RowHasher {
     }
 
     private void encodeEntry(TableId table, Row key, Row row) {
-        len = 0;
-        ensure(1);
-        buf[len++] = ENCODING_VERSION;
-        putString(table.namespace());
-        putString(table.name());
-        putRow(key, "key");
+        encodeTableKey(table, key);
         putRow(row, "row");
     }
 
