@@ -3,6 +3,7 @@ package io.snapdelta.shard;
 import io.snapdelta.config.Configuration;
 import io.snapdelta.config.ShardOptions;
 import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.digest.RowHasher;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
@@ -41,6 +42,7 @@ public final class ShardDeltaState {
     private final int batchMaxChanges;
     private final long tombstoneRetentionMicros;
     private final StateDigest digest = new StateDigest();
+    private final RowHasher hasher = new RowHasher();
     private final ShardCounters counters = new ShardCounters();
 
     /** Keys touched by the open batch, with the row each held when the batch opened. */
@@ -118,12 +120,19 @@ public final class ShardDeltaState {
                 counters.deletesOfAbsentKeys++;
                 return;
             }
+        } else if (next.equals(old)) {
+            // Keep the cached hash: the row is the same.
+            store.put(table, key, new StoredEntry(e.version(), old, 0L, stored.entryHash()));
+            counters.noopUpdates++;
+            return;
         } else {
-            store.put(table, key, StoredEntry.live(e.version(), next));
-            if (next.equals(old)) {
-                counters.noopUpdates++;
-                return;
-            }
+            long[] nextHash = new long[StateDigest.LANES];
+            hasher.hashEntry(table, key, next, nextHash);
+            store.put(table, key, StoredEntry.live(e.version(), next, nextHash));
+            digest.addLanes(nextHash);
+        }
+        if (old != null) {
+            digest.subtractLanes(hashOf(table, key, stored));
         }
         counters.appliedChanges++;
         openApplied++;
@@ -132,15 +141,21 @@ public final class ShardDeltaState {
             openStartRows.put(tk, old);
         }
         if (old == null) {
-            digest.add(table, key, next);
             openStream.add(new DeltaOp.Insert(table, key, next));
         } else if (next == null) {
-            digest.remove(table, key, old);
             openStream.add(new DeltaOp.Delete(table, key, old));
         } else {
-            digest.replace(table, key, old, next);
             openStream.add(new DeltaOp.Update(table, key, old, next));
         }
+    }
+
+    private long[] hashOf(TableId table, Row key, StoredEntry stored) {
+        if (stored.entryHash() != null) {
+            return stored.entryHash();
+        }
+        long[] h = new long[StateDigest.LANES];
+        hasher.hashEntry(table, key, stored.row(), h);
+        return h;
     }
 
     /** True if the open batch has taken at least one source change since the last seal. */

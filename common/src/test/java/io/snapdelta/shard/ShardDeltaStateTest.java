@@ -281,4 +281,57 @@ class ShardDeltaStateTest {
         assertEquals(coalesced.rows(), streamed.rows());
         assertEquals(2, coalesced.size());
     }
+
+    @Test
+    void storeThatDropsCachedHashesGivesTheSameDigests() {
+        InMemoryShardStateStore inner = new InMemoryShardStateStore();
+        ShardStateStore forgetful = new ShardStateStore() {
+            @Override
+            public StoredEntry get(TableId table, Row key) {
+                return inner.get(table, key);
+            }
+
+            @Override
+            public void put(TableId table, Row key, StoredEntry e) {
+                inner.put(table, key, new StoredEntry(e.version(), e.row(), e.deletedAtMicros(), null));
+            }
+
+            @Override
+            public void delete(TableId table, Row key) {
+                inner.delete(table, key);
+            }
+
+            @Override
+            public int purgeTombstonesBefore(long olderThanMicros) {
+                return inner.purgeTombstonesBefore(olderThanMicros);
+            }
+
+            @Override
+            public void forEachLive(java.util.function.BiConsumer<TableKey, Row> visitor) {
+                inner.forEachLive(visitor);
+            }
+
+            @Override
+            public long liveCount() {
+                return inner.liveCount();
+            }
+
+            @Override
+            public long tombstoneCount() {
+                return inner.tombstoneCount();
+            }
+        };
+        ShardDeltaState caching = state(3);
+        ShardDeltaState recomputing = new ShardDeltaState(3, forgetful, 3, Duration.ofHours(1));
+        ChangeEvent[] events = {ins(1, 1, 1, "a"), upd(1, 2, 2, "a"), upd(1, 3, 2, "a"), del(1, 4), ins(2, 5, 1, "b"), upd(2, 6, 7, "c")};
+        for (ChangeEvent e : events) {
+            ShardBatch a = caching.apply(e);
+            ShardBatch b = recomputing.apply(e);
+            assertEquals(a, b);
+            assertEquals(caching.digest(), recomputing.digest());
+        }
+        StateDigest scratch = new StateDigest();
+        inner.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
+        assertEquals(scratch, recomputing.digest());
+    }
 }
