@@ -14,8 +14,8 @@ import java.util.List;
  * @param shard the shard
  * @param sequence per-shard batch sequence number, gap-free from 0
  * @param sourceChanges source changes the batch covers (every event taken, including dropped ones)
- * @param firstVersion lowest version among the accepted events, {@code null} if none was accepted
- * @param lastVersion highest version among the accepted events, {@code null} if none was accepted
+ * @param firstVersion lowest version among the accepted events (a batch has at least one)
+ * @param lastVersion highest version among the accepted events
  * @param coalescedOps net effect per key, deterministic order
  * @param streamOrderedOps every state-changing event as an op, in arrival order
  * @param digestBefore shard state digest before the batch

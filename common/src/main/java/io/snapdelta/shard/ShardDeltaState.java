@@ -165,10 +165,16 @@ public final class ShardDeltaState {
 
     /**
      * Seals the open batch (also when it is not full, e.g. at the end of the input) and opens the next.
-     * Returns {@code null} if the open batch has taken no source change.
+     * Returns {@code null} if the open batch has taken no source change, or only dropped ones (duplicates
+     * and stale events): such a batch changes nothing and covers no version, so it is not emitted and
+     * consumes no sequence number (its events stay counted in {@link ShardCounters}).
      */
     public ShardBatch seal() {
         if (openChanges == 0) {
+            return null;
+        }
+        if (openFirst == null) {
+            openChanges = 0;
             return null;
         }
         List<TableKey> keys = new ArrayList<>(openStartRows.keySet());

@@ -132,8 +132,7 @@ class ShardDeltaStateTest {
     void noOpUpdateStillAdvancesTheStoredVersion() {
         ShardDeltaState s = state(100);
         sealOne(s, ins(1, 1, 10, "x"), upd(1, 5, 10, "x"));
-        ShardBatch b = sealOne(s, upd(1, 4, 77, "stale"));
-        assertTrue(b.coalescedOps().isEmpty());
+        assertNull(sealOne(s, upd(1, 4, 77, "stale")), "only a stale event: nothing to emit");
         assertEquals(1, s.counters().staleDropped);
     }
 
@@ -333,5 +332,17 @@ class ShardDeltaStateTest {
         StateDigest scratch = new StateDigest();
         inner.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
         assertEquals(scratch, recomputing.digest());
+    }
+
+    @Test
+    void batchOfOnlyDroppedEventsIsNotEmittedAndConsumesNoSequence() {
+        ShardDeltaState s = state(2);
+        assertNull(s.apply(ins(1, 5, 1, "a")));
+        assertNotNull(s.apply(ins(2, 6, 1, "b")));
+        assertNull(s.apply(ins(1, 5, 1, "a")));
+        assertNull(s.apply(ins(2, 4, 1, "old")), "a full batch of dropped events is not emitted");
+        ShardBatch next = sealOne(s, ins(3, 7, 1, "c"));
+        assertEquals(1, next.sequence());
+        assertEquals(4, s.counters().sourceChanges - 1);
     }
 }
