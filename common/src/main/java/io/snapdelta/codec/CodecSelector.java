@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * bytes per change and compression nanoseconds per change measured on the batches it compressed. It
  * picks the smallest expected output among candidates within the CPU budget
  * ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}); when none fits, the cheapest (the fallback under
- * CPU pressure). Unmeasured candidates are tried once, and every {@code probe-interval} batches the
+ * CPU pressure). Unmeasured candidates are tried twice (the first timing includes native set-up); every {@code probe-interval} batches the
  * candidate measured longest ago is re-measured, so estimates follow the data. The choice depends on
  * timings, but the bytes for a given choice do not. One instance per writer; not thread-safe.
  */
@@ -31,6 +31,7 @@ public final class CodecSelector implements AutoCloseable {
     private static final class Candidate {
         final Codec codec;
         boolean measured;
+        int samples;
         double bytesPerChange;
         double nanosPerChange;
         long measuredAt;
@@ -110,7 +111,7 @@ public final class CodecSelector implements AutoCloseable {
             return decide(candidates.get(0), CodecDecision.Reason.FIXED, "");
         }
         for (Candidate c : candidates) {
-            if (!c.measured) {
+            if (c.samples < 2) {
                 return decide(c, CodecDecision.Reason.PROBE_UNMEASURED, "");
             }
         }
@@ -155,6 +156,15 @@ public final class CodecSelector implements AutoCloseable {
         return c.codec;
     }
 
+    /** Current estimates per candidate (codec: bytes/change, ns/change), for metrics and logs. */
+    public List<String> estimates() {
+        List<String> out = new ArrayList<>();
+        for (Candidate c : candidates) {
+            out.add(c.samples == 0 ? c.codec + ": unmeasured" : describe(c));
+        }
+        return out;
+    }
+
     /** The last decision and its reason (null before the first batch). */
     public CodecDecision lastDecision() {
         return last;
@@ -186,7 +196,9 @@ public final class CodecSelector implements AutoCloseable {
     }
 
     private void update(Candidate c, double bytes, double nanos) {
-        if (!c.measured) {
+        c.samples++;
+        // The first measurement includes creating the native context; the second replaces it.
+        if (c.samples <= 2) {
             c.bytesPerChange = bytes;
             c.nanosPerChange = nanos;
             c.measured = true;
