@@ -7,7 +7,7 @@ public final class ShardOptions {
     private ShardOptions() {
     }
 
-    public static final ConfigOption<Integer> SHARDS = ConfigOption.key("shards")
+    public static final ConfigOption<Integer> SHARDS = ConfigOption.key("shard.count")
             .intType().defaultValue(16).validator(Validators.between(1, 1 << 16))
             .description("Number of shards S: shard = stable hash(table, key) mod S (schemas/sharding-v1.md). "
                     + "Fixed per deployment; independent of Flink parallelism; changing it re-partitions the state.");
