@@ -61,7 +61,7 @@ public final class SnapdeltaJob {
         Configuration config = ConfigLoader.forRegistry().load(Arrays.asList(args));
         LOG.info("snapdelta job configuration: {}", config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
-        define(env, config, Parsers.DEFAULT);
+        define(env, config, Parsers.from(config));
         env.execute(config.get(JobOptions.JOB_NAME));
     }
 
