@@ -46,6 +46,14 @@ final class LiveCountAccumulator implements SimpleAccumulator<Long> {
         value += other.getLocalValue();
     }
 
+    /**
+     * Flink ships accumulators by serializing them (not by {@link #clone()}); the live supplier is
+     * transient, so serialize the current value instead.
+     */
+    private Object writeReplace() {
+        return live == null ? this : new LiveCountAccumulator(getLocalValue());
+    }
+
     @Override
     public LiveCountAccumulator clone() {
         return new LiveCountAccumulator(getLocalValue());

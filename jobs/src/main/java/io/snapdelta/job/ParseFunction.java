@@ -109,27 +109,4 @@ public final class ParseFunction extends ProcessFunction<RawRecord, ChangeEvent>
         }
     }
 
-    /** A Flink counter that reads a count kept elsewhere (the router's), so there is one source of truth. */
-    private static final class LiveCounter implements Counter {
-        private final java.util.function.LongSupplier count;
-
-        LiveCounter(java.util.function.LongSupplier count) {
-            this.count = count;
-        }
-
-        @Override
-        public void inc() {
-            throw new UnsupportedOperationException("read-only view of the ingest counts");
-        }
-
-        @Override
-        public void inc(long n) {
-            throw new UnsupportedOperationException("read-only view of the ingest counts");
-        }
-
-        @Override
-        public long getCount() {
-            return count.getAsLong();
-        }
-    }
 }
