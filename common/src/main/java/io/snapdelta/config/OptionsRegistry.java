@@ -53,7 +53,10 @@ public final class OptionsRegistry {
     /** The registry: one line per options class. */
     public static final List<Group> GROUPS = List.of(
             group(KafkaOptions.class, "Kafka", "Where change events come from, and the Kafka client settings of the job."),
-            group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests.")
+            group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests."),
+            group(JobOptions.class, "Flink job", "Per-topic input formats, bounded replays, the valid-events topic, "
+                    + "checkpointing and parallelism of the job."),
+            group(ParserOptions.class, "Parsing", "Limits every change-event parser enforces; a record over one is dead-lettered.")
     );
 
     private OptionsRegistry() {

@@ -5,6 +5,8 @@ import io.snapdelta.ingest.ChangeEventParser;
 import io.snapdelta.ingest.DebeziumJsonParser;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.ingest.ParserLimits;
+import io.snapdelta.ingest.SnapdeltaAvroParser;
+import io.snapdelta.ingest.SnapdeltaJsonParser;
 
 /**
  * The production {@link ParserFactory}: the parser of each {@link InputFormat}, with the configured
@@ -33,11 +35,10 @@ public final class Parsers implements ParserFactory {
     @Override
     public ChangeEventParser create(InputFormat format) {
         ParserLimits limits = new ParserLimits(maxRecordBytes, maxStringLength, maxFields, maxNestingDepth);
-        switch (format) {
-            case DEBEZIUM_JSON:
-                return new DebeziumJsonParser(limits);
-            default:
-                throw new UnsupportedOperationException("no parser for " + format.id() + " yet");
-        }
+        return switch (format) {
+            case DEBEZIUM_JSON -> new DebeziumJsonParser(limits);
+            case SNAPDELTA_JSON -> new SnapdeltaJsonParser(limits);
+            case SNAPDELTA_AVRO -> new SnapdeltaAvroParser(limits);
+        };
     }
 }
