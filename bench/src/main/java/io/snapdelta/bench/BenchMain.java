@@ -21,11 +21,11 @@ public final class BenchMain implements Runnable {
     }
 
     /** Runs the command line and returns the exit code (for tests and for {@link #main}). */
-    public static int run(String... args) {
+    public static int execute(String... args) {
         return new CommandLine(new BenchMain()).execute(args);
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(execute(args));
     }
 }

@@ -96,7 +96,7 @@ public final class DebeziumJsonParser implements ChangeEventParser {
                 }
                 throw new ParseException(ParseErrorKind.EMPTY, "", "record has no value and no key (zero bytes)");
             }
-            readValueBytes(value);
+            readValueBytes(value, key == null || key.length == 0);
         } catch (IOException e) {
             throw JsonErrors.translate(e, currentPrefix, current);
         } finally {
@@ -144,10 +144,12 @@ public final class DebeziumJsonParser implements ChangeEventParser {
         }
     }
 
-    private void readValueBytes(byte[] value) throws IOException, ParseException {
+    private void readValueBytes(byte[] value, boolean noKafkaKey) throws IOException, ParseException {
         try (JsonParser p = factory.createParser(value)) {
             current = p;
-            currentPrefix = "/value";
+            // Without key bytes the value may be a whole capture line: errors before its layout is known
+            // concern the whole record.
+            currentPrefix = noKafkaKey ? "" : "/value";
             JsonToken t = p.nextToken();
             if (t == null) {
                 throw new ParseException(ParseErrorKind.EMPTY, "", "record is only whitespace");
@@ -166,6 +168,7 @@ public final class DebeziumJsonParser implements ChangeEventParser {
                     readLine(p);
                 } else {
                     valueSeen = true;
+                    currentPrefix = "/value";
                     readValueFields(p, "/value");
                 }
             }

@@ -37,7 +37,7 @@ final class JsonErrors {
         if (e instanceof InputCoercionException) {
             return new ParseException(ParseErrorKind.INVALID_VALUE, path, message, e);
         }
-        if (e instanceof JsonEOFException) {
+        if (e instanceof JsonEOFException || message.contains("end-of-input")) {
             return new ParseException(ParseErrorKind.MALFORMED, path, "truncated JSON: " + message, e);
         }
         return new ParseException(ParseErrorKind.MALFORMED, path, "not well-formed JSON: " + message, e);
