@@ -19,10 +19,8 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +37,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>For JUnit 5 tests that prefer Flink's own extension, {@link #miniClusterExtension(Path, int)} gives
- * a {@link MiniClusterExtension} with the same configuration (needs {@code flink-test-utils} on the test
- * classpath; this module declares it optional).
+ * <p>For JUnit 5 tests that prefer Flink's own {@code MiniClusterExtension}, see
+ * {@link LocalFlinkTesting#miniClusterExtension(Path, int)}, which uses the same configuration.
  */
 public final class LocalFlink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlink.class);
@@ -118,20 +115,6 @@ public final class LocalFlink implements AutoCloseable {
             }
             throw new IllegalStateException("Flink MiniCluster failed to start: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A {@link MiniClusterExtension} for {@code @RegisterExtension static} fields, configured like
-     * {@link #start}: one TaskManager, {@code slots} slots, RocksDB, loopback only, files under
-     * {@code workDir} (which the caller owns). Inside its tests
-     * {@code StreamExecutionEnvironment.getExecutionEnvironment()} runs jobs on that cluster.
-     */
-    public static MiniClusterExtension miniClusterExtension(Path workDir, int slots) {
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(loopbackConfiguration(workDir))
-                .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(slots)
-                .build());
     }
 
     /** An environment whose jobs run on this cluster, with the cluster's defaults (RocksDB etc.). */
