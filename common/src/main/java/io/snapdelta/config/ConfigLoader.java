@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * <h2>Overrides</h2>
  * {@code --key value} or {@code --key=value}; a boolean option given as a bare {@code --key} is true.
  * Overrides win over the file. {@link #load(List)} also takes {@code --config FILE} among the arguments.
+ * A picocli main declares its own options and collects the rest with
+ * {@code @Unmatched List<String> overrides}, then calls {@code ConfigLoader.forRegistry().load(configFile, overrides)}.
  *
  * <h2>Errors</h2>
  * Every problem is reported, each with its place ({@code file:line} or {@code argument --key}) and in the

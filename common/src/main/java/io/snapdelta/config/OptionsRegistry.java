@@ -50,14 +50,14 @@ public final class OptionsRegistry {
         }
     }
 
-    /** The registry: one line per options class. */
-    public static final List<Group> GROUPS = List.of(
+    /** The registry: one line per options class (an array initializer, so every line ends with a comma). */
+    public static final List<Group> GROUPS = List.of(new Group[] {
             group(KafkaOptions.class, "Kafka", "Where change events come from, and the Kafka client settings of the job."),
             group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests."),
             group(JobOptions.class, "Flink job", "Per-topic input formats, bounded replays, the valid-events topic, "
                     + "checkpointing and parallelism of the job."),
-            group(ParserOptions.class, "Parsing", "Limits every change-event parser enforces; a record over one is dead-lettered.")
-    );
+            group(ParserOptions.class, "Parsing", "Limits every change-event parser enforces; a record over one is dead-lettered."),
+    });
 
     private OptionsRegistry() {
     }

@@ -14,30 +14,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real {@code bin/snapdelta} (bash) end to end: usage and exit codes, the build on first use and
- * when sources are newer, and the runtime classpath taken from this checkout. Each test has its own state
- * directory, so it builds for real instead of trusting a developer's earlier build.
+ * when sources are newer, and the runtime classpath taken from this checkout. The tests share a fresh state
+ * directory (not the developer's .snapdelta/), so the first one builds for real; they run in order.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnapdeltaLauncherTest {
     private static final long TIMEOUT_MINUTES = 10;
 
     @TempDir
-    Path state;
+    static Path state;
 
     record Run(int exitCode, String stdout, String stderr) {
     }
 
-    private Run launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private static Run launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path root = OptionsReferenceIsUpToDateTest.projectRoot();
         List<String> command = new ArrayList<>();
         command.add(root.resolve("bin/snapdelta").toString());
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(state.getParent(), "launcher", ".out");
-        Path err = Files.createTempFile(state.getParent(), "launcher", ".err");
+        Path out = Files.createTempFile(state, "launcher", ".out");
+        Path err = Files.createTempFile(state, "launcher", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("SNAPDELTA_STATE_DIR", state.toString());
         pb.environment().remove("SNAPDELTA_MODULE");
@@ -71,6 +75,7 @@ class SnapdeltaLauncherTest {
     }
 
     @Test
+    @Order(1)
     void optionsBuildsOnFirstUsePrintsTheReferenceAndRebuildsOnlyWhenSourcesAreNewer() throws Exception {
         Run first = launch(Map.of(), "options");
         assertEquals(0, first.exitCode(), first.stderr());
