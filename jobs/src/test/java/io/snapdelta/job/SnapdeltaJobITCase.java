@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapdelta.config.Configuration;
 import io.snapdelta.ingest.DeadLetter;
 import io.snapdelta.ingest.DebeziumJsonParser;
+import io.snapdelta.ingest.InputFormat;
+import io.snapdelta.ingest.ParserLimits;
 import io.snapdelta.ingest.ParseErrorKind;
 import io.snapdelta.ingest.SnapdeltaJsonWriter;
 import io.snapdelta.localstack.EmbeddedKafkaBroker;
 import io.snapdelta.localstack.LocalFlink;
+import io.snapdelta.testing.MalformedCorpus;
 import io.snapdelta.workload.PgbenchDebeziumWorkload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -168,6 +171,94 @@ class SnapdeltaJobITCase {
         }
         assertEquals(expectedGood.size(), actualEvents.values().stream().mapToInt(Integer::intValue).sum());
         assertTrue(expectedEvents.equals(actualEvents), "valid-events topic differs from the good input's snapdelta JSON");
+    }
+
+    @Test
+    void everyDebeziumCorpusRecordIsRoutedAsItsManifestSays() throws Exception {
+        assertCorporaRouted("corpus-debezium", MalformedCorpus.limitsOf("debezium"),
+                Map.of("corpus.debezium", new Corpus(InputFormat.DEBEZIUM_JSON, MalformedCorpus.debezium())));
+    }
+
+    @Test
+    void everySnapdeltaJsonAndAvroCorpusRecordIsRoutedAsItsManifestSaysWithPerTopicFormats() throws Exception {
+        assertCorporaRouted("corpus-snapdelta", MalformedCorpus.limitsOf("snapdelta-json"),
+                Map.of("corpus.snapdelta-json", new Corpus(InputFormat.SNAPDELTA_JSON, MalformedCorpus.snapdeltaJson()),
+                        "corpus.snapdelta-avro", new Corpus(InputFormat.SNAPDELTA_AVRO, MalformedCorpus.snapdeltaAvro())));
+    }
+
+    private record Corpus(InputFormat format, List<MalformedCorpus.Entry> entries) {
+    }
+
+    /**
+     * Produces each corpus into its own topic (value = the record's bytes, no key), runs the job bounded with
+     * the corpus's parser limits, and checks: every record the manifest calls bad is in the dead-letter topic,
+     * once, bytes untouched, with the manifest's error class and field path; the good ones are counted valid,
+     * the tombstones counted as tombstones.
+     */
+    private void assertCorporaRouted(String name, ParserLimits limits, Map<String, Corpus> corpora) throws Exception {
+        String dlq = name + ".dead-letters";
+        kafka.createTopic(dlq, 1);
+        Map<String, MalformedCorpus.Entry> badByPosition = new TreeMap<>();
+        Map<String, Corpus> byTopic = new TreeMap<>(corpora);
+        long valid = 0;
+        long tombstones = 0;
+        long total = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (Map.Entry<String, Corpus> c : byTopic.entrySet()) {
+                kafka.createTopic(c.getKey(), 1);
+                for (MalformedCorpus.Entry e : c.getValue().entries()) {
+                    Sent s = send(producer, c.getKey(), 0, null, e.bytes(), null, false);
+                    total++;
+                    switch (e.expected()) {
+                        case "OK" -> valid++;
+                        case "TOMBSTONE" -> tombstones++;
+                        default -> badByPosition.put(s.position(), e);
+                    }
+                }
+            }
+        }
+        Map<String, String> values = new HashMap<>(Map.of(
+                "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "kafka.input-topics", String.join(",", byTopic.keySet()),
+                "kafka.dead-letter-topic", dlq,
+                "kafka.transaction-timeout", "60s",
+                "kafka.transactional-id-prefix", name,
+                "job.input.bounded", "true",
+                "job.input.starting-offsets", "earliest",
+                "job.checkpoint.interval", "300ms"));
+        values.put("job.input.topic-formats", byTopic.entrySet().stream()
+                .map(c -> c.getKey() + ":" + c.getValue().format().id()).collect(java.util.stream.Collectors.joining(",")));
+        values.put("parser.max-record-bytes", Long.toString(limits.maxRecordBytes()) + "b");
+        values.put("parser.max-string-length", Integer.toString(limits.maxStringLength()));
+        values.put("parser.max-fields", Integer.toString(limits.maxFields()));
+        values.put("parser.max-nesting-depth", Integer.toString(limits.maxNestingDepth()));
+        Configuration config = Configuration.fromMap(values);
+        StreamExecutionEnvironment env = flink.environment(SnapdeltaJob.flinkConfiguration(config));
+        SnapdeltaJob.define(env, config, Parsers.from(config));
+        JobExecutionResult result = execute(env);
+
+        assertEquals(total, (long) result.<Long>getAccumulatorResult(IngestMetrics.ACC_EVENTS_IN));
+        assertEquals(valid, (long) result.<Long>getAccumulatorResult(IngestMetrics.ACC_EVENTS_VALID));
+        assertEquals(tombstones, (long) result.<Long>getAccumulatorResult(IngestMetrics.ACC_TOMBSTONES));
+        assertEquals(badByPosition.size(), (long) result.<Long>getAccumulatorResult(IngestMetrics.ACC_DEAD_LETTERS));
+
+        Map<String, ConsumerRecord<byte[], byte[]>> deadByPosition = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : CommittedRecords.readAll(kafka.bootstrapServers(), dlq, READ_TIMEOUT)) {
+            String pos = header(r, DeadLetter.TOPIC) + "-" + header(r, DeadLetter.PARTITION) + "@" + header(r, DeadLetter.OFFSET);
+            assertEquals(null, deadByPosition.put(pos, r), "dead-lettered twice: " + pos);
+        }
+        assertEquals(badByPosition.keySet(), deadByPosition.keySet());
+        for (Map.Entry<String, MalformedCorpus.Entry> b : badByPosition.entrySet()) {
+            ConsumerRecord<byte[], byte[]> r = deadByPosition.get(b.getKey());
+            MalformedCorpus.Entry e = b.getValue();
+            String topic = header(r, DeadLetter.TOPIC);
+            assertEquals(null, r.key(), e.toString());
+            assertArrayEquals(e.bytes(), r.value(), "bytes of " + e);
+            assertEquals(e.expected(), header(r, DeadLetter.CLASS), e + ": " + header(r, DeadLetter.REASON));
+            assertEquals(e.fieldPath(), header(r, DeadLetter.FIELD_PATH), e.toString());
+            assertEquals(corpora.get(topic).format().id(), header(r, DeadLetter.FORMAT), e.toString());
+            assertFalse(header(r, DeadLetter.REASON).isBlank(), "no reason for " + e);
+        }
     }
 
     private static JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {

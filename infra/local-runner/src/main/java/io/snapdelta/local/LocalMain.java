@@ -131,6 +131,10 @@ public final class LocalMain implements Callable<Integer> {
         Configuration user = ConfigLoader.forRegistry().load(config, withoutEndOfOptions(overrides));
 
         long started = System.nanoTime();
+        // Says why the job's threads are about to fail noisily; LocalStack's own hook does the clean-up.
+        Thread interrupted = new Thread(() -> LOG.info("Interrupted: stopping the job and the local stack; no summary"),
+                "snapdelta-local-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (LocalStack stack = LocalStack.start(slots)) {
             String bootstrap = stack.kafka().bootstrapServers();
             Configuration jobConfig = jobConfiguration(user, bootstrap, inputFormat);
@@ -172,6 +176,12 @@ public final class LocalMain implements Callable<Integer> {
             }
             LOG.info("Done in {} s (job {} s)", String.format("%.1f", (System.nanoTime() - started) / 1e9), String.format("%.1f", jobSeconds));
             return summary.problems().isEmpty() ? 0 : 1;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // Already shutting down: the hook runs or has run, which is what we want.
+            }
         }
     }
 
