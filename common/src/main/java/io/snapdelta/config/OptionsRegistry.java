@@ -54,6 +54,8 @@ public final class OptionsRegistry {
     public static final List<Group> GROUPS = List.of(new Group[] {
             group(KafkaOptions.class, "Kafka", "Where change events come from, and the Kafka client settings of the job."),
             group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests."),
+            group(JobOptions.class, "Flink job", "Per-topic input formats, bounded replays, the valid-events topic, "
+                    + "checkpointing and parallelism of the job."),
             group(ParserOptions.class, "Parsing", "Limits that protect the parsers from oversized or hostile input."),
             group(ShardOptions.class, "Sharding and batching", "How keys map to shards and when a shard seals its batch (io.snapdelta.shard.ShardDeltaState)."),
     });

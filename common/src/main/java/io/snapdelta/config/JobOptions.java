@@ -1,0 +1,133 @@
+package io.snapdelta.config;
+
+import io.snapdelta.ingest.InputFormat;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Flink job's own options: per-topic formats, where sources start and whether they stop, the optional
+ * valid-events topic, checkpointing and parallelism. Input topics, the dead-letter topic, the transactional
+ * producer settings and the Kafka client settings are {@link KafkaOptions}.
+ */
+public final class JobOptions {
+    private JobOptions() {
+    }
+
+    public static final ConfigOption<String> JOB_NAME = ConfigOption.key("job.name")
+            .stringType().defaultValue("snapdelta").validator(Validators.nonEmpty())
+            .description("Name of the Flink job as shown by the Flink UI and CLI.");
+
+    public static final ConfigOption<List<String>> INPUT_TOPIC_FORMATS = ConfigOption.key("job.input.topic-formats")
+            .stringListType().defaultValue(List.of()).validator(JobOptions::checkTopicFormats)
+            .description("Per-topic input format overrides, comma-separated topic:format pairs, e.g. "
+                    + "'orders:snapdelta-avro,users:debezium-json'. Topics not listed carry kafka.input-format.");
+
+    public static final ConfigOption<StartingOffsets> INPUT_STARTING_OFFSETS = ConfigOption.key("job.input.starting-offsets")
+            .enumType(StartingOffsets.class, StartingOffsets::id).defaultValue(StartingOffsets.COMMITTED)
+            .description("Where a source starts when the job starts without a checkpoint or savepoint: "
+                    + "'committed' (the consumer group's committed offsets, earliest where there are none), "
+                    + "'earliest' or 'latest'. A restore always resumes from the checkpointed offsets.");
+
+    public static final ConfigOption<Boolean> INPUT_BOUNDED = ConfigOption.key("job.input.bounded")
+            .booleanType().defaultValue(false)
+            .description("Stop each source at the topic's end offsets as of job start, so the job finishes "
+                    + "by itself once that input is drained (the final checkpoint commits the sinks). "
+                    + "For replays and `bin/snapdelta local`; a production job runs unbounded.");
+
+    public static final ConfigOption<String> VALID_EVENTS_TOPIC = ConfigOption.key("job.valid-events-topic")
+            .stringType().defaultValue("")
+            .description("Optional topic receiving every valid change event re-encoded as snapdelta JSON, "
+                    + "exactly once. Empty (the default) disables it; valid events are then counted only.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.key("job.checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(1)).validator(Validators.positiveDuration())
+            .description("Checkpoint interval. Exactly-once output becomes visible to read_committed consumers "
+                    + "only when a checkpoint completes, so this bounds end-to-end latency.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOption.key("job.checkpoint.dir")
+            .stringType().defaultValue("")
+            .description("Checkpoint storage URI (e.g. s3://bucket/chk, file:///var/chk). Empty: whatever "
+                    + "the Flink cluster is configured with (execution.checkpointing.dir).");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.key("job.parallelism")
+            .intType().defaultValue(0).validator(Validators.atLeast(0))
+            .description("Parallelism of the job's operators; 0 keeps the cluster's or the CLI's (-p) default.");
+
+    /** Where a source starts without a checkpoint. */
+    public enum StartingOffsets {
+        COMMITTED("committed"), EARLIEST("earliest"), LATEST("latest");
+
+        private final String id;
+
+        StartingOffsets(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    /**
+     * The input format of each input topic, in {@link KafkaOptions#INPUT_TOPICS} order: the per-topic override, else
+     * {@link KafkaOptions#INPUT_FORMAT}. Rejects overrides for topics that are not inputs (almost always a typo).
+     */
+    public static Map<String, InputFormat> topicFormats(Configuration config) {
+        List<String> topics = config.get(KafkaOptions.INPUT_TOPICS);
+        InputFormat fallback = config.get(KafkaOptions.INPUT_FORMAT);
+        Map<String, InputFormat> overrides = parseTopicFormats(config.get(INPUT_TOPIC_FORMATS));
+        for (String t : overrides.keySet()) {
+            if (!topics.contains(t)) {
+                throw new ConfigException(INPUT_TOPIC_FORMATS.key(), String.join(",", config.get(INPUT_TOPIC_FORMATS)),
+                        "topic '" + t + "' is not one of " + KafkaOptions.INPUT_TOPICS.key() + " " + topics);
+            }
+        }
+        Map<String, InputFormat> out = new LinkedHashMap<>();
+        for (String t : topics) {
+            out.put(t, overrides.getOrDefault(t, fallback));
+        }
+        return out;
+    }
+
+    /**
+     * Checks the transaction timeout against the checkpoint interval: a transaction stays open for at
+     * least one interval, so a shorter timeout makes the broker abort what Flink will try to commit.
+     */
+    public static void checkTransactionTimeout(Configuration config) {
+        Duration timeout = config.get(KafkaOptions.TRANSACTION_TIMEOUT);
+        Duration interval = config.get(CHECKPOINT_INTERVAL);
+        if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
+            throw new ConfigException(KafkaOptions.TRANSACTION_TIMEOUT.key(), OptionType.formatDuration(timeout),
+                    "must be at least twice " + CHECKPOINT_INTERVAL.key() + " (" + OptionType.formatDuration(interval)
+                    + ") so a transaction outlives the checkpoint that commits it");
+        }
+    }
+
+    private static Map<String, InputFormat> parseTopicFormats(List<String> pairs) {
+        Map<String, InputFormat> out = new LinkedHashMap<>();
+        for (String pair : pairs) {
+            int colon = pair.lastIndexOf(':');
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new IllegalArgumentException("'" + pair + "' is not topic:format");
+            }
+            String topic = pair.substring(0, colon).trim();
+            InputFormat format = InputFormat.fromId(pair.substring(colon + 1).trim());
+            if (out.put(topic, format) != null) {
+                throw new IllegalArgumentException("topic '" + topic + "' is listed twice");
+            }
+        }
+        return out;
+    }
+
+    private static String checkTopicFormats(List<String> pairs) {
+        try {
+            parseTopicFormats(pairs);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+}

@@ -1,0 +1,165 @@
+package io.snapdelta.workload;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A small synthetic capture shaped like {@code ../shared/data/pgbench-small}: Debezium JSON lines
+ * ({@code {"key":KEY,"value":ENVELOPE}}, PostgreSQL connector, no schema wrapping) of pgbench's four
+ * tables: a snapshot ({@code r}) of accounts, branches and tellers, then transactions of accounts
+ * {@code u}, tellers {@code u}, branches {@code u}, history {@code c}, in commit order with
+ * {@code source.sequence} = [lsn of the previous commit, lsn of this change].
+ *
+ * <p>Deterministic for a given seed. Used as the built-in workload of {@code bin/snapdelta local} and by
+ * tests that need valid Debezium records without the shared data set.
+ */
+public final class PgbenchDebeziumWorkload {
+    private static final String FILLER_84 = " ".repeat(84);
+
+    private final int accounts;
+    private final int tellers;
+    private final int transactions;
+    private final long seed;
+
+    /**
+     * @param accounts rows of pgbench_accounts in the snapshot (one branch; tellers = max(1, accounts / 100))
+     * @param transactions pgbench transactions after the snapshot, 4 events each
+     */
+    public PgbenchDebeziumWorkload(int accounts, int transactions, long seed) {
+        if (accounts < 1 || transactions < 0) {
+            throw new IllegalArgumentException("need at least one account and a non-negative number of transactions");
+        }
+        this.accounts = accounts;
+        this.tellers = Math.max(1, accounts / 100);
+        this.transactions = transactions;
+        this.seed = seed;
+    }
+
+    /** Number of events {@link #lines()} returns: accounts + 1 branch + tellers + 4 per transaction. */
+    public int eventCount() {
+        return accounts + 1 + tellers + 4 * transactions;
+    }
+
+    public List<byte[]> lines() {
+        List<byte[]> out = new ArrayList<>(eventCount());
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long lsn = 79_471_320L;
+        long tsMicros = 1_795_584_123_780_850L;
+        long txId = 6803;
+        long[] abalance = new long[accounts + 1];
+        long[] tbalance = new long[tellers + 1];
+        long bbalance = 0;
+
+        for (int aid = 1; aid <= accounts; aid++) {
+            out.add(line("{\"aid\":" + aid + "}", null,
+                    "{\"aid\":" + aid + ",\"bid\":1,\"abalance\":0,\"filler\":\"" + FILLER_84 + "\"}",
+                    "r", "pgbench_accounts", snapshotMarker(aid == 1, false), null, lsn, txId, tsMicros));
+        }
+        out.add(line("{\"bid\":1}", null, "{\"bid\":1,\"bbalance\":0,\"filler\":null}",
+                "r", "pgbench_branches", snapshotMarker(false, false), null, lsn, txId, tsMicros));
+        for (int tid = 1; tid <= tellers; tid++) {
+            out.add(line("{\"tid\":" + tid + "}", null, "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":0,\"filler\":null}",
+                    "r", "pgbench_tellers", snapshotMarker(false, tid == tellers), null, lsn, txId, tsMicros));
+        }
+
+        long previousCommit = -1; // the first streamed transaction has no previous commit in the slot: null
+        for (int hid = 1; hid <= transactions; hid++) {
+            txId++;
+            tsMicros += 1000 + rnd.nextInt(5000);
+            int aid = 1 + rnd.nextInt(accounts);
+            int tid = 1 + rnd.nextInt(tellers);
+            long delta = rnd.nextInt(10_001) - 5000;
+            String prev = previousCommit < 0 ? null : Long.toString(previousCommit);
+
+            long a0 = abalance[aid];
+            abalance[aid] += delta;
+            lsn += 160;
+            out.add(line("{\"aid\":" + aid + "}",
+                    "{\"aid\":" + aid + ",\"bid\":1,\"abalance\":" + a0 + ",\"filler\":\"" + FILLER_84 + "\"}",
+                    "{\"aid\":" + aid + ",\"bid\":1,\"abalance\":" + abalance[aid] + ",\"filler\":\"" + FILLER_84 + "\"}",
+                    "u", "pgbench_accounts", "false", prev, lsn, txId, tsMicros));
+            long t0 = tbalance[tid];
+            tbalance[tid] += delta;
+            lsn += 344;
+            out.add(line("{\"tid\":" + tid + "}",
+                    "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":" + t0 + ",\"filler\":null}",
+                    "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":" + tbalance[tid] + ",\"filler\":null}",
+                    "u", "pgbench_tellers", "false", prev, lsn, txId, tsMicros));
+            long b0 = bbalance;
+            bbalance += delta;
+            lsn += 496;
+            out.add(line("{\"bid\":1}",
+                    "{\"bid\":1,\"bbalance\":" + b0 + ",\"filler\":null}",
+                    "{\"bid\":1,\"bbalance\":" + bbalance + ",\"filler\":null}",
+                    "u", "pgbench_branches", "false", prev, lsn, txId, tsMicros));
+            lsn += 192;
+            out.add(line("{\"hid\":" + hid + "}", null,
+                    "{\"tid\":" + tid + ",\"bid\":1,\"aid\":" + aid + ",\"delta\":" + delta + ",\"mtime\":" + (tsMicros - 2330)
+                            + ",\"filler\":null,\"hid\":" + hid + "}",
+                    "c", "pgbench_history", "false", prev, lsn, txId, tsMicros));
+            lsn += 64; // the commit record
+            previousCommit = lsn;
+        }
+        return out;
+    }
+
+    /**
+     * Records no parser may accept, one per kind of damage, each built from a valid line of this workload:
+     * what the built-in run of {@code bin/snapdelta local} mixes in so the dead-letter path is visible.
+     */
+    public List<byte[]> malformedLines() {
+        String good = new String(lines().get(eventCount() - 1), StandardCharsets.UTF_8); // a history insert
+        List<byte[]> out = new ArrayList<>();
+        out.add(good.substring(0, good.length() / 2).getBytes(StandardCharsets.UTF_8));            // truncated JSON
+        out.add(good.replace("\"op\":\"c\"", "\"op\":\"x\"").getBytes(StandardCharsets.UTF_8));  // unknown op
+        out.add(new byte[0]);                                                                         // empty line
+        out.add(good.replace("\"op\":\"c\"", "\"op\":7").getBytes(StandardCharsets.UTF_8));      // op is a number
+        out.add(good.replaceFirst("\"after\":\\{[^}]*\\}", "\"after\":null").getBytes(StandardCharsets.UTF_8)); // insert without after
+        byte[] utf8 = good.getBytes(StandardCharsets.UTF_8);
+        int at = good.indexOf("pgbench_history") + 2;
+        utf8[at] = (byte) 0xC3; // a lead byte followed by ASCII: invalid UTF-8 inside the table name
+        out.add(utf8);
+        out.add(good.replace("\"key\":{", "\"key\":{\"hid\":").getBytes(StandardCharsets.UTF_8));  // broken key JSON
+        return out;
+    }
+
+    /**
+     * {@link #lines()} with {@link #malformedLines()} spread evenly through it: the built-in workload.
+     */
+    public List<byte[]> linesWithMalformed() {
+        List<byte[]> good = lines();
+        List<byte[]> bad = malformedLines();
+        List<byte[]> out = new ArrayList<>(good.size() + bad.size());
+        int every = Math.max(1, good.size() / (bad.size() + 1));
+        int b = 0;
+        for (int i = 0; i < good.size(); i++) {
+            if (i > 0 && i % every == 0 && b < bad.size()) {
+                out.add(bad.get(b++));
+            }
+            out.add(good.get(i));
+        }
+        while (b < bad.size()) {
+            out.add(bad.get(b++));
+        }
+        return out;
+    }
+
+    private static String snapshotMarker(boolean first, boolean last) {
+        return first ? "first" : last ? "last" : "true";
+    }
+
+    private static byte[] line(String key, String before, String after, String op, String table, String snapshot,
+                               String previousCommitLsn, long lsn, long txId, long tsMicros) {
+        long tsMs = tsMicros / 1000;
+        String sequence = "[" + (previousCommitLsn == null ? "null" : "\\\"" + previousCommitLsn + "\\\"") + ",\\\"" + lsn + "\\\"]";
+        String value = "{\"before\":" + before + ",\"after\":" + after
+                + ",\"source\":{\"version\":\"3.6.1.Final\",\"connector\":\"postgresql\",\"name\":\"bench\",\"ts_ms\":" + tsMs
+                + ",\"snapshot\":\"" + snapshot + "\",\"db\":\"bench_small\",\"sequence\":\"" + sequence + "\",\"ts_us\":" + tsMicros
+                + ",\"ts_ns\":" + tsMicros * 1000 + ",\"schema\":\"public\",\"table\":\"" + table + "\",\"txId\":" + txId
+                + ",\"lsn\":" + lsn + ",\"xmin\":null,\"origin\":null,\"origin_lsn\":null},\"transaction\":null,\"op\":\"" + op
+                + "\",\"ts_ms\":" + (tsMs + 300) + ",\"ts_us\":" + (tsMicros + 300_000) + ",\"ts_ns\":" + (tsMicros + 300_000) * 1000 + "}";
+        return ("{\"key\":" + key + ",\"value\":" + value + "}").getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,52 @@
+package io.snapdelta.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Usage errors are found before any server starts, named, and exit with 2; --help exits with 0. */
+class LocalMainUsageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsTheOptionsAndExitsZero() {
+        var run = LocalMainITCase.run("--help");
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(run.out().contains("--input") && run.out().contains("--summary-json") && run.out().contains("--format"), run.out());
+    }
+
+    @Test
+    void unknownFormatIsAUsageError() throws IOException {
+        Path input = Files.writeString(dir.resolve("x.jsonl"), "{}\n");
+        var run = LocalMainITCase.run("--input", input.toString(), "--format", "protobuf");
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.err().contains("Unknown input format 'protobuf'"), run.err());
+    }
+
+    @Test
+    void missingInputFileIsAUsageError() {
+        var run = LocalMainITCase.run("--input", dir.resolve("nope.jsonl").toString());
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.err().contains("nope.jsonl does not exist"), run.err());
+    }
+
+    @Test
+    void unknownOptionKeyIsAUsageErrorNamingTheKey() {
+        var run = LocalMainITCase.run("--job.checkpoint.intervall", "1s");
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.err().contains("job.checkpoint.intervall"), run.err());
+    }
+
+    @Test
+    void invalidOptionValueIsAUsageErrorNamingKeyAndValue() {
+        var run = LocalMainITCase.run("--job.checkpoint.interval", "soon");
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.err().contains("soon") && run.err().contains("job.checkpoint.interval"), run.err());
+    }
+}

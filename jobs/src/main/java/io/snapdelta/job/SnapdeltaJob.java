@@ -1,0 +1,184 @@
+package io.snapdelta.job;
+
+import io.snapdelta.config.ConfigLoader;
+import io.snapdelta.config.Configuration;
+import io.snapdelta.config.JobOptions;
+import io.snapdelta.config.KafkaOptions;
+import io.snapdelta.ingest.InputFormat;
+import io.snapdelta.model.ChangeEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The snapdelta Flink job. At this stage (issue 2) it reads every input topic, parses and validates each
+ * record in the topic's format, sends every record that fails to the dead-letter topic (exactly once,
+ * original bytes, {@code __snapdelta.errors.*} headers) and passes the valid change events on to
+ * {@link #VALID_EVENTS_SINK_UID}: counted, and written to {@code job.valid-events-topic} as snapdelta JSON
+ * when that is set. Issue 4 replaces that sink with sharding and the per-shard delta operator.
+ *
+ * <p>Graph and stable operator uids (never change one: a savepoint maps state by uid):
+ * <pre>
+ *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► valid-events          (union of all topics)
+ *   (one pair per input topic)         └─► dead-letter-sink       (side output, union of all topics)
+ * </pre>
+ *
+ * <p>Usage: {@code flink run -c io.snapdelta.job.SnapdeltaJob snapdelta-jobs-job.jar [--config FILE] [--key value ...]}.
+ */
+public final class SnapdeltaJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapdeltaJob.class);
+
+    public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
+    public static final String VALID_EVENTS_SINK_UID = "valid-events";
+
+    private SnapdeltaJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Configuration config = ConfigLoader.forRegistry().load(Arrays.asList(args));
+        LOG.info("snapdelta job configuration: {}", config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        define(env, config, Parsers.from(config));
+        env.execute(config.get(JobOptions.JOB_NAME));
+    }
+
+    /**
+     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints,
+     * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
+     */
+    public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
+        JobOptions.checkTransactionTimeout(config);
+        var flink = new org.apache.flink.configuration.Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        String dir = config.get(JobOptions.CHECKPOINT_DIR);
+        if (!dir.isEmpty()) {
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+        }
+        // Our operators never keep a reference to a record they have emitted or received, so chained
+        // operators may hand objects on without a defensive copy.
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        return flink;
+    }
+
+    /** Adds the job's operators to {@code env}. Tests and the local runner call this, then execute. */
+    public static void define(StreamExecutionEnvironment env, Configuration config, ParserFactory parsers) {
+        int parallelism = config.get(JobOptions.PARALLELISM);
+        if (parallelism > 0) {
+            env.setParallelism(parallelism);
+        }
+        Map<String, InputFormat> topics = JobOptions.topicFormats(config);
+        Map<String, String> kafka = KafkaOptions.clientProperties(config);
+        Duration txTimeout = config.get(KafkaOptions.TRANSACTION_TIMEOUT);
+        String txPrefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
+        boolean bounded = config.get(JobOptions.INPUT_BOUNDED);
+
+        List<DataStream<ChangeEvent>> valid = new ArrayList<>();
+        List<DataStream<DeadLetterRecord>> dead = new ArrayList<>();
+        for (Map.Entry<String, InputFormat> t : topics.entrySet()) {
+            String topic = t.getKey();
+            KafkaSource<RawRecord> source = source(topic, config, kafka, bounded);
+            SingleOutputStreamOperator<ChangeEvent> parsed = env
+                    .fromSource(source, WatermarkStrategy.noWatermarks(), "source-" + topic)
+                    .uid("source-" + topic)
+                    .process(new ParseFunction(topic, t.getValue(), parsers), TypeInformation.of(ChangeEvent.class))
+                    .name("parse-" + topic + " (" + t.getValue().id() + ")")
+                    .uid("parse-" + topic);
+            valid.add(parsed);
+            dead.add(parsed.getSideOutput(ParseFunction.DEAD_LETTERS));
+            LOG.info("Input topic {} as {}{}", topic, t.getValue().id(), bounded ? ", bounded at its end offsets as of job start" : "");
+        }
+
+        String dlqTopic = config.get(KafkaOptions.DEAD_LETTER_TOPIC);
+        union(dead).sinkTo(KafkaSink.<DeadLetterRecord>builder()
+                        .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
+                        .setRecordSerializer(new DeadLetterSerializationSchema(dlqTopic))
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(txPrefix + "-dlq")
+                        .build())
+                .name("dead-letters -> " + dlqTopic).uid(DEAD_LETTER_SINK_UID);
+
+        String eventsTopic = config.get(JobOptions.VALID_EVENTS_TOPIC);
+        if (eventsTopic.isEmpty()) {
+            // Counted by the parse operators (metrics eventsValid, accumulator events_valid); nothing stored.
+            union(valid).sinkTo(new DiscardingSink<>()).name("valid events (counted only)").uid(VALID_EVENTS_SINK_UID);
+        } else {
+            union(valid).sinkTo(KafkaSink.<ChangeEvent>builder()
+                            .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
+                            .setRecordSerializer(new ValidEventSerializationSchema(eventsTopic))
+                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                            .setTransactionalIdPrefix(txPrefix + "-events")
+                            .build())
+                    .name("valid events -> " + eventsTopic + " (snapdelta-json)").uid(VALID_EVENTS_SINK_UID);
+        }
+        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms); valid events {}",
+                dlqTopic, txPrefix, txTimeout.toMillis(), eventsTopic.isEmpty() ? "counted only" : "to " + eventsTopic);
+    }
+
+    private static KafkaSource<RawRecord> source(String topic, Configuration config, Map<String, String> kafka, boolean bounded) {
+        KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+                .setProperties(properties(kafka))
+                .setTopics(topic)
+                .setGroupId(config.get(KafkaOptions.GROUP_ID))
+                .setClientIdPrefix(config.get(JobOptions.JOB_NAME) + "-" + topic)
+                .setDeserializer(new RawRecordDeserializationSchema())
+                // Never read records of aborted or open transactions (e.g. an upstream exactly-once producer).
+                .setProperty("isolation.level", "read_committed")
+                // Commit offsets on checkpoints so lag is visible; restores use the checkpointed offsets.
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        switch (config.get(JobOptions.INPUT_STARTING_OFFSETS)) {
+            case EARLIEST -> b.setStartingOffsets(OffsetsInitializer.earliest());
+            case LATEST -> b.setStartingOffsets(OffsetsInitializer.latest());
+            case COMMITTED -> b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        }
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    private static Properties producerProperties(Map<String, String> kafka, Duration txTimeout) {
+        Properties p = properties(kafka);
+        // Below the brokers' transaction.max.timeout.ms (else InitProducerId is refused and the job
+        // restart-loops) and above a checkpoint interval (checked in flinkConfiguration()).
+        p.setProperty("transaction.timeout.ms", Long.toString(txTimeout.toMillis()));
+        return p;
+    }
+
+    private static Properties properties(Map<String, String> kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        return p;
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> first = streams.get(0);
+        return streams.size() == 1 ? first : first.union(streams.subList(1, streams.size()).toArray(DataStream[]::new));
+    }
+}
