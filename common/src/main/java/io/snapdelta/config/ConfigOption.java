@@ -69,14 +69,19 @@ public final class ConfigOption<T> {
             throw new ConfigException(key, type.isSecret() ? "[hidden]" : text,
                     "not a valid " + type.name() + " (" + e.getMessage() + ")");
         }
-        validate(value);
+        // Name the value as the user wrote it (0s, not 0ms).
+        check(value, text.trim());
         return value;
     }
 
     public void validate(T value) {
+        check(value, type.isSecret() ? Password.HIDDEN : type.format(value));
+    }
+
+    private void check(T value, String shown) {
         String problem = validator.check(value);
         if (problem != null) {
-            throw new ConfigException(key, type.isSecret() ? "[hidden]" : type.format(value), problem);
+            throw new ConfigException(key, type.isSecret() ? Password.HIDDEN : shown, problem);
         }
     }
 

@@ -25,12 +25,18 @@ public final class OptionType<T> {
     private final Function<String, T> parser;
     private final Function<T, String> formatter;
     private final boolean secret;
+    private final String validValues;
 
     private OptionType(String name, Function<String, T> parser, Function<T, String> formatter, boolean secret) {
+        this(name, parser, formatter, secret, "");
+    }
+
+    private OptionType(String name, Function<String, T> parser, Function<T, String> formatter, boolean secret, String validValues) {
         this.name = name;
         this.parser = parser;
         this.formatter = formatter;
         this.secret = secret;
+        this.validValues = validValues;
     }
 
     static <E extends Enum<E>> OptionType<E> forEnum(Class<E> enumClass, Function<E, String> idOf) {
@@ -43,7 +49,7 @@ public final class OptionType<T> {
                 }
             }
             throw new IllegalArgumentException("expected one of " + ids);
-        }, idOf, false);
+        }, idOf, false, ids);
     }
 
     public String name() {
@@ -52,6 +58,11 @@ public final class OptionType<T> {
 
     public Function<String, T> parser() {
         return parser;
+    }
+
+    /** For enum types the accepted ids, comma separated; empty for every other type. */
+    public String validValues() {
+        return validValues;
     }
 
     public boolean isSecret() {
