@@ -59,7 +59,7 @@ public final class OptionsRegistry {
             group(ParserOptions.class, "Parsing", "Limits that protect the parsers from oversized or hostile input."),
             group(ShardOptions.class, "Sharding and batching", "How keys map to shards and when a shard seals its batch (io.snapdelta.shard.ShardDeltaState)."),
             group(DeltaOptions.class, "Delta output", "The deltas topic, receiver limits and latency budget of batches, and where dictionaries are published."),
-            group(DeltaFormatOptions.class, "Delta batch format", "Codec choice of the writer and the decoding limits of readers (schemas/delta-batch-v1.md)."),
+            group(DeltaFormatOptions.class, "Delta batch format and codecs", "Decoder limits of sealed delta batches and how the body codec is chosen (schemas/delta-batch-v1.md)."),
     });
 
     private OptionsRegistry() {
