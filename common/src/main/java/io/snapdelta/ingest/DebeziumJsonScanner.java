@@ -1,0 +1,884 @@
+package io.snapdelta.ingest;
+
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.TableId;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The fast path of {@link DebeziumJsonParser}: reads the common schemaless Debezium shapes straight from
+ * the UTF-8 bytes, without a tokenizer in between.
+ * <ul>
+ *   <li>field names are compared as bytes against the names the product uses; nothing else is decoded;</li>
+ *   <li>fields the product never needs ({@code source.version}, {@code transaction}, {@code ts_ns}, ...)
+ *       are stepped over by a loop that still checks them fully: string escapes, control characters,
+ *       UTF-8, number and literal syntax, bracket balance and the nesting-depth limit;</li>
+ *   <li>integers go from digits to {@code long} directly; strings are decoded only for kept fields, with
+ *       an allocation-free cache for repeated ASCII texts (names, padded filler values).</li>
+ * </ul>
+ * Shapes: Debezium's topic layout (key bytes = a plain key struct, value bytes = the envelope) and the
+ * capture line form {@code {"key":K,"value":V}}, both without {@code schema}/{@code payload} wrapping.
+ *
+ * <p>The scanner never rejects a record. Whenever it meets something it does not handle or that might be
+ * wrong (wrapping, an escaped field name, an integer beyond 64 bits, a lone surrogate, a string over the
+ * limit, a syntax error, ...), {@link #read} returns false and the Jackson reader reads the record again;
+ * its event or error is authoritative. So the scanner must only accept what Jackson accepts, and produce
+ * what Jackson's reader produces; it is strictly narrower (e.g. it rejects overlong UTF-8, which Jackson
+ * lets through). The differential tests hold both readers to that over the capture, the malformed corpus
+ * and random records.
+ */
+final class DebeziumJsonScanner extends DebeziumRecordState {
+    /** Unwinds the scanner when a record is left to the Jackson reader: preallocated, no stack trace. */
+    private static final class Handover extends RuntimeException {
+        Handover() {
+            super("record left to the Jackson reader", null, false, false);
+        }
+    }
+
+    private static final Handover HANDOVER = new Handover();
+
+    private static final byte[] KEY = ascii("key");
+    private static final byte[] VALUE = ascii("value");
+    private static final byte[] SCHEMA = ascii("schema");
+    private static final byte[] PAYLOAD = ascii("payload");
+    private static final byte[] BEFORE = ascii("before");
+    private static final byte[] AFTER = ascii("after");
+    private static final byte[] SOURCE = ascii("source");
+    private static final byte[] OP = ascii("op");
+    private static final byte[] TABLE = ascii("table");
+    private static final byte[] DB = ascii("db");
+    private static final byte[] CONNECTOR = ascii("connector");
+    private static final byte[] SEQUENCE = ascii("sequence");
+    private static final byte[] LSN = ascii("lsn");
+    private static final byte[] TS_US = ascii("ts_us");
+    private static final byte[] TS_MS = ascii("ts_ms");
+    private static final byte[] FILE = ascii("file");
+    private static final byte[] POS = ascii("pos");
+    private static final byte[] ROW = ascii("row");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    private static final byte[] NULL = ascii("null");
+
+    /** Longest number text stepped over; Jackson's own limit is far above, longer ones go to Jackson. */
+    private static final int MAX_NUMBER_LENGTH = 100;
+
+    private final int maxStringBytes;
+    private final int maxFields;
+    /** Containers at this depth or deeper are left to Jackson (its limit is one deeper: conservative). */
+    private final int maxDepth;
+    /** Names, table/schema/db/connector/file texts. */
+    private final AsciiStringCache names = new AsciiStringCache(512, 128);
+    /** Short string column values. */
+    private final AsciiStringCache values = new AsciiStringCache(1024, 128);
+    private char[] chars = new char[64];
+
+    // The input being scanned: b[0, end).
+    private byte[] b;
+    private int end;
+    // The last string scanned: body bytes [strStart, strEnd) between the quotes, and what is in it.
+    private int strStart;
+    private int strEnd;
+    private boolean strEscaped;
+    private boolean strNonAscii;
+    // The last number scanned.
+    private int numStart;
+    private int numEnd;
+    private boolean numIsInt;
+    private int numIntDigits;
+    private long numMagnitude;
+    // Set by nextMember: the object's closing brace was reached.
+    private boolean closed;
+    // Outputs of sourceText and nonNegativeLong.
+    private String text;
+    private long numValue;
+
+    DebeziumJsonScanner(ParserLimits limits, Map<TableId, TableState> tables) {
+        super(tables);
+        this.maxStringBytes = limits.maxStringLength();
+        this.maxFields = limits.maxFields();
+        this.maxDepth = limits.maxNestingDepth();
+    }
+
+    /**
+     * Reads one record into this state.
+     *
+     * @return true when the record was read completely (then {@link #finish()} assembles it); false when
+     *     it is left to the Jackson reader
+     */
+    boolean read(byte[] key, byte[] value) {
+        if (value == null || value.length == 0) {
+            return false; // tombstones and empty values: rare, and Jackson's reader decides which they are
+        }
+        resetRecord();
+        try {
+            boolean kafkaKey = key != null && key.length > 0;
+            if (kafkaKey) {
+                input(key);
+                int i = readKey(ws(0));
+                if (ws(i) != end) {
+                    throw HANDOVER;
+                }
+            }
+            input(value);
+            int i = ws(0);
+            if (at(i) != '{') {
+                throw HANDOVER;
+            }
+            i = ws(i + 1);
+            if (at(i) != '"') {
+                throw HANDOVER; // an empty object, or not a field name
+            }
+            i = dispatchName(i + 1);
+            if (is(KEY) || is(VALUE)) {
+                if (kafkaKey) {
+                    throw HANDOVER; // a line form beside key bytes: legal but odd
+                }
+                i = readLine(i);
+            } else if (is(SCHEMA) || is(PAYLOAD)) {
+                throw HANDOVER; // JsonConverter wrapping: typed by the Connect schema, Jackson's reader does that
+            } else {
+                valueSeen = true;
+                valuePath = "/value";
+                i = readEnvelope(i, 1);
+            }
+            if (ws(i) != end) {
+                throw HANDOVER;
+            }
+            return true;
+        } catch (Handover h) {
+            return false;
+        } finally {
+            b = null; // do not keep the record's bytes alive
+        }
+    }
+
+    private void input(byte[] bytes) {
+        b = bytes;
+        end = bytes.length;
+    }
+
+    // ---------------------------------------------------------------- layouts
+
+    /** {"key":K,"value":V,...}; {@code i} is just after the first field name. */
+    private int readLine(int i) {
+        do {
+            i = colon(i);
+            if (is(KEY)) {
+                i = readKey(i);
+            } else if (is(VALUE)) {
+                i = readLineValue(i);
+            } else {
+                i = skipValue(i, 1);
+            }
+            i = nextMember(i, false);
+        } while (!closed);
+        if (!valueSeen) {
+            throw HANDOVER;
+        }
+        return i;
+    }
+
+    private int readLineValue(int i) {
+        valueSeen = true;
+        byte c = at(i);
+        if (c == 'n') {
+            valueNull = true;
+            return literal(i, NULL);
+        }
+        if (c != '{') {
+            throw HANDOVER;
+        }
+        i = ws(i + 1);
+        if (at(i) != '"') {
+            throw HANDOVER;
+        }
+        i = dispatchName(i + 1);
+        if (is(SCHEMA) || is(PAYLOAD)) {
+            throw HANDOVER;
+        }
+        valuePath = "/value";
+        return readEnvelope(i, 2);
+    }
+
+    /** A plain key struct or null, at {@code i}. */
+    private int readKey(int i) {
+        byte c = at(i);
+        if (c == 'n') {
+            return literal(i, NULL);
+        }
+        if (c != '{') {
+            throw HANDOVER;
+        }
+        keyBuf.present = true;
+        i = ws(i + 1);
+        if (at(i) != '"') {
+            throw HANDOVER; // no fields (an error), or not a name
+        }
+        i = dispatchName(i + 1); // an escaped first name might spell "schema": leave that to Jackson
+        if (is(SCHEMA) || is(PAYLOAD)) {
+            throw HANDOVER;
+        }
+        return readColumns(i, keyBuf);
+    }
+
+    /** The envelope's fields; {@code i} is just after the first name, {@code depth} that of the envelope. */
+    private int readEnvelope(int i, int depth) {
+        do {
+            i = colon(i);
+            if (is(AFTER)) {
+                i = readImage(i, afterBuf);
+            } else if (is(BEFORE)) {
+                i = readImage(i, beforeBuf);
+            } else if (is(SOURCE)) {
+                i = readSource(i, depth + 1);
+            } else if (is(OP)) {
+                i = readOp(i);
+            } else {
+                i = skipValue(i, depth); // transaction, ts_ms, ts_us, ts_ns, unknown additions
+            }
+            i = nextMember(i, false);
+        } while (!closed);
+        return i;
+    }
+
+    private int readImage(int i, RowBuffer buf) {
+        buf.present = true;
+        byte c = at(i);
+        if (c == 'n') {
+            buf.isNull = true;
+            return literal(i, NULL);
+        }
+        if (c != '{') {
+            throw HANDOVER;
+        }
+        i = ws(i + 1);
+        c = at(i);
+        if (c == '}') {
+            return i + 1;
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        return readColumns(scanString(i + 1), buf);
+    }
+
+    /** Columns up to the closing brace; {@code i} is just after the first column name. */
+    private int readColumns(int i, RowBuffer buf) {
+        do {
+            String name = columnName();
+            i = colon(i);
+            if (buf.size >= maxFields) {
+                throw HANDOVER;
+            }
+            i = readColumnValue(i, buf, name);
+            i = nextMember(i, true);
+        } while (!closed);
+        return i;
+    }
+
+    /** Schemaless JSON: the JSON value decides the type, as in the Jackson reader. */
+    private int readColumnValue(int i, RowBuffer buf, String name) {
+        byte c = at(i);
+        switch (c) {
+            case '"' -> {
+                i = scanString(i + 1);
+                buf.add(name, FieldType.STRING, stringValue());
+            }
+            case 'n' -> {
+                i = literal(i, NULL);
+                buf.add(name, FieldType.NULL, null);
+            }
+            case 't' -> {
+                i = literal(i, TRUE);
+                buf.add(name, FieldType.BOOLEAN, Boolean.TRUE);
+            }
+            case 'f' -> {
+                i = literal(i, FALSE);
+                buf.add(name, FieldType.BOOLEAN, Boolean.FALSE);
+            }
+            default -> {
+                i = number(i);
+                if (numIsInt) {
+                    buf.add(name, FieldType.INT64, Long.valueOf(longValue()));
+                } else {
+                    buf.add(name, FieldType.FLOAT64, Double.valueOf(finiteDouble()));
+                }
+            }
+        }
+        return i;
+    }
+
+    /** The source block at {@code i}; {@code depth} is its own nesting depth. */
+    private int readSource(int i, int depth) {
+        if (at(i) != '{') {
+            throw HANDOVER;
+        }
+        sourceSeen = true;
+        i = ws(i + 1);
+        byte c = at(i);
+        if (c == '}') {
+            return i + 1;
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        i = dispatchName(i + 1);
+        do {
+            i = colon(i);
+            if (is(TABLE)) {
+                i = sourceText(i);
+                table = text;
+            } else if (is(SCHEMA)) {
+                i = sourceText(i);
+                schema = text;
+            } else if (is(DB)) {
+                i = sourceText(i);
+                db = text;
+            } else if (is(CONNECTOR)) {
+                i = sourceText(i);
+                connector = connectorOf(text);
+            } else if (is(SEQUENCE)) {
+                i = readSequence(i);
+            } else if (is(LSN)) {
+                if (at(i) == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = nonNegativeLong(i);
+                    lsn = numValue;
+                    lsnSeen = true;
+                }
+            } else if (is(TS_US)) {
+                if (at(i) == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = nonNegativeLong(i);
+                    tsUs = numValue;
+                    tsUsSeen = true;
+                }
+            } else if (is(TS_MS)) {
+                if (at(i) == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = nonNegativeLong(i);
+                    tsMs = numValue;
+                    tsMsSeen = true;
+                }
+            } else if (is(FILE)) {
+                i = sourceText(i);
+                binlogFile = text;
+            } else if (is(POS)) {
+                if (at(i) == 'n') {
+                    i = literal(i, NULL);
+                    binlogPos = -1;
+                } else {
+                    i = nonNegativeLong(i);
+                    binlogPos = numValue;
+                }
+            } else if (is(ROW)) {
+                if (at(i) == 'n') {
+                    i = literal(i, NULL);
+                    binlogRow = 0;
+                } else {
+                    i = nonNegativeLong(i);
+                    binlogRow = numValue;
+                }
+            } else {
+                i = skipValue(i, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
+            }
+            i = nextMember(i, false);
+        } while (!closed);
+        return i;
+    }
+
+    /** A string (canonical) or null into {@link #text}. */
+    private int sourceText(int i) {
+        byte c = at(i);
+        if (c == 'n') {
+            text = null;
+            return literal(i, NULL);
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        i = scanString(i + 1);
+        text = plainAscii() ? names.get(b, strStart, strEnd - strStart) : decode();
+        return i;
+    }
+
+    private int readSequence(int i) {
+        byte c = at(i);
+        if (c == 'n') {
+            return literal(i, NULL);
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        i = scanString(i + 1);
+        int n = decodeToChars(); // the JSON array inside is written with escaped quotes
+        try {
+            sequenceSeen = DebeziumVersions.parseSequence(chars, 0, n, sequence);
+        } catch (IllegalArgumentException e) {
+            throw HANDOVER;
+        }
+        return i;
+    }
+
+    private int readOp(int i) {
+        byte c = at(i);
+        if (c == 'n') {
+            return literal(i, NULL); // op stays unset: reported as missing by finish()
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        i = scanString(i + 1);
+        if (strEnd - strStart != 1 || strEscaped) {
+            throw HANDOVER;
+        }
+        op = (char) b[strStart];
+        return i;
+    }
+
+    // ---------------------------------------------------------------- skipping
+
+    /** Steps over any JSON value at {@code i} inside a container at {@code depth}, checking it fully. */
+    private int skipValue(int i, int depth) {
+        byte c = at(i);
+        return switch (c) {
+            case '"' -> scanString(i + 1);
+            case '{' -> skipObject(ws(i + 1), depth + 1);
+            case '[' -> skipArray(ws(i + 1), depth + 1);
+            case 't' -> literal(i, TRUE);
+            case 'f' -> literal(i, FALSE);
+            case 'n' -> literal(i, NULL);
+            default -> number(i);
+        };
+    }
+
+    private int skipObject(int i, int depth) {
+        if (depth >= maxDepth) {
+            throw HANDOVER;
+        }
+        if (at(i) == '}') {
+            return i + 1;
+        }
+        while (true) {
+            if (at(i) != '"') {
+                throw HANDOVER;
+            }
+            i = colon(scanString(i + 1));
+            i = ws(skipValue(i, depth));
+            byte c = at(i);
+            if (c == '}') {
+                return i + 1;
+            }
+            if (c != ',') {
+                throw HANDOVER;
+            }
+            i = ws(i + 1);
+        }
+    }
+
+    private int skipArray(int i, int depth) {
+        if (depth >= maxDepth) {
+            throw HANDOVER;
+        }
+        if (at(i) == ']') {
+            return i + 1;
+        }
+        while (true) {
+            i = ws(skipValue(i, depth));
+            byte c = at(i);
+            if (c == ']') {
+                return i + 1;
+            }
+            if (c != ',') {
+                throw HANDOVER;
+            }
+            i = ws(i + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- lexical pieces
+
+    private byte at(int i) {
+        if (i >= end) {
+            throw HANDOVER; // truncated
+        }
+        return b[i];
+    }
+
+    /** Skips JSON whitespace (space, tab, CR, LF: what Jackson accepts). */
+    private int ws(int i) {
+        byte[] buf = b;
+        int n = end;
+        while (i < n) {
+            byte c = buf[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** After a member's name: whitespace, ':', whitespace; returns where the value starts. */
+    private int colon(int i) {
+        i = ws(i);
+        if (at(i) != ':') {
+            throw HANDOVER;
+        }
+        return ws(i + 1);
+    }
+
+    /**
+     * After a member's value: either ',' and the next name (scanned; {@link #closed} false) or '}'
+     * ({@link #closed} true). Names that may be dispatched on must not be escaped.
+     */
+    private int nextMember(int i, boolean escapedNameAllowed) {
+        i = ws(i);
+        byte c = at(i);
+        if (c == '}') {
+            closed = true;
+            return i + 1;
+        }
+        if (c != ',') {
+            throw HANDOVER;
+        }
+        i = ws(i + 1);
+        if (at(i) != '"') {
+            throw HANDOVER;
+        }
+        closed = false;
+        return escapedNameAllowed ? scanString(i + 1) : dispatchName(i + 1);
+    }
+
+    /** A field name compared as bytes: an escape could spell a known name, so escaped names go to Jackson. */
+    private int dispatchName(int i) {
+        i = scanString(i);
+        if (strEscaped) {
+            throw HANDOVER;
+        }
+        return i;
+    }
+
+    /** Whether the last string scanned is exactly {@code name} (ASCII, unescaped). */
+    private boolean is(byte[] name) {
+        int len = name.length;
+        if (strEnd - strStart != len) {
+            return false;
+        }
+        byte[] buf = b;
+        int s = strStart;
+        for (int k = 0; k < len; k++) {
+            if (buf[s + k] != name[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int literal(int i, byte[] word) {
+        int n = word.length;
+        if (i + n > end) {
+            throw HANDOVER;
+        }
+        for (int k = 0; k < n; k++) {
+            if (b[i + k] != word[k]) {
+                throw HANDOVER;
+            }
+        }
+        return i + n;
+    }
+
+    /**
+     * Scans a string body from {@code i} (just after the opening quote) to just after the closing quote,
+     * validating it the way Jackson would and more strictly: escapes must be JSON's, control characters
+     * must be escaped, and non-ASCII bytes must be well-formed UTF-8 (RFC 3629: no overlong forms, no
+     * surrogates, nothing above U+10FFFF).
+     */
+    private int scanString(int i) {
+        byte[] buf = b;
+        int n = end;
+        int start = i;
+        boolean escaped = false;
+        boolean nonAscii = false;
+        while (true) {
+            if (i >= n) {
+                throw HANDOVER;
+            }
+            byte c = buf[i];
+            if (c >= 0x20 && c != '"' && c != '\\') { // plain ASCII (negative bytes are not)
+                i++;
+            } else if (c == '"') {
+                break;
+            } else if (c == '\\') {
+                i = escape(i);
+                escaped = true;
+            } else if (c < 0) {
+                i = utf8(i);
+                nonAscii = true;
+            } else {
+                throw HANDOVER; // an unescaped control character
+            }
+        }
+        if (i - start > maxStringBytes) {
+            throw HANDOVER; // may be over parser.max-string-length (counted in chars by Jackson)
+        }
+        strStart = start;
+        strEnd = i;
+        strEscaped = escaped;
+        strNonAscii = nonAscii;
+        return i + 1;
+    }
+
+    /** An escape at {@code i} (the backslash); returns the index after it. */
+    private int escape(int i) {
+        byte e = at(i + 1);
+        switch (e) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return i + 2;
+            }
+            case 'u' -> {
+                if (i + 6 > end) {
+                    throw HANDOVER;
+                }
+                for (int k = i + 2; k < i + 6; k++) {
+                    if (hex(b[k]) < 0) {
+                        throw HANDOVER;
+                    }
+                }
+                return i + 6;
+            }
+            default -> throw HANDOVER;
+        }
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /** A well-formed UTF-8 sequence at {@code i} (a lead byte >= 0x80); returns the index after it. */
+    private int utf8(int i) {
+        int c = b[i] & 0xFF;
+        if (c < 0xC2) {
+            throw HANDOVER; // a continuation byte, or an overlong two-byte form
+        }
+        if (c < 0xE0) {
+            continuation(i + 1);
+            return i + 2;
+        }
+        int c1 = at(i + 1) & 0xFF;
+        if (c < 0xF0) {
+            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) {
+                throw HANDOVER; // overlong, or a UTF-16 surrogate
+            }
+            continuation(i + 1);
+            continuation(i + 2);
+            return i + 3;
+        }
+        if (c > 0xF4 || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
+            throw HANDOVER; // overlong, or above U+10FFFF
+        }
+        continuation(i + 1);
+        continuation(i + 2);
+        continuation(i + 3);
+        return i + 4;
+    }
+
+    private void continuation(int i) {
+        if ((at(i) & 0xC0) != 0x80) {
+            throw HANDOVER;
+        }
+    }
+
+    /**
+     * A JSON number at {@code i}, by JSON's grammar (no leading zeros, no '+', digits on both sides of
+     * '.', digits in the exponent). Integers keep their magnitude for {@link #longValue()}.
+     */
+    private int number(int i) {
+        byte[] buf = b;
+        int n = end;
+        int start = i;
+        if (at(i) == '-') {
+            i++;
+        }
+        int digitsStart = i;
+        byte c = at(i);
+        long magnitude = 0;
+        if (c == '0') {
+            i++;
+        } else if (c >= '1' && c <= '9') {
+            while (i < n && (c = buf[i]) >= '0' && c <= '9') {
+                magnitude = magnitude * 10 + (c - '0');
+                i++;
+            }
+        } else {
+            throw HANDOVER;
+        }
+        int intDigits = i - digitsStart;
+        boolean isInt = true;
+        if (i < n && buf[i] == '.') {
+            isInt = false;
+            i = digits(i + 1);
+        }
+        if (i < n && (buf[i] == 'e' || buf[i] == 'E')) {
+            isInt = false;
+            i++;
+            if (i < n && (buf[i] == '+' || buf[i] == '-')) {
+                i++;
+            }
+            i = digits(i);
+        }
+        if (i - start > MAX_NUMBER_LENGTH) {
+            throw HANDOVER;
+        }
+        numStart = start;
+        numEnd = i;
+        numIsInt = isInt;
+        numIntDigits = intDigits;
+        numMagnitude = magnitude;
+        return i;
+    }
+
+    /** One or more digits from {@code i}. */
+    private int digits(int i) {
+        byte c = at(i);
+        if (c < '0' || c > '9') {
+            throw HANDOVER;
+        }
+        i++;
+        while (i < end && (c = b[i]) >= '0' && c <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The last number as a long; anything beyond 64 bits is Jackson's reader's to report. */
+    private long longValue() {
+        boolean negative = b[numStart] == '-';
+        if (numIntDigits <= 18) {
+            return negative ? -numMagnitude : numMagnitude;
+        }
+        try {
+            return Long.parseLong(new String(b, numStart, numEnd - numStart, StandardCharsets.ISO_8859_1));
+        } catch (NumberFormatException e) {
+            throw HANDOVER;
+        }
+    }
+
+    private double finiteDouble() {
+        double d = Double.parseDouble(new String(b, numStart, numEnd - numStart, StandardCharsets.ISO_8859_1));
+        if (Double.isInfinite(d)) {
+            throw HANDOVER;
+        }
+        return d;
+    }
+
+    /** A non-negative integer at {@code i} into {@link #numValue}. */
+    private int nonNegativeLong(int i) {
+        i = number(i);
+        if (!numIsInt) {
+            throw HANDOVER;
+        }
+        long v = longValue();
+        if (v < 0) {
+            throw HANDOVER;
+        }
+        numValue = v;
+        return i;
+    }
+
+    // ---------------------------------------------------------------- decoding kept strings
+
+    private boolean plainAscii() {
+        return !strEscaped && !strNonAscii;
+    }
+
+    private String columnName() {
+        return plainAscii() ? names.get(b, strStart, strEnd - strStart) : decode();
+    }
+
+    private String stringValue() {
+        if (plainAscii()) {
+            return values.get(b, strStart, strEnd - strStart);
+        }
+        return decode();
+    }
+
+    /** The last string, decoded: the same text Jackson gives (escapes resolved, lone \\u surrogates kept). */
+    private String decode() {
+        if (!strEscaped) {
+            return new String(b, strStart, strEnd - strStart, StandardCharsets.UTF_8); // validated above
+        }
+        return new String(chars, 0, decodeToChars());
+    }
+
+    /** Decodes the last (validated) string into {@link #chars}; returns the number of chars. */
+    private int decodeToChars() {
+        int len = strEnd - strStart;
+        if (chars.length < len) {
+            chars = new char[Math.max(len, chars.length * 2)];
+        }
+        char[] out = chars;
+        byte[] buf = b;
+        int o = 0;
+        int i = strStart;
+        int n = strEnd;
+        while (i < n) {
+            int c = buf[i];
+            if (c == '\\') {
+                byte e = buf[i + 1];
+                switch (e) {
+                    case 'b' -> out[o++] = '\b';
+                    case 'f' -> out[o++] = '\f';
+                    case 'n' -> out[o++] = '\n';
+                    case 'r' -> out[o++] = '\r';
+                    case 't' -> out[o++] = '\t';
+                    case 'u' -> {
+                        out[o++] = (char) (hex(buf[i + 2]) << 12 | hex(buf[i + 3]) << 8 | hex(buf[i + 4]) << 4 | hex(buf[i + 5]));
+                        i += 4;
+                    }
+                    default -> out[o++] = (char) e; // " \ /
+                }
+                i += 2;
+            } else if (c >= 0) {
+                out[o++] = (char) c;
+                i++;
+            } else {
+                c &= 0xFF;
+                int cp;
+                if (c < 0xE0) {
+                    cp = (c & 0x1F) << 6 | (buf[i + 1] & 0x3F);
+                    i += 2;
+                } else if (c < 0xF0) {
+                    cp = (c & 0x0F) << 12 | (buf[i + 1] & 0x3F) << 6 | (buf[i + 2] & 0x3F);
+                    i += 3;
+                } else {
+                    cp = (c & 0x07) << 18 | (buf[i + 1] & 0x3F) << 12 | (buf[i + 2] & 0x3F) << 6 | (buf[i + 3] & 0x3F);
+                    i += 4;
+                }
+                if (cp >= 0x10000) {
+                    out[o++] = Character.highSurrogate(cp);
+                    out[o++] = Character.lowSurrogate(cp);
+                } else {
+                    out[o++] = (char) cp;
+                }
+            }
+        }
+        return o;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
