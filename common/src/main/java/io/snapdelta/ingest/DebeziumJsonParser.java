@@ -32,6 +32,7 @@ public final class DebeziumJsonParser extends DebeziumRecordState implements Cha
     private final TextCache texts = new TextCache();
     /** The fast path, or null when every record goes through Jackson (the reference behaviour). */
     private final DebeziumJsonScanner scanner;
+    private long scannedRecords;
 
     // Jackson reader state per record, reset by reset(); the record itself is in DebeziumRecordState.
     private JsonParser current;
@@ -73,12 +74,19 @@ public final class DebeziumJsonParser extends DebeziumRecordState implements Cha
         limits.checkRecordSize(key, value);
         if (scanner != null && scanner.read(key, value)) {
             try {
-                return scanner.finish();
+                ChangeEvent event = scanner.finish();
+                scannedRecords++;
+                return event;
             } catch (ParseException e) {
                 // fall through: the Jackson reader reports it with its authoritative kind, path and reason
             }
         }
         return parseWithJackson(key, value);
+    }
+
+    /** How many records the fast path returned (the rest were read by Jackson); for tests. */
+    long recordsReadByScanner() {
+        return scannedRecords;
     }
 
     private ChangeEvent parseWithJackson(byte[] key, byte[] value) throws ParseException {

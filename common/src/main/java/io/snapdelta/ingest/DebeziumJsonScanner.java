@@ -2,6 +2,9 @@ package io.snapdelta.ingest;
 
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.TableId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -36,6 +39,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     private static final Handover HANDOVER = new Handover();
+    /** Reads eight bytes of a byte[] as one little-endian long (no alignment needed). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final byte[] KEY = ascii("key");
     private static final byte[] VALUE = ascii("value");
@@ -510,6 +515,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     /** Skips JSON whitespace (space, tab, CR, LF: what Jackson accepts). */
     private int ws(int i) {
+        if (i < end && b[i] > ' ') {
+            return i; // the usual case: compact JSON
+        }
         byte[] buf = b;
         int n = end;
         while (i < n) {
@@ -604,11 +612,20 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean escaped = false;
         boolean nonAscii = false;
         while (true) {
+            // Eight bytes at a time to the next byte that is not plain ASCII text.
+            while (i + 8 <= n) {
+                long special = specialBytes((long) LONGS.get(buf, i));
+                if (special != 0) {
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
             if (i >= n) {
                 throw HANDOVER;
             }
             byte c = buf[i];
-            if (c >= 0x20 && c != '"' && c != '\\') { // plain ASCII (negative bytes are not)
+            if (c >= 0x20 && c != '"' && c != '\\') { // plain ASCII in the last few bytes (negative bytes are not)
                 i++;
             } else if (c == '"') {
                 break;
@@ -630,6 +647,21 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         strEscaped = escaped;
         strNonAscii = nonAscii;
         return i + 1;
+    }
+
+    /**
+     * The high bit of every byte of the little-endian word {@code w} that ends plain string text: '"',
+     * '\\', a control character (< 0x20) or a non-ASCII byte. The classic zero-byte tests can also flag
+     * bytes above a flagged one (borrows), never below it, so the lowest flag is exact; that is all the
+     * caller uses.
+     */
+    private static long specialBytes(long w) {
+        long quote = w ^ 0x2222222222222222L;
+        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quote - 0x0101010101010101L) & ~quote
+                | (backslash - 0x0101010101010101L) & ~backslash
+                | (w - 0x2020202020202020L) & ~w
+                | w) & 0x8080808080808080L;
     }
 
     /** An escape at {@code i} (the backslash); returns the index after it. */
