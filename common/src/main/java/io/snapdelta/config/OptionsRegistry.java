@@ -55,6 +55,7 @@ public final class OptionsRegistry {
             group(KafkaOptions.class, "Kafka", "Where change events come from, and the Kafka client settings of the job."),
             group(S3Options.class, "S3 object storage", "The S3-compatible store that holds snapshots and manifests."),
             group(ParserOptions.class, "Parsing", "Limits that protect the parsers from oversized or hostile input."),
+            group(ShardOptions.class, "Sharding and batching", "How keys map to shards and when a shard seals its batch (io.snapdelta.shard.ShardDeltaState)."),
     });
 
     private OptionsRegistry() {

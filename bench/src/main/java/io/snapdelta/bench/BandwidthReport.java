@@ -1,0 +1,119 @@
+package io.snapdelta.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns bandwidth runs into the JSON document and the human table. */
+final class BandwidthReport {
+    private BandwidthReport() {
+    }
+
+    static double perChange(long bytes, long changes) {
+        return round(bytes / (double) changes);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    /** Streamed bytes of a run including its share of out-of-band bytes (dictionaries) for the whole run. */
+    static long streamedTotal(BandwidthRun.Result r) {
+        return r.streamedBytes + r.outOfBandBytes;
+    }
+
+    static Map<String, Object> json(Path input, CaptureEvents capture, DebeziumBaseline baseline, BandwidthRun.Result main,
+                                    Map<String, BandwidthRun.Result> byCodec, List<BandwidthRun.Result> sweep,
+                                    boolean deterministic, boolean verified) {
+        long n = capture.streamedChanges;
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("input", input.toString());
+        j.put("events", capture.events.size());
+        j.put("streamed_changes", n);
+        j.put("snapshot_reads", capture.snapshotReads);
+        j.put("shards", main.shards);
+        j.put("batch_changes", main.batchChanges);
+        j.put("debezium_json_raw_bytes_per_change", perChange(baseline.rawBytes(), n));
+        j.put("debezium_json_zstd3_bytes_per_change", perChange(baseline.zstd3Bytes(), n));
+        j.put("debezium_json_gzip6_bytes_per_change", perChange(baseline.gzip6Bytes(), n));
+        j.put("snapdelta_bytes_per_change", perChange(streamedTotal(main), n));
+        j.put("snapdelta_coalesced_bytes_per_change", perChange(main.streamedCoalescedBytes + main.outOfBandBytes, n));
+        j.put("snapdelta_stream_ordered_bytes_per_change", perChange(main.streamedStreamOrderedBytes + main.outOfBandBytes, n));
+        j.put("snapdelta_snapshot_bytes_per_read", capture.snapshotReads == 0 ? null : perChange(main.snapshotBytes, capture.snapshotReads));
+        Map<String, Object> codecs = new LinkedHashMap<>();
+        byCodec.forEach((k, r) -> codecs.put(k, perChange(streamedTotal(r), n)));
+        j.put("snapdelta_by_codec", codecs);
+        Map<String, Object> sections = new LinkedHashMap<>();
+        main.streamedSections.forEach((k, v) -> sections.put(k, perChange(v, n)));
+        sections.put("out_of_band", perChange(main.outOfBandBytes, n));
+        j.put("snapdelta_streamed_bytes_per_change_by_section", sections);
+        j.put("streamed_batches", main.streamedBatches);
+        j.put("snapshot_batches", main.snapshotBatches);
+        j.put("bodies_chosen", Map.of("coalesced", main.bodiesChosenCoalesced, "stream_ordered", main.bodiesChosenStreamOrdered));
+        j.put("codecs_chosen", main.codecsChosen);
+        j.put("encode_changes_per_s", round(main.sourceChanges / main.encodeSeconds));
+        j.put("decode_apply_changes_per_s", round(main.sourceChanges / main.decodeApplySeconds));
+        j.put("shard_logic_changes_per_s", round(main.sourceChanges / (main.encodeSeconds - main.formatSeconds)));
+        j.put("format_encode_changes_per_s", round(main.sourceChanges / main.formatSeconds));
+        j.put("zstd3_debezium_changes_per_s", round(n / baseline.zstd3Seconds()));
+        j.put("speed_note", "single thread; encode = route + shard state (dedup, diff, coalesce, digest) + encode both bodies"
+                + " + compress + seal, over all source changes incl. snapshot reads; decode_apply = decode + apply + digest check");
+        j.put("counters", main.counters.asMap());
+        List<Object> rows = new ArrayList<>();
+        for (BandwidthRun.Result r : sweep) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("shards", r.shards);
+            row.put("batch_changes", r.batchChanges);
+            row.put("snapdelta_bytes_per_change", perChange(streamedTotal(r), n));
+            row.put("streamed_batches", r.streamedBatches);
+            row.put("codecs_chosen", r.codecsChosen);
+            row.put("verified", r.verified);
+            rows.add(row);
+        }
+        j.put("sweep", rows);
+        j.put("deterministic", deterministic);
+        j.put("verified", verified);
+        return j;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void print(PrintWriter out, Map<String, Object> j, BandwidthRun.Result main, Map<String, BandwidthRun.Result> byCodec,
+                      List<BandwidthRun.Result> sweep) {
+        out.printf("snapdelta bench bandwidth  input=%s  shards=%s  batch_changes=%s%n", j.get("input"), j.get("shards"), j.get("batch_changes"));
+        out.printf("streamed changes (c/u/d): %s   snapshot reads (r, reported apart): %s%n%n", j.get("streamed_changes"), j.get("snapshot_reads"));
+        out.printf("%-44s %12s%n", "bytes per streamed change", "B/change");
+        out.printf("%-44s %12s%n", "Debezium JSON raw (key+value)", j.get("debezium_json_raw_bytes_per_change"));
+        out.printf("%-44s %12s%n", "Debezium JSON + zstd -3", j.get("debezium_json_zstd3_bytes_per_change"));
+        out.printf("%-44s %12s%n", "Debezium JSON + gzip -6", j.get("debezium_json_gzip6_bytes_per_change"));
+        out.printf("%-44s %12s%n", "snapdelta (default settings)", j.get("snapdelta_bytes_per_change"));
+        out.printf("%-44s %12s%n", "  coalesced bodies only", j.get("snapdelta_coalesced_bytes_per_change"));
+        out.printf("%-44s %12s%n", "  stream-ordered bodies only", j.get("snapdelta_stream_ordered_bytes_per_change"));
+        ((Map<String, Object>) j.get("snapdelta_by_codec")).forEach((k, v) -> out.printf("%-44s %12s%n", "  codec " + k, v));
+        out.printf("%-44s %12s%n", "snapdelta snapshot part, bytes per read", j.get("snapdelta_snapshot_bytes_per_read"));
+        out.println();
+        out.println("where the default run's streamed bytes go (bytes per streamed change):");
+        ((Map<String, Object>) j.get("snapdelta_streamed_bytes_per_change_by_section")).forEach((k, v) -> out.printf("  %-42s %12s%n", k, v));
+        out.println();
+        out.printf("%-44s %12s%n", "encode changes/s (1 thread)", j.get("encode_changes_per_s"));
+        out.printf("%-44s %12s%n", "  of which shard logic alone, changes/s", j.get("shard_logic_changes_per_s"));
+        out.printf("%-44s %12s%n", "  of which format encode+compress+seal", j.get("format_encode_changes_per_s"));
+        out.printf("%-44s %12s%n", "decode+apply changes/s (1 thread)", j.get("decode_apply_changes_per_s"));
+        out.printf("%-44s %12s%n", "zstd -3 over Debezium JSON changes/s", j.get("zstd3_debezium_changes_per_s"));
+        out.println("counters: " + j.get("counters"));
+        out.println("bodies chosen: " + j.get("bodies_chosen") + "  codecs chosen: " + j.get("codecs_chosen"));
+        if (!sweep.isEmpty()) {
+            out.println();
+            out.printf("%8s %14s %14s %10s  %s%n", "shards", "batch_changes", "B/change", "batches", "codecs chosen");
+            for (BandwidthRun.Result r : sweep) {
+                out.printf("%8d %14d %14s %10d  %s%n", r.shards, r.batchChanges,
+                        perChange(streamedTotal(r), (Long) j.get("streamed_changes")), r.streamedBatches, r.codecsChosen);
+            }
+        }
+        out.println();
+        out.println("deterministic: " + j.get("deterministic") + "   verified: " + j.get("verified"));
+        out.flush();
+    }
+}

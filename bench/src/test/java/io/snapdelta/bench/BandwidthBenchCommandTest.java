@@ -1,0 +1,94 @@
+package io.snapdelta.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.snapdelta.testing.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code bench bandwidth} end to end on a small slice of the real capture (400 snapshot reads and the
+ * first 3,000 streamed changes, written to a temp file) and checks the report. No speed assertions.
+ */
+class BandwidthBenchCommandTest {
+    private static final int READS = 400;
+    private static final int STREAMED = 3_000;
+
+    @TempDir
+    Path dir;
+
+    private Path smallCapture() throws Exception {
+        List<byte[]> lines = SharedData.lines(SharedData.pgbenchSmallEvents());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int reads = 0;
+        int streamed = 0;
+        for (byte[] line : lines) {
+            boolean isRead = new String(line, 0, line.length, java.nio.charset.StandardCharsets.UTF_8).contains("\"op\":\"r\"");
+            if (isRead ? reads++ < READS : streamed++ < STREAMED) {
+                out.write(line);
+                out.write('\n');
+            }
+        }
+        Path file = dir.resolve("small.jsonl");
+        Files.write(file, out.toByteArray());
+        return file;
+    }
+
+    @Test
+    void reportsEveryRequiredFieldAndVerifiesTheDecodedState() throws Exception {
+        Path input = smallCapture();
+        Path json = dir.resolve("out/bandwidth.json");
+        int exit = BenchMain.execute("bandwidth", "--input", input.toString(), "--shards", "4", "--batch-changes", "250",
+                "--json", json.toString());
+        assertEquals(0, exit);
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        for (String field : List.of("streamed_changes", "debezium_json_zstd3_bytes_per_change", "debezium_json_gzip6_bytes_per_change",
+                "snapdelta_bytes_per_change", "snapdelta_by_codec", "encode_changes_per_s", "decode_apply_changes_per_s",
+                "zstd3_debezium_changes_per_s", "shards", "batch_changes", "verified", "sweep",
+                "snapdelta_streamed_bytes_per_change_by_section", "snapdelta_snapshot_bytes_per_read")) {
+            assertTrue(j.has(field), "missing field " + field + " in " + j);
+        }
+        assertTrue(j.get("verified").asBoolean());
+        assertTrue(j.get("deterministic").asBoolean());
+        assertEquals(STREAMED, j.get("streamed_changes").asLong());
+        assertEquals(READS, j.get("snapshot_reads").asLong());
+        assertEquals(4, j.get("shards").asInt());
+        assertEquals(250, j.get("batch_changes").asInt());
+        double snapdelta = j.get("snapdelta_bytes_per_change").asDouble();
+        assertTrue(snapdelta > 0 && snapdelta < j.get("debezium_json_zstd3_bytes_per_change").asDouble(),
+                "snapdelta " + snapdelta + " B/change should beat Debezium JSON + zstd");
+        for (String codec : DeltaFormatDriver.fixedSettings()) {
+            assertTrue(j.get("snapdelta_by_codec").get(codec).asDouble() > 0, "codec " + codec);
+        }
+        JsonNode sweep = j.get("sweep");
+        assertEquals(9, sweep.size());
+        for (JsonNode row : sweep) {
+            assertTrue(row.get("verified").asBoolean(), row.toString());
+        }
+        // Sections sum to the total (rounding aside).
+        double sum = 0;
+        for (JsonNode v : j.get("snapdelta_streamed_bytes_per_change_by_section")) {
+            sum += v.asDouble();
+        }
+        assertEquals(snapdelta, sum, 0.01);
+    }
+
+    @Test
+    void missingInputIsAUsageError() {
+        assertEquals(2, BenchMain.execute("bandwidth", "--input", dir.resolve("nope.jsonl").toString()));
+    }
+
+    @Test
+    void unknownFormatIsAUsageError() throws Exception {
+        Path f = dir.resolve("x.jsonl");
+        Files.writeString(f, "{}\n");
+        assertEquals(2, BenchMain.execute("bandwidth", "--input", f.toString(), "--format", "xml"));
+    }
+}

@@ -1,0 +1,23 @@
+package io.snapdelta.codec;
+
+/**
+ * What a {@link CodecSelector} chose for the last batch and why; exported as metrics (codec, reason).
+ *
+ * @param detail measured figures behind the choice, for logs
+ */
+public record CodecDecision(CodecId codec, int level, int dictionaryId, Reason reason, String detail) {
+    public enum Reason {
+        /** Only one codec is configured. */
+        FIXED,
+        /** zstd-dict is configured but no dictionary is trained yet; plain zstd meanwhile. */
+        DICTIONARY_PENDING,
+        /** A candidate never measured yet is tried once. */
+        PROBE_UNMEASURED,
+        /** Periodic re-measurement of the candidate measured longest ago. */
+        PROBE_REFRESH,
+        /** The smallest expected output among candidates within the CPU budget. */
+        SMALLEST_WITHIN_BUDGET,
+        /** Every candidate is over the CPU budget: the cheapest one (CPU pressure fallback). */
+        OVER_BUDGET_CHEAPEST
+    }
+}

@@ -1,0 +1,25 @@
+package io.snapdelta.config;
+
+import java.time.Duration;
+
+/** Options of the per-shard delta logic ({@code io.snapdelta.shard.ShardDeltaState}), declared once. */
+public final class ShardOptions {
+    private ShardOptions() {
+    }
+
+    public static final ConfigOption<Integer> SHARDS = ConfigOption.key("shard.count")
+            .intType().defaultValue(16).validator(Validators.between(1, 1 << 16))
+            .description("Number of shards S: shard = stable hash(table, key) mod S (schemas/sharding-v1.md). "
+                    + "Fixed per deployment; independent of Flink parallelism; changing it re-partitions the state.");
+
+    public static final ConfigOption<Integer> BATCH_MAX_CHANGES = ConfigOption.key("batch.max-changes")
+            .intType().defaultValue(1000).validator(Validators.between(1, 10_000_000))
+            .description("A shard seals its open batch once it has taken this many source changes "
+                    + "(every event routed to it, including duplicates and no-ops).");
+
+    public static final ConfigOption<Duration> TOMBSTONE_RETENTION = ConfigOption.key("tombstone.retention")
+            .durationType().defaultValue(Duration.ofHours(1)).validator(Validators.positiveDuration())
+            .description("How long (in source time) a deleted key keeps its version tombstone so that a late, "
+                    + "stale event for it is still recognised and dropped. Must exceed the longest reordering "
+                    + "the source can produce; after it the tombstone is cleaned.");
+}

@@ -1,0 +1,197 @@
+package io.snapdelta.digest;
+
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * Hashes one state entry (table, key, row) with SHA-256 over its canonical encoding, exactly as
+ * {@code schemas/state-digest-v1.md} specifies (the encoding is injective: every variable-length part is
+ * length-prefixed and every value carries its type tag and a null marker).
+ *
+ * <p>Not thread-safe: one instance owns one {@link MessageDigest} and one growable scratch buffer that
+ * are reused for every entry, so hashing allocates nothing per row beyond the UTF-8 bytes of strings.
+ */
+public final class RowHasher {
+    /** First byte of every canonical entry encoding; a future encoding changes it. */
+    public static final byte ENCODING_VERSION = 1;
+    /** Width of the entry hash: one SHA-256 output. */
+    public static final int HASH_BYTES = 32;
+
+    private final MessageDigest sha256;
+    private final byte[] hash = new byte[HASH_BYTES];
+    private byte[] buf = new byte[256];
+    private int len;
+
+    public RowHasher() {
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is mandatory on every Java platform", e);
+        }
+    }
+
+    /**
+     * Hashes the entry and writes its {@link StateDigest#LANES} lanes (big-endian 64-bit words of the
+     * SHA-256 output, in order) into {@code lanes}.
+     */
+    public void hashEntry(TableId table, Row key, Row row, long[] lanes) {
+        encodeEntry(table, key, row);
+        sha256.update(buf, 0, len);
+        try {
+            sha256.digest(hash, 0, HASH_BYTES);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int lane = 0; lane < StateDigest.LANES; lane++) {
+            lanes[lane] = readLongBE(hash, lane * 8);
+        }
+    }
+
+    /**
+     * The first 64 bits (big-endian) of SHA-256 over the canonical (table, key) encoding: the entry
+     * encoding without its row part ({@code schemas/sharding-v1.md}).
+     */
+    public long hashTableKey(TableId table, Row key) {
+        encodeTableKey(table, key);
+        sha256.update(buf, 0, len);
+        try {
+            sha256.digest(hash, 0, HASH_BYTES);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        return readLongBE(hash, 0);
+    }
+
+    /** The canonical (table, key) encoding (a copy; for tests and the spec). */
+    public byte[] canonicalTableKeyEncoding(TableId table, Row key) {
+        encodeTableKey(table, key);
+        return Arrays.copyOf(buf, len);
+    }
+
+    private void encodeTableKey(TableId table, Row key) {
+        len = 0;
+        ensure(1);
+        buf[len++] = ENCODING_VERSION;
+        putString(table.namespace());
+        putString(table.name());
+        putRow(key, "key");
+    }
+
+    /** The canonical encoding of the entry (a copy; for tests, tools and the spec's worked example). */
+    public byte[] canonicalEncoding(TableId table, Row key, Row row) {
+        encodeEntry(table, key, row);
+        return Arrays.copyOf(buf, len);
+    }
+
+    private void encodeEntry(TableId table, Row key, Row row) {
+        encodeTableKey(table, key);
+        putRow(row, "row");
+    }
+
+    private void putRow(Row row, String what) {
+        if (row == null) {
+            throw new IllegalArgumentException("the state digest needs a " + what + " (got null)");
+        }
+        RowSchema schema = row.schema();
+        int n = schema.size();
+        putInt(n);
+        for (int i = 0; i < n; i++) {
+            FieldType type = schema.type(i);
+            putString(schema.name(i));
+            Object v = row.get(i);
+            ensure(2);
+            buf[len++] = (byte) type.id();
+            if (v == null) {
+                buf[len++] = 0;
+                continue;
+            }
+            buf[len++] = 1;
+            switch (type) {
+                case BOOLEAN -> {
+                    ensure(1);
+                    buf[len++] = (byte) (((Boolean) v) ? 1 : 0);
+                }
+                case INT64, TIMESTAMP_MICROS, DATE -> putLong((Long) v);
+                case FLOAT64 -> putLong(Double.doubleToLongBits((Double) v));
+                case DECIMAL -> {
+                    BigDecimal d = (BigDecimal) v;
+                    putInt(d.scale());
+                    putBytes(d.unscaledValue().toByteArray());
+                }
+                case STRING -> putString((String) v);
+                case BYTES -> putBytes((byte[]) v);
+                case NULL -> throw new IllegalArgumentException("field '" + schema.name(i) + "' of type NULL holds a value");
+                default -> throw new IllegalStateException("unhandled field type " + type);
+            }
+        }
+    }
+
+    private void putString(String s) {
+        // Fast path for ASCII (the common case): no intermediate byte[].
+        int n = s.length();
+        boolean ascii = true;
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii) {
+            putBytes(s.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        ensure(4 + n);
+        writeIntBE(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void putBytes(byte[] b) {
+        ensure(4 + b.length);
+        writeIntBE(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+    }
+
+    private void putInt(int v) {
+        ensure(4);
+        writeIntBE(v);
+    }
+
+    private void writeIntBE(int v) {
+        buf[len++] = (byte) (v >>> 24);
+        buf[len++] = (byte) (v >>> 16);
+        buf[len++] = (byte) (v >>> 8);
+        buf[len++] = (byte) v;
+    }
+
+    private void putLong(long v) {
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[len++] = (byte) (v >>> shift);
+        }
+    }
+
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+        }
+    }
+
+    static long readLongBE(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xFFL);
+        }
+        return v;
+    }
+}

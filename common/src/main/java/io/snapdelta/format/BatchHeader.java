@@ -1,0 +1,59 @@
+package io.snapdelta.format;
+
+import io.snapdelta.codec.CodecId;
+import io.snapdelta.model.Version;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * The fixed header of a sealed batch, as read back (see {@link BatchLayout}). Digests are copies.
+ *
+ * @param crc the stored CRC32C of the batch (already verified when a reader returns this)
+ */
+public record BatchHeader(int formatVersion, int shard, long sequence, Version firstVersion, Version lastVersion,
+                          int insertCount, int updateCount, int deleteCount, CodecId codec, int codecLevel,
+                          int dictionaryId, int uncompressedLength, int bodyLength, byte[] digestBefore,
+                          byte[] digestAfter, int crc) {
+    public int opCount() {
+        return insertCount + updateCount + deleteCount;
+    }
+
+    public int sealedLength() {
+        return BatchLayout.HEADER_LENGTH + bodyLength + BatchLayout.CRC_LENGTH;
+    }
+
+    @Override
+    public byte[] digestBefore() {
+        return digestBefore.clone();
+    }
+
+    @Override
+    public byte[] digestAfter() {
+        return digestAfter.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchHeader h && h.formatVersion == formatVersion && h.shard == shard
+                && h.sequence == sequence && h.firstVersion.equals(firstVersion) && h.lastVersion.equals(lastVersion)
+                && h.insertCount == insertCount && h.updateCount == updateCount && h.deleteCount == deleteCount
+                && h.codec == codec && h.codecLevel == codecLevel && h.dictionaryId == dictionaryId
+                && h.uncompressedLength == uncompressedLength && h.bodyLength == bodyLength
+                && Arrays.equals(h.digestBefore, digestBefore) && Arrays.equals(h.digestAfter, digestAfter) && h.crc == crc;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(sequence) * 31 + shard;
+    }
+
+    @Override
+    public String toString() {
+        HexFormat hex = HexFormat.of();
+        return "BatchHeader{v" + formatVersion + " shard=" + Integer.toUnsignedString(shard) + " seq=" + sequence
+                + " versions=" + firstVersion + ".." + lastVersion + " ins/upd/del=" + insertCount + "/" + updateCount
+                + "/" + deleteCount + " codec=" + codec + "(" + codecLevel + ") dict=" + Integer.toHexString(dictionaryId)
+                + " body=" + bodyLength + "/" + uncompressedLength + " digestBefore=" + hex.formatHex(digestBefore)
+                + " digestAfter=" + hex.formatHex(digestAfter) + " crc=" + Integer.toHexString(crc) + "}";
+    }
+}

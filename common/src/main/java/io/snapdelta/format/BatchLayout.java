@@ -1,0 +1,76 @@
+package io.snapdelta.format;
+
+/**
+ * Every offset of a sealed delta batch, v1. This class and {@code schemas/delta-batch-v1.md} say the
+ * same thing; each offset is built from the one before it, as in Kafka's {@code DefaultRecordBatch}.
+ * All fixed-width integers are big-endian.
+ *
+ * <pre>
+ * SealedBatch v1 =&gt;
+ *   Magic              4 bytes  "SDLT" (0x53 0x44 0x4C 0x54)
+ *   FormatVersion      uint8    1
+ *   Flags              uint8    0 in v1 (any other bit: the batch needs a newer reader)
+ *   CodecId            uint8    {@link io.snapdelta.codec.CodecId}
+ *   CodecLevel         int8     zstd level the writer used (informational; decoding does not need it)
+ *   Shard              uint32
+ *   BatchSequence      int64    per shard, gap-free, &gt;= 0
+ *   FirstVersionMajor  uint64   first source version covered ({@link io.snapdelta.model.Version})
+ *   FirstVersionMinor  uint64
+ *   LastVersionMajor   uint64   last source version covered
+ *   LastVersionMinor   uint64
+ *   InsertCount        uint32   logical inserts in the batch
+ *   UpdateCount        uint32   logical updates
+ *   DeleteCount        uint32   logical deletes
+ *   DictionaryId       uint32   0 = none
+ *   UncompressedLength uint32   body length after decompression
+ *   BodyLength         uint32   stored (compressed) body length
+ *   DigestBefore       32 bytes shard state digest before the batch
+ *   DigestAfter        32 bytes shard state digest after the batch
+ *   Body               BodyLength bytes
+ *   Crc                uint32   CRC32C (Castagnoli) of every byte before it
+ * </pre>
+ */
+public final class BatchLayout {
+    private BatchLayout() {
+    }
+
+    /** "SDLT". */
+    public static final byte[] MAGIC = {0x53, 0x44, 0x4C, 0x54};
+    public static final byte FORMAT_VERSION_1 = 1;
+    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_1;
+    /** Width of each state digest field; the digest is opaque to the format. */
+    public static final int DIGEST_LENGTH = 32;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int MAGIC_LENGTH = 4;
+    public static final int VERSION_OFFSET = MAGIC_OFFSET + MAGIC_LENGTH;
+    public static final int VERSION_LENGTH = 1;
+    public static final int FLAGS_OFFSET = VERSION_OFFSET + VERSION_LENGTH;
+    public static final int FLAGS_LENGTH = 1;
+    public static final int CODEC_OFFSET = FLAGS_OFFSET + FLAGS_LENGTH;
+    public static final int CODEC_LENGTH = 1;
+    public static final int CODEC_LEVEL_OFFSET = CODEC_OFFSET + CODEC_LENGTH;
+    public static final int CODEC_LEVEL_LENGTH = 1;
+    public static final int SHARD_OFFSET = CODEC_LEVEL_OFFSET + CODEC_LEVEL_LENGTH;
+    public static final int SHARD_LENGTH = 4;
+    public static final int SEQUENCE_OFFSET = SHARD_OFFSET + SHARD_LENGTH;
+    public static final int SEQUENCE_LENGTH = 8;
+    public static final int FIRST_VERSION_MAJOR_OFFSET = SEQUENCE_OFFSET + SEQUENCE_LENGTH;
+    public static final int FIRST_VERSION_MINOR_OFFSET = FIRST_VERSION_MAJOR_OFFSET + 8;
+    public static final int LAST_VERSION_MAJOR_OFFSET = FIRST_VERSION_MINOR_OFFSET + 8;
+    public static final int LAST_VERSION_MINOR_OFFSET = LAST_VERSION_MAJOR_OFFSET + 8;
+    public static final int INSERT_COUNT_OFFSET = LAST_VERSION_MINOR_OFFSET + 8;
+    public static final int UPDATE_COUNT_OFFSET = INSERT_COUNT_OFFSET + 4;
+    public static final int DELETE_COUNT_OFFSET = UPDATE_COUNT_OFFSET + 4;
+    public static final int DICTIONARY_ID_OFFSET = DELETE_COUNT_OFFSET + 4;
+    public static final int UNCOMPRESSED_LENGTH_OFFSET = DICTIONARY_ID_OFFSET + 4;
+    public static final int BODY_LENGTH_OFFSET = UNCOMPRESSED_LENGTH_OFFSET + 4;
+    public static final int DIGEST_BEFORE_OFFSET = BODY_LENGTH_OFFSET + 4;
+    public static final int DIGEST_AFTER_OFFSET = DIGEST_BEFORE_OFFSET + DIGEST_LENGTH;
+    /** 140: the body starts here. */
+    public static final int HEADER_LENGTH = DIGEST_AFTER_OFFSET + DIGEST_LENGTH;
+    public static final int BODY_OFFSET = HEADER_LENGTH;
+    public static final int CRC_LENGTH = 4;
+    /** Smallest possible sealed batch: a header, an empty body and the CRC. */
+    public static final int MIN_SEALED_LENGTH = HEADER_LENGTH + CRC_LENGTH;
+}

@@ -1,0 +1,343 @@
+package io.snapdelta.format;
+
+import static io.snapdelta.format.ColumnEncoding.*;
+
+import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.format.CorruptBatchException.Kind;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes a v1 body in two passes: first every column of every section (bounds and limits checked
+ * before each allocation), then the ops in batch order, rebuilding {@code before} from the batch's own
+ * earlier ops or the receiver's rows ({@link RowLookup}) and resolving DELTA_OLD integers against it.
+ */
+final class BodyDecoder {
+    private final TableSchemaRegistry registry;
+    private final int maxStringLength;
+    private final int maxValues;
+    private final int maxPadding;
+
+    BodyDecoder(TableSchemaRegistry registry, int maxStringLength, int maxValues, int maxPadding) {
+        this.registry = registry;
+        this.maxStringLength = maxStringLength;
+        this.maxValues = maxValues;
+        this.maxPadding = maxPadding;
+    }
+
+    record Result(List<DeltaOp> ops, List<TableSchema> defined) {
+    }
+
+    /** The parsed columns of one section. */
+    private static final class Section {
+        TableSchema schema;
+        int n;
+        byte[] kinds;
+        ColumnReader.Column[] keys;
+        ColumnReader.Column[] full; // per non-key field
+        ColumnReader.Column[] updated; // per non-key field, null when no update changed it
+        byte[] bitmaps;
+        int bitmapBytes;
+        // cursors for pass two
+        int op;
+        int fullRow;
+        int update;
+        int[] updatedCursor;
+    }
+
+    private record TableKey(TableId table, Row key) {
+    }
+
+    private static final Object DELETED = new Object();
+
+    Result decode(byte[] body, int length, BatchHeader h, RowLookup lookup) throws CorruptBatchException {
+        ByteSource in = new ByteSource(body, 0, length, "body ", Integer.toUnsignedLong(h.shard()), h.sequence());
+        DecodeBudget budget = new DecodeBudget(maxValues, maxPadding);
+        int totalOps = h.opCount();
+
+        int defCount = in.readCount("schema definition count", in.remaining() / 10);
+        List<TableSchema> defined = new ArrayList<>(defCount);
+        for (int d = 0; d < defCount; d++) {
+            long id = in.readLongBE("schema id");
+            int len = in.readCount("schema definition length", in.remaining());
+            TableSchema schema = SchemaDefinitions.parse(in, id, len);
+            try {
+                defined.add(registry.register(schema));
+            } catch (IllegalStateException e) {
+                throw in.malformed(e.getMessage());
+            }
+        }
+
+        int sectionCount = in.readCount("section count", totalOps);
+        if (totalOps > 0 && sectionCount == 0) {
+            throw in.malformed("the header counts " + totalOps + " ops but the body has no sections");
+        }
+        int order = in.readUnsignedByte("op order mode");
+        int[] sectionOfOp = null;
+        if (order == ORDER_EXPLICIT) {
+            budget.takeValues(in, totalOps, "op order");
+            sectionOfOp = new int[totalOps];
+            boolean nonDecreasing = true;
+            int seen = 0;
+            for (int i = 0; i < totalOps; i++) {
+                int s = in.readCount("section index of op " + i, sectionCount - 1L);
+                if (s > seen) {
+                    throw in.malformed("op " + i + " names section " + s + " before section " + seen + " appeared");
+                }
+                if (s == seen) {
+                    seen++;
+                }
+                nonDecreasing &= i == 0 || s >= sectionOfOp[i - 1];
+                sectionOfOp[i] = s;
+            }
+            if (nonDecreasing) {
+                throw in.malformed("explicit op order that is already grouped by section (must be written as grouped)");
+            }
+        } else if (order != ORDER_GROUPED) {
+            throw in.malformed("unknown op order mode " + order);
+        }
+
+        Section[] sections = new Section[sectionCount];
+        int opsLeft = totalOps;
+        int inserts = 0;
+        int updates = 0;
+        int deletes = 0;
+        Map<Long, Integer> seenSchemas = new HashMap<>();
+        for (int si = 0; si < sectionCount; si++) {
+            Section s = readSection(in, budget, opsLeft, si, seenSchemas);
+            sections[si] = s;
+            opsLeft -= s.n;
+            for (int i = 0; i < s.n; i++) {
+                switch (s.kinds[i]) {
+                    case KIND_INSERT -> inserts++;
+                    case KIND_DELETE -> deletes++;
+                    default -> updates++;
+                }
+            }
+        }
+        if (in.remaining() != 0) {
+            throw in.malformed(in.remaining() + " trailing bytes after the last section");
+        }
+        if (inserts != h.insertCount() || updates != h.updateCount() || deletes != h.deleteCount()) {
+            throw in.malformed("the body holds " + inserts + "/" + updates + "/" + deletes
+                    + " inserts/updates/deletes but the header counts " + h.insertCount() + "/" + h.updateCount()
+                    + "/" + h.deleteCount());
+        }
+        if (sectionOfOp != null) {
+            int[] perSection = new int[sectionCount];
+            for (int s : sectionOfOp) {
+                perSection[s]++;
+            }
+            for (int s = 0; s < sectionCount; s++) {
+                if (perSection[s] != sections[s].n) {
+                    throw in.malformed("op order gives section " + s + " " + perSection[s] + " ops but the section holds " + sections[s].n);
+                }
+            }
+        }
+        return new Result(assemble(in, budget, sections, sectionOfOp, totalOps, lookup), defined);
+    }
+
+    private Section readSection(ByteSource in, DecodeBudget budget, int opsLeft, int si, Map<Long, Integer> seen)
+            throws CorruptBatchException {
+        Section s = new Section();
+        long id = in.readLongBE("section " + si + " schema id");
+        s.schema = registry.byId(id);
+        if (s.schema == null) {
+            throw in.error(Kind.UNKNOWN_SCHEMA, String.format("section %d uses schema %016x, which neither this batch nor "
+                    + "the registry defines (bootstrap the registry from the snapshot, or replay from an earlier batch)", si, id));
+        }
+        if (seen.putIfAbsent(id, si) != null) {
+            throw in.malformed("schema " + String.format("%016x", id) + " has two sections");
+        }
+        String where = "section " + si + " (" + s.schema.table() + ")";
+        s.n = in.readCount(where + " op count", opsLeft);
+        if (s.n == 0) {
+            throw in.malformed(where + " is empty");
+        }
+        int kindMode = in.readUnsignedByte(where + " kinds");
+        budget.takeValues(in, s.n, where + " kinds");
+        s.kinds = new byte[s.n];
+        int full = 0;
+        int upd = 0;
+        if (kindMode <= KIND_DELETE) {
+            java.util.Arrays.fill(s.kinds, (byte) kindMode);
+        } else if (kindMode == KINDS_EXPLICIT) {
+            int at = in.skip(s.n, where + " kinds");
+            boolean same = true;
+            for (int i = 0; i < s.n; i++) {
+                int k = in.array()[at + i];
+                if (k < KIND_INSERT || k > KIND_DELETE) {
+                    throw in.malformed(where + " op " + i + " has unknown kind " + k);
+                }
+                s.kinds[i] = (byte) k;
+                same &= k == s.kinds[0];
+            }
+            if (same) {
+                throw in.malformed(where + ": explicit kinds that are all the same (not canonical)");
+            }
+        } else {
+            throw in.malformed(where + ": unknown kinds mode " + kindMode);
+        }
+        for (byte k : s.kinds) {
+            if (k == KIND_INSERT || k == KIND_REPLACE) {
+                full++;
+            } else if (k == KIND_UPDATE) {
+                upd++;
+            }
+        }
+        RowSchema rs = s.schema.rowSchema();
+        int[] keyIdx = s.schema.keyIndexesShared();
+        int[] nonKey = s.schema.nonKeyIndexesShared();
+        ColumnReader columns = new ColumnReader(in, budget, maxStringLength);
+        s.keys = new ColumnReader.Column[keyIdx.length];
+        for (int k = 0; k < keyIdx.length; k++) {
+            s.keys[k] = columns.read(rs.type(keyIdx[k]), s.n, false, where + " key " + rs.name(keyIdx[k]));
+        }
+        s.full = new ColumnReader.Column[nonKey.length];
+        if (full > 0) {
+            for (int j = 0; j < nonKey.length; j++) {
+                s.full[j] = columns.read(rs.type(nonKey[j]), full, false, where + " field " + rs.name(nonKey[j]));
+            }
+        }
+        s.updated = new ColumnReader.Column[nonKey.length];
+        s.updatedCursor = new int[nonKey.length];
+        if (upd > 0) {
+            s.bitmapBytes = (nonKey.length + 7) >>> 3;
+            long bytes = (long) upd * s.bitmapBytes;
+            if (bytes > in.remaining()) {
+                throw in.malformed(where + " changed-field bitmaps need " + bytes + " bytes but " + in.remaining() + " remain");
+            }
+            int at = in.skip((int) bytes, where + " changed-field bitmaps");
+            s.bitmaps = java.util.Arrays.copyOfRange(in.array(), at, at + (int) bytes);
+            int unusedBits = nonKey.length & 7;
+            int[] changed = new int[nonKey.length];
+            for (int u = 0; u < upd; u++) {
+                if (unusedBits != 0 && ((s.bitmaps[u * s.bitmapBytes + s.bitmapBytes - 1] & 0xFF) >>> unusedBits) != 0) {
+                    throw in.malformed(where + " update " + u + " marks a field past the last field as changed");
+                }
+                for (int j = 0; j < nonKey.length; j++) {
+                    if ((s.bitmaps[u * s.bitmapBytes + (j >>> 3)] & (1 << (j & 7))) != 0) {
+                        changed[j]++;
+                    }
+                }
+            }
+            for (int j = 0; j < nonKey.length; j++) {
+                if (changed[j] > 0) {
+                    s.updated[j] = columns.read(rs.type(nonKey[j]), changed[j], true, where + " updated field " + rs.name(nonKey[j]));
+                }
+            }
+        }
+        return s;
+    }
+
+    private List<DeltaOp> assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,
+                                   RowLookup lookup) throws CorruptBatchException {
+        long cells = 0;
+        for (Section s : sections) {
+            cells += (long) s.n * (s.schema.keySchema().size() + s.schema.rowSchema().size());
+        }
+        budget.takeValues(in, cells, "the batch's rows");
+        List<DeltaOp> ops = new ArrayList<>(totalOps);
+        Map<TableKey, Object> overlay = new HashMap<>(Math.max(16, totalOps * 2));
+        int si = 0;
+        for (int i = 0; i < totalOps; i++) {
+            Section s;
+            if (sectionOfOp != null) {
+                s = sections[sectionOfOp[i]];
+            } else {
+                while (sections[si].op == sections[si].n) {
+                    si++;
+                }
+                s = sections[si];
+            }
+            DeltaOp op = nextOp(in, s, overlay, lookup, i);
+            ops.add(op);
+            TableKey tk = new TableKey(op.table(), op.key());
+            overlay.put(tk, op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
+                    : ((DeltaOp.Update) op).after());
+        }
+        return ops;
+    }
+
+    private DeltaOp nextOp(ByteSource in, Section s, Map<TableKey, Object> overlay, RowLookup lookup, int opIndex)
+            throws CorruptBatchException {
+        TableSchema schema = s.schema;
+        int j = s.op++;
+        int[] keyIdx = schema.keyIndexesShared();
+        int[] nonKey = schema.nonKeyIndexesShared();
+        Object[] keyValues = new Object[keyIdx.length];
+        for (int k = 0; k < keyIdx.length; k++) {
+            keyValues[k] = s.keys[k].values()[j];
+        }
+        Row key = Row.wrapTrusted(schema.keySchema(), keyValues);
+        TableId table = schema.table();
+        int kind = s.kinds[j];
+        if (kind == KIND_INSERT || kind == KIND_REPLACE) {
+            Object[] row = new Object[schema.rowSchema().size()];
+            for (int k = 0; k < keyIdx.length; k++) {
+                row[keyIdx[k]] = keyValues[k];
+            }
+            int f = s.fullRow++;
+            for (int x = 0; x < nonKey.length; x++) {
+                row[nonKey[x]] = s.full[x].values()[f];
+            }
+            Row after = Row.wrapTrusted(schema.rowSchema(), row);
+            if (kind == KIND_INSERT) {
+                return new DeltaOp.Insert(table, key, after);
+            }
+            return new DeltaOp.Update(table, key, held(in, overlay, lookup, table, key, opIndex, "replace"), after);
+        }
+        Row before = held(in, overlay, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        if (kind == KIND_DELETE) {
+            return new DeltaOp.Delete(table, key, before);
+        }
+        if (before.schema() != schema.rowSchema() && !before.schema().equals(schema.rowSchema())) {
+            throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " updates " + table + " key " + key
+                    + " against schema " + schema.rowSchema() + " but the receiver holds the row with schema " + before.schema());
+        }
+        Object[] row = new Object[before.size()];
+        for (int x = 0; x < row.length; x++) {
+            row[x] = before.get(x);
+        }
+        int u = s.update++;
+        for (int x = 0; x < nonKey.length; x++) {
+            if ((s.bitmaps[u * s.bitmapBytes + (x >>> 3)] & (1 << (x & 7))) == 0) {
+                continue;
+            }
+            ColumnReader.Column c = s.updated[x];
+            int at = s.updatedCursor[x]++;
+            Object v = c.values()[at];
+            if (v == ColumnReader.PENDING_OLD) {
+                Object old = before.get(nonKey[x]);
+                if (!(old instanceof Long o)) {
+                    throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " codes " + table + "." + schema.rowSchema().name(nonKey[x])
+                            + " of key " + key + " against the held value, but the receiver holds " + old);
+                }
+                v = o + c.oldDeltas()[at];
+            }
+            row[nonKey[x]] = v;
+        }
+        return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
+    }
+
+    private static Row held(ByteSource in, Map<TableKey, Object> overlay, RowLookup lookup, TableId table, Row key,
+                            int opIndex, String what) throws CorruptBatchException {
+        Object o = overlay.get(new TableKey(table, key));
+        Row row = o == DELETED ? null : o != null ? (Row) o : lookup.get(table, key);
+        if (row == null) {
+            throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key
+                    + " but the receiver holds no such row");
+        }
+        return row;
+    }
+
+    static boolean isInteger(FieldType t) {
+        return t == FieldType.INT64 || t == FieldType.TIMESTAMP_MICROS || t == FieldType.DATE;
+    }
+}

@@ -1,0 +1,223 @@
+package io.snapdelta.format;
+
+import static io.snapdelta.format.ColumnEncoding.*;
+
+import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.model.Row;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Encodes the ops of a batch into the uncompressed v1 body (spec: "Body"): schema definitions not yet
+ * sent on this stream, the op order, then one columnar section per (table, schema version) in order of
+ * first appearance. Reuses its buffers across batches; not thread-safe.
+ */
+final class BodyEncoder {
+    private final TableSchemaRegistry registry;
+    private final ByteSink out = new ByteSink(1 << 16);
+    private final ColumnWriter columns = new ColumnWriter(out);
+    private Object[] scratch = new Object[1024];
+    private Object[] scratchOld = new Object[1024];
+
+    BodyEncoder(TableSchemaRegistry registry) {
+        this.registry = registry;
+    }
+
+    private static final class Section {
+        final TableSchema schema;
+        final int index;
+        final List<DeltaOp> ops = new ArrayList<>();
+        final List<Integer> kinds = new ArrayList<>();
+        int full;
+        int updates;
+
+        Section(TableSchema schema, int index) {
+            this.schema = schema;
+            this.index = index;
+        }
+    }
+
+    /** Encodes; {@code emitted} holds the schema ids this stream has already defined and is updated. */
+    ByteSink encode(List<DeltaOp> ops, Set<Long> emitted) {
+        out.reset();
+        Map<TableSchema, Section> byschema = new IdentityHashMap<>();
+        List<Section> sections = new ArrayList<>();
+        int[] sectionOfOp = new int[ops.size()];
+        boolean grouped = true;
+        for (int i = 0; i < ops.size(); i++) {
+            DeltaOp op = ops.get(i);
+            int kind = kindOf(op);
+            Row shape = op instanceof DeltaOp.Delete d ? d.before() : after(op);
+            TableSchema schema = registry.forRows(op.table(), shape.schema(), op.key().schema());
+            Section s = byschema.get(schema);
+            if (s == null) {
+                s = new Section(schema, sections.size());
+                byschema.put(schema, s);
+                sections.add(s);
+            }
+            checkKey(op, schema, i);
+            s.ops.add(op);
+            s.kinds.add(kind);
+            if (kind == KIND_INSERT || kind == KIND_REPLACE) {
+                s.full++;
+            } else if (kind == KIND_UPDATE) {
+                s.updates++;
+            }
+            int idx = s.index;
+            if (i > 0 && idx < sectionOfOp[i - 1]) {
+                grouped = false;
+            }
+            sectionOfOp[i] = idx;
+        }
+
+        List<TableSchema> toDefine = new ArrayList<>();
+        for (Section s : sections) {
+            if (!emitted.contains(s.schema.id())) {
+                toDefine.add(s.schema);
+            }
+        }
+        out.writeVarInt(toDefine.size());
+        for (TableSchema t : toDefine) {
+            out.writeLongBE(t.id());
+            byte[] def = t.canonicalShared();
+            out.writeVarInt(def.length);
+            out.writeBytes(def, 0, def.length);
+            emitted.add(t.id());
+        }
+        out.writeVarInt(sections.size());
+        out.writeByte(grouped ? ORDER_GROUPED : ORDER_EXPLICIT);
+        if (!grouped) {
+            for (int idx : sectionOfOp) {
+                out.writeVarInt(idx);
+            }
+        }
+        for (Section s : sections) {
+            writeSection(s);
+        }
+        return out;
+    }
+
+    private static Row after(DeltaOp op) {
+        return op instanceof DeltaOp.Insert ins ? ins.after() : ((DeltaOp.Update) op).after();
+    }
+
+    private static int kindOf(DeltaOp op) {
+        if (op instanceof DeltaOp.Insert) {
+            return KIND_INSERT;
+        }
+        if (op instanceof DeltaOp.Update u) {
+            return u.before().schema() == u.after().schema() || u.before().schema().equals(u.after().schema())
+                    ? KIND_UPDATE : KIND_REPLACE;
+        }
+        return KIND_DELETE;
+    }
+
+    private static void checkKey(DeltaOp op, TableSchema schema, int index) {
+        int[] keys = schema.keyIndexesShared();
+        Row key = op.key();
+        List<Row> rows;
+        if (op instanceof DeltaOp.Insert i) {
+            rows = List.of(i.after());
+        } else if (op instanceof DeltaOp.Update u) {
+            rows = u.before().schema().equals(u.after().schema()) ? List.of(u.before(), u.after()) : List.of(u.after());
+        } else {
+            rows = List.of(((DeltaOp.Delete) op).before());
+        }
+        for (Row r : rows) {
+            for (int k = 0; k < keys.length; k++) {
+                if (!Row.valueEquals(key.get(k), r.get(keys[k]))) {
+                    throw new IllegalArgumentException("op " + index + " (" + op.getClass().getSimpleName() + " on "
+                            + op.table() + "): key field '" + schema.keySchema().name(k) + "' is " + key.get(k)
+                            + " in the key but " + r.get(keys[k]) + " in the row; a key change must travel as delete + insert");
+                }
+            }
+        }
+    }
+
+    private Object[] scratch(int n) {
+        if (scratch.length < n) {
+            scratch = new Object[Math.max(n, scratch.length * 2)];
+            scratchOld = new Object[scratch.length];
+        }
+        return scratch;
+    }
+
+    private void writeSection(Section s) {
+        TableSchema schema = s.schema;
+        int n = s.ops.size();
+        out.writeLongBE(schema.id());
+        out.writeVarInt(n);
+        int first = s.kinds.get(0);
+        boolean sameKind = true;
+        for (int k : s.kinds) {
+            sameKind &= k == first;
+        }
+        if (sameKind) {
+            out.writeByte(first);
+        } else {
+            out.writeByte(KINDS_EXPLICIT);
+            for (int k : s.kinds) {
+                out.writeByte(k);
+            }
+        }
+        int[] keyIdx = schema.keyIndexesShared();
+        int[] nonKey = schema.nonKeyIndexesShared();
+        String ctx = "table " + schema.table();
+        for (int k = 0; k < keyIdx.length; k++) {
+            Object[] v = scratch(n);
+            for (int i = 0; i < n; i++) {
+                v[i] = s.ops.get(i).key().get(k);
+            }
+            columns.write(schema.rowSchema().type(keyIdx[k]), v, n, null, ctx + " key " + schema.keySchema().name(k));
+        }
+        if (s.full > 0) {
+            for (int f : nonKey) {
+                Object[] v = scratch(s.full);
+                int m = 0;
+                for (int i = 0; i < n; i++) {
+                    int kind = s.kinds.get(i);
+                    if (kind == KIND_INSERT || kind == KIND_REPLACE) {
+                        v[m++] = after(s.ops.get(i)).get(f);
+                    }
+                }
+                columns.write(schema.rowSchema().type(f), v, m, null, ctx + " field " + schema.rowSchema().name(f));
+            }
+        }
+        if (s.updates > 0) {
+            int bitmapBytes = (nonKey.length + 7) >>> 3;
+            byte[] bitmaps = new byte[s.updates * bitmapBytes];
+            List<DeltaOp.Update> updates = new ArrayList<>(s.updates);
+            for (int i = 0; i < n; i++) {
+                if (s.kinds.get(i) == KIND_UPDATE) {
+                    DeltaOp.Update u = (DeltaOp.Update) s.ops.get(i);
+                    int base = updates.size() * bitmapBytes;
+                    for (int j = 0; j < nonKey.length; j++) {
+                        if (!Row.valueEquals(u.before().get(nonKey[j]), u.after().get(nonKey[j]))) {
+                            bitmaps[base + (j >>> 3)] |= (byte) (1 << (j & 7));
+                        }
+                    }
+                    updates.add(u);
+                }
+            }
+            out.writeBytes(bitmaps, 0, bitmaps.length);
+            for (int j = 0; j < nonKey.length; j++) {
+                Object[] v = scratch(s.updates);
+                Object[] olds = scratchOld;
+                int m = 0;
+                for (int u = 0; u < updates.size(); u++) {
+                    if ((bitmaps[u * bitmapBytes + (j >>> 3)] & (1 << (j & 7))) != 0) {
+                        olds[m] = updates.get(u).before().get(nonKey[j]);
+                        v[m++] = updates.get(u).after().get(nonKey[j]);
+                    }
+                }
+                if (m > 0) {
+                    columns.write(schema.rowSchema().type(nonKey[j]), v, m, olds,
+                            ctx + " updated field " + schema.rowSchema().name(nonKey[j]));
+                }
+            }
+        }
+    }
+}

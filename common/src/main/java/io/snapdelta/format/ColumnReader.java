@@ -1,0 +1,253 @@
+package io.snapdelta.format;
+
+import static io.snapdelta.format.ColumnEncoding.*;
+
+import io.snapdelta.model.FieldType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/** Reads column blocks written by {@link ColumnWriter}, checking every count and length first. */
+final class ColumnReader {
+    /** Stands for a non-null value still to be resolved against the receiver's old value (DELTA_OLD). */
+    static final Object PENDING_OLD = new Object();
+
+    /** One decoded column; {@code oldDeltas} is set (and values are {@link #PENDING_OLD}) for DELTA_OLD. */
+    record Column(Object[] values, long[] oldDeltas) {
+    }
+
+    private final ByteSource in;
+    private final DecodeBudget budget;
+    private final int maxStringLength;
+
+    ColumnReader(ByteSource in, DecodeBudget budget, int maxStringLength) {
+        this.in = in;
+        this.budget = budget;
+        this.maxStringLength = maxStringLength;
+    }
+
+    Column read(FieldType type, int n, boolean allowDeltaOld, String what) throws CorruptBatchException {
+        int header = in.readUnsignedByte(what + " column header");
+        int nullity = header & NULLS_MASK;
+        int enc = (header >>> ENC_SHIFT) & ENC_MASK;
+        boolean padded = (header & PADDED_FLAG) != 0;
+        if ((header & RESERVED_MASK) != 0 || nullity == 3) {
+            throw in.malformed(what + ": invalid column header 0x" + Integer.toHexString(header));
+        }
+        budget.takeValues(in, n, what);
+        Object[] values = new Object[n];
+        if (nullity == NULLS_ALL) {
+            if (enc != 0 || padded) {
+                throw in.malformed(what + ": an all-null column must have header 0x01, not 0x" + Integer.toHexString(header));
+            }
+            return new Column(values, null);
+        }
+        if (type == FieldType.NULL) {
+            throw in.malformed(what + ": a NULL-typed field must be written as an all-null column");
+        }
+        boolean[] isNull = nullity == NULLS_BITMAP ? readNullBitmap(n, what) : null;
+        boolean isString = type == FieldType.STRING;
+        boolean isInt = type == FieldType.INT64 || type == FieldType.TIMESTAMP_MICROS || type == FieldType.DATE;
+        int maxEnc = isInt ? (allowDeltaOld ? INT_DELTA_OLD : INT_DELTA_PREV) : isString ? STR_DICT : 0;
+        if (enc > maxEnc || (padded && !isString)) {
+            throw in.malformed(what + ": encoding " + enc + (padded ? " (padded)" : "") + " is not valid for a "
+                    + type + (allowDeltaOld ? " update" : "") + " column");
+        }
+        switch (type) {
+            case INT64, TIMESTAMP_MICROS, DATE -> {
+                return readIntegers(values, isNull, enc, what);
+            }
+            case STRING -> readStrings(values, isNull, enc, padded, what);
+            case BOOLEAN -> {
+                int m = n - countNulls(isNull);
+                int at = in.skip((m + 7) >>> 3, what + " boolean bitmap");
+                byte[] buf = in.array();
+                checkUnusedBits(buf[at + ((m + 7) >>> 3) - 1], m, what + " boolean bitmap");
+                int bit = 0;
+                for (int i = 0; i < n; i++) {
+                    if (isNull == null || !isNull[i]) {
+                        values[i] = ((buf[at + (bit >>> 3)] >>> (bit & 7)) & 1) != 0 ? Boolean.TRUE : Boolean.FALSE;
+                        bit++;
+                    }
+                }
+            }
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) {
+                    if (isNull == null || !isNull[i]) {
+                        values[i] = Double.longBitsToDouble(in.readLongBE(what + " float64"));
+                    }
+                }
+            }
+            case DECIMAL -> {
+                for (int i = 0; i < n; i++) {
+                    if (isNull == null || !isNull[i]) {
+                        long scale = in.readZigZag(what + " decimal scale");
+                        if (scale != (int) scale) {
+                            throw in.malformed(what + ": decimal scale " + scale + " does not fit 32 bits");
+                        }
+                        int len = in.readCount(what + " decimal length", Math.min(maxStringLength, in.remaining()));
+                        if (len == 0) {
+                            throw in.malformed(what + ": decimal with an empty unscaled value");
+                        }
+                        values[i] = new BigDecimal(new BigInteger(in.readBytes(len, what + " decimal")), (int) scale);
+                    }
+                }
+            }
+            case BYTES -> {
+                for (int i = 0; i < n; i++) {
+                    if (isNull == null || !isNull[i]) {
+                        int len = readLength(what + " bytes length");
+                        values[i] = in.readBytes(len, what + " bytes");
+                    }
+                }
+            }
+            default -> throw in.malformed(what + ": unhandled type " + type);
+        }
+        return new Column(values, null);
+    }
+
+    /**
+     * A padded column's declared width: bounded by the string limit (and, per value, by the padding
+     * budget) but NOT by the bytes that remain, because values are stored without their padding.
+     */
+    private int readPaddedLength(String what) throws CorruptBatchException {
+        int at = in.position();
+        long len = in.readVarLong(what);
+        if (len > maxStringLength || len < 0) {
+            throw in.error(CorruptBatchException.Kind.LIMIT_EXCEEDED, what + " " + Long.toUnsignedString(len)
+                    + " (at body byte " + at + ") exceeds delta.format.max-string-length " + maxStringLength);
+        }
+        return (int) len;
+    }
+
+    private int readLength(String what) throws CorruptBatchException {
+        int at = in.position();
+        long len = in.readVarLong(what);
+        if (len > maxStringLength || len < 0) {
+            throw in.error(CorruptBatchException.Kind.LIMIT_EXCEEDED, what + " " + Long.toUnsignedString(len)
+                    + " (at body byte " + at + ") exceeds delta.format.max-string-length " + maxStringLength);
+        }
+        if (len > in.remaining()) {
+            throw in.malformed(what + " " + len + " exceeds the " + in.remaining() + " bytes that remain");
+        }
+        return (int) len;
+    }
+
+    private static int countNulls(boolean[] isNull) {
+        int c = 0;
+        if (isNull != null) {
+            for (boolean b : isNull) {
+                if (b) {
+                    c++;
+                }
+            }
+        }
+        return c;
+    }
+
+    private boolean[] readNullBitmap(int n, String what) throws CorruptBatchException {
+        int bytes = (n + 7) >>> 3;
+        int at = in.skip(bytes, what + " null bitmap");
+        byte[] buf = in.array();
+        if (n > 0) {
+            checkUnusedBits(buf[at + bytes - 1], n, what + " null bitmap");
+        }
+        boolean[] isNull = new boolean[n];
+        int nulls = 0;
+        for (int i = 0; i < n; i++) {
+            isNull[i] = ((buf[at + (i >>> 3)] >>> (i & 7)) & 1) != 0;
+            if (isNull[i]) {
+                nulls++;
+            }
+        }
+        if (nulls == 0 || nulls == n) {
+            throw in.malformed(what + ": a null bitmap with " + (nulls == 0 ? "no" : "only") + " nulls (not canonical)");
+        }
+        return isNull;
+    }
+
+    private void checkUnusedBits(byte last, int bits, String what) throws CorruptBatchException {
+        int used = bits & 7;
+        if (used != 0 && ((last & 0xFF) >>> used) != 0) {
+            throw in.malformed(what + ": bits past the last value are set");
+        }
+    }
+
+    private Column readIntegers(Object[] values, boolean[] isNull, int enc, String what) throws CorruptBatchException {
+        int n = values.length;
+        if (enc == INT_DELTA_OLD) {
+            long[] deltas = new long[n];
+            for (int i = 0; i < n; i++) {
+                if (isNull == null || !isNull[i]) {
+                    deltas[i] = in.readZigZag(what);
+                    values[i] = PENDING_OLD;
+                }
+            }
+            return new Column(values, deltas);
+        }
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            if (isNull == null || !isNull[i]) {
+                long v = in.readZigZag(what);
+                if (enc == INT_DELTA_PREV) {
+                    v += prev;
+                }
+                prev = v;
+                values[i] = v;
+            }
+        }
+        return new Column(values, null);
+    }
+
+    private void readStrings(Object[] values, boolean[] isNull, int enc, boolean padded, String what) throws CorruptBatchException {
+        int n = values.length;
+        int paddedLength = padded ? readPaddedLength(what + " padded length") : 0;
+        if (enc == STR_DICT) {
+            int size = in.readCount(what + " dictionary size", Math.min(n, in.remaining()));
+            budget.takeValues(in, size, what + " dictionary");
+            String[] dict = new String[size];
+            for (int d = 0; d < size; d++) {
+                dict[d] = readString(paddedLength, padded, what + " dictionary entry " + d);
+            }
+            boolean[] used = new boolean[size];
+            for (int i = 0; i < n; i++) {
+                if (isNull == null || !isNull[i]) {
+                    int idx = in.readCount(what + " dictionary index", size - 1L);
+                    values[i] = dict[idx];
+                    used[idx] = true;
+                }
+            }
+            for (int d = 0; d < size; d++) {
+                if (!used[d]) {
+                    throw in.malformed(what + ": dictionary entry " + d + " is never used (not canonical)");
+                }
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (isNull == null || !isNull[i]) {
+                    values[i] = readString(paddedLength, padded, what);
+                }
+            }
+        }
+    }
+
+    private String readString(int paddedLength, boolean padded, String what) throws CorruptBatchException {
+        int len = readLength(what + " length");
+        int at = in.skip(len, what);
+        byte[] buf = in.array();
+        if (!padded) {
+            return Utf8.decode(in, buf, at, len, what);
+        }
+        if (len > paddedLength) {
+            throw in.malformed(what + ": stored length " + len + " exceeds the padded length " + paddedLength);
+        }
+        if (len > 0 && buf[at + len - 1] == ' ') {
+            throw in.malformed(what + ": a padded column value must be stored without trailing blanks");
+        }
+        budget.takePadding(in, paddedLength, what);
+        byte[] full = new byte[paddedLength];
+        System.arraycopy(buf, at, full, 0, len);
+        Arrays.fill(full, len, paddedLength, (byte) ' ');
+        return Utf8.decode(in, full, 0, paddedLength, what);
+    }
+}

@@ -1,0 +1,267 @@
+package io.snapdelta.format;
+
+import static io.snapdelta.format.ColumnEncoding.*;
+
+import io.snapdelta.model.FieldType;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes one column block: the values of one field over a run of rows. Picks, deterministically from
+ * the values alone, the smallest of the encodings the type allows (ties go to the lower encoding id), so
+ * equal value sequences in different tables produce equal bytes, which zstd then matches.
+ */
+final class ColumnWriter {
+    private final ByteSink out;
+    private byte[][] utf8 = new byte[64][];
+
+    ColumnWriter(ByteSink out) {
+        this.out = out;
+    }
+
+    /**
+     * @param values {@code n} values (null allowed)
+     * @param olds for update columns, the receiver's value of the field per row (enables DELTA_OLD), else null
+     */
+    void write(FieldType type, Object[] values, int n, Object[] olds, String context) {
+        int nulls = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null) {
+                nulls++;
+            }
+        }
+        int headerAt = out.position();
+        if (nulls == n) {
+            out.writeByte(NULLS_ALL);
+            return;
+        }
+        if (type == FieldType.NULL) {
+            throw new IllegalArgumentException(context + ": a NULL-typed field holds a non-null value");
+        }
+        int nullity = nulls == 0 ? NULLS_NONE : NULLS_BITMAP;
+        out.writeByte(nullity); // encoding bits are patched in below
+        if (nullity == NULLS_BITMAP) {
+            writeBitmap(values, n);
+        }
+        int enc;
+        switch (type) {
+            case INT64, TIMESTAMP_MICROS, DATE -> enc = writeIntegers(values, n, olds, context);
+            case STRING -> enc = writeStrings(values, n, context);
+            case BOOLEAN -> enc = writeBooleans(values, n, context);
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) {
+                    if (values[i] != null) {
+                        out.writeLongBE(Double.doubleToRawLongBits(cast(values[i], Double.class, context)));
+                    }
+                }
+                enc = 0;
+            }
+            case DECIMAL -> {
+                for (int i = 0; i < n; i++) {
+                    if (values[i] != null) {
+                        BigDecimal d = cast(values[i], BigDecimal.class, context);
+                        out.writeZigZag(d.scale());
+                        byte[] unscaled = d.unscaledValue().toByteArray();
+                        out.writeVarInt(unscaled.length);
+                        out.writeBytes(unscaled, 0, unscaled.length);
+                    }
+                }
+                enc = 0;
+            }
+            case BYTES -> {
+                for (int i = 0; i < n; i++) {
+                    if (values[i] != null) {
+                        byte[] b = cast(values[i], byte[].class, context);
+                        out.writeVarInt(b.length);
+                        out.writeBytes(b, 0, b.length);
+                    }
+                }
+                enc = 0;
+            }
+            default -> throw new IllegalStateException("unhandled type " + type);
+        }
+        out.array()[headerAt] |= (byte) enc;
+    }
+
+    private static <T> T cast(Object v, Class<T> c, String context) {
+        if (!c.isInstance(v)) {
+            throw new IllegalArgumentException(context + ": expected a " + c.getSimpleName() + " but the row holds a "
+                    + v.getClass().getSimpleName());
+        }
+        return c.cast(v);
+    }
+
+    /** Bit i (least significant first within each byte) set when value i is null. */
+    private void writeBitmap(Object[] values, int n) {
+        for (int base = 0; base < n; base += 8) {
+            int b = 0;
+            for (int i = base; i < Math.min(n, base + 8); i++) {
+                if (values[i] == null) {
+                    b |= 1 << (i - base);
+                }
+            }
+            out.writeByte(b);
+        }
+    }
+
+    private int writeBooleans(Object[] values, int n, String context) {
+        int b = 0;
+        int bit = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] != null) {
+                if (cast(values[i], Boolean.class, context)) {
+                    b |= 1 << bit;
+                }
+                if (++bit == 8) {
+                    out.writeByte(b);
+                    b = 0;
+                    bit = 0;
+                }
+            }
+        }
+        if (bit != 0) {
+            out.writeByte(b);
+        }
+        return 0;
+    }
+
+    private int writeIntegers(Object[] values, int n, Object[] olds, String context) {
+        long plain = 0;
+        long deltaPrev = 0;
+        long deltaOld = olds == null ? Long.MAX_VALUE : 0;
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            long v = cast(values[i], Long.class, context);
+            plain += ByteSink.varLongSize(ByteSink.zigZag(v));
+            deltaPrev += ByteSink.varLongSize(ByteSink.zigZag(v - prev));
+            prev = v;
+            if (deltaOld != Long.MAX_VALUE) {
+                if (olds[i] instanceof Long old) {
+                    deltaOld += ByteSink.varLongSize(ByteSink.zigZag(v - old));
+                } else {
+                    deltaOld = Long.MAX_VALUE;
+                }
+            }
+        }
+        int enc = INT_PLAIN;
+        long best = plain;
+        if (deltaPrev < best) {
+            enc = INT_DELTA_PREV;
+            best = deltaPrev;
+        }
+        if (deltaOld < best) {
+            enc = INT_DELTA_OLD;
+        }
+        prev = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            long v = (Long) values[i];
+            switch (enc) {
+                case INT_PLAIN -> out.writeZigZag(v);
+                case INT_DELTA_PREV -> out.writeZigZag(v - prev);
+                default -> out.writeZigZag(v - (Long) olds[i]);
+            }
+            prev = v;
+        }
+        return enc << ENC_SHIFT;
+    }
+
+    private int writeStrings(Object[] values, int n, String context) {
+        if (utf8.length < n) {
+            utf8 = new byte[Math.max(n, utf8.length * 2)][];
+        }
+        int paddedLength = -1;
+        boolean uniform = true;
+        boolean anyTrailingBlank = false;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            byte[] b = Utf8.encode(cast(values[i], String.class, context), context);
+            utf8[i] = b;
+            if (paddedLength < 0) {
+                paddedLength = b.length;
+            } else if (paddedLength != b.length) {
+                uniform = false;
+            }
+            anyTrailingBlank |= b.length > 0 && b[b.length - 1] == ' ';
+        }
+        boolean padded = uniform && anyTrailingBlank;
+        // Dictionary in first-occurrence order; values are keyed by their full (padded) text.
+        Map<String, Integer> dict = new HashMap<>();
+        long plainSize = 0;
+        long dictSize = 0;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            m++;
+            int len = padded ? stripped(utf8[i]) : utf8[i].length;
+            long entry = ByteSink.varLongSize(len) + len;
+            plainSize += entry;
+            Integer idx = dict.get((String) values[i]);
+            if (idx == null) {
+                idx = dict.size();
+                dict.put((String) values[i], idx);
+                dictSize += entry;
+            }
+            dictSize += ByteSink.varLongSize(idx);
+        }
+        boolean useDict = dictSize + ByteSink.varLongSize(dict.size()) < plainSize;
+        if (padded) {
+            out.writeVarInt(paddedLength);
+        }
+        if (useDict) {
+            out.writeVarInt(dict.size());
+            Map<String, Integer> written = new HashMap<>();
+            int[] indexes = new int[m];
+            int k = 0;
+            for (int i = 0; i < n; i++) {
+                if (values[i] == null) {
+                    continue;
+                }
+                Integer idx = written.get((String) values[i]);
+                if (idx == null) {
+                    idx = written.size();
+                    written.put((String) values[i], idx);
+                    writeString(utf8[i], padded);
+                }
+                indexes[k++] = idx;
+            }
+            for (int i = 0; i < m; i++) {
+                out.writeVarInt(indexes[i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (values[i] != null) {
+                    writeString(utf8[i], padded);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            utf8[i] = null;
+        }
+        return ((useDict ? STR_DICT : STR_PLAIN) << ENC_SHIFT) | (padded ? PADDED_FLAG : 0);
+    }
+
+    private void writeString(byte[] b, boolean padded) {
+        int len = padded ? stripped(b) : b.length;
+        out.writeVarInt(len);
+        out.writeBytes(b, 0, len);
+    }
+
+    private static int stripped(byte[] b) {
+        int len = b.length;
+        while (len > 0 && b[len - 1] == ' ') {
+            len--;
+        }
+        return len;
+    }
+}

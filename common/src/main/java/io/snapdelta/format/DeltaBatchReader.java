@@ -1,0 +1,200 @@
+package io.snapdelta.format;
+
+import static io.snapdelta.format.BatchLayout.*;
+
+import io.snapdelta.codec.Codec;
+import io.snapdelta.codec.CodecException;
+import io.snapdelta.codec.CodecId;
+import io.snapdelta.codec.CompressionDictionary;
+import io.snapdelta.codec.DictionaryStore;
+import io.snapdelta.codec.NoneCodec;
+import io.snapdelta.codec.ZstdCodec;
+import io.snapdelta.codec.ZstdDictionaryCodec;
+import io.snapdelta.config.DeltaFormatOptions;
+import io.snapdelta.format.CorruptBatchException.Kind;
+import io.snapdelta.model.Version;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * Verifies and decodes sealed v1 batches. Order of checks: length, magic, format version, CRC32C over
+ * every byte before the trailer (so no field is trusted before it is known intact), then header rules
+ * and limits ({@link DeltaFormatOptions}), then decompression into a buffer of the checked length, then
+ * the body. Any failure is a {@link CorruptBatchException} naming the batch and the byte offset; no
+ * input makes it run out of memory, loop, or index out of bounds. Not thread-safe (codec contexts).
+ */
+public final class DeltaBatchReader implements AutoCloseable {
+    private final TableSchemaRegistry registry;
+    private final DictionaryStore dictionaries;
+    private final int maxOps;
+    private final int maxUncompressed;
+    private final BodyDecoder bodyDecoder;
+    private final NoneCodec none = new NoneCodec();
+    private ZstdCodec zstd;
+    private final Map<Integer, ZstdDictionaryCodec> dictionaryCodecs = new HashMap<>();
+    private final CRC32C crc = new CRC32C();
+
+    public DeltaBatchReader(DeltaFormatOptions options, TableSchemaRegistry registry, DictionaryStore dictionaries) {
+        this.registry = registry;
+        this.dictionaries = dictionaries;
+        this.maxOps = options.maxOps();
+        this.maxUncompressed = options.maxUncompressedSize();
+        this.bodyDecoder = new BodyDecoder(registry, options.maxStringLength(), options.maxValues(), maxUncompressed);
+    }
+
+    public TableSchemaRegistry registry() {
+        return registry;
+    }
+
+    /** Verifies the batch's integrity and header rules without decoding the body. */
+    public BatchHeader readHeader(byte[] sealed) throws CorruptBatchException {
+        if (sealed.length < MIN_SEALED_LENGTH) {
+            throw new CorruptBatchException(Kind.TRUNCATED, -1, -1, sealed.length, "a sealed batch has at least "
+                    + MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
+        }
+        for (int i = 0; i < MAGIC_LENGTH; i++) {
+            if (sealed[MAGIC_OFFSET + i] != MAGIC[i]) {
+                throw new CorruptBatchException(Kind.BAD_MAGIC, -1, -1, MAGIC_OFFSET + i, "magic is 0x"
+                        + HexFormat.of().formatHex(sealed, MAGIC_OFFSET, MAGIC_LENGTH) + ", expected 0x"
+                        + HexFormat.of().formatHex(MAGIC) + " (\"SDLT\")");
+            }
+        }
+        int version = sealed[VERSION_OFFSET] & 0xFF;
+        if (version != FORMAT_VERSION_1) {
+            throw new CorruptBatchException(Kind.UNSUPPORTED_VERSION, -1, -1, VERSION_OFFSET, "format version " + version
+                    + " is not supported; this reader reads version " + FORMAT_VERSION_1 + " (upgrade the reader)");
+        }
+        ByteSource in = new ByteSource(sealed, 0, sealed.length, "", -1, -1);
+        long shard = Integer.toUnsignedLong(intAt(sealed, SHARD_OFFSET));
+        long seq = longAt(sealed, SEQUENCE_OFFSET);
+        int crcOffset = sealed.length - CRC_LENGTH;
+        int stored = intAt(sealed, crcOffset);
+        crc.reset();
+        crc.update(sealed, 0, crcOffset);
+        int computed = (int) crc.getValue();
+        if (stored != computed) {
+            throw new CorruptBatchException(Kind.CHECKSUM_MISMATCH, shard, seq, crcOffset, String.format(
+                    "stored crc = 0x%08x, computed crc = 0x%08x over bytes [0, %d) (shard and seq as stored, unverified)",
+                    stored, computed, crcOffset));
+        }
+        int flags = sealed[FLAGS_OFFSET] & 0xFF;
+        if (flags != 0) {
+            throw err(Kind.UNSUPPORTED_VERSION, shard, seq, FLAGS_OFFSET, "flags 0x" + Integer.toHexString(flags)
+                    + " are not defined in format version 1 (the batch needs a newer reader)");
+        }
+        CodecId codec = CodecId.fromId(sealed[CODEC_OFFSET] & 0xFF);
+        if (codec == null) {
+            throw err(Kind.MALFORMED, shard, seq, CODEC_OFFSET, "unknown codec id " + (sealed[CODEC_OFFSET] & 0xFF));
+        }
+        int level = sealed[CODEC_LEVEL_OFFSET];
+        if (seq < 0) {
+            throw err(Kind.MALFORMED, shard, seq, SEQUENCE_OFFSET, "negative batch sequence " + seq);
+        }
+        Version first = new Version(longAt(sealed, FIRST_VERSION_MAJOR_OFFSET), longAt(sealed, FIRST_VERSION_MINOR_OFFSET));
+        Version last = new Version(longAt(sealed, LAST_VERSION_MAJOR_OFFSET), longAt(sealed, LAST_VERSION_MINOR_OFFSET));
+        if (first.compareTo(last) > 0) {
+            throw err(Kind.MALFORMED, shard, seq, FIRST_VERSION_MAJOR_OFFSET, "first version " + first + " is after last version " + last);
+        }
+        long inserts = Integer.toUnsignedLong(intAt(sealed, INSERT_COUNT_OFFSET));
+        long updates = Integer.toUnsignedLong(intAt(sealed, UPDATE_COUNT_OFFSET));
+        long deletes = Integer.toUnsignedLong(intAt(sealed, DELETE_COUNT_OFFSET));
+        if (inserts + updates + deletes > maxOps) {
+            throw err(Kind.LIMIT_EXCEEDED, shard, seq, INSERT_COUNT_OFFSET, "the batch counts " + (inserts + updates + deletes)
+                    + " ops; delta.format.max-ops is " + maxOps);
+        }
+        int dictionaryId = intAt(sealed, DICTIONARY_ID_OFFSET);
+        if ((codec == CodecId.ZSTD_DICT) != (dictionaryId != 0)) {
+            throw err(Kind.MALFORMED, shard, seq, DICTIONARY_ID_OFFSET, "dictionary id 0x" + Integer.toHexString(dictionaryId)
+                    + " does not fit codec " + codec);
+        }
+        long uncompressed = Integer.toUnsignedLong(intAt(sealed, UNCOMPRESSED_LENGTH_OFFSET));
+        if (uncompressed > maxUncompressed) {
+            throw err(Kind.LIMIT_EXCEEDED, shard, seq, UNCOMPRESSED_LENGTH_OFFSET, "uncompressed body length " + uncompressed
+                    + " exceeds delta.format.max-uncompressed-size " + maxUncompressed);
+        }
+        long bodyLength = Integer.toUnsignedLong(intAt(sealed, BODY_LENGTH_OFFSET));
+        if (bodyLength != sealed.length - MIN_SEALED_LENGTH) {
+            throw err(Kind.TRUNCATED, shard, seq, BODY_LENGTH_OFFSET, "body length " + bodyLength + " but the batch has "
+                    + (sealed.length - MIN_SEALED_LENGTH) + " bytes between header and checksum");
+        }
+        if (codec == CodecId.NONE && bodyLength != uncompressed) {
+            throw err(Kind.MALFORMED, shard, seq, UNCOMPRESSED_LENGTH_OFFSET, "an uncompressed body of " + bodyLength
+                    + " bytes with uncompressed length " + uncompressed);
+        }
+        byte[] before = java.util.Arrays.copyOfRange(sealed, DIGEST_BEFORE_OFFSET, DIGEST_BEFORE_OFFSET + DIGEST_LENGTH);
+        byte[] after = java.util.Arrays.copyOfRange(sealed, DIGEST_AFTER_OFFSET, DIGEST_AFTER_OFFSET + DIGEST_LENGTH);
+        in.skip(0, "header");
+        return new BatchHeader(version, (int) shard, seq, first, last, (int) inserts, (int) updates, (int) deletes, codec, level,
+                dictionaryId, (int) uncompressed, (int) bodyLength, before, after, stored);
+    }
+
+    /** Verifies and decodes; {@code lookup} supplies the receiver's rows as they were before this batch. */
+    public SealedBatch read(byte[] sealed, RowLookup lookup) throws CorruptBatchException {
+        BatchHeader h = readHeader(sealed);
+        long shard = Integer.toUnsignedLong(h.shard());
+        Codec codec = codecFor(h);
+        byte[] body = new byte[h.uncompressedLength()];
+        try {
+            codec.decompress(sealed, BODY_OFFSET, h.bodyLength(), body);
+        } catch (CodecException e) {
+            throw new CorruptBatchException(Kind.BAD_COMPRESSION, shard, h.sequence(), BODY_OFFSET, e.getMessage(), e);
+        }
+        BodyDecoder.Result r = bodyDecoder.decode(body, body.length, h, lookup);
+        return new SealedBatch(h, r.ops(), r.defined());
+    }
+
+    private Codec codecFor(BatchHeader h) throws CorruptBatchException {
+        switch (h.codec()) {
+            case NONE:
+                return none;
+            case ZSTD:
+                if (zstd == null) {
+                    zstd = new ZstdCodec(ZstdCodec.MIN_LEVEL);
+                }
+                return zstd;
+            default:
+                ZstdDictionaryCodec c = dictionaryCodecs.get(h.dictionaryId());
+                if (c == null) {
+                    String id = CompressionDictionary.idHex(h.dictionaryId());
+                    Optional<CompressionDictionary> d;
+                    try {
+                        d = dictionaries == null ? Optional.empty() : dictionaries.fetch(h.dictionaryId());
+                    } catch (IOException e) {
+                        throw new CorruptBatchException(Kind.UNKNOWN_DICTIONARY, Integer.toUnsignedLong(h.shard()), h.sequence(),
+                                DICTIONARY_ID_OFFSET, "could not fetch dictionary " + id + ": " + e.getMessage(), e);
+                    }
+                    if (d.isEmpty()) {
+                        throw new CorruptBatchException(Kind.UNKNOWN_DICTIONARY, Integer.toUnsignedLong(h.shard()), h.sequence(),
+                                DICTIONARY_ID_OFFSET, "dictionary " + id + " is not in the dictionary store");
+                    }
+                    c = new ZstdDictionaryCodec(ZstdCodec.MIN_LEVEL, d.get());
+                    dictionaryCodecs.put(h.dictionaryId(), c);
+                }
+                return c;
+        }
+    }
+
+    private static CorruptBatchException err(Kind kind, long shard, long seq, int offset, String reason) {
+        return new CorruptBatchException(kind, shard, seq, offset, reason);
+    }
+
+    static int intAt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    static long longAt(byte[] b, int at) {
+        return ((long) intAt(b, at) << 32) | (intAt(b, at + 4) & 0xFFFFFFFFL);
+    }
+
+    @Override
+    public void close() {
+        if (zstd != null) {
+            zstd.close();
+        }
+        dictionaryCodecs.values().forEach(ZstdCodec::close);
+    }
+}

@@ -1,0 +1,126 @@
+package io.snapdelta.format;
+
+import static io.snapdelta.format.BatchLayout.*;
+
+import io.snapdelta.codec.Codec;
+import io.snapdelta.codec.CodecSelector;
+import io.snapdelta.codec.NoneCodec;
+import io.snapdelta.delta.DeltaOp;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Seals logical batches ({@link DeltaBatch}) into v1 bytes (see {@link BatchLayout} and
+ * {@code schemas/delta-batch-v1.md}). One writer per shard stream: it remembers which table schemas the
+ * stream has already defined, so each (table, schema version) travels once; {@link #emittedSchemaIds()}
+ * belongs in the producer's checkpoint. Deterministic: the same batch, schema history and codec give
+ * the same bytes (no map iteration order, no clock). If the chosen codec does not shrink the body, the
+ * body is stored uncompressed. Not thread-safe.
+ */
+public final class DeltaBatchWriter implements AutoCloseable {
+    private final BodyEncoder encoder;
+    private final CodecSelector selector;
+    private final NoneCodec none = new NoneCodec();
+    private final Set<Long> emitted = new HashSet<>();
+    private final CRC32C crc = new CRC32C();
+
+    public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector) {
+        this.encoder = new BodyEncoder(registry);
+        this.selector = selector;
+    }
+
+    public byte[] write(DeltaBatch batch) {
+        int inserts = 0;
+        int updates = 0;
+        int deletes = 0;
+        for (DeltaOp op : batch.ops()) {
+            if (op instanceof DeltaOp.Insert) {
+                inserts++;
+            } else if (op instanceof DeltaOp.Update) {
+                updates++;
+            } else {
+                deletes++;
+            }
+        }
+        Set<Long> emittedAfter = new HashSet<>(emitted);
+        ByteSink body = encoder.encode(batch.ops(), emittedAfter);
+        int bodyLength = body.position();
+        Codec codec = selector.choose();
+        long t0 = cpuNanos();
+        byte[] stored = codec.compress(body.array(), 0, bodyLength);
+        long nanos = cpuNanos() - t0;
+        selector.record(codec, body.array(), bodyLength, stored.length, nanos, batch.ops().size());
+        if (stored.length >= bodyLength && codec != none) {
+            codec = none;
+            stored = none.compress(body.array(), 0, bodyLength);
+        }
+        emitted.clear();
+        emitted.addAll(emittedAfter);
+
+        ByteSink out = new ByteSink(HEADER_LENGTH + stored.length + CRC_LENGTH);
+        out.writeBytes(MAGIC, 0, MAGIC_LENGTH);
+        out.writeByte(CURRENT_FORMAT_VERSION);
+        out.writeByte(0);
+        out.writeByte(codec.id().id());
+        out.writeByte(codec.level());
+        out.writeIntBE(batch.shard());
+        out.writeLongBE(batch.sequence());
+        out.writeLongBE(batch.firstVersion().major());
+        out.writeLongBE(batch.firstVersion().minor());
+        out.writeLongBE(batch.lastVersion().major());
+        out.writeLongBE(batch.lastVersion().minor());
+        out.writeIntBE(inserts);
+        out.writeIntBE(updates);
+        out.writeIntBE(deletes);
+        out.writeIntBE(codec.dictionaryId());
+        out.writeIntBE(bodyLength);
+        out.writeIntBE(stored.length);
+        byte[] before = batch.digestBefore();
+        byte[] after = batch.digestAfter();
+        out.writeBytes(before, 0, DIGEST_LENGTH);
+        out.writeBytes(after, 0, DIGEST_LENGTH);
+        out.writeBytes(stored, 0, stored.length);
+        crc.reset();
+        crc.update(out.array(), 0, out.position());
+        out.writeIntBE((int) crc.getValue());
+        return out.toByteArray();
+    }
+
+    /**
+     * CPU time of this thread: the codec budget is about CPU, and wall time on a busy machine would
+     * charge a codec for the time the thread waited to be scheduled.
+     */
+    private static long cpuNanos() {
+        return THREAD_CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final boolean THREAD_CPU = THREADS.isCurrentThreadCpuTimeSupported();
+
+    /** Schema ids this stream has defined so far (checkpoint them with the producer's state). */
+    public Set<Long> emittedSchemaIds() {
+        return Set.copyOf(emitted);
+    }
+
+    /** Restores the set after a restart, so schemas are not sent again (or clear it to resend all). */
+    public void restoreEmittedSchemaIds(Collection<Long> ids) {
+        emitted.clear();
+        emitted.addAll(ids);
+    }
+
+    /** The next batch defines every schema it uses again (e.g. the first batch after a snapshot). */
+    public void resendSchemas() {
+        emitted.clear();
+    }
+
+    public CodecSelector selector() {
+        return selector;
+    }
+
+    @Override
+    public void close() {
+        selector.close();
+    }
+}

@@ -1,0 +1,264 @@
+package io.snapdelta.shard;
+
+import io.snapdelta.config.Configuration;
+import io.snapdelta.config.ShardOptions;
+import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.digest.RowHasher;
+import io.snapdelta.digest.StateDigest;
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.ChangeOp;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The per-shard producer logic, Flink-free: version-aware dedup, version tombstones, field-level diff
+ * against the stored row, coalescing inside the open batch, sealing after N source changes, and the
+ * shard's state digest. The Flink operator wraps it over RocksDB; the bandwidth benchmark drives it
+ * over a heap store. One instance per shard, driven by one thread.
+ *
+ * <p>Rules (each has a test in {@code ShardDeltaStateTest}):
+ * <ul>
+ *   <li>An event whose version is {@code <=} the version stored for its key (live or tombstone) is dropped
+ *       and counted: equal → duplicate, lower → stale.</li>
+ *   <li>Every accepted event's row is a full image and replaces the stored one (snapshot reads, inserts
+ *       and updates are upserts); a delete leaves a tombstone with its version, cleaned once the source
+ *       time has advanced past the delete by the tombstone retention.</li>
+ *   <li>An accepted event that leaves the row as it was is a counted no-op: nothing travels.</li>
+ *   <li>Within the open batch each key travels as its net effect from the batch's start to its end:
+ *       absent→absent nothing, absent→row insert, row→absent delete, row→other row update (the receiver
+ *       diffs the fields), row→same row nothing.</li>
+ * </ul>
+ */
+public final class ShardDeltaState {
+    private final int shard;
+    private final ShardStateStore store;
+    private final int batchMaxChanges;
+    private final long tombstoneRetentionMicros;
+    private final StateDigest digest = new StateDigest();
+    private final RowHasher hasher = new RowHasher();
+    private final ShardCounters counters = new ShardCounters();
+
+    /** Keys touched by the open batch, with the row each held when the batch opened. */
+    private final Map<TableKey, Row> openStartRows = new HashMap<>();
+    private final List<DeltaOp> openStream = new ArrayList<>();
+    private StateDigest openDigestBefore = new StateDigest();
+    private long openChanges;
+    private long openApplied;
+    private Version openFirst;
+    private Version openLast;
+    private long nextSequence;
+    private long maxSourceMicros = Long.MIN_VALUE;
+    private long lastPurgeMicros = Long.MIN_VALUE;
+
+    public ShardDeltaState(int shard, ShardStateStore store, int batchMaxChanges, Duration tombstoneRetention) {
+        if (batchMaxChanges < 1) {
+            throw new IllegalArgumentException("batchMaxChanges must be >= 1, got " + batchMaxChanges);
+        }
+        this.shard = shard;
+        this.store = Objects.requireNonNull(store, "store");
+        this.batchMaxChanges = batchMaxChanges;
+        this.tombstoneRetentionMicros = tombstoneRetention.toNanos() / 1000;
+    }
+
+    public static ShardDeltaState fromConfig(int shard, ShardStateStore store, Configuration config) {
+        return new ShardDeltaState(shard, store, config.get(ShardOptions.BATCH_MAX_CHANGES),
+                config.get(ShardOptions.TOMBSTONE_RETENTION));
+    }
+
+    /**
+     * Takes one source change. Returns the sealed batch if this change filled the open batch, else
+     * {@code null}.
+     */
+    public ShardBatch apply(ChangeEvent e) {
+        counters.sourceChanges++;
+        openChanges++;
+        switch (e.op()) {
+            case SNAPSHOT_READ -> counters.snapshotReads++;
+            case INSERT -> counters.inserts++;
+            case UPDATE -> counters.updates++;
+            case DELETE -> counters.deletes++;
+            default -> throw new IllegalStateException("unhandled op " + e.op());
+        }
+        maxSourceMicros = Math.max(maxSourceMicros, e.sourceTimestampMicros());
+        applyToState(e);
+        return openChanges >= batchMaxChanges ? seal() : null;
+    }
+
+    private void applyToState(ChangeEvent e) {
+        TableId table = e.table();
+        Row key = e.key();
+        StoredEntry stored = store.get(table, key);
+        if (stored != null) {
+            int c = e.version().compareTo(stored.version());
+            if (c == 0) {
+                counters.duplicatesDropped++;
+                return;
+            }
+            if (c < 0) {
+                counters.staleDropped++;
+                return;
+            }
+        }
+        if (openFirst == null || e.version().compareTo(openFirst) < 0) {
+            openFirst = e.version();
+        }
+        if (openLast == null || e.version().compareTo(openLast) > 0) {
+            openLast = e.version();
+        }
+        Row old = stored == null ? null : stored.row();
+        Row next = e.op() == ChangeOp.DELETE ? null : e.after();
+        if (next == null) {
+            store.put(table, key, StoredEntry.tombstone(e.version(), e.sourceTimestampMicros()));
+            if (old == null) {
+                counters.deletesOfAbsentKeys++;
+                return;
+            }
+        } else if (next.equals(old)) {
+            // Keep the cached hash: the row is the same.
+            store.put(table, key, new StoredEntry(e.version(), old, 0L, stored.entryHash()));
+            counters.noopUpdates++;
+            return;
+        } else {
+            long[] nextHash = new long[StateDigest.LANES];
+            hasher.hashEntry(table, key, next, nextHash);
+            store.put(table, key, StoredEntry.live(e.version(), next, nextHash));
+            digest.addLanes(nextHash);
+        }
+        if (old != null) {
+            digest.subtractLanes(hashOf(table, key, stored));
+        }
+        counters.appliedChanges++;
+        openApplied++;
+        TableKey tk = new TableKey(table, key);
+        if (!openStartRows.containsKey(tk)) {
+            openStartRows.put(tk, old);
+        }
+        if (old == null) {
+            openStream.add(new DeltaOp.Insert(table, key, next));
+        } else if (next == null) {
+            openStream.add(new DeltaOp.Delete(table, key, old));
+        } else {
+            openStream.add(new DeltaOp.Update(table, key, old, next));
+        }
+    }
+
+    private long[] hashOf(TableId table, Row key, StoredEntry stored) {
+        if (stored.entryHash() != null) {
+            return stored.entryHash();
+        }
+        long[] h = new long[StateDigest.LANES];
+        hasher.hashEntry(table, key, stored.row(), h);
+        return h;
+    }
+
+    /** True if the open batch has taken at least one source change since the last seal. */
+    public boolean hasOpenChanges() {
+        return openChanges > 0;
+    }
+
+    /**
+     * Seals the open batch (also when it is not full, e.g. at the end of the input) and opens the next.
+     * Returns {@code null} if the open batch has taken no source change, or only dropped ones (duplicates
+     * and stale events): such a batch changes nothing and covers no version, so it is not emitted and
+     * consumes no sequence number (its events stay counted in {@link ShardCounters}).
+     */
+    public ShardBatch seal() {
+        if (openChanges == 0) {
+            return null;
+        }
+        if (openFirst == null) {
+            openChanges = 0;
+            return null;
+        }
+        List<TableKey> keys = new ArrayList<>(openStartRows.keySet());
+        keys.sort(TableKey.ORDER);
+        List<DeltaOp> coalesced = new ArrayList<>(keys.size());
+        for (TableKey tk : keys) {
+            Row start = openStartRows.get(tk);
+            StoredEntry end = store.get(tk.table(), tk.key());
+            Row endRow = end == null ? null : end.row();
+            if (start == null && endRow != null) {
+                coalesced.add(new DeltaOp.Insert(tk.table(), tk.key(), endRow));
+                counters.coalescedInsertOps++;
+            } else if (start != null && endRow == null) {
+                coalesced.add(new DeltaOp.Delete(tk.table(), tk.key(), start));
+                counters.coalescedDeleteOps++;
+            } else if (start != null && !start.equals(endRow)) {
+                coalesced.add(new DeltaOp.Update(tk.table(), tk.key(), start, endRow));
+                counters.coalescedUpdateOps++;
+            }
+        }
+        counters.coalescedChanges += openApplied - coalesced.size();
+        counters.streamOrderedOps += openStream.size();
+        counters.batchesSealed++;
+        ShardBatch batch = new ShardBatch(shard, nextSequence++, openChanges, openFirst, openLast, coalesced,
+                openStream, openDigestBefore, digest);
+        openStartRows.clear();
+        openStream.clear();
+        openDigestBefore = digest.copy();
+        openChanges = 0;
+        openApplied = 0;
+        openFirst = null;
+        openLast = null;
+        maybePurgeTombstones();
+        return batch;
+    }
+
+    /** Cleans tombstones once source time has moved a whole retention period since the last clean-up. */
+    private void maybePurgeTombstones() {
+        if (maxSourceMicros == Long.MIN_VALUE) {
+            return;
+        }
+        if (lastPurgeMicros == Long.MIN_VALUE) {
+            lastPurgeMicros = maxSourceMicros;
+            return;
+        }
+        if (maxSourceMicros - lastPurgeMicros >= tombstoneRetentionMicros) {
+            purgeExpiredTombstones();
+        }
+    }
+
+    /**
+     * Removes tombstones of deletes older than the newest source time seen minus the retention. After
+     * that, a stale event for such a key is no longer recognised: the retention must exceed the source's
+     * reordering horizon.
+     */
+    public int purgeExpiredTombstones() {
+        if (maxSourceMicros == Long.MIN_VALUE) {
+            return 0;
+        }
+        int purged = store.purgeTombstonesBefore(maxSourceMicros - tombstoneRetentionMicros);
+        counters.tombstonesPurged += purged;
+        lastPurgeMicros = maxSourceMicros;
+        return purged;
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    /** The digest of the current state (including the open batch's changes); a copy. */
+    public StateDigest digest() {
+        return digest.copy();
+    }
+
+    public ShardCounters counters() {
+        return counters;
+    }
+
+    public ShardStateStore store() {
+        return store;
+    }
+
+    /** Sequence number the next sealed batch will carry. */
+    public long nextSequence() {
+        return nextSequence;
+    }
+}

@@ -1,0 +1,31 @@
+package io.snapdelta.shard;
+
+import io.snapdelta.model.Row;
+import io.snapdelta.model.TableId;
+import java.util.function.BiConsumer;
+
+/**
+ * The keyed state of one shard: (table, key) -> {@link StoredEntry}. Pluggable so that the same
+ * {@link ShardDeltaState} runs on a heap map (benchmark, tests, replica) and on Flink's RocksDB keyed state.
+ * Implementations need not be thread-safe; one shard is driven by one thread.
+ */
+public interface ShardStateStore {
+    /** The entry for the key, or {@code null} if the shard never saw it (or its tombstone was cleaned). */
+    StoredEntry get(TableId table, Row key);
+
+    void put(TableId table, Row key, StoredEntry entry);
+
+    void delete(TableId table, Row key);
+
+    /** Removes tombstones whose delete happened before {@code olderThanMicros}; returns how many. */
+    int purgeTombstonesBefore(long olderThanMicros);
+
+    /** Visits every live row (not tombstones), in no particular order. */
+    void forEachLive(BiConsumer<TableKey, Row> visitor);
+
+    /** Number of live rows. */
+    long liveCount();
+
+    /** Number of tombstones. */
+    long tombstoneCount();
+}

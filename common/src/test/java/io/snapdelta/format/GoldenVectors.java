@@ -1,0 +1,193 @@
+package io.snapdelta.format;
+
+import io.snapdelta.codec.Codec;
+import io.snapdelta.codec.CodecSelector;
+import io.snapdelta.codec.NoneCodec;
+import io.snapdelta.codec.ZstdCodec;
+import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The logical content of every golden vector under {@code src/test/resources/golden/delta-batch-v1/},
+ * and the recipe that writes them: {@code main(dir)} (or the test with
+ * {@code -Dsnapdelta.golden.regenerate=true}) writes {@code NAME.bin} and the readable {@code NAME.txt}.
+ * A vector is a fresh writer (so it carries its schema definitions) sealing one batch with a fixed codec.
+ */
+public final class GoldenVectors {
+    /** One golden vector: the receiver's rows before the batch, and the batch. */
+    public record Vector(String name, String description, Codec codec, Map<TableId, List<Row>> stateBefore,
+                         Map<TableId, RowSchema> keySchemas, DeltaBatch batch) {
+        RowLookup lookup() {
+            return (t, key) -> {
+                RowSchema ks = keySchemas.get(t);
+                for (Row r : stateBefore.getOrDefault(t, List.of())) {
+                    Object[] k = new Object[ks.size()];
+                    for (int i = 0; i < k.length; i++) {
+                        k[i] = r.get(ks.name(i));
+                    }
+                    if (Row.of(ks, k).equals(key)) {
+                        return r;
+                    }
+                }
+                return null;
+            };
+        }
+    }
+
+    static byte[] digest(int seed) {
+        byte[] d = new byte[BatchLayout.DIGEST_LENGTH];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (byte) (seed * 31 + i);
+        }
+        return d;
+    }
+
+    static final TableId ITEMS = TableId.of("shop", "items");
+    static final RowSchema ITEM = RowSchema.of(new String[] {"id", "name", "price", "active", "code"},
+            new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.INT64, FieldType.BOOLEAN, FieldType.STRING});
+    static final RowSchema ITEM_KEY = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
+
+    static final TableId ALL = TableId.of("", "all_types");
+    static final RowSchema ALL_ROW = RowSchema.of(
+            new String[] {"k1", "k2", "b", "i", "f", "dec", "s", "bin", "ts", "d", "nothing"},
+            new FieldType[] {FieldType.STRING, FieldType.INT64, FieldType.BOOLEAN, FieldType.INT64, FieldType.FLOAT64,
+                FieldType.DECIMAL, FieldType.STRING, FieldType.BYTES, FieldType.TIMESTAMP_MICROS, FieldType.DATE, FieldType.NULL});
+    static final RowSchema ALL_KEY = RowSchema.of(new String[] {"k1", "k2"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
+
+    static final RowSchema ITEM_V2 = RowSchema.of(new String[] {"id", "name", "price", "active", "code", "stock"},
+            new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.INT64, FieldType.BOOLEAN, FieldType.STRING, FieldType.INT64});
+
+    public static List<Vector> all() {
+        List<Vector> v = new ArrayList<>();
+        v.add(workedExample());
+        v.add(allTypes());
+        v.add(schemaChange());
+        v.add(pgbench(new ZstdCodec(3), "pgbench-zstd3"));
+        v.add(pgbench(new NoneCodec(), "pgbench-none"));
+        return v;
+    }
+
+    /** The spec's worked example: one insert, one update of one field, one delete; no compression. */
+    static Vector workedExample() {
+        Row pen = Row.of(ITEM, 7L, "pen", 120L, true, "A1  ");
+        Row cup = Row.of(ITEM, 8L, "cup", 300L, false, "B22 ");
+        Row cupAfter = Row.of(ITEM, 8L, "cup", 290L, false, "B22 ");
+        Row ink = Row.of(ITEM, 9L, "ink", 50L, true, "C3  ");
+        List<DeltaOp> ops = List.of(
+                new DeltaOp.Insert(ITEMS, Row.of(ITEM_KEY, 7L), pen),
+                new DeltaOp.Update(ITEMS, Row.of(ITEM_KEY, 8L), cup, cupAfter),
+                new DeltaOp.Delete(ITEMS, Row.of(ITEM_KEY, 9L), ink));
+        return new Vector("worked-example", "spec worked example: insert, update (price -10), delete; codec none",
+                new NoneCodec(), Map.of(ITEMS, List.of(cup, ink)), Map.of(ITEMS, ITEM_KEY),
+                new DeltaBatch(1, 42, new Version(100, 1), new Version(100, 3), ops, digest(1), digest(2)));
+    }
+
+    static Vector allTypes() {
+        Row a = Row.of(ALL_ROW, "k", 1L, true, Long.MIN_VALUE, 1.5, new BigDecimal("-12345678901234567890.001"),
+                "grüße \uD83D\uDE00", new byte[] {0, (byte) 0xFF}, 1_700_000_000_000_000L, 19_000L, null);
+        Row b = Row.of(ALL_ROW, "k", 2L, false, Long.MAX_VALUE, Double.NaN, BigDecimal.ZERO, "", new byte[0], -1L, -1L, null);
+        Row c = Row.of(ALL_ROW, "", -3L, null, null, null, null, null, null, null, null, null);
+        Row bAfter = Row.of(ALL_ROW, "k", 2L, true, 0L, -0.0, new BigDecimal("1E+5"), null, new byte[] {1}, 5L, -1L, null);
+        List<DeltaOp> ops = List.of(
+                new DeltaOp.Insert(ALL, Row.of(ALL_KEY, "k", 1L), a),
+                new DeltaOp.Insert(ALL, Row.of(ALL_KEY, "", -3L), c),
+                new DeltaOp.Update(ALL, Row.of(ALL_KEY, "k", 2L), b, bAfter),
+                new DeltaOp.Delete(ALL, Row.of(ALL_KEY, "k", 1L), a),
+                new DeltaOp.Insert(ALL, Row.of(ALL_KEY, "k", 1L), a));
+        return new Vector("all-types", "every field type, nulls, extremes, non-ASCII, delete and re-insert of a key inserted in the batch; codec none",
+                new NoneCodec(), Map.of(ALL, List.of(b)), Map.of(ALL, ALL_KEY),
+                new DeltaBatch(0xFFFFFFFF, 0, Version.ZERO, new Version(-1L, -1L), ops, digest(3), digest(4)));
+    }
+
+    static Vector schemaChange() {
+        Row pen = Row.of(ITEM, 7L, "pen", 120L, true, "A1  ");
+        Row penV2 = Row.of(ITEM_V2, 7L, "pen", 120L, true, "A1  ", 5L);
+        Row mug = Row.of(ITEM_V2, 10L, "mug", 700L, true, "D4  ", 0L);
+        Row cup = Row.of(ITEM, 8L, "cup", 300L, false, "B22 ");
+        List<DeltaOp> ops = List.of(
+                new DeltaOp.Update(ITEMS, Row.of(ITEM_KEY, 7L), pen, penV2),
+                new DeltaOp.Insert(ITEMS, Row.of(ITEM_KEY, 10L), mug),
+                new DeltaOp.Delete(ITEMS, Row.of(ITEM_KEY, 8L), cup));
+        return new Vector("schema-change", "a column added: a replace (v1 row -> v2 row), an insert with v2, a delete of a v1 row; codec none",
+                new NoneCodec(), Map.of(ITEMS, List.of(pen, cup)), Map.of(ITEMS, ITEM_KEY),
+                new DeltaBatch(2, 7, new Version(5, 5), new Version(6, 0), ops, digest(5), digest(6)));
+    }
+
+    static Vector pgbench(Codec codec, String name) {
+        PgbenchLikeBatches gen = new PgbenchLikeBatches(20261126, 50);
+        Map<TableId, List<Row>> before = new LinkedHashMap<>();
+        gen.state.forEach((t, rows) -> before.put(t, new ArrayList<>(rows.values())));
+        List<DeltaOp> ops = gen.next(40);
+        Map<TableId, RowSchema> keys = Map.of(PgbenchLikeBatches.ACCOUNTS, PgbenchLikeBatches.AID,
+                PgbenchLikeBatches.TELLERS, PgbenchLikeBatches.TID, PgbenchLikeBatches.BRANCHES, PgbenchLikeBatches.BID,
+                PgbenchLikeBatches.HISTORY, PgbenchLikeBatches.HID);
+        return new Vector(name, "10 pgbench-like transactions (account, teller, branch updates + history insert); codec " + codec,
+                codec, before, keys, new DeltaBatch(5, 1000, new Version(3, 10), new Version(3, 49), ops, digest(7), digest(8)));
+    }
+
+    public static byte[] seal(Vector v) {
+        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(v.codec()))) {
+            return w.write(v.batch());
+        }
+    }
+
+    /** The readable rendering stored beside each vector (compared by the golden test, so it cannot drift). */
+    public static String describe(Vector v, byte[] sealed) {
+        StringBuilder sb = new StringBuilder();
+        DeltaBatch b = v.batch();
+        HexFormat hex = HexFormat.of();
+        sb.append("# ").append(v.name()).append(": ").append(v.description()).append('\n');
+        sb.append("shard ").append(Integer.toUnsignedString(b.shard())).append('\n');
+        sb.append("sequence ").append(b.sequence()).append('\n');
+        sb.append("versions ").append(b.firstVersion()).append(" .. ").append(b.lastVersion()).append('\n');
+        sb.append("digest_before ").append(hex.formatHex(b.digestBefore())).append('\n');
+        sb.append("digest_after ").append(hex.formatHex(b.digestAfter())).append('\n');
+        sb.append("codec ").append(v.codec()).append('\n');
+        sb.append("sealed_length ").append(sealed.length).append('\n');
+        sb.append("## receiver state before\n");
+        v.stateBefore().keySet().stream().sorted().forEach(t -> {
+            // Sorted text: state maps iterate in hash order, which varies between JVM runs.
+            v.stateBefore().get(t).stream().map(r -> t + " " + r).sorted().forEach(line -> sb.append(line).append('\n'));
+        });
+        sb.append("## ops\n");
+        for (DeltaOp op : b.ops()) {
+            if (op instanceof DeltaOp.Insert i) {
+                sb.append("insert ").append(op.table()).append(" key ").append(op.key()).append(" after ").append(i.after());
+            } else if (op instanceof DeltaOp.Update u) {
+                sb.append("update ").append(op.table()).append(" key ").append(op.key()).append(" before ").append(u.before())
+                        .append(" after ").append(u.after());
+            } else {
+                sb.append("delete ").append(op.table()).append(" key ").append(op.key()).append(" before ")
+                        .append(((DeltaOp.Delete) op).before());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static void write(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        for (Vector v : all()) {
+            byte[] sealed = seal(v);
+            Files.write(dir.resolve(v.name() + ".bin"), sealed);
+            Files.writeString(dir.resolve(v.name() + ".txt"), describe(v, sealed), StandardCharsets.UTF_8);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        write(Path.of(args.length > 0 ? args[0] : "common/src/test/resources/golden/delta-batch-v1"));
+    }
+}

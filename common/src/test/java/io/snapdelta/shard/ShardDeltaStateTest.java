@@ -1,0 +1,348 @@
+package io.snapdelta.shard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.digest.StateDigest;
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.ChangeOp;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ShardDeltaStateTest {
+    static final TableId T = TableId.of("public", "t");
+    static final TableId U = TableId.of("public", "u");
+    static final RowSchema KEY = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
+    static final RowSchema ROW = RowSchema.of(new String[] {"id", "a", "b"},
+            new FieldType[] {FieldType.INT64, FieldType.INT64, FieldType.STRING});
+    private static final long SECOND = 1_000_000L;
+
+    static Row key(long id) {
+        return Row.of(KEY, id);
+    }
+
+    static Row row(long id, long a, String b) {
+        return Row.of(ROW, id, a, b);
+    }
+
+    static ChangeEvent ev(TableId t, ChangeOp op, long id, long version, Row after) {
+        return new ChangeEvent(t, key(id), op, new Version(0, version), null, after, version * SECOND);
+    }
+
+    static ChangeEvent ins(long id, long v, long a, String b) {
+        return ev(T, ChangeOp.INSERT, id, v, row(id, a, b));
+    }
+
+    static ChangeEvent upd(long id, long v, long a, String b) {
+        return ev(T, ChangeOp.UPDATE, id, v, row(id, a, b));
+    }
+
+    static ChangeEvent del(long id, long v) {
+        return ev(T, ChangeOp.DELETE, id, v, null);
+    }
+
+    private static ShardDeltaState state(int batch) {
+        return new ShardDeltaState(3, new InMemoryShardStateStore(), batch, Duration.ofHours(1));
+    }
+
+    private static ShardBatch sealOne(ShardDeltaState s, ChangeEvent... events) {
+        for (ChangeEvent e : events) {
+            assertNull(s.apply(e), "batch must not seal early");
+        }
+        return s.seal();
+    }
+
+    @Test
+    void duplicateVersionIsDroppedAndCounted() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, ins(1, 5, 10, "x"), upd(1, 5, 99, "dup"));
+        assertEquals(List.of(new DeltaOp.Insert(T, key(1), row(1, 10, "x"))), b.coalescedOps());
+        assertEquals(1, s.counters().duplicatesDropped);
+        assertEquals(0, s.counters().staleDropped);
+    }
+
+    @Test
+    void staleVersionIsDroppedAndCounted() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, upd(1, 7, 10, "new"), upd(1, 6, 20, "old"));
+        assertEquals(List.of(new DeltaOp.Insert(T, key(1), row(1, 10, "new"))), b.coalescedOps());
+        assertEquals(1, s.counters().staleDropped);
+        assertEquals(0, s.counters().duplicatesDropped);
+    }
+
+    @Test
+    void staleEventAfterDeleteIsDroppedThanksToTheTombstone() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        ShardBatch b = sealOne(s, del(1, 3), upd(1, 2, 11, "late"));
+        assertEquals(List.of(new DeltaOp.Delete(T, key(1), row(1, 10, "x"))), b.coalescedOps());
+        assertEquals(1, s.counters().staleDropped);
+        assertEquals(1, s.store().tombstoneCount());
+        assertEquals(0, s.store().liveCount());
+    }
+
+    @Test
+    void tombstoneIsCleanedAfterRetentionAndNotBefore() {
+        ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 100, Duration.ofSeconds(10));
+        sealOne(s, ins(1, 1, 10, "x"), del(1, 2));
+        s.apply(ins(2, 11, 1, "y")); // source time 11 s: delete at 2 s is 9 s old
+        assertEquals(0, s.purgeExpiredTombstones());
+        assertEquals(1, s.store().tombstoneCount());
+        s.apply(ins(3, 13, 1, "z")); // 11 s after the delete
+        assertEquals(1, s.purgeExpiredTombstones());
+        assertEquals(0, s.store().tombstoneCount());
+        assertEquals(1, s.counters().tombstonesPurged);
+    }
+
+    @Test
+    void tombstonesAreCleanedAutomaticallyWhenSealingAfterARetentionPeriod() {
+        ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 1, Duration.ofSeconds(10));
+        s.apply(ins(1, 1, 10, "x"));
+        s.apply(del(1, 2));
+        assertEquals(1, s.store().tombstoneCount());
+        for (long v = 3; v <= 40; v++) {
+            s.apply(ins(100 + v, v, 0, "f"));
+        }
+        assertEquals(0, s.store().tombstoneCount());
+    }
+
+    @Test
+    void updateThatChangesNothingIsACountedNoOpAndDoesNotTravel() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        StateDigest before = s.digest();
+        ShardBatch b = sealOne(s, upd(1, 2, 10, "x"));
+        assertTrue(b.coalescedOps().isEmpty());
+        assertTrue(b.streamOrderedOps().isEmpty());
+        assertEquals(1, s.counters().noopUpdates);
+        assertEquals(before, b.digestAfter());
+        assertEquals(new Version(0, 2), b.lastVersion(), "the no-op still advances the covered version range");
+    }
+
+    @Test
+    void noOpUpdateStillAdvancesTheStoredVersion() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"), upd(1, 5, 10, "x"));
+        assertNull(sealOne(s, upd(1, 4, 77, "stale")), "only a stale event: nothing to emit");
+        assertEquals(1, s.counters().staleDropped);
+    }
+
+    @Test
+    void insertThenDeleteInOneBatchTravelsAsNothing() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, ins(1, 1, 10, "x"), del(1, 2));
+        assertTrue(b.coalescedOps().isEmpty());
+        assertEquals(2, b.streamOrderedOps().size());
+        assertEquals(2, s.counters().coalescedChanges);
+    }
+
+    @Test
+    void insertThenUpdateInOneBatchTravelsAsOneInsertOfTheFinalRow() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, ins(1, 1, 10, "x"), upd(1, 2, 11, "y"));
+        assertEquals(List.of(new DeltaOp.Insert(T, key(1), row(1, 11, "y"))), b.coalescedOps());
+        assertEquals(1, s.counters().coalescedChanges);
+    }
+
+    @Test
+    void updateThenUpdateTravelsAsOneUpdateFromBatchStartToFinalValues() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        ShardBatch b = sealOne(s, upd(1, 2, 11, "x"), upd(1, 3, 11, "y"));
+        assertEquals(List.of(new DeltaOp.Update(T, key(1), row(1, 10, "x"), row(1, 11, "y"))), b.coalescedOps());
+        assertEquals(List.of(new DeltaOp.Update(T, key(1), row(1, 10, "x"), row(1, 11, "x")),
+                new DeltaOp.Update(T, key(1), row(1, 11, "x"), row(1, 11, "y"))), b.streamOrderedOps());
+    }
+
+    @Test
+    void updateThatIsRevertedInTheSameBatchTravelsAsNothing() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        ShardBatch b = sealOne(s, upd(1, 2, 11, "x"), upd(1, 3, 10, "x"));
+        assertTrue(b.coalescedOps().isEmpty());
+        assertEquals(b.digestBefore(), b.digestAfter());
+    }
+
+    @Test
+    void deleteThenInsertOfAnExistingKeyTravelsAsAnUpdate() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        ShardBatch b = sealOne(s, del(1, 2), ins(1, 3, 12, "x"));
+        assertEquals(List.of(new DeltaOp.Update(T, key(1), row(1, 10, "x"), row(1, 12, "x"))), b.coalescedOps());
+    }
+
+    @Test
+    void deleteThenReinsertOfTheSameRowTravelsAsNothing() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        ShardBatch b = sealOne(s, del(1, 2), ins(1, 3, 10, "x"));
+        assertTrue(b.coalescedOps().isEmpty());
+    }
+
+    @Test
+    void deleteOfAnAbsentKeyTravelsAsNothingButLeavesATombstone() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, del(1, 5), ins(1, 4, 1, "stale"));
+        assertTrue(b.coalescedOps().isEmpty());
+        assertEquals(1, s.counters().deletesOfAbsentKeys);
+        assertEquals(1, s.counters().staleDropped);
+    }
+
+    @Test
+    void deleteThenInsertOfAKeyAbsentAtBatchStartTravelsAsAnInsert() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, ins(1, 1, 10, "x"), del(1, 2), ins(1, 3, 5, "z"));
+        assertEquals(List.of(new DeltaOp.Insert(T, key(1), row(1, 5, "z"))), b.coalescedOps());
+    }
+
+    @Test
+    void snapshotReadOfAHeldRowIsAnUpsert() {
+        ShardDeltaState s = state(100);
+        sealOne(s, ins(1, 1, 10, "x"));
+        ShardBatch b = sealOne(s, ev(T, ChangeOp.SNAPSHOT_READ, 1, 2, row(1, 10, "changed")));
+        assertEquals(List.of(new DeltaOp.Update(T, key(1), row(1, 10, "x"), row(1, 10, "changed"))), b.coalescedOps());
+        assertEquals(1, s.counters().snapshotReads);
+    }
+
+    @Test
+    void coalescedOpsAreSortedByTableThenKeyWhateverTheArrivalOrder() {
+        ShardDeltaState s = state(100);
+        ShardBatch b = sealOne(s, ev(U, ChangeOp.INSERT, 1, 1, row(1, 0, "u")), ins(20, 2, 0, "t"), ins(-3, 3, 0, "t"),
+                ins(5, 4, 0, "t"));
+        List<String> order = b.coalescedOps().stream().map(op -> op.table().name() + op.key().get(0)).toList();
+        assertEquals(List.of("t-3", "t5", "t20", "u1"), order);
+        List<String> stream = b.streamOrderedOps().stream().map(op -> op.table().name() + op.key().get(0)).toList();
+        assertEquals(List.of("u1", "t20", "t-3", "t5"), stream);
+    }
+
+    @Test
+    void batchSealsAfterTheConfiguredNumberOfSourceChangesIncludingDroppedOnes() {
+        ShardDeltaState s = state(3);
+        assertNull(s.apply(ins(1, 1, 1, "a")));
+        assertNull(s.apply(ins(1, 1, 1, "a"))); // duplicate still counts as a source change
+        ShardBatch b = s.apply(ins(2, 2, 1, "b"));
+        assertNotNull(b);
+        assertEquals(3, b.sourceChanges());
+        assertEquals(0, b.sequence());
+        assertEquals(new Version(0, 1), b.firstVersion());
+        assertEquals(new Version(0, 2), b.lastVersion());
+        assertNull(s.apply(ins(3, 3, 1, "c")));
+        ShardBatch last = s.seal();
+        assertEquals(1, last.sequence());
+        assertEquals(1, last.sourceChanges());
+        assertNull(s.seal(), "nothing is open after an explicit seal");
+    }
+
+    @Test
+    void digestsChainFromBatchToBatchAndMatchTheStateRecomputedFromScratch() {
+        ShardDeltaState s = state(2);
+        ShardBatch b0 = s.apply(ins(1, 1, 1, "a"));
+        b0 = b0 != null ? b0 : s.apply(ins(2, 2, 2, "b"));
+        ShardBatch b1 = sealOne(s, upd(1, 3, 5, "a"));
+        assertTrue(b0.digestBefore().isEmptyStateDigest());
+        assertEquals(b0.digestAfter(), b1.digestBefore());
+        StateDigest scratch = new StateDigest();
+        s.store().forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
+        assertEquals(scratch, b1.digestAfter());
+    }
+
+    @Test
+    void replicaReplayingCoalescedOrStreamOrderedOpsReachesTheSameStateAndDigest() {
+        ShardDeltaState s = state(4);
+        ReplicaShardState coalesced = new ReplicaShardState();
+        ReplicaShardState streamed = new ReplicaShardState();
+        ChangeEvent[] events = {ins(1, 1, 1, "a"), ins(2, 2, 2, "b"), upd(1, 3, 3, "a"), del(2, 4), ins(2, 5, 9, "c"),
+            upd(1, 6, 3, "z"), del(1, 7), ins(3, 8, 1, "q")};
+        for (ChangeEvent e : events) {
+            ShardBatch b = s.apply(e);
+            if (b != null) {
+                coalesced.applyAll(b.coalescedOps());
+                streamed.applyAll(b.streamOrderedOps());
+                assertEquals(b.digestAfter(), coalesced.digest());
+            }
+        }
+        ShardBatch last = s.seal();
+        if (last != null) {
+            coalesced.applyAll(last.coalescedOps());
+            streamed.applyAll(last.streamOrderedOps());
+        }
+        assertEquals(s.digest(), coalesced.digest());
+        assertEquals(s.digest(), streamed.digest());
+        assertEquals(coalesced.rows(), streamed.rows());
+        assertEquals(2, coalesced.size());
+    }
+
+    @Test
+    void storeThatDropsCachedHashesGivesTheSameDigests() {
+        InMemoryShardStateStore inner = new InMemoryShardStateStore();
+        ShardStateStore forgetful = new ShardStateStore() {
+            @Override
+            public StoredEntry get(TableId table, Row key) {
+                return inner.get(table, key);
+            }
+
+            @Override
+            public void put(TableId table, Row key, StoredEntry e) {
+                inner.put(table, key, new StoredEntry(e.version(), e.row(), e.deletedAtMicros(), null));
+            }
+
+            @Override
+            public void delete(TableId table, Row key) {
+                inner.delete(table, key);
+            }
+
+            @Override
+            public int purgeTombstonesBefore(long olderThanMicros) {
+                return inner.purgeTombstonesBefore(olderThanMicros);
+            }
+
+            @Override
+            public void forEachLive(java.util.function.BiConsumer<TableKey, Row> visitor) {
+                inner.forEachLive(visitor);
+            }
+
+            @Override
+            public long liveCount() {
+                return inner.liveCount();
+            }
+
+            @Override
+            public long tombstoneCount() {
+                return inner.tombstoneCount();
+            }
+        };
+        ShardDeltaState caching = state(3);
+        ShardDeltaState recomputing = new ShardDeltaState(3, forgetful, 3, Duration.ofHours(1));
+        ChangeEvent[] events = {ins(1, 1, 1, "a"), upd(1, 2, 2, "a"), upd(1, 3, 2, "a"), del(1, 4), ins(2, 5, 1, "b"), upd(2, 6, 7, "c")};
+        for (ChangeEvent e : events) {
+            ShardBatch a = caching.apply(e);
+            ShardBatch b = recomputing.apply(e);
+            assertEquals(a, b);
+            assertEquals(caching.digest(), recomputing.digest());
+        }
+        StateDigest scratch = new StateDigest();
+        inner.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
+        assertEquals(scratch, recomputing.digest());
+    }
+
+    @Test
+    void batchOfOnlyDroppedEventsIsNotEmittedAndConsumesNoSequence() {
+        ShardDeltaState s = state(2);
+        assertNull(s.apply(ins(1, 5, 1, "a")));
+        assertNotNull(s.apply(ins(2, 6, 1, "b")));
+        assertNull(s.apply(ins(1, 5, 1, "a")));
+        assertNull(s.apply(ins(2, 4, 1, "old")), "a full batch of dropped events is not emitted");
+        ShardBatch next = sealOne(s, ins(3, 7, 1, "c"));
+        assertEquals(1, next.sequence());
+        assertEquals(4, s.counters().sourceChanges - 1);
+    }
+}

@@ -1,0 +1,205 @@
+package io.snapdelta.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Flink {@link MiniCluster} (one TaskManager, N slots) with the RocksDB state backend, incremental
+ * checkpoints to a local directory, and every endpoint bound to 127.0.0.1.
+ *
+ * <pre>{@code
+ * try (LocalFlink flink = LocalFlink.start(workDir, 2)) {
+ *     StreamExecutionEnvironment env = flink.environment();
+ *     env.enableCheckpointing(500);
+ *     ... build the job ...
+ *     JobClient job = env.executeAsync("my job");
+ * }
+ * }</pre>
+ *
+ * <p>For JUnit 5 tests that prefer Flink's own {@code MiniClusterExtension}, see
+ * {@link LocalFlinkTesting#miniClusterExtension(Path, int)}, which uses the same configuration.
+ */
+public final class LocalFlink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFlink.class);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final MiniCluster miniCluster;
+    private final Path workDir;
+    private final URI restAddress;
+    private final int slots;
+    private boolean closed;
+
+    private LocalFlink(MiniCluster miniCluster, Path workDir, URI restAddress, int slots) {
+        this.miniCluster = miniCluster;
+        this.workDir = workDir;
+        this.restAddress = restAddress;
+        this.slots = slots;
+    }
+
+    /**
+     * The cluster configuration: RocksDB with incremental checkpoints, checkpoints in
+     * {@code workDir/checkpoints}, RocksDB working files in {@code workDir/rocksdb}, Flink temp files in
+     * {@code workDir/tmp}, and the JobManager, TaskManager and REST endpoint on 127.0.0.1 with random ports
+     * (without the bind-host settings the MiniCluster's blob server and shuffle listen on the wildcard address).
+     * Jobs may still set their own checkpoint interval, restart strategy and so on.
+     */
+    public static Configuration loopbackConfiguration(Path workDir) {
+        Configuration conf = new Configuration();
+        conf.set(JobManagerOptions.ADDRESS, Loopback.HOST);
+        conf.set(JobManagerOptions.BIND_HOST, Loopback.HOST);
+        conf.set(TaskManagerOptions.HOST, Loopback.HOST);
+        conf.set(TaskManagerOptions.BIND_HOST, Loopback.HOST);
+        conf.set(RestOptions.ADDRESS, Loopback.HOST);
+        conf.set(RestOptions.BIND_ADDRESS, Loopback.HOST);
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory(workDir).toUri().toString());
+        conf.set(RocksDBOptions.LOCAL_DIRECTORIES, workDir.resolve("rocksdb").toAbsolutePath().toString());
+        conf.set(CoreOptions.TMP_DIRS, workDir.resolve("tmp").toAbsolutePath().toString());
+        return conf;
+    }
+
+    /** Where {@link #loopbackConfiguration(Path)} puts checkpoints ({@code <dir>/<job id>/chk-N}). */
+    public static Path checkpointDirectory(Path workDir) {
+        return workDir.resolve("checkpoints").toAbsolutePath();
+    }
+
+    /**
+     * Starts a MiniCluster with one TaskManager of {@code slots} slots, its files in a new directory under
+     * {@code parentDir} (removed by {@link #close()}).
+     */
+    public static LocalFlink start(Path parentDir, int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+        }
+        long started = System.nanoTime();
+        Path workDir = WorkDirs.create(parentDir, "flink");
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(loopbackConfiguration(workDir))
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        try {
+            cluster.start();
+            URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
+            LOG.info("Flink MiniCluster ready ({} slots, RocksDB, REST {}) in {} ms; checkpoints in {}",
+                    slots, rest, (System.nanoTime() - started) / 1_000_000, checkpointDirectory(workDir));
+            return new LocalFlink(cluster, workDir, rest, slots);
+        } catch (Exception e) {
+            cluster.closeAsync();
+            deleteQuietly(workDir);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("Flink MiniCluster failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /** An environment whose jobs run on this cluster, with the cluster's defaults (RocksDB etc.). */
+    public StreamExecutionEnvironment environment() {
+        return environment(new Configuration());
+    }
+
+    /**
+     * An environment whose jobs run on this cluster. {@code jobConfiguration} is layered over the cluster
+     * configuration (e.g. {@code execution.checkpointing.interval}, {@code restart-strategy.type}); the
+     * default parallelism is the number of slots.
+     */
+    public StreamExecutionEnvironment environment(Configuration jobConfiguration) {
+        Configuration conf = new Configuration(miniCluster.getConfiguration());
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, slots);
+        conf.addAll(jobConfiguration);
+        conf.set(DeploymentOptions.TARGET, MiniClusterExecutorServiceLoader.TARGET);
+        conf.set(DeploymentOptions.ATTACHED, true);
+        return new StreamExecutionEnvironment(new MiniClusterExecutorServiceLoader(miniCluster), conf,
+                Thread.currentThread().getContextClassLoader());
+    }
+
+    /** The underlying cluster, for job status, savepoints and checkpoint statistics. */
+    public MiniCluster miniCluster() {
+        return miniCluster;
+    }
+
+    /** The REST endpoint ({@code http://127.0.0.1:<port>}), where the Flink web UI answers too. */
+    public URI restAddress() {
+        return restAddress;
+    }
+
+    /** The number of task slots (the default parallelism of {@link #environment()}). */
+    public int slots() {
+        return slots;
+    }
+
+    /** This cluster's checkpoint root; a job's checkpoints are in {@code <root>/<job id>/chk-N}. */
+    public Path checkpointDirectory() {
+        return checkpointDirectory(workDir);
+    }
+
+    /** Where RocksDB keeps its working files while jobs run. */
+    public Path rocksDbDirectory() {
+        return workDir.resolve("rocksdb").toAbsolutePath();
+    }
+
+    /** Number of checkpoints of {@code jobId} that have completed so far. */
+    public long completedCheckpoints(JobID jobId) {
+        try {
+            return miniCluster.getExecutionGraph(jobId).get(10, TimeUnit.SECONDS)
+                    .getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading checkpoint stats of job " + jobId, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read checkpoint stats of job " + jobId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the cluster (cancelling running jobs) and deletes its files. Calling it twice is harmless. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long started = System.nanoTime();
+        try {
+            miniCluster.closeAsync().get(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while stopping the Flink MiniCluster");
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Flink MiniCluster did not stop cleanly within {}", SHUTDOWN_TIMEOUT, e);
+        }
+        deleteQuietly(workDir);
+        LOG.info("Flink MiniCluster stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            WorkDirs.deleteRecursively(dir);
+        } catch (IOException e) {
+            LOG.warn("cannot delete Flink directory {}", dir, e);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Independent implementation of the snapdelta state digest v1 (schemas/state-digest-v1.md).
+
+Python 3 standard library only. Reads a JSON description of a keyed state and prints its digest as
+64 lowercase hex digits. With --entries it also prints, per entry, the canonical encoding and its
+SHA-256 in hex (as in the spec's worked example).
+
+State JSON:
+  {"entries": [
+     {"namespace": "public", "table": "t",
+      "key": [{"name": "id", "type": "INT64", "value": 1}],
+      "row": [{"name": "id", "type": "INT64", "value": 1}, {"name": "s", "type": "STRING", "value": null}]}
+  ]}
+Values: BOOLEAN true/false; INT64, TIMESTAMP_MICROS, DATE integers; FLOAT64 a decimal string or number;
+DECIMAL a decimal string (its scale is the number of digits after the point, as written);
+STRING a string; BYTES a hex string; null for SQL NULL; NULL-typed fields only null.
+
+With --shards S it prints, per entry, its shard under S shards (schemas/sharding-v1.md) instead.
+
+Usage: state_digest.py STATE.json [--entries] [--shards S]
+"""
+import decimal
+import hashlib
+import json
+import struct
+import sys
+
+ENCODING_VERSION = 1
+TYPE_IDS = {"NULL": 0, "BOOLEAN": 1, "INT64": 2, "FLOAT64": 3, "DECIMAL": 4, "STRING": 5, "BYTES": 6,
+            "TIMESTAMP_MICROS": 7, "DATE": 8}
+MASK64 = (1 << 64) - 1
+
+
+def u32(n):
+    return struct.pack(">I", n)
+
+
+def text(s):
+    b = s.encode("utf-8")
+    return u32(len(b)) + b
+
+
+def blob(b):
+    return u32(len(b)) + b
+
+
+def signed_minimal(n):
+    """Minimal big-endian two's complement, as java.math.BigInteger.toByteArray() writes it."""
+    bits = n.bit_length() if n >= 0 else (~n).bit_length()
+    return n.to_bytes(bits // 8 + 1, "big", signed=True)
+
+
+def value(type_name, v):
+    if type_name in ("INT64", "TIMESTAMP_MICROS", "DATE"):
+        return struct.pack(">q", int(v))
+    if type_name == "BOOLEAN":
+        return b"\x01" if v else b"\x00"
+    if type_name == "FLOAT64":
+        return struct.pack(">d", float(v))
+    if type_name == "DECIMAL":
+        d = decimal.Decimal(str(v))
+        sign, digits, exponent = d.as_tuple()
+        unscaled = int("".join(map(str, digits)) or "0")
+        if sign:
+            unscaled = -unscaled
+        return struct.pack(">i", -exponent) + blob(signed_minimal(unscaled))
+    if type_name == "STRING":
+        return text(v)
+    if type_name == "BYTES":
+        return blob(bytes.fromhex(v))
+    raise ValueError("type %s cannot hold a value (%r)" % (type_name, v))
+
+
+def row(fields):
+    out = [u32(len(fields))]
+    for f in fields:
+        out.append(text(f["name"]))
+        out.append(bytes([TYPE_IDS[f["type"]]]))
+        v = f.get("value")
+        if v is None:
+            out.append(b"\x00")
+        else:
+            out.append(b"\x01")
+            out.append(value(f["type"], v))
+    return b"".join(out)
+
+
+def canonical_table_key(e):
+    return bytes([ENCODING_VERSION]) + text(e.get("namespace", "")) + text(e["table"]) + row(e["key"])
+
+
+def canonical_entry(e):
+    return canonical_table_key(e) + row(e["row"])
+
+
+def shard_of(e, shards):
+    """schemas/sharding-v1.md: first 8 bytes of SHA-256(canonical (table, key)), unsigned big-endian, mod S."""
+    return int.from_bytes(hashlib.sha256(canonical_table_key(e)).digest()[:8], "big") % shards
+
+
+def digest(entries, show=False):
+    lanes = [0, 0, 0, 0]
+    for e in entries:
+        enc = canonical_entry(e)
+        h = hashlib.sha256(enc).digest()
+        if show:
+            print("entry %s.%s" % (e.get("namespace", ""), e["table"]))
+            print("  encoding %s" % enc.hex())
+            print("  sha256   %s" % h.hex())
+        for i in range(4):
+            lanes[i] = (lanes[i] + int.from_bytes(h[8 * i:8 * i + 8], "big")) & MASK64
+    return b"".join(l.to_bytes(8, "big") for l in lanes).hex()
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(argv[1], encoding="utf-8") as f:
+        state = json.load(f)
+    if "--shards" in argv[2:]:
+        shards = int(argv[argv.index("--shards") + 1])
+        for e in state["entries"]:
+            print("%s.%s %s %d" % (e.get("namespace", ""), e["table"], json.dumps([f.get("value") for f in e["key"]]),
+                                   shard_of(e, shards)))
+        return 0
+    print(digest(state["entries"], show="--entries" in argv[2:]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
