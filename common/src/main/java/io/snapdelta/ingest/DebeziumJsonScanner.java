@@ -64,6 +64,28 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private static final byte[] FALSE = ascii("false");
     private static final byte[] NULL = ascii("null");
 
+    private static final int ID_OTHER = 0;
+    private static final int ID_KEY = 1;
+    private static final int ID_VALUE = 2;
+    private static final int ID_SCHEMA = 3;
+    private static final int ID_PAYLOAD = 4;
+    private static final int ID_BEFORE = 5;
+    private static final int ID_AFTER = 6;
+    private static final int ID_SOURCE = 7;
+    private static final int ID_OP = 8;
+    private static final int ID_TABLE = 9;
+    private static final int ID_DB = 10;
+    private static final int ID_CONNECTOR = 11;
+    private static final int ID_SEQUENCE = 12;
+    private static final int ID_LSN = 13;
+    private static final int ID_TS_US = 14;
+    private static final int ID_TS_MS = 15;
+    private static final int ID_FILE = 16;
+    private static final int ID_POS = 17;
+    private static final int ID_ROW = 18;
+    /** Longest string value (with quotes) remembered per member. */
+    private static final int MAX_REMEMBERED_VALUE = 130;
+
     /** Longest number text stepped over; Jackson's own limit is far above, longer ones go to Jackson. */
     private static final int MAX_NUMBER_LENGTH = 100;
 
@@ -93,9 +115,19 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private long numMagnitude;
     // Set by nextMember: the object's closing brace was reached.
     private boolean closed;
-    // Outputs of sourceText and nonNegativeLong.
-    private String text;
+    // Outputs of memberName, stringMember and nonNegativeLong.
+    private int memberId;
+    private String memberText;
+    private String memoText;
+    private boolean memoHit;
+    private boolean memoStored;
     private long numValue;
+    // What the last records looked like (see Shape).
+    private final Shape rootShape = new Shape();
+    private final Shape envelopeShape = new Shape();
+    private final Shape sourceShape = new Shape();
+    private final Shape[] keyShapes = shapes(8);
+    private final Shape[] imageShapes = shapes(8);
 
     DebeziumJsonScanner(ParserLimits limits, Map<TableId, TableState> tables) {
         super(tables);
@@ -133,18 +165,19 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             if (at(i) != '"') {
                 throw HANDOVER; // an empty object, or not a field name
             }
-            i = dispatchName(i + 1);
-            if (is(KEY) || is(VALUE)) {
+            memberName(i, rootShape, 0, false); // the first name decides the layout; read again below (a memo hit)
+            int first = memberId;
+            if (first == ID_KEY || first == ID_VALUE) {
                 if (kafkaKey) {
                     throw HANDOVER; // a line form beside key bytes: legal but odd
                 }
                 i = readLine(i);
-            } else if (is(SCHEMA) || is(PAYLOAD)) {
+            } else if (first == ID_SCHEMA || first == ID_PAYLOAD) {
                 throw HANDOVER; // JsonConverter wrapping: typed by the Connect schema, Jackson's reader does that
             } else {
                 valueSeen = true;
                 valuePath = "/value";
-                i = readEnvelope(i, 1);
+                i = readEnvelope(i, 1, rootShape);
             }
             if (ws(i) != end) {
                 throw HANDOVER;
@@ -164,19 +197,21 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     // ---------------------------------------------------------------- layouts
 
-    /** {"key":K,"value":V,...}; {@code i} is just after the first field name. */
+    /** {"key":K,"value":V,...}; {@code i} is at the first name's quote. */
     private int readLine(int i) {
-        do {
-            i = colon(i);
-            if (is(KEY)) {
-                i = readKey(i);
-            } else if (is(VALUE)) {
-                i = readLineValue(i);
-            } else {
-                i = skipValue(i, 1);
+        Shape s = rootShape;
+        for (int k = 0; ; k++) {
+            i = colon(memberName(i, s, k, false));
+            switch (memberId) {
+                case ID_KEY -> i = readKey(i);
+                case ID_VALUE -> i = readLineValue(i);
+                default -> i = skipMember(i, s, k, 1);
             }
-            i = nextMember(i, false);
-        } while (!closed);
+            i = nextMember(i);
+            if (closed) {
+                break;
+            }
+        }
         if (!valueSeen) {
             throw HANDOVER;
         }
@@ -197,12 +232,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (at(i) != '"') {
             throw HANDOVER;
         }
-        i = dispatchName(i + 1);
-        if (is(SCHEMA) || is(PAYLOAD)) {
+        memberName(i, envelopeShape, 0, false);
+        if (memberId == ID_SCHEMA || memberId == ID_PAYLOAD) {
             throw HANDOVER;
         }
         valuePath = "/value";
-        return readEnvelope(i, 2);
+        return readEnvelope(i, 2, envelopeShape);
     }
 
     /** A plain key struct or null, at {@code i}. */
@@ -219,31 +254,30 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (at(i) != '"') {
             throw HANDOVER; // no fields (an error), or not a name
         }
-        i = dispatchName(i + 1); // an escaped first name might spell "schema": leave that to Jackson
-        if (is(SCHEMA) || is(PAYLOAD)) {
-            throw HANDOVER;
+        Shape s = pick(keyShapes, i);
+        memberName(i, s, 0, true);
+        if ("schema".equals(memberText) || "payload".equals(memberText)) {
+            throw HANDOVER; // JsonConverter wrapping, or a column of that name: Jackson's reader tells them apart
         }
-        return readColumns(i, keyBuf);
+        return readColumns(i, keyBuf, s);
     }
 
-    /** The envelope's fields; {@code i} is just after the first name, {@code depth} that of the envelope. */
-    private int readEnvelope(int i, int depth) {
-        do {
-            i = colon(i);
-            if (is(AFTER)) {
-                i = readImage(i, afterBuf);
-            } else if (is(BEFORE)) {
-                i = readImage(i, beforeBuf);
-            } else if (is(SOURCE)) {
-                i = readSource(i, depth + 1);
-            } else if (is(OP)) {
-                i = readOp(i);
-            } else {
-                i = skipValue(i, depth); // transaction, ts_ms, ts_us, ts_ns, unknown additions
+    /** The envelope's fields; {@code i} is at the first name's quote, {@code depth} is the envelope's. */
+    private int readEnvelope(int i, int depth, Shape s) {
+        for (int k = 0; ; k++) {
+            i = colon(memberName(i, s, k, false));
+            switch (memberId) {
+                case ID_AFTER -> i = readImage(i, afterBuf);
+                case ID_BEFORE -> i = readImage(i, beforeBuf);
+                case ID_SOURCE -> i = readSource(i, depth + 1);
+                case ID_OP -> i = readOp(i);
+                default -> i = skipMember(i, s, k, depth); // transaction, ts_ms, ts_us, ts_ns, unknown additions
             }
-            i = nextMember(i, false);
-        } while (!closed);
-        return i;
+            i = nextMember(i);
+            if (closed) {
+                return i;
+            }
+        }
     }
 
     private int readImage(int i, RowBuffer buf) {
@@ -264,30 +298,31 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        return readColumns(scanString(i + 1), buf);
+        return readColumns(i, buf, pick(imageShapes, i));
     }
 
-    /** Columns up to the closing brace; {@code i} is just after the first column name. */
-    private int readColumns(int i, RowBuffer buf) {
-        do {
-            String name = columnName();
-            i = colon(i);
+    /** Columns up to the closing brace; {@code i} is at the first column name's quote. */
+    private int readColumns(int i, RowBuffer buf, Shape s) {
+        for (int k = 0; ; k++) {
+            i = colon(memberName(i, s, k, true));
             if (buf.size >= maxFields) {
                 throw HANDOVER;
             }
-            i = readColumnValue(i, buf, name);
-            i = nextMember(i, true);
-        } while (!closed);
-        return i;
+            i = readColumnValue(i, buf, memberText, s, k);
+            i = nextMember(i);
+            if (closed) {
+                return i;
+            }
+        }
     }
 
     /** Schemaless JSON: the JSON value decides the type, as in the Jackson reader. */
-    private int readColumnValue(int i, RowBuffer buf, String name) {
+    private int readColumnValue(int i, RowBuffer buf, String name, Shape s, int k) {
         byte c = at(i);
         switch (c) {
             case '"' -> {
-                i = scanString(i + 1);
-                buf.add(name, FieldType.STRING, stringValue());
+                i = stringMember(i, s, k, values);
+                buf.add(name, FieldType.STRING, memoText);
             }
             case 'n' -> {
                 i = literal(i, NULL);
@@ -327,90 +362,99 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        i = dispatchName(i + 1);
-        do {
-            i = colon(i);
-            if (is(TABLE)) {
-                i = sourceText(i);
-                table = text;
-            } else if (is(SCHEMA)) {
-                i = sourceText(i);
-                schema = text;
-            } else if (is(DB)) {
-                i = sourceText(i);
-                db = text;
-            } else if (is(CONNECTOR)) {
-                i = sourceText(i);
-                connector = connectorOf(text);
-            } else if (is(SEQUENCE)) {
-                i = readSequence(i);
-            } else if (is(LSN)) {
-                if (at(i) == 'n') {
-                    i = literal(i, NULL);
-                } else {
-                    i = nonNegativeLong(i);
-                    lsn = numValue;
-                    lsnSeen = true;
+        Shape s = sourceShape;
+        for (int k = 0; ; k++) {
+            i = colon(memberName(i, s, k, false));
+            switch (memberId) {
+                case ID_TABLE -> {
+                    i = sourceText(i, s, k);
+                    table = memoText;
                 }
-            } else if (is(TS_US)) {
-                if (at(i) == 'n') {
-                    i = literal(i, NULL);
-                } else {
-                    i = nonNegativeLong(i);
-                    tsUs = numValue;
-                    tsUsSeen = true;
+                case ID_SCHEMA -> {
+                    i = sourceText(i, s, k);
+                    schema = memoText;
                 }
-            } else if (is(TS_MS)) {
-                if (at(i) == 'n') {
-                    i = literal(i, NULL);
-                } else {
-                    i = nonNegativeLong(i);
-                    tsMs = numValue;
-                    tsMsSeen = true;
+                case ID_DB -> {
+                    i = sourceText(i, s, k);
+                    db = memoText;
                 }
-            } else if (is(FILE)) {
-                i = sourceText(i);
-                binlogFile = text;
-            } else if (is(POS)) {
-                if (at(i) == 'n') {
-                    i = literal(i, NULL);
-                    binlogPos = -1;
-                } else {
-                    i = nonNegativeLong(i);
-                    binlogPos = numValue;
+                case ID_CONNECTOR -> {
+                    i = sourceText(i, s, k);
+                    connector = connectorOf(memoText);
                 }
-            } else if (is(ROW)) {
-                if (at(i) == 'n') {
-                    i = literal(i, NULL);
-                    binlogRow = 0;
-                } else {
-                    i = nonNegativeLong(i);
-                    binlogRow = numValue;
+                case ID_FILE -> {
+                    i = sourceText(i, s, k);
+                    binlogFile = memoText;
                 }
-            } else {
-                i = skipValue(i, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
+                case ID_SEQUENCE -> i = readSequence(i, s, k);
+                case ID_LSN -> {
+                    if (at(i) == 'n') {
+                        i = literal(i, NULL);
+                    } else {
+                        i = nonNegativeLong(i);
+                        lsn = numValue;
+                        lsnSeen = true;
+                    }
+                }
+                case ID_TS_US -> {
+                    if (at(i) == 'n') {
+                        i = literal(i, NULL);
+                    } else {
+                        i = nonNegativeLong(i);
+                        tsUs = numValue;
+                        tsUsSeen = true;
+                    }
+                }
+                case ID_TS_MS -> {
+                    if (at(i) == 'n') {
+                        i = literal(i, NULL);
+                    } else {
+                        i = nonNegativeLong(i);
+                        tsMs = numValue;
+                        tsMsSeen = true;
+                    }
+                }
+                case ID_POS -> {
+                    if (at(i) == 'n') {
+                        i = literal(i, NULL);
+                        binlogPos = -1;
+                    } else {
+                        i = nonNegativeLong(i);
+                        binlogPos = numValue;
+                    }
+                }
+                case ID_ROW -> {
+                    if (at(i) == 'n') {
+                        i = literal(i, NULL);
+                        binlogRow = 0;
+                    } else {
+                        i = nonNegativeLong(i);
+                        binlogRow = numValue;
+                    }
+                }
+                default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
             }
-            i = nextMember(i, false);
-        } while (!closed);
-        return i;
+            i = nextMember(i);
+            if (closed) {
+                return i;
+            }
+        }
     }
 
-    /** A string (canonical) or null into {@link #text}. */
-    private int sourceText(int i) {
+    /** A string (canonical) or null into {@link #memoText}. */
+    private int sourceText(int i, Shape s, int k) {
         byte c = at(i);
         if (c == 'n') {
-            text = null;
+            memoText = null;
             return literal(i, NULL);
         }
         if (c != '"') {
             throw HANDOVER;
         }
-        i = scanString(i + 1);
-        text = plainAscii() ? names.get(b, strStart, strEnd - strStart) : decode();
-        return i;
+        return stringMember(i, s, k, names);
     }
 
-    private int readSequence(int i) {
+    private int readSequence(int i, Shape s, int k) {
         byte c = at(i);
         if (c == 'n') {
             return literal(i, NULL);
@@ -418,14 +462,27 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        i = scanString(i + 1);
+        int next = stringMember(i, s, k, null);
+        if (memoHit && s.sequenceSlot == k) { // the same text as last time (it repeats within a transaction)
+            sequence[0] = s.sequence0;
+            sequence[1] = s.sequence1;
+            sequenceSeen = s.sequenceSecond;
+            return next;
+        }
+        s.sequenceSlot = -1;
         int n = decodeToChars(); // the JSON array inside is written with escaped quotes
         try {
             sequenceSeen = DebeziumVersions.parseSequence(chars, 0, n, sequence);
         } catch (IllegalArgumentException e) {
             throw HANDOVER;
         }
-        return i;
+        if (memoStored) {
+            s.sequence0 = sequence[0];
+            s.sequence1 = sequence[1];
+            s.sequenceSecond = sequenceSeen;
+            s.sequenceSlot = k;
+        }
+        return next;
     }
 
     private int readOp(int i) {
@@ -442,6 +499,188 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         op = (char) b[strStart];
         return i;
+    }
+
+    // ---------------------------------------------------------------- shapes: last record's names and texts
+
+    /**
+     * The members one kind of object had in the last record, in order: the guess for the next record.
+     * Debezium writes every record of a table with the same names in the same order, and many values
+     * (version, connector, db, schema, table, snapshot flags, fixed-width filler) repeat, so most names
+     * and those values are recognised by comparing bytes with what was read last time, eight at a time.
+     * Only bytes that were fully scanned and checked are remembered, so a match proves the same check.
+     */
+    private static final class Shape {
+        static final int MAX_MEMBERS = 64;
+        /** A member's name from its opening to its closing quote; null: no guess. */
+        final byte[][] name = new byte[MAX_MEMBERS][];
+        final int[] id = new int[MAX_MEMBERS];
+        final String[] text = new String[MAX_MEMBERS];
+        /** The member's last string value with its quotes (valueLength bytes; 0: none) and its text. */
+        final byte[][] value = new byte[MAX_MEMBERS][];
+        final int[] valueLength = new int[MAX_MEMBERS];
+        final String[] valueText = new String[MAX_MEMBERS];
+        /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
+        int sequenceSlot = -1;
+        long sequence0;
+        long sequence1;
+        boolean sequenceSecond;
+
+        void clear() {
+            java.util.Arrays.fill(name, null);
+            java.util.Arrays.fill(valueLength, 0);
+            sequenceSlot = -1;
+        }
+    }
+
+    /** Row images of different tables alternate, so they keep a few shapes, chosen by the first name. */
+    private static Shape[] shapes(int n) {
+        Shape[] s = new Shape[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = new Shape();
+        }
+        return s;
+    }
+
+    /** The shape whose first name is at {@code i} (moved to the front), else the oldest one, cleared. */
+    private Shape pick(Shape[] set, int i) {
+        for (int j = 0; j < set.length; j++) {
+            Shape s = set[j];
+            byte[] first = s.name[0];
+            if (first != null && regionMatches(i, first, first.length)) {
+                if (j > 0) {
+                    System.arraycopy(set, 0, set, 1, j);
+                    set[0] = s;
+                }
+                return s;
+            }
+        }
+        Shape s = set[set.length - 1];
+        System.arraycopy(set, 0, set, 1, set.length - 1);
+        set[0] = s;
+        s.clear();
+        return s;
+    }
+
+    /**
+     * The name of member {@code k} at {@code i} (its opening quote) into {@link #memberId} (and, for
+     * columns, {@link #memberText}); returns the index after the closing quote.
+     */
+    private int memberName(int i, Shape s, int k, boolean column) {
+        if (k < Shape.MAX_MEMBERS) {
+            byte[] guess = s.name[k];
+            if (guess != null && regionMatches(i, guess, guess.length)) {
+                memberId = s.id[k];
+                memberText = s.text[k];
+                return i + guess.length;
+            }
+        }
+        int next = scanString(i + 1);
+        if (strEscaped && !column) {
+            throw HANDOVER; // an escape could spell a name we dispatch on
+        }
+        memberId = strEscaped ? ID_OTHER : classify();
+        memberText = column ? columnName() : null;
+        if (k < Shape.MAX_MEMBERS && plainAscii()) {
+            s.name[k] = java.util.Arrays.copyOfRange(b, i, next);
+            s.id[k] = memberId;
+            s.text[k] = memberText;
+            s.valueLength[k] = 0;
+            if (s.sequenceSlot == k) {
+                s.sequenceSlot = -1;
+            }
+        }
+        return next;
+    }
+
+    /**
+     * A string value of member {@code k} at {@code i} (its opening quote): the remembered one when the
+     * bytes are the same, else scanned (and remembered). With a cache, its text goes to {@link #memoText}.
+     */
+    private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
+        if (k < Shape.MAX_MEMBERS) {
+            int len = s.valueLength[k];
+            if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
+                memoHit = true;
+                memoStored = true;
+                memoText = s.valueText[k];
+                return i + len;
+            }
+        }
+        memoHit = false;
+        memoStored = false;
+        int next = scanString(i + 1);
+        String text = null;
+        if (cache != null) {
+            text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
+        }
+        memoText = text;
+        int len = next - i;
+        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
+            byte[] v = s.value[k];
+            if (v == null || v.length < len) {
+                v = new byte[Math.max(len, 32)];
+                s.value[k] = v;
+            }
+            System.arraycopy(b, i, v, 0, len);
+            s.valueLength[k] = len;
+            s.valueText[k] = text;
+            memoStored = true;
+        }
+        return next;
+    }
+
+    /** A member the product does not need; strings are compared with the remembered value first. */
+    private int skipMember(int i, Shape s, int k, int depth) {
+        if (at(i) == '"') {
+            return stringMember(i, s, k, null);
+        }
+        return skipValue(i, depth);
+    }
+
+    /** Which known name the last scanned (unescaped) string is. */
+    private int classify() {
+        switch (strEnd - strStart) {
+            case 2:
+                return is(OP) ? ID_OP : is(DB) ? ID_DB : ID_OTHER;
+            case 3:
+                return is(KEY) ? ID_KEY : is(LSN) ? ID_LSN : is(POS) ? ID_POS : is(ROW) ? ID_ROW : ID_OTHER;
+            case 4:
+                return is(FILE) ? ID_FILE : ID_OTHER;
+            case 5:
+                return is(VALUE) ? ID_VALUE : is(AFTER) ? ID_AFTER : is(TABLE) ? ID_TABLE : is(TS_US) ? ID_TS_US
+                        : is(TS_MS) ? ID_TS_MS : ID_OTHER;
+            case 6:
+                return is(SCHEMA) ? ID_SCHEMA : is(BEFORE) ? ID_BEFORE : is(SOURCE) ? ID_SOURCE : ID_OTHER;
+            case 7:
+                return is(PAYLOAD) ? ID_PAYLOAD : ID_OTHER;
+            case 8:
+                return is(SEQUENCE) ? ID_SEQUENCE : ID_OTHER;
+            case 9:
+                return is(CONNECTOR) ? ID_CONNECTOR : ID_OTHER;
+            default:
+                return ID_OTHER;
+        }
+    }
+
+    /** Whether {@code b[i, i + len)} equals {@code t[0, len)}; eight bytes at a time. */
+    private boolean regionMatches(int i, byte[] t, int len) {
+        if (i + len > end) {
+            return false;
+        }
+        byte[] buf = b;
+        int k = 0;
+        for (; k + 8 <= len; k += 8) {
+            if ((long) LONGS.get(buf, i + k) != (long) LONGS.get(t, k)) {
+                return false;
+            }
+        }
+        for (; k < len; k++) {
+            if (buf[i + k] != t[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- skipping
@@ -540,10 +779,10 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     /**
-     * After a member's value: either ',' and the next name (scanned; {@link #closed} false) or '}'
-     * ({@link #closed} true). Names that may be dispatched on must not be escaped.
+     * After a member's value: either ',' and the next member's opening quote (returned; {@link #closed}
+     * false) or '}' (the index after it is returned; {@link #closed} true).
      */
-    private int nextMember(int i, boolean escapedNameAllowed) {
+    private int nextMember(int i) {
         i = ws(i);
         byte c = at(i);
         if (c == '}') {
@@ -558,15 +797,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER;
         }
         closed = false;
-        return escapedNameAllowed ? scanString(i + 1) : dispatchName(i + 1);
-    }
-
-    /** A field name compared as bytes: an escape could spell a known name, so escaped names go to Jackson. */
-    private int dispatchName(int i) {
-        i = scanString(i);
-        if (strEscaped) {
-            throw HANDOVER;
-        }
         return i;
     }
 
@@ -846,12 +1076,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return plainAscii() ? names.get(b, strStart, strEnd - strStart) : decode();
     }
 
-    private String stringValue() {
-        if (plainAscii()) {
-            return values.get(b, strStart, strEnd - strStart);
-        }
-        return decode();
-    }
 
     /** The last string, decoded: the same text Jackson gives (escapes resolved, lone \\u surrogates kept). */
     private String decode() {
