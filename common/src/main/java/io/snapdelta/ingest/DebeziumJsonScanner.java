@@ -126,6 +126,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private final Shape rootShape = new Shape();
     private final Shape envelopeShape = new Shape();
     private final Shape sourceShape = new Shape();
+    private final SourceMemo sourceMemo = new SourceMemo();
     private final Shape[] keyShapes = shapes(8);
     private final Shape[] imageShapes = shapes(8);
 
@@ -348,11 +349,35 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return i;
     }
 
-    /** The source block at {@code i}; {@code depth} is its own nesting depth. */
+    /**
+     * The source block at {@code i}; {@code depth} is its own nesting depth. Consecutive records often
+     * carry the very same block (a snapshot, a transaction's changes to one table): when the bytes are the
+     * ones read last time, what was read from them then is taken again.
+     */
     private int readSource(int i, int depth) {
         if (at(i) != '{') {
             throw HANDOVER;
         }
+        if (sourceSeen) { // a second source block overrides only what it holds: read it member by member
+            return readSourceMembers(i, depth);
+        }
+        SourceMemo m = sourceMemo;
+        if (m.length > 0 && m.depth == depth && regionMatches(i, m.bytes, m.length)) { // depth: nesting limit
+            m.restore(this);
+            return i + m.length;
+        }
+        m.length = 0;
+        int next = readSourceMembers(i, depth);
+        if (next - i <= SourceMemo.MAX_BYTES) { // all it set came from these bytes (sourceSeen was false)
+            m.bytes = padded(i, next - i, m.bytes);
+            m.length = next - i;
+            m.depth = depth;
+            m.capture(this);
+        }
+        return next;
+    }
+
+    private int readSourceMembers(int i, int depth) {
         sourceSeen = true;
         i = ws(i + 1);
         byte c = at(i);
@@ -391,7 +416,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                     if (at(i) == 'n') {
                         i = literal(i, NULL);
                     } else {
-                        i = nonNegativeLong(i);
+                        i = numberMember(i, s, k, true);
                         lsn = numValue;
                         lsnSeen = true;
                     }
@@ -400,7 +425,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                     if (at(i) == 'n') {
                         i = literal(i, NULL);
                     } else {
-                        i = nonNegativeLong(i);
+                        i = numberMember(i, s, k, true);
                         tsUs = numValue;
                         tsUsSeen = true;
                     }
@@ -409,7 +434,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                     if (at(i) == 'n') {
                         i = literal(i, NULL);
                     } else {
-                        i = nonNegativeLong(i);
+                        i = numberMember(i, s, k, true);
                         tsMs = numValue;
                         tsMsSeen = true;
                     }
@@ -503,6 +528,69 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     // ---------------------------------------------------------------- shapes: last record's names and texts
 
+    /** The last source block read as a whole (from a record's first source block) and what it set. */
+    private static final class SourceMemo {
+        static final int MAX_BYTES = 2048;
+        byte[] bytes;
+        int length;
+        int depth;
+        private String table;
+        private String schema;
+        private String db;
+        private Connector connector;
+        private long sequence0;
+        private long sequence1;
+        private boolean sequenceSeen;
+        private boolean lsnSeen;
+        private long lsn;
+        private boolean tsUsSeen;
+        private long tsUs;
+        private boolean tsMsSeen;
+        private long tsMs;
+        private String binlogFile;
+        private long binlogPos;
+        private long binlogRow;
+
+        void capture(DebeziumRecordState r) {
+            table = r.table;
+            schema = r.schema;
+            db = r.db;
+            connector = r.connector;
+            sequence0 = r.sequence[0];
+            sequence1 = r.sequence[1];
+            sequenceSeen = r.sequenceSeen;
+            lsnSeen = r.lsnSeen;
+            lsn = r.lsn;
+            tsUsSeen = r.tsUsSeen;
+            tsUs = r.tsUs;
+            tsMsSeen = r.tsMsSeen;
+            tsMs = r.tsMs;
+            binlogFile = r.binlogFile;
+            binlogPos = r.binlogPos;
+            binlogRow = r.binlogRow;
+        }
+
+        void restore(DebeziumRecordState r) {
+            r.sourceSeen = true;
+            r.table = table;
+            r.schema = schema;
+            r.db = db;
+            r.connector = connector;
+            r.sequence[0] = sequence0;
+            r.sequence[1] = sequence1;
+            r.sequenceSeen = sequenceSeen;
+            r.lsnSeen = lsnSeen;
+            r.lsn = lsn;
+            r.tsUsSeen = tsUsSeen;
+            r.tsUs = tsUs;
+            r.tsMsSeen = tsMsSeen;
+            r.tsMs = tsMs;
+            r.binlogFile = binlogFile;
+            r.binlogPos = binlogPos;
+            r.binlogRow = binlogRow;
+        }
+    }
+
     /**
      * The members one kind of object had in the last record, in order: the guess for the next record.
      * Debezium writes every record of a table with the same names in the same order, and many values
@@ -514,12 +602,16 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         static final int MAX_MEMBERS = 64;
         /** A member's name from its opening to its closing quote; null: no guess. */
         final byte[][] name = new byte[MAX_MEMBERS][];
+        final int[] nameLength = new int[MAX_MEMBERS];
         final int[] id = new int[MAX_MEMBERS];
         final String[] text = new String[MAX_MEMBERS];
         /** The member's last string value with its quotes (valueLength bytes; 0: none) and its text. */
         final byte[][] value = new byte[MAX_MEMBERS][];
         final int[] valueLength = new int[MAX_MEMBERS];
         final String[] valueText = new String[MAX_MEMBERS];
+        /** For a remembered integer that fits 64 bits: its value. */
+        final boolean[] valueIsLong = new boolean[MAX_MEMBERS];
+        final long[] valueLong = new long[MAX_MEMBERS];
         /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
         int sequenceSlot = -1;
         long sequence0;
@@ -547,7 +639,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         for (int j = 0; j < set.length; j++) {
             Shape s = set[j];
             byte[] first = s.name[0];
-            if (first != null && regionMatches(i, first, first.length)) {
+            if (first != null && regionMatches(i, first, s.nameLength[0])) {
                 if (j > 0) {
                     System.arraycopy(set, 0, set, 1, j);
                     set[0] = s;
@@ -569,10 +661,10 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private int memberName(int i, Shape s, int k, boolean column) {
         if (k < Shape.MAX_MEMBERS) {
             byte[] guess = s.name[k];
-            if (guess != null && regionMatches(i, guess, guess.length)) {
+            if (guess != null && regionMatches(i, guess, s.nameLength[k])) {
                 memberId = s.id[k];
                 memberText = s.text[k];
-                return i + guess.length;
+                return i + s.nameLength[k];
             }
         }
         int next = scanString(i + 1);
@@ -582,7 +674,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         memberId = strEscaped ? ID_OTHER : classify();
         memberText = column ? columnName() : null;
         if (k < Shape.MAX_MEMBERS && plainAscii()) {
-            s.name[k] = java.util.Arrays.copyOfRange(b, i, next);
+            s.name[k] = padded(i, next - i, null);
+            s.nameLength[k] = next - i;
             s.id[k] = memberId;
             s.text[k] = memberText;
             s.valueLength[k] = 0;
@@ -617,25 +710,72 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         memoText = text;
         int len = next - i;
         if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
-            byte[] v = s.value[k];
-            if (v == null || v.length < len) {
-                v = new byte[Math.max(len, 32)];
-                s.value[k] = v;
-            }
-            System.arraycopy(b, i, v, 0, len);
+            s.value[k] = padded(i, len, s.value[k]);
             s.valueLength[k] = len;
             s.valueText[k] = text;
+            s.valueIsLong[k] = false;
             memoStored = true;
         }
         return next;
     }
 
-    /** A member the product does not need; strings are compared with the remembered value first. */
+    /** A member the product does not need; strings and numbers are compared with the remembered value first. */
     private int skipMember(int i, Shape s, int k, int depth) {
-        if (at(i) == '"') {
+        byte c = at(i);
+        if (c == '"') {
             return stringMember(i, s, k, null);
         }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            return numberMember(i, s, k, false);
+        }
         return skipValue(i, depth);
+    }
+
+    /**
+     * A number of member {@code k} at {@code i}: the remembered one when the bytes are the same and the
+     * number ends there, else scanned (and remembered). With {@code nonNegativeLong}, its value must be a
+     * non-negative 64-bit integer and goes to {@link #numValue}.
+     */
+    private int numberMember(int i, Shape s, int k, boolean nonNegativeLong) {
+        if (k < Shape.MAX_MEMBERS) {
+            int len = s.valueLength[k];
+            if (len > 0 && (!nonNegativeLong || s.valueIsLong[k]) && regionMatches(i, s.value[k], len) && endsNumber(i + len)) {
+                numValue = s.valueLong[k];
+                return i + len;
+            }
+        }
+        int next = number(i);
+        boolean isLong = false;
+        long v = 0;
+        if (nonNegativeLong) {
+            if (!numIsInt) {
+                throw HANDOVER;
+            }
+            v = longValue();
+            if (v < 0) {
+                throw HANDOVER;
+            }
+            numValue = v;
+            isLong = true;
+        }
+        int len = next - i;
+        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
+            s.value[k] = padded(i, len, s.value[k]);
+            s.valueLength[k] = len;
+            s.valueText[k] = null;
+            s.valueIsLong[k] = isLong;
+            s.valueLong[k] = v;
+        }
+        return next;
+    }
+
+    /** Whether a number ends before {@code j}: the next byte cannot continue it. */
+    private boolean endsNumber(int j) {
+        if (j >= end) {
+            return false;
+        }
+        byte c = b[j];
+        return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
     }
 
     /** Which known name the last scanned (unescaped) string is. */
@@ -663,24 +803,45 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
     }
 
-    /** Whether {@code b[i, i + len)} equals {@code t[0, len)}; eight bytes at a time. */
+    /**
+     * Whether {@code b[i, i + len)} equals {@code t[0, len)}, eight bytes at a time; {@code t} is padded
+     * to a multiple of eight bytes ({@link #padded}), so its last word is compared under a mask.
+     */
     private boolean regionMatches(int i, byte[] t, int len) {
+        byte[] buf = b;
         if (i + len > end) {
             return false;
         }
-        byte[] buf = b;
-        int k = 0;
-        for (; k + 8 <= len; k += 8) {
-            if ((long) LONGS.get(buf, i + k) != (long) LONGS.get(t, k)) {
-                return false;
-            }
+        if (len >= 32) { // long texts and whole source blocks: the JIT's vectorised comparison
+            return java.util.Arrays.equals(buf, i, i + len, t, 0, len);
         }
-        for (; k < len; k++) {
+        int k = 0;
+        if (i + t.length <= end) {
+            for (; k + 8 <= len; k += 8) {
+                if ((long) LONGS.get(buf, i + k) != (long) LONGS.get(t, k)) {
+                    return false;
+                }
+            }
+            if (k == len) {
+                return true;
+            }
+            long diff = (long) LONGS.get(buf, i + k) ^ (long) LONGS.get(t, k);
+            return (diff & (-1L >>> (64 - 8 * (len - k)))) == 0;
+        }
+        for (; k < len; k++) { // near the end of the input
             if (buf[i + k] != t[k]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A copy of {@code b[from, from + len)} zero-padded to a multiple of eight bytes, or into {@code reuse}. */
+    private byte[] padded(int from, int len, byte[] reuse) {
+        int size = (len + 7) & ~7;
+        byte[] t = reuse != null && reuse.length >= size ? reuse : new byte[Math.max(size, 16)];
+        System.arraycopy(b, from, t, 0, len);
+        return t;
     }
 
     // ---------------------------------------------------------------- skipping
@@ -986,6 +1147,14 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c == '0') {
             i++;
         } else if (c >= '1' && c <= '9') {
+            while (i + 8 <= n) { // eight digits at a time
+                long w = (long) LONGS.get(buf, i);
+                if (nonDigits(w) != 0) {
+                    break;
+                }
+                magnitude = magnitude * 100_000_000L + eightDigits(w);
+                i += 8;
+            }
             while (i < n && (c = buf[i]) >= '0' && c <= '9') {
                 magnitude = magnitude * 10 + (c - '0');
                 i++;
@@ -1016,6 +1185,22 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         numIntDigits = intDigits;
         numMagnitude = magnitude;
         return i;
+    }
+
+    /** Non-zero unless all eight bytes of the little-endian word are ASCII digits. */
+    private static long nonDigits(long w) {
+        // high nibble 3, and low nibble <= 9 (adding 6 keeps the high nibble at 3); a carry out of a byte
+        // needs a byte >= 0xFA, which the first test already flags
+        return ((w & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L)
+                | (((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L);
+    }
+
+    /** The value of eight ASCII digits, the first in the lowest byte. */
+    private static long eightDigits(long w) {
+        long v = w - 0x3030303030303030L;
+        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
+        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
+        return (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
     }
 
     /** One or more digits from {@code i}. */
