@@ -1,6 +1,7 @@
 package io.snapdelta.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.testing.MalformedCorpus;
@@ -77,6 +78,15 @@ class DebeziumJsonScannerDifferentialTest {
         assertTrue(!expected.failed(), expected.toString());
         assertEquals(expected, ParserOutcome.of(fast, null, line));
         assertEquals(1, fast.recordsReadByScanner());
+    }
+
+    @Test
+    void theParserTheJobCreatesForDebeziumJsonUsesTheFastPath() throws ParseException {
+        ChangeEventParser parser = InputFormat.DEBEZIUM_JSON.newParser(ParserLimits.DEFAULTS);
+        DebeziumJsonParser debezium = assertInstanceOf(DebeziumJsonParser.class, parser);
+        byte[] line = SharedData.lines(SharedData.pgbenchSmallEvents()).get(0);
+        assertTrue(debezium.parse(null, line) != null);
+        assertEquals(1, debezium.recordsReadByScanner());
     }
 
     private static byte[] b(String s) {
