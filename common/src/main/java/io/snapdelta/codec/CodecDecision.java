@@ -11,9 +11,11 @@ public record CodecDecision(CodecId codec, int level, int dictionaryId, Reason r
         FIXED,
         /** zstd-dict is configured but no dictionary is trained yet; plain zstd meanwhile. */
         DICTIONARY_PENDING,
-        /** A candidate never measured yet is tried once. */
+        /** Compressing candidates are not measured yet: the configured zstd level. */
+        INITIAL_DEFAULT,
+        /** A probe of a candidate not measured yet gave the smaller output and was shipped. */
         PROBE_UNMEASURED,
-        /** Periodic re-measurement of the candidate measured longest ago. */
+        /** A periodic probe of the candidate measured longest ago gave the smaller output and was shipped. */
         PROBE_REFRESH,
         /** The smallest expected output among candidates within the CPU budget. */
         SMALLEST_WITHIN_BUDGET,

@@ -14,14 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the body codec per batch. In adaptive mode it keeps, per candidate (none, zstd at a fast, the
- * configured and a high level, zstd with the current trained dictionary), a moving average of output
- * bytes per change and compression nanoseconds per change measured on the batches it compressed. It
- * picks the smallest expected output among candidates within the CPU budget
- * ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}); when none fits, the cheapest (the fallback under
- * CPU pressure). Unmeasured candidates are tried twice (the first timing includes native set-up); every {@code probe-interval} batches the
- * candidate measured longest ago is re-measured, so estimates follow the data. The choice depends on
- * timings, but the bytes for a given choice do not. One instance per writer; not thread-safe.
+ * Chooses the body codec per batch. In adaptive mode it keeps, per candidate (none, zstd at level 1, the
+ * configured level and 9, zstd with the current trained dictionary), a moving average of output bytes per
+ * change and compression CPU nanoseconds per change. It ships with the smallest expected output among
+ * candidates within the CPU budget ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}); when none fits,
+ * the cheapest (the fallback under CPU pressure); until the candidates are measured, the configured zstd
+ * level. Other candidates are measured by probes ({@link #probe()}): the writer compresses a probe batch a
+ * second time and ships the smaller output, so measuring never costs wire bytes. "none" is measured from
+ * every body's length. The choice depends on timings, but the bytes for a given choice do not. One
+ * instance per writer; not thread-safe.
  */
 public final class CodecSelector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CodecSelector.class);
@@ -57,6 +58,10 @@ public final class CodecSelector implements AutoCloseable {
     private long lastTrainedAt = Long.MIN_VALUE;
     private long nextTrainingAt;
     private CodecDecision last;
+    private Codec lastCodec;
+    private Candidate probing;
+    private Candidate defaultCandidate;
+    private Candidate noneCandidate;
 
     private CodecSelector(DeltaFormatOptions options, DictionaryStore store, Codec fixed) {
         this.store = store;
@@ -71,6 +76,7 @@ public final class CodecSelector implements AutoCloseable {
             mode = null;
             dictionaries = false;
             candidates.add(new Candidate(fixed));
+            defaultCandidate = candidates.get(0);
             return;
         }
         mode = options.get(DeltaFormatOptions.CODEC);
@@ -89,6 +95,17 @@ public final class CodecSelector implements AutoCloseable {
             }
             default -> throw new IllegalStateException("unhandled mode " + mode);
         }
+        for (Candidate c : candidates) {
+            if (c.codec.id() == CodecId.NONE) {
+                noneCandidate = c;
+            }
+            if (c.codec.id() == CodecId.ZSTD && c.codec.level() == level) {
+                defaultCandidate = c;
+            }
+        }
+        if (defaultCandidate == null) {
+            defaultCandidate = candidates.get(0);
+        }
     }
 
     /** A selector configured by {@code options}; {@code store} receives trained dictionaries (null: none). */
@@ -101,8 +118,10 @@ public final class CodecSelector implements AutoCloseable {
         return new CodecSelector(DeltaFormatOptions.defaults(), null, codec);
     }
 
+    /** The codec the batch is shipped with (before a probe may beat it, see {@link #probe()}). */
     public Codec choose() {
         batches++;
+        probing = null;
         if (mode == CodecMode.ZSTD_DICT) {
             Candidate c = dictionaryCandidate != null ? dictionaryCandidate : candidates.get(0);
             return decide(c, dictionaryCandidate != null ? CodecDecision.Reason.FIXED : CodecDecision.Reason.DICTIONARY_PENDING, "");
@@ -110,35 +129,76 @@ public final class CodecSelector implements AutoCloseable {
         if (candidates.size() == 1) {
             return decide(candidates.get(0), CodecDecision.Reason.FIXED, "");
         }
+        Candidate best = null;
+        Candidate cheapest = null;
         for (Candidate c : candidates) {
             if (c.samples < 2) {
-                return decide(c, CodecDecision.Reason.PROBE_UNMEASURED, "");
+                continue;
             }
-        }
-        if (batches % probeInterval == 0) {
-            Candidate oldest = candidates.get(0);
-            for (Candidate c : candidates) {
-                if (c.measuredAt < oldest.measuredAt) {
-                    oldest = c;
-                }
-            }
-            return decide(oldest, CodecDecision.Reason.PROBE_REFRESH, describe(oldest));
-        }
-        Candidate best = null;
-        Candidate cheapest = candidates.get(0);
-        for (Candidate c : candidates) {
             if (c.nanosPerChange <= budgetNanosPerChange && (best == null || c.bytesPerChange < best.bytesPerChange)) {
                 best = c;
             }
-            if (c.nanosPerChange < cheapest.nanosPerChange) {
+            if (cheapest == null || c.nanosPerChange < cheapest.nanosPerChange) {
                 cheapest = c;
             }
         }
-        if (best != null) {
+        if (best != null && best.codec.id() != CodecId.NONE || best != null && allMeasured()) {
             return decide(best, CodecDecision.Reason.SMALLEST_WITHIN_BUDGET, describe(best));
         }
-        return decide(cheapest, CodecDecision.Reason.OVER_BUDGET_CHEAPEST,
-                describe(cheapest) + ", budget " + budgetNanosPerChange + " ns/change");
+        if (best == null && cheapest != null && allMeasured()) {
+            return decide(cheapest, CodecDecision.Reason.OVER_BUDGET_CHEAPEST,
+                    describe(cheapest) + ", budget " + budgetNanosPerChange + " ns/change");
+        }
+        // Until the compressing candidates are measured: the configured zstd level, never "none".
+        return decide(defaultCandidate, CodecDecision.Reason.INITIAL_DEFAULT, "");
+    }
+
+    private boolean allMeasured() {
+        for (Candidate c : candidates) {
+            if (c.samples < 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A second codec to try on this batch, or null. The writer compresses the batch with it too, feeds
+     * both measurements back and ships the smaller output, so probing never costs bytes on the wire, only
+     * one extra compression on probe batches: candidates not yet measured twice, then one candidate
+     * every {@code probe-interval} batches (the one measured longest ago). "none" needs no probe: it is
+     * measured from the body length of every batch.
+     */
+    public Codec probe() {
+        if (candidates.size() == 1 || mode == CodecMode.ZSTD_DICT) {
+            return null;
+        }
+        Codec chosen = lastCodec;
+        for (Candidate c : candidates) {
+            if (c.samples < 2 && c.codec != chosen && c.codec.id() != CodecId.NONE) {
+                probing = c;
+                return c.codec;
+            }
+        }
+        if (batches % probeInterval == 0) {
+            Candidate oldest = null;
+            for (Candidate c : candidates) {
+                if (c.codec != chosen && c.codec.id() != CodecId.NONE && (oldest == null || c.measuredAt < oldest.measuredAt)) {
+                    oldest = c;
+                }
+            }
+            probing = oldest;
+            return oldest == null ? null : oldest.codec;
+        }
+        return null;
+    }
+
+    /** The writer shipped the probe's output because it was smaller: the decision becomes the probe. */
+    public void probeWon(Codec probe) {
+        if (probing != null && probing.codec == probe) {
+            decide(probing, probing.samples <= 2 ? CodecDecision.Reason.PROBE_UNMEASURED : CodecDecision.Reason.PROBE_REFRESH,
+                    describe(probing));
+        }
     }
 
     private static String describe(Candidate c) {
@@ -153,6 +213,7 @@ public final class CodecSelector implements AutoCloseable {
             }
         }
         last = d;
+        lastCodec = c.codec;
         return c.codec;
     }
 
@@ -176,6 +237,9 @@ public final class CodecSelector implements AutoCloseable {
      */
     public void record(Codec codec, byte[] body, int bodyLength, int storedLength, long nanos, int changes) {
         int perChange = Math.max(1, changes);
+        if (noneCandidate != null && noneCandidate.codec != codec && codec != probingCodec()) {
+            update(noneCandidate, (double) bodyLength / perChange, 0);
+        }
         for (Candidate c : candidates) {
             if (c.codec == codec) {
                 update(c, (double) storedLength / perChange, (double) nanos / perChange);
@@ -184,7 +248,7 @@ public final class CodecSelector implements AutoCloseable {
         if (dictionaryCandidate != null && dictionaryCandidate.codec == codec && !candidates.contains(dictionaryCandidate)) {
             update(dictionaryCandidate, (double) storedLength / perChange, (double) nanos / perChange);
         }
-        if (dictionaries) {
+        if (dictionaries && codec != probingCodec()) {
             samples.addLast(Arrays.copyOf(body, bodyLength));
             while (samples.size() > trainingBatches) {
                 samples.removeFirst();
@@ -193,6 +257,10 @@ public final class CodecSelector implements AutoCloseable {
                 train();
             }
         }
+    }
+
+    private Codec probingCodec() {
+        return probing == null ? null : probing.codec;
     }
 
     private void update(Candidate c, double bytes, double nanos) {

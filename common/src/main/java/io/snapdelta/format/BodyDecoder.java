@@ -49,9 +49,8 @@ final class BodyDecoder {
         int fullRow;
         int update;
         int[] updatedCursor;
-    }
-
-    private record TableKey(TableId table, Row key) {
+        /** The batch's own effect so far on this section's table: key -> row or DELETED. */
+        Map<Row, Object> overlay;
     }
 
     private static final Object DELETED = new Object();
@@ -244,7 +243,11 @@ final class BodyDecoder {
         }
         budget.takeValues(in, cells, "the batch's rows");
         List<DeltaOp> ops = new ArrayList<>(totalOps);
-        Map<TableKey, Object> overlay = new HashMap<>(Math.max(16, totalOps * 2));
+        // One overlay per table (sections of two schema versions of a table share it); no per-op key objects.
+        Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
+        for (Section s : sections) {
+            s.overlay = overlays.computeIfAbsent(s.schema.table(), t -> new HashMap<>());
+        }
         int si = 0;
         for (int i = 0; i < totalOps; i++) {
             Section s;
@@ -256,16 +259,15 @@ final class BodyDecoder {
                 }
                 s = sections[si];
             }
-            DeltaOp op = nextOp(in, s, overlay, lookup, i);
+            DeltaOp op = nextOp(in, s, lookup, i);
             ops.add(op);
-            TableKey tk = new TableKey(op.table(), op.key());
-            overlay.put(tk, op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
+            s.overlay.put(op.key(), op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
                     : ((DeltaOp.Update) op).after());
         }
         return ops;
     }
 
-    private DeltaOp nextOp(ByteSource in, Section s, Map<TableKey, Object> overlay, RowLookup lookup, int opIndex)
+    private DeltaOp nextOp(ByteSource in, Section s, RowLookup lookup, int opIndex)
             throws CorruptBatchException {
         TableSchema schema = s.schema;
         int j = s.op++;
@@ -291,9 +293,9 @@ final class BodyDecoder {
             if (kind == KIND_INSERT) {
                 return new DeltaOp.Insert(table, key, after);
             }
-            return new DeltaOp.Update(table, key, held(in, overlay, lookup, table, key, opIndex, "replace"), after);
+            return new DeltaOp.Update(table, key, held(in, s.overlay, lookup, table, key, opIndex, "replace"), after);
         }
-        Row before = held(in, overlay, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        Row before = held(in, s.overlay, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
         if (kind == KIND_DELETE) {
             return new DeltaOp.Delete(table, key, before);
         }
@@ -326,9 +328,9 @@ final class BodyDecoder {
         return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
     }
 
-    private static Row held(ByteSource in, Map<TableKey, Object> overlay, RowLookup lookup, TableId table, Row key,
+    private static Row held(ByteSource in, Map<Row, Object> overlay, RowLookup lookup, TableId table, Row key,
                             int opIndex, String what) throws CorruptBatchException {
-        Object o = overlay.get(new TableKey(table, key));
+        Object o = overlay.get(key);
         Row row = o == DELETED ? null : o != null ? (Row) o : lookup.get(table, key);
         if (row == null) {
             throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key

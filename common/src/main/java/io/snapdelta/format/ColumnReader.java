@@ -106,29 +106,21 @@ final class ColumnReader {
         return new Column(values, null);
     }
 
-    /**
-     * A padded column's declared width: bounded by the string limit (and, per value, by the padding
-     * budget) but NOT by the bytes that remain, because values are stored without their padding.
-     */
-    private int readPaddedLength(String what) throws CorruptBatchException {
-        int at = in.position();
-        long len = in.readVarLong(what);
-        if (len > maxStringLength || len < 0) {
-            throw in.error(CorruptBatchException.Kind.LIMIT_EXCEEDED, what + " " + Long.toUnsignedString(len)
-                    + " (at body byte " + at + ") exceeds delta.format.max-string-length " + maxStringLength);
-        }
-        return (int) len;
-    }
-
     private int readLength(String what) throws CorruptBatchException {
-        int at = in.position();
-        long len = in.readVarLong(what);
-        if (len > maxStringLength || len < 0) {
-            throw in.error(CorruptBatchException.Kind.LIMIT_EXCEEDED, what + " " + Long.toUnsignedString(len)
-                    + " (at body byte " + at + ") exceeds delta.format.max-string-length " + maxStringLength);
-        }
+        int len = readLengthLimit(what);
         if (len > in.remaining()) {
             throw in.malformed(what + " " + len + " exceeds the " + in.remaining() + " bytes that remain");
+        }
+        return len;
+    }
+
+    /** A length checked against the configured limit only (a padded length is not backed by bytes). */
+    private int readLengthLimit(String what) throws CorruptBatchException {
+        int at = in.position();
+        long len = in.readVarLong(what);
+        if (len > maxStringLength || len < 0) {
+            throw in.error(CorruptBatchException.Kind.LIMIT_EXCEEDED, what + " " + Long.toUnsignedString(len)
+                    + " (at body byte " + at + ") exceeds delta.format.max-string-length " + maxStringLength);
         }
         return (int) len;
     }
@@ -201,7 +193,7 @@ final class ColumnReader {
 
     private void readStrings(Object[] values, boolean[] isNull, int enc, boolean padded, String what) throws CorruptBatchException {
         int n = values.length;
-        int paddedLength = padded ? readPaddedLength(what + " padded length") : 0;
+        int paddedLength = padded ? readLengthLimit(what + " padded length") : 0;
         if (enc == STR_DICT) {
             int size = in.readCount(what + " dictionary size", Math.min(n, in.remaining()));
             budget.takeValues(in, size, what + " dictionary");

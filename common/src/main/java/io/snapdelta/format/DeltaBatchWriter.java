@@ -52,6 +52,17 @@ public final class DeltaBatchWriter implements AutoCloseable {
         byte[] stored = codec.compress(body.array(), 0, bodyLength);
         long nanos = cpuNanos() - t0;
         selector.record(codec, body.array(), bodyLength, stored.length, nanos, batch.ops().size());
+        Codec probe = selector.probe();
+        if (probe != null) {
+            long p0 = cpuNanos();
+            byte[] probed = probe.compress(body.array(), 0, bodyLength);
+            selector.record(probe, body.array(), bodyLength, probed.length, cpuNanos() - p0, batch.ops().size());
+            if (probed.length < stored.length) {
+                selector.probeWon(probe);
+                codec = probe;
+                stored = probed;
+            }
+        }
         if (stored.length >= bodyLength && codec != none) {
             codec = none;
             stored = none.compress(body.array(), 0, bodyLength);

@@ -184,6 +184,14 @@ public final class GoldenVectors {
             byte[] sealed = seal(v);
             Files.write(dir.resolve(v.name() + ".bin"), sealed);
             Files.writeString(dir.resolve(v.name() + ".txt"), describe(v, sealed), StandardCharsets.UTF_8);
+            // Seeds for the fuzz test: the vector as sealed bytes, and (uncompressed ones) as a body.
+            Path fuzz = dir.getParent().getParent().resolve("io/snapdelta/format/DeltaBatchFuzzTestInputs");
+            Path sealedSeeds = Files.createDirectories(fuzz.resolve("arbitrarySealedBytesOnlyRaiseCorruptBatchException"));
+            Files.write(sealedSeeds.resolve("seed-" + v.name()), sealed);
+            if (v.codec().id() == io.snapdelta.codec.CodecId.NONE) {
+                Path bodySeeds = Files.createDirectories(fuzz.resolve("arbitraryBodyBehindValidHeaderOnlyRaisesCorruptBatchException"));
+                Files.write(bodySeeds.resolve("seed-" + v.name()), FuzzTargets.bodySeed(sealed));
+            }
         }
     }
 

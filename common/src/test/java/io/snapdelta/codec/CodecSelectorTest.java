@@ -1,0 +1,79 @@
+package io.snapdelta.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.snapdelta.codec.CodecDecision.Reason;
+import io.snapdelta.config.DeltaFormatOptions;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The selector's policy, fed synthetic measurements (no clocks involved). */
+class CodecSelectorTest {
+    static final byte[] BODY = new byte[1000];
+
+    private static DeltaFormatOptions adaptive(long budget) {
+        return DeltaFormatOptions.defaults().with(DeltaFormatOptions.CPU_BUDGET_NS_PER_CHANGE, budget)
+                .with(DeltaFormatOptions.DICTIONARY_ENABLED, false).with(DeltaFormatOptions.PROBE_INTERVAL, 1000);
+    }
+
+    /** Pretend costs: none 0 bytes saved and free; higher zstd levels smaller and dearer. */
+    private static void feed(CodecSelector s, Codec c) {
+        int stored = c.id() == CodecId.NONE ? 1000 : 400 - 20 * c.level();
+        long nanos = c.id() == CodecId.NONE ? 1_000 : 10_000L * c.level();
+        s.record(c, BODY, BODY.length, stored, nanos, 100);
+    }
+
+    /** One batch as the writer runs it: the chosen codec, then the probe if one is due. */
+    private static Codec batch(CodecSelector s, Set<String> probed) {
+        Codec c = s.choose();
+        feed(s, c);
+        Codec p = s.probe();
+        if (p != null) {
+            probed.add(p.toString());
+            feed(s, p);
+        }
+        return c;
+    }
+
+    @Test
+    void startsWithTheConfiguredLevelProbesTheOthersThenTheSmallestWithinBudgetWins() {
+        try (CodecSelector s = CodecSelector.create(adaptive(1_000), null)) {
+            Set<String> probed = new HashSet<>();
+            assertEquals("zstd(3)", batch(s, probed).toString());
+            assertEquals(Reason.INITIAL_DEFAULT, s.lastDecision().reason());
+            for (int i = 0; i < 6; i++) {
+                batch(s, probed);
+            }
+            assertEquals(Set.of("zstd(1)", "zstd(9)"), probed);
+            // Budget 1000 ns/change: zstd(9) costs 900, zstd(3) 300: 9 is the smallest within budget.
+            assertEquals("zstd(9)", s.choose().toString());
+            assertEquals(Reason.SMALLEST_WITHIN_BUDGET, s.lastDecision().reason());
+        }
+    }
+
+    @Test
+    void underCpuPressureTheCheapestCodecIsUsed() {
+        try (CodecSelector s = CodecSelector.create(adaptive(5), null)) {
+            for (int i = 0; i < 8; i++) {
+                batch(s, new HashSet<>());
+            }
+            assertEquals(CodecId.NONE, s.choose().id());
+            assertEquals(Reason.OVER_BUDGET_CHEAPEST, s.lastDecision().reason());
+        }
+    }
+
+    @Test
+    void fixedModesReportFixed() {
+        try (CodecSelector s = CodecSelector.create(DeltaFormatOptions.defaults()
+                .with(DeltaFormatOptions.CODEC, DeltaFormatOptions.CodecMode.ZSTD), null)) {
+            assertEquals("zstd(3)", s.choose().toString());
+            assertEquals(Reason.FIXED, s.lastDecision().reason());
+        }
+        try (CodecSelector s = CodecSelector.create(DeltaFormatOptions.defaults()
+                .with(DeltaFormatOptions.CODEC, DeltaFormatOptions.CodecMode.ZSTD_DICT), new InMemoryDictionaryStore())) {
+            s.choose();
+            assertEquals(Reason.DICTIONARY_PENDING, s.lastDecision().reason());
+        }
+    }
+}
