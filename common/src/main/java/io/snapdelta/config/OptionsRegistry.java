@@ -58,6 +58,7 @@ public final class OptionsRegistry {
                     + "checkpointing and parallelism of the job."),
             group(ParserOptions.class, "Parsing", "Limits that protect the parsers from oversized or hostile input."),
             group(ShardOptions.class, "Sharding and batching", "How keys map to shards and when a shard seals its batch (io.snapdelta.shard.ShardDeltaState)."),
+            group(DeltaOptions.class, "Delta output", "The deltas topic, receiver limits and latency budget of batches, and where dictionaries are published."),
             group(DeltaFormatOptions.class, "Delta batch format and codecs", "Decoder limits of sealed delta batches and how the body codec is chosen (schemas/delta-batch-v1.md)."),
     });
 

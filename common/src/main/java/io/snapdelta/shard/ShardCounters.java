@@ -34,6 +34,36 @@ public final class ShardCounters {
     public long streamOrderedOps;
     public long tombstonesPurged;
 
+    /** Every counter in a fixed order (append new counters at the end: checkpoints store this array). */
+    public long[] toArray() {
+        return new long[] {sourceChanges, snapshotReads, inserts, updates, deletes, duplicatesDropped, staleDropped,
+            noopUpdates, deletesOfAbsentKeys, appliedChanges, coalescedChanges, batchesSealed, coalescedInsertOps,
+            coalescedUpdateOps, coalescedDeleteOps, streamOrderedOps, tombstonesPurged};
+    }
+
+    /** Sets every counter from {@link #toArray()} output; a shorter array (older checkpoint) leaves the rest 0. */
+    public void setFrom(long[] a) {
+        long[] v = java.util.Arrays.copyOf(a, toArray().length);
+        int i = 0;
+        sourceChanges = v[i++];
+        snapshotReads = v[i++];
+        inserts = v[i++];
+        updates = v[i++];
+        deletes = v[i++];
+        duplicatesDropped = v[i++];
+        staleDropped = v[i++];
+        noopUpdates = v[i++];
+        deletesOfAbsentKeys = v[i++];
+        appliedChanges = v[i++];
+        coalescedChanges = v[i++];
+        batchesSealed = v[i++];
+        coalescedInsertOps = v[i++];
+        coalescedUpdateOps = v[i++];
+        coalescedDeleteOps = v[i++];
+        streamOrderedOps = v[i++];
+        tombstonesPurged = v[i];
+    }
+
     public long coalescedOps() {
         return coalescedInsertOps + coalescedUpdateOps + coalescedDeleteOps;
     }

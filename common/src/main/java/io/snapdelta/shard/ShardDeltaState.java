@@ -67,6 +67,41 @@ public final class ShardDeltaState {
         this.tombstoneRetentionMicros = tombstoneRetention.toNanos() / 1000;
     }
 
+    /**
+     * What a shard carries across a restart, taken between batches (no open changes): the next sequence,
+     * the digest, the source clock of tombstone clean-up, and the counters. The rows themselves live in the
+     * {@link ShardStateStore}, which the caller checkpoints at the same moment.
+     */
+    public record Progress(long nextSequence, StateDigest digest, long maxSourceMicros, long lastPurgeMicros,
+                           long[] counters) {
+        public Progress {
+            digest = digest.copy();
+            counters = counters.clone();
+        }
+    }
+
+    /** The progress to checkpoint; only between batches (call {@link #seal()} first). */
+    public Progress progress() {
+        if (openChanges != 0) {
+            throw new IllegalStateException("shard " + shard + " has " + openChanges
+                    + " unsealed source changes; progress is taken between batches");
+        }
+        return new Progress(nextSequence, digest, maxSourceMicros, lastPurgeMicros, counters.toArray());
+    }
+
+    /** Continues from a checkpointed {@link Progress}; {@code store} must hold the rows of the same checkpoint. */
+    public void restore(Progress p) {
+        if (openChanges != 0 || counters.sourceChanges != 0) {
+            throw new IllegalStateException("shard " + shard + " can only be restored before it takes a change");
+        }
+        nextSequence = p.nextSequence();
+        digest.setTo(p.digest());
+        openDigestBefore = p.digest().copy();
+        maxSourceMicros = p.maxSourceMicros();
+        lastPurgeMicros = p.lastPurgeMicros();
+        counters.setFrom(p.counters());
+    }
+
     public static ShardDeltaState fromConfig(int shard, ShardStateStore store, Configuration config) {
         return new ShardDeltaState(shard, store, config.get(ShardOptions.BATCH_MAX_CHANGES),
                 config.get(ShardOptions.TOMBSTONE_RETENTION));
@@ -156,6 +191,16 @@ public final class ShardDeltaState {
         long[] h = new long[StateDigest.LANES];
         hasher.hashEntry(table, key, stored.row(), h);
         return h;
+    }
+
+    /** Source changes the open batch has taken (dropped ones included). */
+    public long openSourceChanges() {
+        return openChanges;
+    }
+
+    /** Changes in the open batch that altered the state (what its stream-ordered body would carry). */
+    public long openAppliedChanges() {
+        return openApplied;
     }
 
     /** True if the open batch has taken at least one source change since the last seal. */

@@ -1,6 +1,10 @@
 package io.snapdelta.job;
 
 import io.snapdelta.config.ConfigLoader;
+import io.snapdelta.config.ConfigOption;
+import io.snapdelta.config.DeltaFormatOptions;
+import io.snapdelta.config.DeltaOptions;
+import io.snapdelta.config.ShardOptions;
 import io.snapdelta.config.Configuration;
 import io.snapdelta.config.JobOptions;
 import io.snapdelta.config.KafkaOptions;
@@ -28,22 +32,24 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The snapdelta Flink job. At this stage (issue 2) it reads every input topic, parses and validates each
- * record in the topic's format, sends every record that fails to the dead-letter topic (exactly once,
- * original bytes, {@code __snapdelta.errors.*} headers) and passes the valid change events on to
- * {@link #VALID_EVENTS_SINK_UID}: counted, and written to {@code job.valid-events-topic} as snapdelta JSON
- * when that is set. Issue 4 replaces that sink with sharding and the per-shard delta operator.
+ * The snapdelta Flink job: reads every input topic, parses and validates each record in the topic's
+ * format, sends every record that fails to the dead-letter topic (exactly once, original bytes,
+ * {@code __snapdelta.errors.*} headers), shards the valid change events ({@code shard = stable hash(table,
+ * key) mod S}), runs the per-shard delta operator ({@link ShardDeltaOperator}: dedup, field diff,
+ * coalescing, adaptive batching, encode + compress + seal, state in RocksDB) and writes the sealed batches
+ * to the deltas topic exactly once (schemas/deltas-topic-v1.md). Optionally ({@code job.valid-events-topic})
+ * the valid events are also written as snapdelta JSON.
  *
  * <p>Graph and stable operator uids (never change one: a savepoint maps state by uid):
  * <pre>
- *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► valid-events          (union of all topics)
- *   (one pair per input topic)         └─► dead-letter-sink       (side output, union of all topics)
+ *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► keyBy(shard) ─► shard-deltas ─► deltas-sink
+ *   (one pair per input topic)         ├─► valid-events           (only with job.valid-events-topic)
+ *                                      └─► dead-letter-sink       (side output, union of all topics)
  * </pre>
  *
  * <p>Usage: {@code flink run -c io.snapdelta.job.SnapdeltaJob snapdelta-jobs-job.jar [--config FILE] [--key value ...]}.
@@ -53,6 +59,8 @@ public final class SnapdeltaJob {
 
     public static final String DEAD_LETTER_SINK_UID = "dead-letter-sink";
     public static final String VALID_EVENTS_SINK_UID = "valid-events";
+    public static final String SHARD_DELTAS_UID = "shard-deltas";
+    public static final String DELTAS_SINK_UID = "deltas-sink";
 
     private SnapdeltaJob() {
     }
@@ -124,12 +132,10 @@ public final class SnapdeltaJob {
                         .build())
                 .name("dead-letters -> " + dlqTopic).uid(DEAD_LETTER_SINK_UID);
 
+        DataStream<ChangeEvent> events = union(valid);
         String eventsTopic = config.get(JobOptions.VALID_EVENTS_TOPIC);
-        if (eventsTopic.isEmpty()) {
-            // Counted by the parse operators (metrics eventsValid, accumulator events_valid); nothing stored.
-            union(valid).sinkTo(new DiscardingSink<>()).name("valid events (counted only)").uid(VALID_EVENTS_SINK_UID);
-        } else {
-            union(valid).sinkTo(KafkaSink.<ChangeEvent>builder()
+        if (!eventsTopic.isEmpty()) {
+            events.sinkTo(KafkaSink.<ChangeEvent>builder()
                             .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
                             .setRecordSerializer(new ValidEventSerializationSchema(eventsTopic))
                             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -137,8 +143,44 @@ public final class SnapdeltaJob {
                             .build())
                     .name("valid events -> " + eventsTopic + " (snapdelta-json)").uid(VALID_EVENTS_SINK_UID);
         }
-        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms); valid events {}",
-                dlqTopic, txPrefix, txTimeout.toMillis(), eventsTopic.isEmpty() ? "counted only" : "to " + eventsTopic);
+
+        int shards = config.get(ShardOptions.SHARDS);
+        String deltasTopic = config.get(DeltaOptions.TOPIC);
+        events.keyBy(new ShardKeySelector(shards))
+                .transform("shard-deltas (S=" + shards + ")", TypeInformation.of(DeltaRecord.class),
+                        new ShardDeltaOperator(shardSettings(config)))
+                .uid(SHARD_DELTAS_UID)
+                // Key groups >= shards, so that every shard can sit on its own subtask at any parallelism.
+                .setMaxParallelism(maxParallelism(shards))
+                .sinkTo(KafkaSink.<DeltaRecord>builder()
+                        .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
+                        .setRecordSerializer(new DeltaRecordSerializationSchema(deltasTopic))
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(txPrefix + "-deltas")
+                        .build())
+                .name("deltas -> " + deltasTopic).uid(DELTAS_SINK_UID);
+        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms); {} shards to {} "
+                        + "(exactly once, prefix {}-deltas); valid events {}",
+                dlqTopic, txPrefix, txTimeout.toMillis(), shards, deltasTopic, txPrefix, eventsTopic.isEmpty() ? "not written" : "to " + eventsTopic);
+    }
+
+    /** Max parallelism of the shard operator: at least S and at least Flink's default floor of 128. */
+    static int maxParallelism(int shards) {
+        return Math.max(128, Integer.highestOneBit(shards - 1) << 1);
+    }
+
+    static ShardDeltaOperator.Settings shardSettings(Configuration config) {
+        Map<String, String> format = new java.util.TreeMap<>();
+        Map<String, String> all = config.toMap();
+        for (ConfigOption<?> o : DeltaFormatOptions.ALL) {
+            if (all.containsKey(o.key())) {
+                format.put(o.key(), all.get(o.key()));
+            }
+        }
+        DeltaFormatOptions.fromConfiguration(config); // validate now, at submission
+        return new ShardDeltaOperator.Settings(config.get(ShardOptions.SHARDS), config.get(ShardOptions.TOMBSTONE_RETENTION),
+                config.get(DeltaOptions.BATCH_LATENCY_BUDGET), config.get(ShardOptions.BATCH_MAX_CHANGES),
+                config.get(DeltaOptions.BATCH_MAX_BYTES).bytes(), format, DictionaryStores.factory(config));
     }
 
     private static KafkaSource<RawRecord> source(String topic, Configuration config, Map<String, String> kafka, boolean bounded) {

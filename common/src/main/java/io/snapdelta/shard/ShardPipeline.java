@@ -1,0 +1,113 @@
+package io.snapdelta.shard;
+
+import io.snapdelta.model.ChangeEvent;
+
+/**
+ * One shard's producer pipeline, Flink-free: {@link ShardDeltaState} (dedup, diff, coalescing, digest)
+ * over any {@link ShardStateStore}, the {@link FlushPolicy} deciding when to seal, and the
+ * {@link ShardBatchEncoder} sealing the smaller body. The Flink operator drives one per shard with its
+ * clock, timers and checkpoints; tests and benchmarks drive it directly.
+ *
+ * <p>Checkpoints are taken between batches ({@link #sealForCheckpoint}, then {@link #checkpoint}), so a
+ * checkpoint never holds half a batch: every batch a restored job emits continues the sequence and the
+ * digest chain of the state it restored.
+ */
+public final class ShardPipeline implements AutoCloseable {
+    /** A sealed batch and why and when it was sealed. */
+    public record Sealed(ShardBatchEncoder.Encoded batch, FlushPolicy.Reason reason, long openMillis) {
+    }
+
+    private final ShardDeltaState state;
+    private final FlushPolicy policy;
+    private final ShardBatchEncoder encoder;
+    private final SerializedShardStateStore serializedStore;
+    private long openedAtMillis = -1;
+
+    /** {@code serializedStore} is the state's store when it is one (its counts go into checkpoints), else null. */
+    public ShardPipeline(ShardDeltaState state, FlushPolicy policy, ShardBatchEncoder encoder,
+                         SerializedShardStateStore serializedStore) {
+        this.state = state;
+        this.policy = policy;
+        this.encoder = encoder;
+        this.serializedStore = serializedStore;
+    }
+
+    /** Takes one event at {@code nowMillis}; returns the batch it sealed (count or size), or null. */
+    public Sealed apply(ChangeEvent event, long nowMillis) {
+        if (openedAtMillis < 0) {
+            openedAtMillis = nowMillis;
+        }
+        ShardBatch full = state.apply(event);
+        if (full != null) {
+            throw new IllegalStateException("shard " + state.shard() + " sealed by itself; the pipeline's state must not cap batches");
+        }
+        FlushPolicy.Reason reason = policy.sealNow(state.openSourceChanges(), state.openAppliedChanges());
+        return reason == null ? null : seal(reason, nowMillis);
+    }
+
+    /** True if a batch is open (it has taken a change since the last seal). */
+    public boolean isOpen() {
+        return openedAtMillis >= 0;
+    }
+
+    /** When the open batch must be sealed at the latest; only while {@link #isOpen()}. */
+    public long deadline() {
+        return policy.deadline(openedAtMillis);
+    }
+
+    /** Seals the open batch if its latency budget has run out at {@code nowMillis}. */
+    public Sealed sealIfDue(long nowMillis) {
+        return isOpen() && nowMillis >= deadline() ? seal(FlushPolicy.Reason.LATENCY, nowMillis) : null;
+    }
+
+    /**
+     * Seals whatever is open ({@code reason} CHECKPOINT or END_OF_INPUT). Returns null if nothing was open
+     * or the open batch only held dropped or no-op events (nothing to ship, no sequence used).
+     */
+    public Sealed sealForCheckpoint(FlushPolicy.Reason reason, long nowMillis) {
+        return isOpen() ? seal(reason, nowMillis) : null;
+    }
+
+    private Sealed seal(FlushPolicy.Reason reason, long nowMillis) {
+        long source = state.openSourceChanges();
+        long applied = state.openAppliedChanges();
+        long openMillis = nowMillis - openedAtMillis;
+        openedAtMillis = -1;
+        ShardBatch batch = state.seal();
+        ShardBatchEncoder.Encoded encoded = batch == null ? null : encoder.encode(batch);
+        policy.sealed(source, applied, encoded == null ? 0 : encoded.bytes().length, openMillis);
+        return encoded == null ? null : new Sealed(encoded, reason, openMillis);
+    }
+
+    /** The shard's checkpoint; only between batches. */
+    public ShardCheckpoint checkpoint() {
+        return new ShardCheckpoint(state.progress(), serializedStore == null ? new long[2] : serializedStore.counts(),
+                encoder.emittedSchemaIds(), policy.changesPerMilli(), policy.bytesPerChange());
+    }
+
+    public void restore(ShardCheckpoint c) {
+        state.restore(c.progress());
+        if (serializedStore != null) {
+            serializedStore.restoreCounts(c.storeCounts());
+        }
+        encoder.restoreEmittedSchemaIds(c.emittedSchemaIds());
+        policy.restore(c.changesPerMilli(), c.bytesPerChange());
+    }
+
+    public ShardDeltaState state() {
+        return state;
+    }
+
+    public FlushPolicy policy() {
+        return policy;
+    }
+
+    public ShardBatchEncoder encoder() {
+        return encoder;
+    }
+
+    @Override
+    public void close() {
+        encoder.close();
+    }
+}

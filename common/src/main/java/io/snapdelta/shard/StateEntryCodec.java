@@ -1,0 +1,295 @@
+package io.snapdelta.shard;
+
+import io.snapdelta.digest.StateDigest;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bytes of a shard's checkpointed state (keys and values of {@link ShardStateBytes}). This layout is in
+ * every savepoint, so it is versioned (first byte) and only ever extended: a new build must read every
+ * older version.
+ *
+ * <pre>
+ * table key, v1:  u8 1 | str namespace | str name | u16 n | n x (str field name, u8 type id) | key values
+ * entry, v1:      u8 1 | u8 flags (1 = tombstone, 2 = entry hash present) | i64 version major | i64 version minor
+ *                 tombstone: i64 deleted-at micros
+ *                 live:      [4 x i64 entry hash lanes if flag 2] | i64 row schema id | row values
+ * values:         per field, in schema order: type NULL -> nothing; else u8 0 (null) or 1 then the value:
+ *                 BOOLEAN u8; INT64, TIMESTAMP_MICROS, DATE i64; FLOAT64 IEEE bits i64;
+ *                 DECIMAL i32 scale + u32 length + unscaled two's-complement bytes; STRING, BYTES u32 length + bytes
+ * row schema definition (by id): u8 1 | u16 n | n x (str field name, u8 type id);
+ *                 id = first 8 bytes (big-endian) of SHA-256 of the definition
+ * str:            u16 length + modified UTF-8 (DataOutput.writeUTF)
+ * </pre>
+ * Integers are big-endian. Row schemas of values travel by id (rows of one table share one definition),
+ * keys carry theirs inline (keys are narrow, and a key must decode without a lookup).
+ */
+public final class StateEntryCodec {
+    static final int VERSION = 1;
+    private static final int TOMBSTONE = 1;
+    private static final int HAS_HASH = 2;
+
+    private final ConcurrentHashMap<RowSchema, Long> ids = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, RowSchema> schemas = new ConcurrentHashMap<>();
+
+    /** The row schema id (content-derived: equal on every machine and across restarts). */
+    public long schemaId(RowSchema schema) {
+        Long id = ids.get(schema);
+        if (id == null) {
+            id = idOf(schemaDefinition(schema));
+            ids.put(schema, id);
+            schemas.put(id, schema);
+        }
+        return id;
+    }
+
+    /** The schema of an id this codec has seen (encoded or learnt), or {@code null}. */
+    public RowSchema knownSchema(long id) {
+        return schemas.get(id);
+    }
+
+    /** Learns a definition read back from state; checks it against its id. */
+    public RowSchema learnSchema(long id, byte[] definition) {
+        if (idOf(definition) != id) {
+            throw new IllegalStateException("row schema definition stored under id " + Long.toHexString(id)
+                    + " hashes to " + Long.toHexString(idOf(definition)) + ": corrupt state");
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(definition))) {
+            int v = in.readUnsignedByte();
+            if (v != VERSION) {
+                throw new IllegalStateException("unknown row schema definition version " + v);
+            }
+            RowSchema s = readSchema(in);
+            ids.putIfAbsent(s, id);
+            schemas.putIfAbsent(id, s);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public byte[] schemaDefinition(RowSchema schema) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 * schema.size());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            writeSchema(out, schema);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public byte[] encodeKey(TableId table, Row key) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeUTF(table.namespace());
+            out.writeUTF(table.name());
+            writeSchema(out, key.schema());
+            writeValues(out, key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public TableKey decodeKey(byte[] encoded) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            checkVersion(in, "table key");
+            TableId table = new TableId(in.readUTF(), in.readUTF());
+            RowSchema schema = readSchema(in);
+            return new TableKey(table, readValues(in, schema));
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt table key in shard state (" + encoded.length + " bytes)", e);
+        }
+    }
+
+    /** Encodes an entry; a live row's schema must be known by id ({@link #schemaId}) to whoever decodes it. */
+    public byte[] encodeEntry(StoredEntry entry) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.isTombstone() ? 26 : 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            boolean hash = !entry.isTombstone() && entry.entryHash() != null;
+            out.writeByte((entry.isTombstone() ? TOMBSTONE : 0) | (hash ? HAS_HASH : 0));
+            out.writeLong(entry.version().major());
+            out.writeLong(entry.version().minor());
+            if (entry.isTombstone()) {
+                out.writeLong(entry.deletedAtMicros());
+            } else {
+                if (hash) {
+                    for (int i = 0; i < StateDigest.LANES; i++) {
+                        out.writeLong(entry.entryHash()[i]);
+                    }
+                }
+                out.writeLong(schemaId(entry.row().schema()));
+                writeValues(out, entry.row());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Row schema id of an encoded live entry, or 0 for a tombstone (no lookup needed). */
+    public long schemaIdOfEntry(byte[] encoded) {
+        if ((encoded[1] & TOMBSTONE) != 0) {
+            return 0;
+        }
+        int at = 2 + 16 + ((encoded[1] & HAS_HASH) != 0 ? 8 * StateDigest.LANES : 0);
+        long id = 0;
+        for (int i = 0; i < 8; i++) {
+            id = (id << 8) | (encoded[at + i] & 0xFF);
+        }
+        return id;
+    }
+
+    /** True if the encoded entry is a tombstone. */
+    public static boolean isTombstone(byte[] encoded) {
+        return (encoded[1] & TOMBSTONE) != 0;
+    }
+
+    public StoredEntry decodeEntry(byte[] encoded) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            checkVersion(in, "entry");
+            int flags = in.readUnsignedByte();
+            Version version = new Version(in.readLong(), in.readLong());
+            if ((flags & TOMBSTONE) != 0) {
+                return StoredEntry.tombstone(version, in.readLong());
+            }
+            long[] hash = null;
+            if ((flags & HAS_HASH) != 0) {
+                hash = new long[StateDigest.LANES];
+                for (int i = 0; i < hash.length; i++) {
+                    hash[i] = in.readLong();
+                }
+            }
+            long id = in.readLong();
+            RowSchema schema = schemas.get(id);
+            if (schema == null) {
+                throw new IllegalStateException("entry names row schema " + Long.toHexString(id) + " which was never learnt");
+            }
+            return new StoredEntry(version, readValues(in, schema), 0L, hash);
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt entry in shard state (" + encoded.length + " bytes)", e);
+        }
+    }
+
+    private static void checkVersion(DataInputStream in, String what) throws IOException {
+        int v = in.readUnsignedByte();
+        if (v != VERSION) {
+            throw new IllegalStateException("unknown shard state " + what + " version " + v + " (this build reads " + VERSION + ")");
+        }
+    }
+
+    private static long idOf(byte[] definition) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(definition);
+            long id = 0;
+            for (int i = 0; i < 8; i++) {
+                id = (id << 8) | (h[i] & 0xFF);
+            }
+            return id;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    private static void writeSchema(DataOutputStream out, RowSchema schema) throws IOException {
+        out.writeShort(schema.size());
+        for (int i = 0; i < schema.size(); i++) {
+            out.writeUTF(schema.name(i));
+            out.writeByte(schema.type(i).id());
+        }
+    }
+
+    private static RowSchema readSchema(DataInputStream in) throws IOException {
+        int n = in.readUnsignedShort();
+        String[] names = new String[n];
+        FieldType[] types = new FieldType[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = in.readUTF();
+            types[i] = FieldType.fromId(in.readUnsignedByte());
+        }
+        return RowSchema.of(names, types);
+    }
+
+    private static void writeValues(DataOutputStream out, Row row) throws IOException {
+        RowSchema s = row.schema();
+        for (int i = 0; i < s.size(); i++) {
+            FieldType t = s.type(i);
+            if (t == FieldType.NULL) {
+                continue;
+            }
+            Object v = row.get(i);
+            if (v == null) {
+                out.writeByte(0);
+                continue;
+            }
+            out.writeByte(1);
+            switch (t) {
+                case BOOLEAN -> out.writeByte((Boolean) v ? 1 : 0);
+                case INT64, TIMESTAMP_MICROS, DATE -> out.writeLong((Long) v);
+                case FLOAT64 -> out.writeLong(Double.doubleToRawLongBits((Double) v));
+                case DECIMAL -> {
+                    BigDecimal d = (BigDecimal) v;
+                    out.writeInt(d.scale());
+                    writeBytes(out, d.unscaledValue().toByteArray());
+                }
+                case STRING -> writeBytes(out, ((String) v).getBytes(StandardCharsets.UTF_8));
+                case BYTES -> writeBytes(out, (byte[]) v);
+                default -> throw new IllegalStateException("unhandled field type " + t);
+            }
+        }
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("value length " + n + " exceeds the " + in.available() + " bytes left");
+        }
+        return in.readNBytes(n);
+    }
+
+    private static Row readValues(DataInputStream in, RowSchema s) throws IOException {
+        Object[] values = new Object[s.size()];
+        for (int i = 0; i < values.length; i++) {
+            FieldType t = s.type(i);
+            if (t == FieldType.NULL || in.readUnsignedByte() == 0) {
+                continue;
+            }
+            values[i] = switch (t) {
+                case BOOLEAN -> in.readUnsignedByte() != 0;
+                case INT64, TIMESTAMP_MICROS, DATE -> in.readLong();
+                case FLOAT64 -> Double.longBitsToDouble(in.readLong());
+                case DECIMAL -> {
+                    int scale = in.readInt();
+                    yield new BigDecimal(new BigInteger(readBytes(in)), scale);
+                }
+                case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
+                case BYTES -> readBytes(in);
+                default -> throw new IllegalStateException("unhandled field type " + t);
+            };
+        }
+        return Row.wrapTrusted(s, values);
+    }
+}

@@ -1,0 +1,31 @@
+package io.snapdelta.job;
+
+/**
+ * Names of what the shard operator reports: Flink metrics in group {@code snapdelta.shard} (counters
+ * unless noted). Counts carried by the shard checkpoints (events, drops, no-ops, coalesced) survive a
+ * restore; batch and byte counts are per task attempt.
+ */
+public final class DeltaMetrics {
+    private DeltaMetrics() {
+    }
+
+    public static final String GROUP = "snapdelta";
+    public static final String SUBGROUP = "shard";
+
+    public static final String EVENTS_IN = "eventsIn";
+    public static final String DUPLICATES_DROPPED = "duplicatesDropped";
+    public static final String STALE_DROPPED = "staleDropped";
+    public static final String NOOP_UPDATES = "noopUpdates";
+    public static final String COALESCED = "coalescedChanges";
+    public static final String TOMBSTONES_PURGED = "tombstonesPurged";
+    public static final String BATCHES = "batches";
+    public static final String STREAM_ORDERED_BATCHES = "streamOrderedBatches";
+    public static final String DELTA_BYTES = "deltaBytes";
+    public static final String SHIPPED_OPS = "shippedOps";
+    /** Gauge: delta bytes per applied change. */
+    public static final String BYTES_PER_CHANGE = "bytesPerChange";
+    /** Gauge: codec of the last sealed batch, e.g. {@code zstd-3}. */
+    public static final String CODEC = "codec";
+    /** Histogram: how long batches were open before sealing, in milliseconds. */
+    public static final String SEAL_LATENCY_MS = "sealLatencyMs";
+}

@@ -1,0 +1,301 @@
+package io.snapdelta.job;
+
+import io.snapdelta.codec.CodecDecision;
+import io.snapdelta.codec.CodecSelector;
+import io.snapdelta.codec.DictionaryStore;
+import io.snapdelta.config.DeltaFormatOptions;
+import io.snapdelta.digest.StateDigest;
+import io.snapdelta.format.DeltaBatchWriter;
+import io.snapdelta.format.TableSchemaRegistry;
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.shard.FlushPolicy;
+import io.snapdelta.shard.SerializedShardStateStore;
+import io.snapdelta.shard.ShardBatchEncoder;
+import io.snapdelta.shard.ShardCheckpoint;
+import io.snapdelta.shard.ShardCounters;
+import io.snapdelta.shard.ShardDeltaState;
+import io.snapdelta.shard.ShardPipeline;
+import io.snapdelta.shard.StateEntryCodec;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-shard delta operator: keyed by shard, a thin Flink wrapper around one {@link ShardPipeline} per
+ * shard (dedup, field diff, coalescing, adaptive batching, encode + compress + seal).
+ *
+ * <p>State (RocksDB, keyed by shard): the rows ({@code MapState} table-key -> entry, see
+ * {@link io.snapdelta.shard.StateEntryCodec}), a tombstone index by delete time, the row schemas, and one
+ * {@link ShardCheckpoint} value (sequence, digest, counters, schemas the stream has defined, rate estimates).
+ * Rows are written through on every change; the checkpoint value is written in
+ * {@link #prepareSnapshotPreBarrier}, after every open batch has been sealed and emitted. So a checkpoint
+ * never holds half a batch, and the batches emitted before its barrier are exactly those in the sink's
+ * transaction that this checkpoint commits: after a restore the committed sequence continues gap-free and
+ * the digests chain. The heap pipelines are caches of that state, loaded per shard on first use.
+ *
+ * <p>Batches are sealed on count or estimated size ({@link FlushPolicy}), on the latency budget (a
+ * processing-time timer per open batch), at every checkpoint barrier, and at the end of a bounded input,
+ * where each subtask also reports its shards' final digests as the accumulator
+ * {@value ShardFinalAccumulator#NAME}.
+ */
+final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
+        implements OneInputStreamOperator<ChangeEvent, DeltaRecord>, Triggerable<Integer, VoidNamespace>, BoundedOneInput {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ShardDeltaOperator.class);
+
+    /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
+    record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
+                    Map<String, String> formatOptions, DictionaryStoreFactory dictionaries) implements Serializable {
+    }
+
+    /** Creates the dictionary store on the task manager (stores hold clients, which do not serialize). */
+    interface DictionaryStoreFactory extends Serializable {
+        /** The store, or null for none (dictionary codecs off). */
+        DictionaryStore create();
+    }
+
+    private final Settings settings;
+
+    private transient RocksDbShardStateBytes bytes;
+    private transient ValueState<byte[]> checkpoints;
+    private transient InternalTimerService<VoidNamespace> deadlines;
+    private transient StateEntryCodec codec;
+    private transient DeltaFormatOptions formatOptions;
+    private transient DictionaryStore dictionaryStore;
+    private transient Map<Integer, ShardPipeline> pipelines;
+    private transient Map<Integer, Boolean> touched;
+    private transient long batches;
+    private transient long deltaBytes;
+    private transient long shippedOps;
+    private transient long streamOrderedBatches;
+    private transient volatile String lastCodec;
+    private transient Histogram sealLatency;
+
+    ShardDeltaOperator(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        var runtime = getRuntimeContext();
+        bytes = new RocksDbShardStateBytes(
+                runtime.getMapState(new MapStateDescriptor<>("entries",
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)),
+                runtime.getMapState(new MapStateDescriptor<>("tombstone-index",
+                        BasicTypeInfo.LONG_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)),
+                runtime.getMapState(new MapStateDescriptor<>("row-schemas",
+                        BasicTypeInfo.LONG_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
+        checkpoints = runtime.getState(new ValueStateDescriptor<>("shard-checkpoint", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        String backend = getKeyedStateBackend().getClass().getSimpleName();
+        if (!backend.contains("RocksDB")) {
+            throw new IllegalStateException("the shard operator needs the RocksDB state backend (ordered tombstone index, "
+                    + "byte[] map keys); the keyed backend is " + backend);
+        }
+        deadlines = getInternalTimerService("batch-deadlines", VoidNamespaceSerializer.INSTANCE, this);
+        codec = new StateEntryCodec();
+        formatOptions = DeltaFormatOptions.fromConfiguration(io.snapdelta.config.Configuration.fromMap(settings.formatOptions()));
+        dictionaryStore = settings.dictionaries().create();
+        pipelines = new ConcurrentHashMap<>();
+        touched = new TreeMap<>();
+        sealLatency = new DescriptiveStatisticsHistogram(1000);
+        registerMetrics();
+        LOG.info("Shard operator subtask {} of {} owns key groups {} ({} shards in all), latency budget {} ms, batch caps {} changes / {} bytes, codec {}",
+                runtime.getTaskInfo().getIndexOfThisSubtask(), runtime.getTaskInfo().getNumberOfParallelSubtasks(),
+                ownedKeyGroups(), settings.shards(), settings.latencyBudget().toMillis(),
+                settings.maxChanges(), settings.maxBytes(), formatOptions.get(DeltaFormatOptions.CODEC).configName());
+    }
+
+    private KeyGroupRange ownedKeyGroups() {
+        var task = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(task.getMaxNumberOfParallelSubtasks(),
+                task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+    }
+
+    private void registerMetrics() {
+        MetricGroup g = getMetricGroup().addGroup(DeltaMetrics.GROUP).addGroup(DeltaMetrics.SUBGROUP);
+        g.counter(DeltaMetrics.EVENTS_IN, new LiveCounter(() -> sum(c -> c.sourceChanges)));
+        g.counter(DeltaMetrics.DUPLICATES_DROPPED, new LiveCounter(() -> sum(c -> c.duplicatesDropped)));
+        g.counter(DeltaMetrics.STALE_DROPPED, new LiveCounter(() -> sum(c -> c.staleDropped)));
+        g.counter(DeltaMetrics.NOOP_UPDATES, new LiveCounter(() -> sum(c -> c.noopUpdates)));
+        g.counter(DeltaMetrics.COALESCED, new LiveCounter(() -> sum(c -> c.coalescedChanges)));
+        g.counter(DeltaMetrics.TOMBSTONES_PURGED, new LiveCounter(() -> sum(c -> c.tombstonesPurged)));
+        g.counter(DeltaMetrics.BATCHES, new LiveCounter(() -> batches));
+        g.counter(DeltaMetrics.STREAM_ORDERED_BATCHES, new LiveCounter(() -> streamOrderedBatches));
+        g.counter(DeltaMetrics.DELTA_BYTES, new LiveCounter(() -> deltaBytes));
+        g.counter(DeltaMetrics.SHIPPED_OPS, new LiveCounter(() -> shippedOps));
+        g.gauge(DeltaMetrics.BYTES_PER_CHANGE, (Gauge<Double>) () -> {
+            long applied = sum(c -> c.appliedChanges);
+            return applied == 0 ? 0.0 : (double) deltaBytes / applied;
+        });
+        g.gauge(DeltaMetrics.CODEC, (Gauge<String>) () -> lastCodec == null ? "" : lastCodec);
+        g.histogram(DeltaMetrics.SEAL_LATENCY_MS, sealLatency);
+    }
+
+    private long sum(ToLongFunction<ShardCounters> f) {
+        long s = 0;
+        for (ShardPipeline p : pipelines.values()) {
+            s += f.applyAsLong(p.state().counters());
+        }
+        return s;
+    }
+
+    /** The pipeline of the current key's shard, restored from state on first use. */
+    private ShardPipeline pipeline(int shard) throws Exception {
+        ShardPipeline p = pipelines.get(shard);
+        if (p != null) {
+            return p;
+        }
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec);
+        ShardDeltaState state = new ShardDeltaState(shard, store, Integer.MAX_VALUE, settings.tombstoneRetention());
+        FlushPolicy policy = new FlushPolicy(settings.latencyBudget().toMillis(), settings.maxChanges(), settings.maxBytes());
+        ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),
+                CodecSelector.create(formatOptions, dictionaryStore)));
+        p = new ShardPipeline(state, policy, encoder, store);
+        byte[] saved = checkpoints.value();
+        if (saved != null) {
+            p.restore(ShardCheckpoint.decode(saved));
+            LOG.info("Shard {} restored: next batch sequence {}, {} live rows, {} tombstones, digest {}", shard,
+                    state.nextSequence(), store.liveCount(), store.tombstoneCount(), state.digest().toHex());
+        }
+        pipelines.put(shard, p);
+        return p;
+    }
+
+    @Override
+    public void processElement(StreamRecord<ChangeEvent> element) throws Exception {
+        int shard = (Integer) getCurrentKey();
+        ShardPipeline p = pipeline(shard);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        boolean wasOpen = p.isOpen();
+        ShardPipeline.Sealed sealed = p.apply(element.getValue(), now);
+        touched.put(shard, Boolean.TRUE);
+        if (sealed != null) {
+            emit(sealed);
+        } else if (!wasOpen && p.isOpen()) {
+            deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, p.deadline());
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<Integer, VoidNamespace> timer) throws Exception {
+        ShardPipeline p = pipeline(timer.getKey());
+        // A timer of a batch that was sealed earlier (count, size, checkpoint) finds a newer batch or none:
+        // sealIfDue only seals a batch whose own deadline has passed.
+        ShardPipeline.Sealed sealed = p.sealIfDue(timer.getTimestamp());
+        if (sealed != null) {
+            emit(sealed);
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<Integer, VoidNamespace> timer) {
+    }
+
+    private void emit(ShardPipeline.Sealed s) {
+        ShardBatchEncoder.Encoded b = s.batch();
+        batches++;
+        deltaBytes += b.bytes().length;
+        shippedOps += b.ops();
+        if (b.body() == ShardBatchEncoder.Body.STREAM_ORDERED) {
+            streamOrderedBatches++;
+        }
+        CodecDecision d = b.codec();
+        lastCodec = d == null ? "" : d.codec().configName() + "-" + d.level();
+        sealLatency.update(s.openMillis());
+        if (b.sequence() == 0 || LOG.isDebugEnabled()) {
+            LOG.info("Shard {} sealed batch {} ({}): {} source changes, {} {} ops, {} bytes ({} for the other body), codec {}",
+                    b.shard(), b.sequence(), s.reason(), b.sourceChanges(), b.ops(), b.body(), b.bytes().length,
+                    b.alternativeBytes(), lastCodec);
+        }
+        output.collect(new StreamRecord<>(new DeltaRecord(b.shard(), b.sequence(), b.bytes())));
+    }
+
+    /**
+     * Seals every open batch and writes each touched shard's checkpoint value, before the barrier goes
+     * downstream: the batches belong to this checkpoint's transaction, and the state after them to this
+     * checkpoint.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        sealAndSaveTouched(FlushPolicy.Reason.CHECKPOINT);
+    }
+
+    private void sealAndSaveTouched(FlushPolicy.Reason reason) throws Exception {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        for (Integer shard : new ArrayList<>(touched.keySet())) {
+            setCurrentKey(shard);
+            ShardPipeline p = pipeline(shard);
+            ShardPipeline.Sealed sealed = p.sealForCheckpoint(reason, now);
+            if (sealed != null) {
+                emit(sealed);
+            }
+            checkpoints.update(p.checkpoint().encode());
+        }
+        touched.clear();
+    }
+
+    /** End of a bounded input: seal everything and report every owned shard's final digest. */
+    @Override
+    public void endInput() throws Exception {
+        sealAndSaveTouched(FlushPolicy.Reason.END_OF_INPUT);
+        int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        KeyGroupRange range = ownedKeyGroups();
+        TreeMap<Integer, String> finals = new TreeMap<>();
+        List<Integer> idle = new ArrayList<>();
+        for (int shard = 0; shard < settings.shards(); shard++) {
+            if (!range.contains(KeyGroupRangeAssignment.assignToKeyGroup(shard, maxParallelism))) {
+                continue;
+            }
+            setCurrentKey(shard);
+            if (!pipelines.containsKey(shard) && checkpoints.value() == null) {
+                finals.put(shard, ShardFinalAccumulator.format(-1, new StateDigest().toHex()));
+                idle.add(shard);
+                continue;
+            }
+            ShardDeltaState s = pipeline(shard).state();
+            finals.put(shard, ShardFinalAccumulator.format(s.nextSequence() - 1, s.digest().toHex()));
+        }
+        ShardFinalAccumulator acc = new ShardFinalAccumulator();
+        acc.add(finals);
+        getRuntimeContext().addAccumulator(ShardFinalAccumulator.NAME, acc);
+        LOG.info("Input ended: subtask {} sealed its last batches; {} shards ({} never saw a change), {} batches and {} delta bytes since this attempt started; final {}",
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), finals.size(), idle.size(), batches, deltaBytes, finals);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (pipelines != null) {
+            pipelines.values().forEach(ShardPipeline::close);
+        }
+        super.close();
+    }
+}
