@@ -1,5 +1,6 @@
 package io.snapdelta.local;
 
+import io.snapdelta.job.DeltaMetrics;
 import io.snapdelta.replica.VerificationReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.Map;
 record DeltaSummary(int shards, String topic, int partitions, VerificationReport report, List<String> digestDifferences,
                     Map<String, Long> jobCounts, Path exportDir) {
     /** Summary names of the job's counts, in the order they are shown. */
-    static final List<String> JOB_COUNTS = List.of("duplicates_dropped", "stale_dropped", "noop_updates", "coalesced");
+    static final List<String> JOB_COUNTS = List.of(DeltaMetrics.ACC_DUPLICATES_DROPPED, DeltaMetrics.ACC_STALE_DROPPED,
+            DeltaMetrics.ACC_NOOP_UPDATES, DeltaMetrics.ACC_COALESCED);
 
     DeltaSummary {
         digestDifferences = List.copyOf(digestDifferences);
