@@ -27,6 +27,10 @@ record DeltaSummary(int shards, String topic, int partitions, VerificationReport
     static final List<String> JOB_COUNTS = List.of(DeltaMetrics.ACC_DUPLICATES_DROPPED, DeltaMetrics.ACC_STALE_DROPPED,
             DeltaMetrics.ACC_NOOP_UPDATES, DeltaMetrics.ACC_COALESCED);
 
+    private static final Map<String, String> LABELS = Map.of(DeltaMetrics.ACC_DUPLICATES_DROPPED, "duplicates",
+            DeltaMetrics.ACC_STALE_DROPPED, "stale", DeltaMetrics.ACC_NOOP_UPDATES, "no-op updates",
+            DeltaMetrics.ACC_COALESCED, "coalesced");
+
     DeltaSummary {
         digestDifferences = List.copyOf(digestDifferences);
         jobCounts = new LinkedHashMap<>(jobCounts);
@@ -91,7 +95,7 @@ record DeltaSummary(int shards, String topic, int partitions, VerificationReport
         sb.append(String.format(Locale.ROOT, "  batches        %,12d%n", report.batches()));
         sb.append(String.format(Locale.ROOT, "  delta bytes    %,12d%n", report.bytes()));
         sb.append(String.format(Locale.ROOT, "  changes sent   %,12d   (%.2f bytes per change)%n", report.ops(), bytesPerChange()));
-        jobCounts.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-14s %,12d%n", k.replace('_', ' '), v)));
+        jobCounts.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-14s %,12d%n", LABELS.getOrDefault(k, k), v)));
         sb.append(String.format(Locale.ROOT, "  replayed rows  %,12d%n", report.rows()));
         sb.append(String.format(Locale.ROOT, "  gaps           %,12d%n", report.gaps()));
         if (report.duplicates() > 0) {
