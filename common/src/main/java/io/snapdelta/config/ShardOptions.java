@@ -14,8 +14,9 @@ public final class ShardOptions {
 
     public static final ConfigOption<Integer> BATCH_MAX_CHANGES = ConfigOption.key("batch.max-changes")
             .intType().defaultValue(1000).validator(Validators.between(1, 10_000_000))
-            .description("A shard seals its open batch once it has taken this many source changes "
-                    + "(every event routed to it, including duplicates and no-ops).");
+            .description("Receiver limit on batch size in source changes (every event routed to the shard, including "
+                    + "duplicates and no-ops): the adaptive count target (changes per batch.latency-budget at the observed "
+                    + "rate) never exceeds it. The benchmark's fixed-size batching seals at exactly this count.");
 
     public static final ConfigOption<Duration> TOMBSTONE_RETENTION = ConfigOption.key("tombstone.retention")
             .durationType().defaultValue(Duration.ofHours(1)).validator(Validators.positiveDuration())

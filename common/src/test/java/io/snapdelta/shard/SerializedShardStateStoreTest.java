@@ -1,0 +1,129 @@
+package io.snapdelta.shard;
+
+import static io.snapdelta.shard.ShardDeltaStateTest.T;
+import static io.snapdelta.shard.ShardDeltaStateTest.del;
+import static io.snapdelta.shard.ShardDeltaStateTest.ins;
+import static io.snapdelta.shard.ShardDeltaStateTest.key;
+import static io.snapdelta.shard.ShardDeltaStateTest.upd;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SerializedShardStateStoreTest {
+    private static final long SECOND = 1_000_000L;
+
+    @Test
+    void everyFieldTypeAndNullRoundTripsThroughTheEntryCodec() {
+        RowSchema schema = RowSchema.of(
+                new String[] {"n", "b", "i", "f", "d", "s", "y", "ts", "day", "missing"},
+                new FieldType[] {FieldType.NULL, FieldType.BOOLEAN, FieldType.INT64, FieldType.FLOAT64, FieldType.DECIMAL,
+                    FieldType.STRING, FieldType.BYTES, FieldType.TIMESTAMP_MICROS, FieldType.DATE, FieldType.STRING});
+        Row row = Row.of(schema, null, true, -7L, -0.0, new BigDecimal("-12.3400"), "héllo ✓", new byte[] {0, -1, 2},
+                1_700_000_000_000_000L, 19_000L, null);
+        StateEntryCodec writer = new StateEntryCodec();
+        long[] hash = {1, -2, 3, Long.MIN_VALUE};
+        byte[] live = writer.encodeEntry(StoredEntry.live(new Version(-1, 5), row, hash));
+        StateEntryCodec reader = new StateEntryCodec();
+        long id = writer.schemaId(schema);
+        reader.learnSchema(id, writer.schemaDefinition(schema));
+        StoredEntry back = reader.decodeEntry(live);
+        assertEquals(row, back.row());
+        assertEquals(new Version(-1, 5), back.version());
+        assertArrayEquals(hash, back.entryHash());
+        assertEquals(new BigDecimal("-12.3400"), back.row().get("d"), "decimal keeps its scale");
+
+        StoredEntry tomb = reader.decodeEntry(writer.encodeEntry(StoredEntry.tombstone(new Version(3, 4), 77L)));
+        assertNull(tomb.row());
+        assertEquals(77L, tomb.deletedAtMicros());
+
+        Row k = key(42);
+        TableKey tk = reader.decodeKey(writer.encodeKey(TableId.of("", "plain"), k));
+        assertEquals(new TableKey(TableId.of("", "plain"), k), tk);
+    }
+
+    @Test
+    void aDefinitionThatDoesNotHashToItsIdIsRejectedAsCorruptState() {
+        StateEntryCodec c = new StateEntryCodec();
+        byte[] def = c.schemaDefinition(key(1).schema());
+        assertThrows(IllegalStateException.class, () -> new StateEntryCodec().learnSchema(c.schemaId(key(1).schema()) + 1, def));
+    }
+
+    @Test
+    void theDeltaStateOverSerializedBytesBehavesExactlyAsOverTheHeapStore() {
+        Random random = new Random(7);
+        List<ChangeEvent> events = new ArrayList<>();
+        Map<Long, Long> versions = new HashMap<>();
+        for (int i = 0; i < 4000; i++) {
+            long id = random.nextInt(60);
+            long v = versions.merge(id, 1L + random.nextInt(3), Long::sum);
+            int kind = random.nextInt(10);
+            long stale = Math.max(1, v - 2);
+            events.add(switch (kind) {
+                case 0 -> del(id, v);
+                case 1 -> upd(id, stale, random.nextInt(5), "stale"); // stale or duplicate
+                default -> upd(id, v, random.nextInt(5), "s" + random.nextInt(3));
+            });
+        }
+        ShardDeltaState heap = new ShardDeltaState(1, new InMemoryShardStateStore(), 37, Duration.ofSeconds(30));
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        SerializedShardStateStore serialized = new SerializedShardStateStore(bytes, new StateEntryCodec());
+        ShardDeltaState ser = new ShardDeltaState(1, serialized, 37, Duration.ofSeconds(30));
+        for (ChangeEvent e : events) {
+            ShardBatch a = heap.apply(e);
+            ShardBatch b = ser.apply(e);
+            assertEquals(a == null, b == null);
+            if (a != null) {
+                assertEquals(a, b, "batch " + a.sequence());
+            }
+            assertEquals(heap.store().liveCount(), serialized.liveCount());
+            assertEquals(heap.store().tombstoneCount(), serialized.tombstoneCount());
+        }
+        assertEquals(heap.counters().asMap(), ser.counters().asMap());
+        assertEquals(heap.digest(), ser.digest());
+        assertNotNull(heap.counters().tombstonesPurged > 0 ? "purged" : null, "the run must exercise tombstone clean-up");
+        Map<TableKey, Row> a = new HashMap<>();
+        heap.store().forEachLive(a::put);
+        Map<TableKey, Row> b = new HashMap<>();
+        serialized.forEachLive(b::put);
+        assertEquals(a, b);
+    }
+
+    @Test
+    void cleanUpReadsOnlyExpiredTombstonesAndSparesAKeyWrittenAgainSinceItsDelete() {
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, new StateEntryCodec());
+        ShardDeltaState s = new ShardDeltaState(0, store, 1000, Duration.ofSeconds(10));
+        s.apply(ins(1, 1, 1, "a"));
+        s.apply(ins(2, 2, 1, "a"));
+        s.apply(del(1, 3));
+        s.apply(del(2, 4));
+        s.apply(ins(2, 5, 2, "again")); // key 2 lives again: its index entry is stale
+        s.apply(del(3, 20)); // a newer tombstone, not yet expired at source time 30 s
+        s.apply(ins(9, 30, 0, "clock"));
+        assertEquals(2, store.tombstoneCount());
+        assertEquals(3, bytes.tombstoneIndexSize());
+        assertEquals(1, s.purgeExpiredTombstones(), "only key 1's tombstone (3 s) is older than 30 s - 10 s");
+        assertNull(store.get(T, key(1)));
+        assertNotNull(store.get(T, key(2)).row());
+        assertNotNull(store.get(T, key(3)));
+        assertEquals(1, bytes.tombstoneIndexSize(), "the expired head of the index is gone, the rest untouched");
+        assertEquals(1, store.tombstoneCount());
+    }
+}

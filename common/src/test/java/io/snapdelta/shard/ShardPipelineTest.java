@@ -1,0 +1,150 @@
+package io.snapdelta.shard;
+
+import static io.snapdelta.shard.ShardDeltaStateTest.del;
+import static io.snapdelta.shard.ShardDeltaStateTest.ins;
+import static io.snapdelta.shard.ShardDeltaStateTest.upd;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.codec.CodecSelector;
+import io.snapdelta.codec.ZstdCodec;
+import io.snapdelta.config.DeltaFormatOptions;
+import io.snapdelta.digest.StateDigest;
+import io.snapdelta.format.DeltaBatchReader;
+import io.snapdelta.format.DeltaBatchWriter;
+import io.snapdelta.format.SealedBatch;
+import io.snapdelta.format.TableSchemaRegistry;
+import io.snapdelta.model.ChangeEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ShardPipelineTest {
+    private static ShardPipeline pipeline(ShardStateBytes bytes, int maxChanges) {
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, new StateEntryCodec());
+        return new ShardPipeline(new ShardDeltaState(5, store, Integer.MAX_VALUE, Duration.ofHours(1)),
+                new FlushPolicy(1000, maxChanges, 1 << 20),
+                new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)))), store);
+    }
+
+    private static List<ChangeEvent> events(int n, long seed) {
+        Random r = new Random(seed);
+        List<ChangeEvent> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            long id = r.nextInt(40);
+            out.add(switch (r.nextInt(8)) {
+                case 0 -> del(id, i);
+                case 1 -> ins(id, i, r.nextInt(3), "x");
+                default -> upd(id, i, r.nextInt(3), "y" + r.nextInt(2));
+            });
+        }
+        return out;
+    }
+
+    /** Replays sealed batches strictly: sequence, digest before, ops, digest after. */
+    private static ReplicaShardState replay(List<byte[]> sealed) throws Exception {
+        ReplicaShardState replica = new ReplicaShardState();
+        try (DeltaBatchReader reader = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), null)) {
+            long seq = 0;
+            for (byte[] b : sealed) {
+                SealedBatch batch = reader.read(b, replica::get);
+                assertEquals(seq++, batch.header().sequence());
+                assertEquals(replica.digest(), StateDigest.fromBytes(batch.header().digestBefore(), 0));
+                replica.applyAll(batch.ops());
+                assertEquals(replica.digest(), StateDigest.fromBytes(batch.header().digestAfter(), 0));
+            }
+        }
+        return replica;
+    }
+
+    @Test
+    void aBatchSealsOnTheCountTargetAndOnItsDeadline() {
+        ShardPipeline p = pipeline(new HeapShardStateBytes(), 3);
+        assertNull(p.apply(ins(1, 1, 0, "a"), 100));
+        assertEquals(1100, p.deadline());
+        assertNull(p.sealIfDue(1099));
+        assertNull(p.apply(ins(2, 2, 0, "a"), 200));
+        ShardPipeline.Sealed full = p.apply(ins(3, 3, 0, "a"), 300);
+        assertNotNull(full);
+        assertEquals(FlushPolicy.Reason.COUNT, full.reason());
+        assertEquals(200, full.openMillis());
+        assertNull(p.apply(ins(4, 4, 0, "a"), 400));
+        ShardPipeline.Sealed late = p.sealIfDue(400 + 1000);
+        assertNotNull(late);
+        assertEquals(FlushPolicy.Reason.LATENCY, late.reason());
+        assertEquals(1, late.batch().sequence());
+        assertTrue(!p.isOpen());
+    }
+
+    @Test
+    void aRunRestoredFromACheckpointContinuesTheSequenceAndDigestChainOfAnUninterruptedRun() throws Exception {
+        List<ChangeEvent> events = events(3000, 11);
+        // Uninterrupted.
+        ShardPipeline whole = pipeline(new HeapShardStateBytes(), 50);
+        List<byte[]> wholeBatches = new ArrayList<>();
+        long now = 0;
+        for (ChangeEvent e : events) {
+            ShardPipeline.Sealed s = whole.apply(e, now++);
+            if (s != null) {
+                wholeBatches.add(s.batch().bytes());
+            }
+        }
+        ShardPipeline.Sealed last = whole.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, now);
+        if (last != null) {
+            wholeBatches.add(last.batch().bytes());
+        }
+
+        // Checkpoint after 1234 events, then a new pipeline over the same stored bytes restores from it.
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        ShardPipeline first = pipeline(bytes, 50);
+        List<byte[]> batches = new ArrayList<>();
+        now = 0;
+        for (ChangeEvent e : events.subList(0, 1234)) {
+            ShardPipeline.Sealed s = first.apply(e, now++);
+            if (s != null) {
+                batches.add(s.batch().bytes());
+            }
+        }
+        ShardPipeline.Sealed atBarrier = first.sealForCheckpoint(FlushPolicy.Reason.CHECKPOINT, now);
+        if (atBarrier != null) {
+            batches.add(atBarrier.batch().bytes());
+        }
+        byte[] checkpoint = first.checkpoint().encode();
+        ShardPipeline second = pipeline(bytes, 50);
+        second.restore(ShardCheckpoint.decode(checkpoint));
+        for (ChangeEvent e : events.subList(1234, events.size())) {
+            ShardPipeline.Sealed s = second.apply(e, now++);
+            if (s != null) {
+                batches.add(s.batch().bytes());
+            }
+        }
+        ShardPipeline.Sealed end = second.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, now);
+        if (end != null) {
+            batches.add(end.batch().bytes());
+        }
+
+        ReplicaShardState a = replay(wholeBatches);
+        ReplicaShardState b = replay(batches);
+        assertEquals(a.rows(), b.rows());
+        assertEquals(whole.state().digest(), second.state().digest());
+        assertEquals(b.digest(), second.state().digest());
+        assertEquals(whole.state().counters().asMap().get("applied_changes"), second.state().counters().asMap().get("applied_changes"));
+    }
+
+    @Test
+    void theShippedBodyIsTheSmallerOfCoalescedAndStreamOrderedAndBothReplayToTheSameState() throws Exception {
+        ShardPipeline p = pipeline(new HeapShardStateBytes(), 1_000_000);
+        long now = 0;
+        for (ChangeEvent e : events(500, 3)) {
+            assertNull(p.apply(e, now++));
+        }
+        ShardPipeline.Sealed s = p.sealForCheckpoint(FlushPolicy.Reason.CHECKPOINT, now);
+        assertTrue(s.batch().bytes().length <= s.batch().alternativeBytes(),
+                s.batch().body() + " shipped with " + s.batch().bytes().length + " bytes, the other body had " + s.batch().alternativeBytes());
+        assertEquals(p.state().digest(), replay(List.of(s.batch().bytes())).digest());
+    }
+}

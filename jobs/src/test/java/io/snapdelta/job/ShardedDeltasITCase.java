@@ -1,0 +1,233 @@
+package io.snapdelta.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.codec.FileDictionaryStore;
+import io.snapdelta.config.Configuration;
+import io.snapdelta.ingest.ChangeEventParser;
+import io.snapdelta.ingest.InputFormat;
+import io.snapdelta.localstack.EmbeddedKafkaBroker;
+import io.snapdelta.localstack.LocalFlink;
+import io.snapdelta.model.Row;
+import io.snapdelta.shard.TableKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sharded job end to end on a MiniCluster (RocksDB, exactly-once checkpoints) against a real Kafka
+ * broker, fed a slice of the real pgbench capture with injected duplicates and stale versions. The deltas
+ * topic is read back read_committed and replayed by a strict replica ({@link DeltasTopicReplay}): the state
+ * must equal last-version-wins over the input, sequences gap-free, digests chained, after a clean run, a
+ * failover and a savepoint restore at another parallelism.
+ */
+class ShardedDeltasITCase {
+    private static final int SHARDS = 8;
+    private static final int DELTA_PARTITIONS = 3;
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafkaBroker kafka;
+    static LocalFlink flink;
+
+    @BeforeAll
+    static void startServers() {
+        kafka = EmbeddedKafkaBroker.start(dir, Map.of());
+        flink = LocalFlink.start(dir, 2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (flink != null) {
+            flink.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static Map<String, String> config(String name, boolean bounded) {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        m.put("kafka.input-topics", name + ".input");
+        m.put("kafka.input-format", "debezium-json");
+        m.put("kafka.dead-letter-topic", name + ".dlq");
+        m.put("kafka.transaction-timeout", "60s");
+        m.put("kafka.transactional-id-prefix", name);
+        m.put("deltas.topic", name + ".deltas");
+        m.put("deltas.dictionary-location", dir.resolve(name + "-dictionaries").toUri().toString());
+        m.put("shard.count", Integer.toString(SHARDS));
+        m.put("batch.max-changes", "400");
+        m.put("batch.latency-budget", "50ms");
+        m.put("job.input.bounded", Boolean.toString(bounded));
+        m.put("job.input.starting-offsets", "earliest");
+        m.put("job.checkpoint.interval", "300ms");
+        return m;
+    }
+
+    private static void createTopics(String name) {
+        kafka.createTopic(name + ".input", 1);
+        kafka.createTopic(name + ".dlq", 1);
+        kafka.createTopic(name + ".deltas", DELTA_PARTITIONS);
+    }
+
+    private static DeltasTopicReplay replay(String name) {
+        return DeltasTopicReplay.readCommitted(kafka.bootstrapServers(), name + ".deltas", DELTA_PARTITIONS,
+                new FileDictionaryStore(dir.resolve(name + "-dictionaries")));
+    }
+
+    @Test
+    void committedDeltasReplayToLastVersionWinsStateWithGapFreeSequencesAndTheJobsFinalDigests() throws Exception {
+        String name = "e2e";
+        createTopics(name);
+        CaptureSlice slice = CaptureSlice.of(3000, 6000, 50);
+        produce(name + ".input", slice.lines);
+        Configuration config = Configuration.fromMap(config(name, true));
+        StreamExecutionEnvironment env = flink.environment(SnapdeltaJob.flinkConfiguration(config));
+        SnapdeltaJob.define(env, config, Parsers.from(config));
+        JobExecutionResult result = env.executeAsync("sharded deltas IT").getJobExecutionResult().get(3, TimeUnit.MINUTES);
+
+        DeltasTopicReplay replay = replay(name);
+        Map<TableKey, Row> expected = slice.expectedState();
+        assertEquals(expected.size(), replay.state().size(), "rows held by the replica");
+        assertTrue(expected.equals(replay.state()), "replayed state differs from last-version-wins over the input");
+        Map<Integer, String> finals = result.getAccumulatorResult(ShardFinalAccumulator.NAME);
+        assertEquals(replay.finals(SHARDS), finals, "the job's final digests and last sequences vs the replayed ones");
+        assertTrue(replay.batches > SHARDS, "expected several batches per shard, got " + replay.batches);
+        assertTrue(slice.duplicates > 0 && slice.stale > 0, "the slice injects duplicates and stale versions");
+    }
+
+    /** Throws (once, when armed) an Error the parse operator does not dead-letter: the task fails. */
+    static final AtomicBoolean ARMED = new AtomicBoolean();
+    static final AtomicBoolean FIRED = new AtomicBoolean();
+
+    static final class InjectedFailure extends Error {
+        InjectedFailure() {
+            super("injected failure (ShardedDeltasITCase)");
+        }
+    }
+
+    private static ParserFactory failingOnceWhenArmed(ParserFactory inner) {
+        return format -> {
+            ChangeEventParser p = inner.create(format);
+            return (key, value) -> {
+                if (ARMED.get() && FIRED.compareAndSet(false, true)) {
+                    throw new InjectedFailure();
+                }
+                return p.parse(key, value);
+            };
+        };
+    }
+
+    @Test
+    void afterAFailoverMidStreamTheCommittedStreamStillAppliesToExactlyTheInputsStateWithoutGapsOrDuplicates() throws Exception {
+        String name = "failover";
+        createTopics(name);
+        CaptureSlice slice = CaptureSlice.of(2000, 4000, 40);
+        int half = slice.lines.size() / 2;
+        produce(name + ".input", slice.lines.subList(0, half));
+        Configuration config = Configuration.fromMap(config(name, false));
+        var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
+        flinkConfig.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flinkConfig.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        flinkConfig.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = flink.environment(flinkConfig);
+        SnapdeltaJob.define(env, config, failingOnceWhenArmed(Parsers.from(config)));
+        JobClient job = env.executeAsync("sharded deltas failover IT");
+        try {
+            await(() -> flink.completedCheckpoints(job.getJobID()) >= 1 && replay(name).batches > 0, "a first committed checkpoint");
+            ARMED.set(true);
+            produce(name + ".input", slice.lines.subList(half, slice.lines.size()));
+            Map<TableKey, Row> expected = slice.expectedState();
+            await(() -> FIRED.get() && expected.equals(replay(name).state()), "the committed deltas to reach the input's state");
+            assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS), "the job recovered and runs");
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(FIRED.get(), "the injected failure happened");
+        DeltasTopicReplay replay = replay(name); // strict: no gap, no duplicate sequence, chained digests
+        assertTrue(slice.expectedState().equals(replay.state()));
+    }
+
+    @Test
+    void aSavepointRestoresIntoANewJobAtAnotherParallelismAndTheStreamContinuesWithoutGaps() throws Exception {
+        String name = "savepoint";
+        createTopics(name);
+        CaptureSlice slice = CaptureSlice.of(2000, 4000, 40);
+        int half = slice.lines.size() / 2;
+        produce(name + ".input", slice.lines.subList(0, half));
+        Configuration config = Configuration.fromMap(config(name, false));
+
+        StreamExecutionEnvironment first = flink.environment(SnapdeltaJob.flinkConfiguration(config));
+        first.setParallelism(2);
+        SnapdeltaJob.define(first, config, Parsers.from(config));
+        JobClient job1 = first.executeAsync("sharded deltas before savepoint");
+        JobID id1 = job1.getJobID();
+        await(() -> flink.completedCheckpoints(id1) >= 1 && replay(name).batches > 0, "a first committed checkpoint");
+        String savepoint = flink.miniCluster().stopWithSavepoint(id1, dir.resolve("savepoints").toUri().toString(), false,
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        long batchesBefore = replay(name).batches;
+
+        var restoredConfig = SnapdeltaJob.flinkConfiguration(config);
+        restoredConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment second = flink.environment(restoredConfig);
+        second.setParallelism(1);
+        SnapdeltaJob.define(second, config, Parsers.from(config));
+        JobClient job2 = second.executeAsync("sharded deltas after savepoint");
+        try {
+            produce(name + ".input", slice.lines.subList(half, slice.lines.size()));
+            Map<TableKey, Row> expected = slice.expectedState();
+            await(() -> expected.equals(replay(name).state()), "the committed deltas to reach the input's state");
+        } finally {
+            job2.cancel().get(30, TimeUnit.SECONDS);
+        }
+        DeltasTopicReplay replay = replay(name);
+        assertTrue(replay.batches > batchesBefore, "the restored job continued the stream");
+        assertTrue(slice.expectedState().equals(replay.state()));
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        }
+    }
+
+    private static void produce(String topic, List<byte[]> values) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (byte[] v : values) {
+                producer.send(new ProducerRecord<>(topic, 0, null, v));
+            }
+            producer.flush();
+        }
+    }
+}
