@@ -39,6 +39,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     private static final Handover HANDOVER = new Handover();
+    private static final FieldType[] FIELD_TYPES = FieldType.values();
     /** Reads eight bytes of a byte[] as one little-endian long (no alignment needed). */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -304,16 +305,106 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     /** Columns up to the closing brace; {@code i} is at the first column name's quote. */
     private int readColumns(int i, RowBuffer buf, Shape s) {
-        for (int k = 0; ; k++) {
+        MemberRuns r = s.runs;
+        int objStart = i;
+        int prev = r.begin();
+        boolean parsed = false;
+        int k = 0;
+        while (true) {
+            if (k < prev && r.scalar[k]) {
+                int j = replay(i, objStart, r, k, prev, buf);
+                if (j > k) {
+                    i = runEnd;
+                    k = j;
+                    if (j == prev) {
+                        break; // the rest of the object, closing brace included, is the last one's
+                    }
+                }
+            }
+            parsed = true;
+            int at = i;
             i = colon(memberName(i, s, k, true));
             if (buf.size >= maxFields) {
                 throw HANDOVER;
             }
             i = readColumnValue(i, buf, memberText, s, k);
-            i = nextMember(i);
-            if (closed) {
-                return i;
+            if (k < MemberRuns.MAX_MEMBERS) { // every column value is a scalar
+                int last = buf.size - 1;
+                r.start[k] = at - objStart;
+                r.scalar[k] = true;
+                r.kind[k] = buf.types[last].ordinal();
+                r.name[k] = buf.names[last];
+                r.object[k] = buf.values[last];
             }
+            i = nextMember(i);
+            k++;
+            if (closed) {
+                break;
+            }
+        }
+        r.end(b, objStart, i, k, !parsed);
+        return i;
+    }
+
+    /** Output of {@link #replay}: where the input continues after the replayed members. */
+    private int runEnd;
+
+    /**
+     * Replays the members from {@code k} on (member {@code k}'s quote at {@code i}) whose spans are byte
+     * for byte those of the last object read with {@code r}, up to the first that differs or is not a
+     * scalar; returns the index of that member ({@code prev}: all of them, the closing brace included),
+     * and leaves where it begins in {@link #runEnd}. Columns go to {@code buf}, else source fields are set.
+     */
+    private int replay(int i, int objStart, MemberRuns r, int k, int prev, RowBuffer buf) {
+        int[] start = r.start;
+        int from = start[k];
+        int same = r.sameBytes(b, i, end, from);
+        int shift = i - objStart - from;
+        int j = k;
+        while (j < prev && r.scalar[j] && start[j + 1] - from <= same) {
+            if (buf != null) {
+                if (buf.size >= maxFields) {
+                    throw HANDOVER;
+                }
+                buf.add(r.name[j], FIELD_TYPES[r.kind[j]], r.object[j]);
+            } else {
+                applySourceMember(r, j);
+            }
+            start[j] += shift;
+            j++;
+        }
+        runEnd = i + (start[j] - from);
+        return j;
+    }
+
+    /** What a remembered source member set, set again. */
+    private void applySourceMember(MemberRuns r, int j) {
+        switch (r.kind[j]) {
+            case ID_TABLE -> table = (String) r.object[j];
+            case ID_SCHEMA -> schema = (String) r.object[j];
+            case ID_DB -> db = (String) r.object[j];
+            case ID_CONNECTOR -> connector = (Connector) r.object[j];
+            case ID_FILE -> binlogFile = (String) r.object[j];
+            case ID_SEQUENCE -> {
+                sequence[0] = r.first[j];
+                sequence[1] = r.second[j];
+                sequenceSeen = r.flag[j];
+            }
+            case ID_LSN -> {
+                lsn = r.first[j];
+                lsnSeen = true;
+            }
+            case ID_TS_US -> {
+                tsUs = r.first[j];
+                tsUsSeen = true;
+            }
+            case ID_TS_MS -> {
+                tsMs = r.first[j];
+                tsMsSeen = true;
+            }
+            case ID_POS -> binlogPos = r.first[j];
+            case ID_ROW -> binlogRow = r.first[j];
+            default -> { } // a member the product does not need, or a null that sets nothing
         }
     }
 
@@ -388,82 +479,140 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER;
         }
         Shape s = sourceShape;
-        for (int k = 0; ; k++) {
+        MemberRuns r = s.runs;
+        int objStart = i;
+        int prev = r.begin();
+        boolean parsed = false;
+        int k = 0;
+        while (true) {
+            if (k < prev && r.scalar[k]) {
+                int j = replay(i, objStart, r, k, prev, null);
+                if (j > k) {
+                    i = runEnd;
+                    k = j;
+                    if (j == prev) {
+                        break; // the rest of the block, closing brace included, is the last one's
+                    }
+                }
+            }
+            parsed = true;
+            int at = i;
             i = colon(memberName(i, s, k, false));
+            c = at(i);
+            int effect = ID_OTHER; // what the member sets, for replaying it (a null sets nothing, except pos/row)
+            Object text = null;
+            long first = 0;
             switch (memberId) {
                 case ID_TABLE -> {
                     i = sourceText(i, s, k);
                     table = memoText;
+                    effect = ID_TABLE;
+                    text = memoText;
                 }
                 case ID_SCHEMA -> {
                     i = sourceText(i, s, k);
                     schema = memoText;
+                    effect = ID_SCHEMA;
+                    text = memoText;
                 }
                 case ID_DB -> {
                     i = sourceText(i, s, k);
                     db = memoText;
+                    effect = ID_DB;
+                    text = memoText;
                 }
                 case ID_CONNECTOR -> {
                     i = sourceText(i, s, k);
                     connector = connectorOf(memoText);
+                    effect = ID_CONNECTOR;
+                    text = connector;
                 }
                 case ID_FILE -> {
                     i = sourceText(i, s, k);
                     binlogFile = memoText;
+                    effect = ID_FILE;
+                    text = memoText;
                 }
-                case ID_SEQUENCE -> i = readSequence(i, s, k);
+                case ID_SEQUENCE -> {
+                    i = readSequence(i, s, k);
+                    if (c != 'n') {
+                        effect = ID_SEQUENCE;
+                    }
+                }
                 case ID_LSN -> {
-                    if (at(i) == 'n') {
+                    if (c == 'n') {
                         i = literal(i, NULL);
                     } else {
                         i = numberMember(i, s, k, true);
                         lsn = numValue;
                         lsnSeen = true;
+                        effect = ID_LSN;
+                        first = numValue;
                     }
                 }
                 case ID_TS_US -> {
-                    if (at(i) == 'n') {
+                    if (c == 'n') {
                         i = literal(i, NULL);
                     } else {
                         i = numberMember(i, s, k, true);
                         tsUs = numValue;
                         tsUsSeen = true;
+                        effect = ID_TS_US;
+                        first = numValue;
                     }
                 }
                 case ID_TS_MS -> {
-                    if (at(i) == 'n') {
+                    if (c == 'n') {
                         i = literal(i, NULL);
                     } else {
                         i = numberMember(i, s, k, true);
                         tsMs = numValue;
                         tsMsSeen = true;
+                        effect = ID_TS_MS;
+                        first = numValue;
                     }
                 }
                 case ID_POS -> {
-                    if (at(i) == 'n') {
+                    if (c == 'n') {
                         i = literal(i, NULL);
                         binlogPos = -1;
                     } else {
                         i = nonNegativeLong(i);
                         binlogPos = numValue;
                     }
+                    effect = ID_POS;
+                    first = binlogPos;
                 }
                 case ID_ROW -> {
-                    if (at(i) == 'n') {
+                    if (c == 'n') {
                         i = literal(i, NULL);
                         binlogRow = 0;
                     } else {
                         i = nonNegativeLong(i);
                         binlogRow = numValue;
                     }
+                    effect = ID_ROW;
+                    first = binlogRow;
                 }
                 default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
             }
+            if (k < MemberRuns.MAX_MEMBERS) {
+                r.start[k] = at - objStart;
+                r.scalar[k] = c != '{' && c != '[';
+                r.kind[k] = effect;
+                r.object[k] = text;
+                r.first[k] = effect == ID_SEQUENCE ? sequence[0] : first;
+                r.second[k] = sequence[1];
+                r.flag[k] = sequenceSeen;
+            }
             i = nextMember(i);
+            k++;
             if (closed) {
-                return i;
+                break;
             }
         }
+        r.end(b, objStart, i, k, !parsed);
+        return i;
     }
 
     /** A string (canonical) or null into {@link #memoText}. */
@@ -617,11 +766,14 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         long sequence0;
         long sequence1;
         boolean sequenceSecond;
+        /** The last object of this kind, for replaying its unchanged members. */
+        final MemberRuns runs = new MemberRuns();
 
         void clear() {
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
             sequenceSlot = -1;
+            runs.count = 0;
         }
     }
 
