@@ -29,6 +29,16 @@ class DebeziumJsonScannerPropertyTest {
         runBatch(seed, true, ParserLimits.DEFAULTS);
     }
 
+    /**
+     * Regression: an invalid UTF-8 byte in a field name makes Jackson's error depend on the names its
+     * canonicalizing symbol table had already seen, so the two readers once reported different errors for
+     * this seed. Both must still reject such a record.
+     */
+    @net.jqwik.api.Example
+    void fastPathAgreesWithJacksonOnInvalidUtf8InAFieldNameAfterOtherRecords() {
+        runBatch(9047904274569L, true, ParserLimits.DEFAULTS);
+    }
+
     @Property(tries = 300)
     void fastPathAgreesWithJacksonUnderTightLimits(@ForAll long seed) {
         // max string length 1000, 64 fields, nesting depth 32: the generator crosses them
@@ -74,7 +84,25 @@ class DebeziumJsonScannerPropertyTest {
             ParserOutcome expected = ParserOutcome.of(jackson, key, value);
             ParserOutcome actual = ParserOutcome.of(fast, key, value);
             String shown = (key == null ? "" : utf8(key) + " | ") + utf8(value);
+            if (expected.failed() && actual.failed() && !(validUtf8(key) && validUtf8(value))) {
+                // Both reject the record. Which error Jackson reports first for bytes that are not UTF-8
+                // depends on the field names its symbol table already holds (a name it has seen is matched
+                // without decoding), i.e. on earlier records; so only rejection is compared here.
+                continue;
+            }
             assertEquals(expected, actual, "seed " + seed + ", record " + i + ": " + shown);
+        }
+    }
+
+    private static boolean validUtf8(byte[] b) {
+        if (b == null) {
+            return true;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
     }
 
