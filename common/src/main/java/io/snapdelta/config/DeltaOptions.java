@@ -28,8 +28,17 @@ public final class DeltaOptions {
             .durationType().defaultValue(Duration.ofMillis(200)).validator(Validators.positiveDuration())
             .description("Longest a change waits in an open batch (processing time) before the batch is sealed. "
                     + "The count target follows the observed rate: the changes one budget brings, capped by "
-                    + "batch.max-changes. Every checkpoint also seals the open batches; exactly-once output becomes "
-                    + "visible only when that checkpoint completes (job.checkpoint.interval).");
+                    + "batch.max-changes. Checkpoints keep open batches in state rather than sealing them (see "
+                    + "batch.seal-on-checkpoint); exactly-once output becomes visible only when the first checkpoint "
+                    + "after the seal completes (job.checkpoint.interval). A budget far above the input's duration "
+                    + "makes batch boundaries depend on the input alone (docs/determinism.md).");
+
+    public static final ConfigOption<Boolean> BATCH_SEAL_ON_CHECKPOINT = ConfigOption.key("batch.seal-on-checkpoint")
+            .booleanType().defaultValue(false)
+            .description("Seal every open batch at every checkpoint barrier (the behaviour before open batches were "
+                    + "checkpointed). Off: an open batch is kept in the checkpoint and sealed only on count, size, "
+                    + "the latency budget or the end of a bounded input, so batches reach batch.max-changes and "
+                    + "boundaries do not depend on checkpoint timing. On: smaller batches, more bytes per change.");
 
     public static final ConfigOption<String> DICTIONARY_LOCATION = ConfigOption.key("deltas.dictionary-location")
             .stringType().defaultValue("")

@@ -59,6 +59,19 @@ public final class HeapShardStateBytes implements ShardStateBytes {
         schemas.put(id, definition.clone());
     }
 
+    /** An independent copy of everything held: a checkpoint of the rows, for tests and tools. */
+    public HeapShardStateBytes copy() {
+        HeapShardStateBytes c = new HeapShardStateBytes();
+        entries.forEach((k, v) -> c.entries.put(k, v.clone()));
+        tombstones.forEach((t, keys) -> {
+            List<byte[]> copied = new ArrayList<>(keys.size());
+            keys.forEach(k -> copied.add(k.clone()));
+            c.tombstones.put(t, copied);
+        });
+        schemas.forEach((id, d) -> c.schemas.put(id, d.clone()));
+        return c;
+    }
+
     /** Keys in the tombstone index (for tests). */
     public int tombstoneIndexSize() {
         return tombstones.values().stream().mapToInt(List::size).sum();

@@ -68,9 +68,11 @@ public final class ShardDeltaState {
     }
 
     /**
-     * What a shard carries across a restart, taken between batches (no open changes): the next sequence,
-     * the digest, the source clock of tombstone clean-up, and the counters. The rows themselves live in the
-     * {@link ShardStateStore}, which the caller checkpoints at the same moment.
+     * What a shard carries across a restart besides its rows and its open batch: the next sequence, the
+     * digest (of the state including the open batch's changes), the source clock of tombstone clean-up, and
+     * the counters (including the open batch's events). The rows themselves live in the
+     * {@link ShardStateStore}, which the caller checkpoints at the same moment, and already hold the open
+     * batch's changes; the open batch itself is {@link #openBatch()}.
      */
     public record Progress(long nextSequence, StateDigest digest, long maxSourceMicros, long lastPurgeMicros,
                            long[] counters) {
@@ -80,12 +82,46 @@ public final class ShardDeltaState {
         }
     }
 
-    /** The progress to checkpoint; only between batches (call {@link #seal()} first). */
-    public Progress progress() {
-        if (openChanges != 0) {
-            throw new IllegalStateException("shard " + shard + " has " + openChanges
-                    + " unsealed source changes; progress is taken between batches");
+    /** A touched key's row when the open batch opened ({@code row == null}: absent or a tombstone). */
+    public record StartRow(TableKey key, Row row) {
+        public StartRow {
+            Objects.requireNonNull(key, "key");
         }
+    }
+
+    /**
+     * The open (unsealed) batch, to checkpoint with {@link Progress} and the rows so that a checkpoint need
+     * not seal it: restored with {@link #restoreOpenBatch}, the batch seals to the same bytes as if the run
+     * had not been interrupted. Serialized by {@link OpenBatchCodec}.
+     *
+     * @param sourceChanges source changes the batch has taken (dropped ones included), at least 1
+     * @param firstVersion lowest accepted version, or null if every event so far was dropped
+     * @param lastVersion highest accepted version, or null with {@code firstVersion}
+     * @param digestBefore the shard's digest when the batch opened
+     * @param startRows each key an applied change touched, with its row when the batch opened, in
+     *     {@link TableKey#ORDER}
+     * @param stream the applied changes in arrival order (the stream-ordered body)
+     */
+    public record OpenBatch(long sourceChanges, Version firstVersion, Version lastVersion, StateDigest digestBefore,
+                            List<StartRow> startRows, List<DeltaOp> stream) {
+        public OpenBatch {
+            if (sourceChanges < 1) {
+                throw new IllegalArgumentException("an open batch has taken at least one source change, got " + sourceChanges);
+            }
+            if ((firstVersion == null) != (lastVersion == null)) {
+                throw new IllegalArgumentException("first and last version are both set or both absent");
+            }
+            if (firstVersion == null && !stream.isEmpty()) {
+                throw new IllegalArgumentException("an open batch with applied changes has a version range");
+            }
+            digestBefore = digestBefore.copy();
+            startRows = List.copyOf(startRows);
+            stream = List.copyOf(stream);
+        }
+    }
+
+    /** The progress to checkpoint (with {@link #openBatch()} if a batch is open). */
+    public Progress progress() {
         return new Progress(nextSequence, digest, maxSourceMicros, lastPurgeMicros, counters.toArray());
     }
 
@@ -100,6 +136,39 @@ public final class ShardDeltaState {
         maxSourceMicros = p.maxSourceMicros();
         lastPurgeMicros = p.lastPurgeMicros();
         counters.setFrom(p.counters());
+    }
+
+    /** The open batch, or {@code null} if no batch is open (nothing taken since the last seal). */
+    public OpenBatch openBatch() {
+        if (openChanges == 0) {
+            return null;
+        }
+        List<StartRow> start = new ArrayList<>(openStartRows.size());
+        openStartRows.forEach((k, row) -> start.add(new StartRow(k, row)));
+        start.sort((a, b) -> TableKey.ORDER.compare(a.key(), b.key()));
+        return new OpenBatch(openChanges, openFirst, openLast, openDigestBefore, start, openStream);
+    }
+
+    /**
+     * Reopens a checkpointed open batch, after {@link #restore(Progress)} of the same checkpoint and before
+     * any change; {@code null} (the checkpoint held none) leaves no batch open.
+     */
+    public void restoreOpenBatch(OpenBatch b) {
+        if (openChanges != 0 || !openStream.isEmpty()) {
+            throw new IllegalStateException("shard " + shard + " already has an open batch");
+        }
+        if (b == null) {
+            return;
+        }
+        openChanges = b.sourceChanges();
+        openApplied = b.stream().size();
+        openFirst = b.firstVersion();
+        openLast = b.lastVersion();
+        openDigestBefore = b.digestBefore().copy();
+        for (StartRow r : b.startRows()) {
+            openStartRows.put(r.key(), r.row());
+        }
+        openStream.addAll(b.stream());
     }
 
     public static ShardDeltaState fromConfig(int shard, ShardStateStore store, Configuration config) {

@@ -8,9 +8,12 @@ import io.snapdelta.model.ChangeEvent;
  * {@link ShardBatchEncoder} sealing the smaller body. The Flink operator drives one per shard with its
  * clock, timers and checkpoints; tests and benchmarks drive it directly.
  *
- * <p>Checkpoints are taken between batches ({@link #sealForCheckpoint}, then {@link #checkpoint}), so a
- * checkpoint never holds half a batch: every batch a restored job emits continues the sequence and the
- * digest chain of the state it restored.
+ * <p>A checkpoint ({@link #checkpoint}) can be taken at any moment: it holds the open batch and the time it
+ * opened, so checkpoints do not cut batches. A pipeline restored from it ({@link #restore}) over the rows of
+ * the same checkpoint seals the same batches, byte for byte, as a run that was never interrupted (given the
+ * same clock readings and a deterministic codec), continuing the sequence and the digest chain.
+ * {@link #sealForCheckpoint} still seals on demand (end of input, or a job configured to seal at every
+ * checkpoint).
  */
 public final class ShardPipeline implements AutoCloseable {
     /** A sealed batch and why and when it was sealed. */
@@ -79,14 +82,19 @@ public final class ShardPipeline implements AutoCloseable {
         return encoded == null ? null : new Sealed(encoded, reason, openMillis);
     }
 
-    /** The shard's checkpoint; only between batches. */
+    /** The shard's checkpoint, with its open batch if one is open. */
     public ShardCheckpoint checkpoint() {
+        ShardDeltaState.OpenBatch open = state.openBatch();
         return new ShardCheckpoint(state.progress(), serializedStore == null ? new long[2] : serializedStore.counts(),
-                encoder.emittedSchemaIds(), policy.changesPerMilli(), policy.bytesPerChange());
+                encoder.emittedSchemaIds(), policy.changesPerMilli(), policy.bytesPerChange(),
+                open == null ? -1 : openedAtMillis, open);
     }
 
+    /** Continues from a checkpoint; the store must hold the rows of the same checkpoint. */
     public void restore(ShardCheckpoint c) {
         state.restore(c.progress());
+        state.restoreOpenBatch(c.openBatch());
+        openedAtMillis = c.openBatch() == null ? -1 : c.openedAtMillis();
         if (serializedStore != null) {
             serializedStore.restoreCounts(c.storeCounts());
         }

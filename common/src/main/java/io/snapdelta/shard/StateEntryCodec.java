@@ -69,17 +69,22 @@ public final class StateEntryCodec {
             throw new IllegalStateException("row schema definition stored under id " + Long.toHexString(id)
                     + " hashes to " + Long.toHexString(idOf(definition)) + ": corrupt state");
         }
+        RowSchema s = parseSchemaDefinition(definition);
+        ids.putIfAbsent(s, id);
+        schemas.putIfAbsent(id, s);
+        return s;
+    }
+
+    /** The schema of a {@link #schemaDefinition} (no id check). */
+    static RowSchema parseSchemaDefinition(byte[] definition) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(definition))) {
             int v = in.readUnsignedByte();
             if (v != VERSION) {
                 throw new IllegalStateException("unknown row schema definition version " + v);
             }
-            RowSchema s = readSchema(in);
-            ids.putIfAbsent(s, id);
-            schemas.putIfAbsent(id, s);
-            return s;
+            return readSchema(in);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalStateException("corrupt row schema definition (" + definition.length + " bytes)", e);
         }
     }
 
@@ -228,7 +233,8 @@ public final class StateEntryCodec {
         return RowSchema.of(names, types);
     }
 
-    private static void writeValues(DataOutputStream out, Row row) throws IOException {
+    /** Writes a row's values in the "values" layout above (no schema); also used by {@link OpenBatchCodec}. */
+    static void writeValues(DataOutputStream out, Row row) throws IOException {
         RowSchema s = row.schema();
         for (int i = 0; i < s.size(); i++) {
             FieldType t = s.type(i);
@@ -270,7 +276,8 @@ public final class StateEntryCodec {
         return in.readNBytes(n);
     }
 
-    private static Row readValues(DataInputStream in, RowSchema s) throws IOException {
+    /** Reads values written by {@link #writeValues} for a known schema. */
+    static Row readValues(DataInputStream in, RowSchema s) throws IOException {
         Object[] values = new Object[s.size()];
         for (int i = 0; i < values.length; i++) {
             FieldType t = s.type(i);

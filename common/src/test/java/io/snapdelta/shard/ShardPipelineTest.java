@@ -3,6 +3,7 @@ package io.snapdelta.shard;
 import static io.snapdelta.shard.ShardDeltaStateTest.del;
 import static io.snapdelta.shard.ShardDeltaStateTest.ins;
 import static io.snapdelta.shard.ShardDeltaStateTest.upd;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,8 +26,12 @@ import org.junit.jupiter.api.Test;
 
 class ShardPipelineTest {
     private static ShardPipeline pipeline(ShardStateBytes bytes, int maxChanges) {
+        return pipeline(bytes, maxChanges, Duration.ofHours(1));
+    }
+
+    private static ShardPipeline pipeline(ShardStateBytes bytes, int maxChanges, Duration tombstoneRetention) {
         SerializedShardStateStore store = new SerializedShardStateStore(bytes, new StateEntryCodec());
-        return new ShardPipeline(new ShardDeltaState(5, store, Integer.MAX_VALUE, Duration.ofHours(1)),
+        return new ShardPipeline(new ShardDeltaState(5, store, Integer.MAX_VALUE, tombstoneRetention),
                 new FlushPolicy(1000, maxChanges, 1 << 20),
                 new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)))), store);
     }
@@ -133,6 +138,93 @@ class ShardPipelineTest {
         assertEquals(whole.state().digest(), second.state().digest());
         assertEquals(b.digest(), second.state().digest());
         assertEquals(whole.state().counters().asMap().get("applied_changes"), second.state().counters().asMap().get("applied_changes"));
+    }
+
+    /** Like {@link #events} with re-sent copies (duplicates) and older versions (stale) mixed in. */
+    private static List<ChangeEvent> eventsWithReplays(int n, long seed) {
+        List<ChangeEvent> fresh = events(n, seed);
+        Random r = new Random(seed + 1);
+        List<ChangeEvent> out = new ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            out.add(fresh.get(i));
+            if (i > 10 && r.nextInt(10) == 0) {
+                out.add(fresh.get(i - r.nextInt(10)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Drives events [from, to) the way the operator does: before each event the deadline timer gets its
+     * chance (at the event's clock time), then the event may seal on count or size.
+     */
+    private static void drive(ShardPipeline p, List<ChangeEvent> events, long[] clock, int from, int to, List<byte[]> out) {
+        for (int i = from; i < to; i++) {
+            ShardPipeline.Sealed due = p.sealIfDue(clock[i]);
+            if (due != null) {
+                out.add(due.batch().bytes());
+            }
+            ShardPipeline.Sealed s = p.apply(events.get(i), clock[i]);
+            if (s != null) {
+                out.add(s.batch().bytes());
+            }
+        }
+    }
+
+    @Test
+    void aRunCheckpointedMidBatchAndRestoredSealsExactlyTheBytesOfAnUninterruptedRun() {
+        List<ChangeEvent> events = eventsWithReplays(3000, 23);
+        // Mostly 1 ms apart (batches seal on count), now and then 1.5 s of silence (they seal on the deadline).
+        long[] clock = new long[events.size()];
+        Random r = new Random(5);
+        for (int i = 1; i < clock.length; i++) {
+            clock[i] = clock[i - 1] + (r.nextInt(150) == 0 ? 1500 : 1);
+        }
+        long end = clock[clock.length - 1] + 1;
+        Duration retention = Duration.ofSeconds(30); // versions are a second apart: tombstones get purged on the way
+
+        ShardPipeline whole = pipeline(new HeapShardStateBytes(), 50, retention);
+        List<byte[]> wholeBatches = new ArrayList<>();
+        drive(whole, events, clock, 0, events.size(), wholeBatches);
+        wholeBatches.add(whole.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, end).batch().bytes());
+
+        // Checkpoint mid-batch at each cut; the run goes on for 100 more events whose batches are lost (a
+        // failure), then a new pipeline restores the checkpoint's rows and progress and replays from the cut.
+        int[] cuts = {1, 777, 1234, 2950};
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        ShardPipeline p = pipeline(bytes, 50, retention);
+        List<byte[]> batches = new ArrayList<>();
+        int at = 0;
+        int openAtCuts = 0;
+        for (int cut : cuts) {
+            drive(p, events, clock, at, cut, batches);
+            at = cut;
+            byte[] checkpoint = p.checkpoint().encode();
+            HeapShardStateBytes rows = bytes.copy();
+            ShardCheckpoint decoded = ShardCheckpoint.decode(checkpoint);
+            if (decoded.openBatch() != null) {
+                openAtCuts++;
+                assertEquals(p.state().openSourceChanges(), decoded.openBatch().sourceChanges());
+            }
+            drive(p, events, clock, cut, Math.min(cut + 100, events.size()), new ArrayList<>());
+            p.close();
+            bytes = rows;
+            p = pipeline(bytes, 50, retention);
+            p.restore(decoded);
+        }
+        drive(p, events, clock, at, events.size(), batches);
+        batches.add(p.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, end).batch().bytes());
+
+        assertEquals(cuts.length, openAtCuts, "every cut falls inside an open batch");
+        assertTrue(whole.state().counters().tombstonesPurged > 0, "tombstones were purged during the run");
+        assertEquals(wholeBatches.size(), batches.size(), "batch count");
+        for (int i = 0; i < batches.size(); i++) {
+            assertArrayEquals(wholeBatches.get(i), batches.get(i), "bytes of batch " + i);
+        }
+        assertEquals(whole.state().digest(), p.state().digest());
+        assertEquals(whole.state().counters().asMap(), p.state().counters().asMap());
+        whole.close();
+        p.close();
     }
 
     @Test

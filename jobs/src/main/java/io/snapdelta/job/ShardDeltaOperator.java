@@ -53,17 +53,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State (RocksDB, keyed by shard): the rows ({@code MapState} table-key -> entry, see
  * {@link io.snapdelta.shard.StateEntryCodec}), a tombstone index by delete time, the row schemas, and one
- * {@link ShardCheckpoint} value (sequence, digest, counters, schemas the stream has defined, rate estimates).
- * Rows are written through on every change; the checkpoint value is written in
- * {@link #prepareSnapshotPreBarrier}, after every open batch has been sealed and emitted. So a checkpoint
- * never holds half a batch, and the batches emitted before its barrier are exactly those in the sink's
- * transaction that this checkpoint commits: after a restore the committed sequence continues gap-free and
- * the digests chain. The heap pipelines are caches of that state, loaded per shard on first use.
+ * {@link ShardCheckpoint} value (sequence, digest, counters, schemas the stream has defined, rate estimates,
+ * and the open batch with the time it opened). Rows are written through on every change; the checkpoint
+ * value of every shard touched since the last checkpoint is written in {@link #prepareSnapshotPreBarrier},
+ * before the barrier goes on. The rows of a checkpoint already hold its open batches' changes and the
+ * checkpoint value holds those batches, so a checkpoint does not cut a batch: a restored job reopens each
+ * shard's batch and seals it to the bytes an uninterrupted run would have sealed (given the same
+ * boundaries). The batches emitted before a barrier are exactly those in the sink's transaction that the
+ * checkpoint commits; those sealed after it are in the next one, which a failure aborts and the restored
+ * job seals again under the same sequence numbers. So the committed sequence continues gap-free and the
+ * digests chain. The heap pipelines are caches of that state, loaded per shard on first use. A checkpoint
+ * value without an open batch (every savepoint of builds that sealed at each barrier) restores with none.
  *
  * <p>Batches are sealed on count or estimated size ({@link FlushPolicy}), on the latency budget (a
- * processing-time timer per open batch), at every checkpoint barrier, and at the end of a bounded input,
- * where each subtask also reports its shards' final digests as the accumulator
- * {@value ShardFinalAccumulator#NAME}.
+ * processing-time timer per open batch; timers are checkpointed with the keyed state), and at the end of a
+ * bounded input, where each subtask also reports its shards' final digests as the accumulator
+ * {@value ShardFinalAccumulator#NAME}. With {@code batch.seal-on-checkpoint} every barrier also seals.
  */
 final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         implements OneInputStreamOperator<ChangeEvent, DeltaRecord>, Triggerable<Integer, VoidNamespace>, BoundedOneInput {
@@ -72,7 +77,8 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
 
     /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
-                    Map<String, String> formatOptions, DictionaryStoreFactory dictionaries) implements Serializable {
+                    boolean sealOnCheckpoint, Map<String, String> formatOptions, DictionaryStoreFactory dictionaries)
+            implements Serializable {
     }
 
     /** Creates the dictionary store on the task manager (stores hold clients, which do not serialize). */
@@ -127,10 +133,12 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         touched = new TreeMap<>();
         sealLatency = new DescriptiveStatisticsHistogram(1000);
         registerMetrics();
-        LOG.info("Shard operator subtask {} of {} owns key groups {} ({} shards in all), latency budget {} ms, batch caps {} changes / {} bytes, codec {}",
+        LOG.info("Shard operator subtask {} of {} owns key groups {} ({} shards in all), latency budget {} ms, batch caps {} changes / {} bytes, "
+                        + "open batches {} at checkpoints, codec {}",
                 runtime.getTaskInfo().getIndexOfThisSubtask(), runtime.getTaskInfo().getNumberOfParallelSubtasks(),
                 ownedKeyGroups(), settings.shards(), settings.latencyBudget().toMillis(),
-                settings.maxChanges(), settings.maxBytes(), formatOptions.get(DeltaFormatOptions.CODEC).configName());
+                settings.maxChanges(), settings.maxBytes(), settings.sealOnCheckpoint() ? "sealed" : "kept",
+                formatOptions.get(DeltaFormatOptions.CODEC).configName());
     }
 
     private KeyGroupRange ownedKeyGroups() {
@@ -188,8 +196,13 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         byte[] saved = checkpoints.value();
         if (saved != null) {
             p.restore(ShardCheckpoint.decode(saved));
-            LOG.info("Shard {} restored: next batch sequence {}, {} live rows, {} tombstones, digest {}", shard,
-                    state.nextSequence(), store.liveCount(), store.tombstoneCount(), state.digest().toHex());
+            if (p.isOpen()) {
+                // Timers are checkpointed too, so this one normally exists already (then it is not added twice).
+                deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, p.deadline());
+            }
+            LOG.info("Shard {} restored: next batch sequence {}, {} live rows, {} tombstones, digest {}, open batch of {} source changes",
+                    shard, state.nextSequence(), store.liveCount(), store.tombstoneCount(), state.digest().toHex(),
+                    state.openSourceChanges());
         }
         pipelines.put(shard, p);
         return p;
@@ -218,6 +231,8 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         ShardPipeline.Sealed sealed = p.sealIfDue(timer.getTimestamp());
         if (sealed != null) {
             emit(sealed);
+            // The shard's checkpoint value still holds the batch as open: rewrite it at the next checkpoint.
+            touched.put(timer.getKey(), Boolean.TRUE);
         }
     }
 
@@ -245,34 +260,42 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     }
 
     /**
-     * Seals every open batch and writes each touched shard's checkpoint value, before the barrier goes
-     * downstream: the batches belong to this checkpoint's transaction, and the state after them to this
-     * checkpoint.
+     * Writes each touched shard's checkpoint value (with its open batch), before the barrier goes
+     * downstream: the batches emitted so far belong to this checkpoint's transaction, and the state after
+     * them, open batches included, to this checkpoint. With {@code batch.seal-on-checkpoint} the open
+     * batches are sealed and emitted first.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        sealAndSaveTouched(FlushPolicy.Reason.CHECKPOINT);
+        saveTouched(settings.sealOnCheckpoint() ? FlushPolicy.Reason.CHECKPOINT : null);
     }
 
-    private void sealAndSaveTouched(FlushPolicy.Reason reason) throws Exception {
+    /** Seals the touched shards' open batches if {@code sealReason} is set, and writes their checkpoint values. */
+    private void saveTouched(FlushPolicy.Reason sealReason) throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         for (Integer shard : new ArrayList<>(touched.keySet())) {
             setCurrentKey(shard);
             ShardPipeline p = pipeline(shard);
-            ShardPipeline.Sealed sealed = p.sealForCheckpoint(reason, now);
-            if (sealed != null) {
-                emit(sealed);
+            if (sealReason != null) {
+                ShardPipeline.Sealed sealed = p.sealForCheckpoint(sealReason, now);
+                if (sealed != null) {
+                    emit(sealed);
+                }
             }
             checkpoints.update(p.checkpoint().encode());
         }
         touched.clear();
     }
 
-    /** End of a bounded input: seal everything and report every owned shard's final digest. */
+    /**
+     * End of a bounded input: seal every open batch (also those restored from a checkpoint and not touched
+     * since) and report every owned shard's final digest. Processing-time timers do not fire after this.
+     */
     @Override
     public void endInput() throws Exception {
-        sealAndSaveTouched(FlushPolicy.Reason.END_OF_INPUT);
+        saveTouched(FlushPolicy.Reason.END_OF_INPUT);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
         int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         KeyGroupRange range = ownedKeyGroups();
         TreeMap<Integer, String> finals = new TreeMap<>();
@@ -287,7 +310,13 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 idle.add(shard);
                 continue;
             }
-            ShardDeltaState s = pipeline(shard).state();
+            ShardPipeline p = pipeline(shard);
+            ShardPipeline.Sealed sealed = p.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, now);
+            if (sealed != null) {
+                emit(sealed);
+                checkpoints.update(p.checkpoint().encode());
+            }
+            ShardDeltaState s = p.state();
             finals.put(shard, ShardFinalAccumulator.format(s.nextSequence() - 1, s.digest().toHex()));
         }
         ShardFinalAccumulator acc = new ShardFinalAccumulator();

@@ -285,6 +285,9 @@ public final class LocalMain implements Callable<Integer> {
         values.put(JobOptions.CHECKPOINT_INTERVAL.key(), "500ms");
         // Well below the embedded broker's transaction.max.timeout.ms (15 min), well above the interval.
         values.put(KafkaOptions.TRANSACTION_TIMEOUT.key(), "2min");
+        // A bounded, throughput-oriented run: no batch waits on the clock, so batches fill to batch.max-changes
+        // and their boundaries follow the input alone (docs/determinism.md). The end of input seals the rest.
+        values.put(DeltaOptions.BATCH_LATENCY_BUDGET.key(), "1d");
         values.putAll(user.toMap());
         Map<String, String> fixed = Map.of(
                 KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap,
