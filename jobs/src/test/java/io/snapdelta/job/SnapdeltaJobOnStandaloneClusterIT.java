@@ -109,7 +109,7 @@ class SnapdeltaJobOnStandaloneClusterIT {
         kafka.createTopic(DLQ, 1);
         kafka.createTopic(DELTAS, DELTA_PARTITIONS);
         FlinkRestClient rest = flink.rest();
-        CaptureSlice slice = CaptureSlice.of(1500, 3000, 40);
+        CaptureSlice slice = CaptureSlice.of(1500, 3000, 37);
         List<List<byte[]>> rounds = thirds(slice.lines);
         List<byte[]> malformed = new PgbenchDebeziumWorkload(10, 10, 7).malformedLines();
 
