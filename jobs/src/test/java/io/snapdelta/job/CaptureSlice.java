@@ -55,6 +55,11 @@ final class CaptureSlice {
 
     /** (table, key) -> row after applying every line in version order, last version wins; deletes remove. */
     Map<TableKey, Row> expectedState() {
+        return expectedState(lines);
+    }
+
+    /** Last-version-wins over {@code lines} (capture lines, every one valid), as {@link #expectedState()}. */
+    static Map<TableKey, Row> expectedState(List<byte[]> lines) {
         DebeziumJsonParser parser = new DebeziumJsonParser();
         Map<TableKey, ChangeEvent> newest = new LinkedHashMap<>();
         for (byte[] line : lines) {
@@ -68,6 +73,12 @@ final class CaptureSlice {
             }
         });
         return state;
+    }
+
+    /** The (table, key) a capture line changes. */
+    static TableKey keyOf(byte[] line) {
+        ChangeEvent e = parse(new DebeziumJsonParser(), line);
+        return new TableKey(e.table(), e.key());
     }
 
     private static ChangeEvent parse(DebeziumJsonParser parser, byte[] line) {

@@ -2,6 +2,7 @@ package io.snapdelta.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.snapdelta.codec.CodecId;
 import io.snapdelta.codec.DictionaryStore;
 import io.snapdelta.config.DeltaFormatOptions;
 import io.snapdelta.digest.StateDigest;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,24 +34,48 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class DeltasTopicReplay {
     final Map<Integer, ReplicaShardState> shards = new TreeMap<>();
     final Map<Integer, Long> lastSequence = new TreeMap<>();
+    /** Batches per body codec, to show which codecs the stream used. */
+    final Map<CodecId, Integer> codecs = new EnumMap<>(CodecId.class);
     long batches;
     long bytes;
+    private final int partitions;
+    private final DictionaryStore dictionaries;
+    private final Map<Integer, DeltaBatchReader> readers = new HashMap<>();
+
+    /** An empty replica, to be fed records in partition order by {@link #accept} (e.g. from a follower). */
+    DeltasTopicReplay(int partitions, DictionaryStore dictionaries) {
+        this.partitions = partitions;
+        this.dictionaries = dictionaries;
+    }
 
     static DeltasTopicReplay readCommitted(String bootstrap, String topic, int partitions, DictionaryStore dictionaries) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(CommittedRecords.readAll(bootstrap, topic, Duration.ofSeconds(60)));
         records.sort(Comparator.<ConsumerRecord<byte[], byte[]>>comparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset));
-        DeltasTopicReplay replay = new DeltasTopicReplay();
-        Map<Integer, DeltaBatchReader> readers = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            int shard = ByteBuffer.wrap(r.key()).getInt();
-            assertEquals(4, r.key().length, "key length at " + r.partition() + "@" + r.offset());
-            assertEquals(Integer.remainderUnsigned(shard, partitions), r.partition(), "partition of shard " + shard);
-            DeltaBatchReader reader = readers.computeIfAbsent(shard,
-                    s -> new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), dictionaries));
-            replay.apply(shard, reader, r.value());
-        }
-        readers.values().forEach(DeltaBatchReader::close);
+        DeltasTopicReplay replay = new DeltasTopicReplay(partitions, dictionaries);
+        records.forEach(replay::accept);
+        replay.close();
         return replay;
+    }
+
+    /** Checks and applies one committed record; records of one partition must come in offset order. */
+    void accept(ConsumerRecord<byte[], byte[]> r) {
+        assertEquals(4, r.key().length, "key length at " + r.partition() + "@" + r.offset());
+        int shard = ByteBuffer.wrap(r.key()).getInt();
+        assertEquals(Integer.remainderUnsigned(shard, partitions), r.partition(), "partition of shard " + shard);
+        acceptBatch(shard, r.value());
+    }
+
+    /** Checks and applies one sealed batch of {@code shard} (the next in its sequence). */
+    void acceptBatch(int shard, byte[] sealed) {
+        DeltaBatchReader reader = readers.computeIfAbsent(shard,
+                s -> new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), dictionaries));
+        apply(shard, reader, sealed);
+    }
+
+    /** Releases the decoders (their native zstd contexts). */
+    void close() {
+        readers.values().forEach(DeltaBatchReader::close);
+        readers.clear();
     }
 
     private void apply(int shard, DeltaBatchReader reader, byte[] sealed) {
@@ -68,6 +94,7 @@ final class DeltasTopicReplay {
         replica.applyAll(batch.ops());
         assertEquals(replica.digest(), StateDigest.fromBytes(h.digestAfter(), 0), "shard " + shard + " batch " + h.sequence() + ": digest after");
         lastSequence.put(shard, h.sequence());
+        codecs.merge(h.codec(), 1, Integer::sum);
         batches++;
         bytes += sealed.length;
     }
