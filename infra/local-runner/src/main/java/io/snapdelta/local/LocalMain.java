@@ -10,6 +10,7 @@ import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.job.IngestMetrics;
 import io.snapdelta.job.Parsers;
 import io.snapdelta.job.SnapdeltaJob;
+import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.localstack.LocalStack;
 import io.snapdelta.workload.PgbenchDebeziumWorkload;
 import java.io.PrintStream;
