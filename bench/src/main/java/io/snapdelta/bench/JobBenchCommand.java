@@ -130,6 +130,7 @@ public final class JobBenchCommand implements Callable<Integer> {
         LOG.info("Parse-only rate: {} rounds over {} records", parseRounds, events.size());
         ParseOnlyRate.Result parse = ParseOnlyRate.measure(events.values, parsers.create(fmt), parseRounds);
 
+        double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         ThroughputPhase.Result throughput;
         LatencyPhase.Result latency = null;
         try (LocalStack stack = LocalStack.start(slots);
@@ -144,7 +145,8 @@ public final class JobBenchCommand implements Callable<Integer> {
                         phaseTimeout);
             }
         }
-        JobBenchReport report = new JobBenchReport(events, shards, parse, throughput, latency);
+        double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        JobBenchReport report = new JobBenchReport(events, shards, parse, throughput, latency, new double[] {loadAtStart, loadAtEnd});
         PrintWriter out = spec.commandLine().getOut();
         report.printTable(out);
         if (jsonOut != null) {

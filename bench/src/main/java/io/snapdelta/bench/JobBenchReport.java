@@ -25,9 +25,12 @@ final class JobBenchReport {
     private final ParseOnlyRate.Result parse;
     private final ThroughputPhase.Result throughput;
     private final LatencyPhase.Result latency;
+    private final double[] loadAverages;
 
+    /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
     JobBenchReport(JobBenchInput input, int shards, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
-                   LatencyPhase.Result latency) {
+                   LatencyPhase.Result latency, double[] loadAverages) {
+        this.loadAverages = loadAverages;
         this.input = input;
         this.shards = shards;
         this.parse = parse;
@@ -75,6 +78,9 @@ final class JobBenchReport {
         m.put("tombstones", input.tombstones);
         m.put("shards", shards);
         m.put("parallelism", throughput.parallelism());
+        m.put("available_processors", Runtime.getRuntime().availableProcessors());
+        m.put("load_average_start", round3(loadAverages[0]));
+        m.put("load_average_end", round3(loadAverages[1]));
 
         m.put("job_changes_per_s", round(throughput.changesPerCoreSecond()));
         m.put("parse_only_changes_per_s", round(parse.eventsPerCpuSecond()));
@@ -153,6 +159,8 @@ final class JobBenchReport {
                 input.file, input.format.id(), input.size(), input.valid, input.deadLetters, input.tombstones, input.bytes);
         out.printf(Locale.ROOT, "embedded stack: Kafka KRaft + Flink MiniCluster on RocksDB, exactly-once; S=%d shards, parallelism %d%n",
                 shards, throughput.parallelism());
+        out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
+                Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();
         out.println("Throughput (input produced first, then the job bounded over it; default options)");
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "job", throughput.changesPerCoreSecond());
