@@ -22,10 +22,19 @@ import org.HdrHistogram.Histogram;
  * is counted in {@link Result#notInABatch} and has no latency.
  */
 final class CommitLatencies {
-    /** The three histograms are in milliseconds. */
-    record Result(Histogram appendToVisible, Histogram appendToSealed, Histogram sealedToVisible, long matched,
-                  long notInABatch, long upperBound, long clampedNegative, boolean rangesOrdered, long sequenceGaps,
-                  long batches, long batchBytes) {
+    /**
+     * The histograms are in milliseconds; {@code exactAppendToVisible} leaves out the upper bounds.
+     * {@code firstAppendMillis} and {@code lastVisibleMillis} bound the span in which the job handled the changes.
+     */
+    record Result(Histogram appendToVisible, Histogram exactAppendToVisible, Histogram appendToSealed,
+                  Histogram sealedToVisible, long matched, long notInABatch, long upperBound, long clampedNegative,
+                  boolean rangesOrdered, long sequenceGaps, long batches, long batchBytes, long firstAppendMillis,
+                  long lastVisibleMillis) {
+        /** Changes timed per second from the first append to the last batch seen: the rate the job kept up with. */
+        double handledRate() {
+            long span = lastVisibleMillis - firstAppendMillis;
+            return span <= 0 ? 0 : matched * 1000.0 / span;
+        }
     }
 
     private static final long HIGHEST_MS = 3_600_000;
@@ -63,6 +72,9 @@ final class CommitLatencies {
             }
         }
         Histogram total = new Histogram(HIGHEST_MS, 3);
+        Histogram exact = new Histogram(HIGHEST_MS, 3);
+        long firstAppend = Long.MAX_VALUE;
+        long lastVisible = Long.MIN_VALUE;
         Histogram toSealed = new Histogram(HIGHEST_MS, 3);
         Histogram toVisible = new Histogram(HIGHEST_MS, 3);
         long matched = 0;
@@ -82,12 +94,18 @@ final class CommitLatencies {
                 continue;
             }
             CommittedBatch b = list.get(at);
-            if (at > 0 && list.get(at - 1).lastVersion().compareTo(v) >= 0) {
+            boolean bound = at > 0 && list.get(at - 1).lastVersion().compareTo(v) >= 0;
+            if (bound) {
                 upperBound++;
             }
             matched++;
             long append = appendMillis[i];
+            firstAppend = Math.min(firstAppend, append);
+            lastVisible = Math.max(lastVisible, b.visibleMillis());
             long latency = b.visibleMillis() - append;
+            if (!bound) {
+                exact.recordValue(clamp(latency));
+            }
             if (latency < 0) {
                 clamped++;
             }
@@ -95,8 +113,8 @@ final class CommitLatencies {
             toSealed.recordValue(clamp(b.sealedMillis() - append));
             toVisible.recordValue(clamp(b.visibleMillis() - b.sealedMillis()));
         }
-        return new Result(total, toSealed, toVisible, matched, notInABatch, upperBound, clamped, ordered, gaps,
-                seen.size(), bytes);
+        return new Result(total, exact, toSealed, toVisible, matched, notInABatch, upperBound, clamped, ordered, gaps,
+                seen.size(), bytes, firstAppend, lastVisible);
     }
 
     /** Index of the last batch whose first version is <= v (the list sorted by sequence), or -1. */

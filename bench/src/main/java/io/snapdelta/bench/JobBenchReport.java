@@ -113,6 +113,11 @@ final class JobBenchReport {
             m.put("latency_p99_ms", l.appendToVisible().getValueAtPercentile(99));
             m.put("latency_max_ms", l.appendToVisible().getMaxValue());
             m.put("latency_mean_ms", round3(l.appendToVisible().getMean()));
+            m.put("latency_exact_count", l.exactAppendToVisible().getTotalCount());
+            m.put("latency_exact_p50_ms", l.exactAppendToVisible().getValueAtPercentile(50));
+            m.put("latency_exact_p99_ms", l.exactAppendToVisible().getValueAtPercentile(99));
+            m.put("latency_exact_max_ms", l.exactAppendToVisible().getMaxValue());
+            m.put("latency_phase_handled_changes_per_s", round(l.handledRate()));
             m.put("latency_from", "Kafka append time of the input record (input topic message.timestamp.type=LogAppendTime)");
             m.put("latency_to", "a read_committed consumer of the deltas topic polls the committed batch holding the change "
                     + "(fetch.max.wait.ms=" + DeltasTopicWatcher.FETCH_MAX_WAIT_MS + ")");
@@ -182,11 +187,14 @@ final class JobBenchReport {
                     latency.latencyBudget().toMillis(), l.matched());
             out.printf(Locale.ROOT, "  %-28s %8s %8s %8s %8s%n", "ms", "p50", "p99", "p99.9", "max");
             row(out, "append -> visible (total)", l.appendToVisible());
+            row(out, "  without upper bounds", l.exactAppendToVisible());
             row(out, "append -> sealed", l.appendToSealed());
             row(out, "sealed -> visible (commit)", l.sealedToVisible());
             out.printf(Locale.ROOT, "  checkpoints %d, mean %d ms, max %d ms; %,d batches; %,d changes in no batch; %,d upper bounds%n",
                     latency.checkpoints(), latency.checkpointMeanMillis(), latency.checkpointMaxMillis(), l.batches(),
                     l.notInABatch(), l.upperBound());
+            out.printf(Locale.ROOT, "  the job handled %,.0f changes/s (first append to last batch seen)%s%n", l.handledRate(),
+                    l.handledRate() < 0.9 * latency.achievedRate() ? ": it did NOT keep up with the rate, so queueing dominates" : "");
         }
         List<String> problems = problems();
         problems.forEach(p -> out.println("INCONSISTENT: " + p));

@@ -34,6 +34,8 @@ class CommitLatenciesTest {
         assertEquals(198, r.appendToVisible().getMinValue());
         assertEquals(390, r.appendToVisible().getMaxValue());
         assertEquals(5, r.appendToVisible().getTotalCount());
+        assertEquals(5, r.exactAppendToVisible().getTotalCount());
+        assertEquals(5 * 1000.0 / (1400 - 1000), r.handledRate(), 1e-9);
         // sealed -> visible: 150, 240, 150, 300, 240
         assertEquals(150, r.sealedToVisible().getMinValue());
         assertEquals(300, r.sealedToVisible().getMaxValue());
@@ -53,6 +55,7 @@ class CommitLatenciesTest {
         assertEquals(3, r.upperBound());
         assertEquals(200, r.appendToVisible().getMaxValue());
         assertEquals(200, r.appendToVisible().getMinValue(), 1);
+        assertEquals(0, r.exactAppendToVisible().getTotalCount());
     }
 
     @Test
