@@ -9,10 +9,11 @@ import io.snapdelta.model.Version;
  * @param sequence the batch's sequence in its shard
  * @param firstVersion lowest source version the batch covers
  * @param lastVersion highest source version the batch covers
+ * @param ops insert + update + delete ops in the batch (never more than the changes it covers)
  * @param bytes sealed length
  * @param sealedMillis the Kafka record's timestamp: when the job sealed it (producer CreateTime, schemas/deltas-topic-v1.md)
  * @param visibleMillis when the consumer's poll returned it, i.e. when its transaction had committed
  */
-record CommittedBatch(int shard, long sequence, Version firstVersion, Version lastVersion, int bytes, long sealedMillis,
-                      long visibleMillis) {
+record CommittedBatch(int shard, long sequence, Version firstVersion, Version lastVersion, int ops, int bytes,
+                      long sealedMillis, long visibleMillis) {
 }

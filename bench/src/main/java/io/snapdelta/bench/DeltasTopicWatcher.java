@@ -74,7 +74,7 @@ final class DeltasTopicWatcher implements AutoCloseable {
                         throw new IllegalStateException("deltas topic " + r.topic() + "-" + r.partition() + " offset " + r.offset()
                                 + " holds no valid batch: " + e.getMessage(), e);
                     }
-                    batch.add(new CommittedBatch(h.shard(), h.sequence(), h.firstVersion(), h.lastVersion(), r.value().length,
+                    batch.add(new CommittedBatch(h.shard(), h.sequence(), h.firstVersion(), h.lastVersion(), h.opCount(), r.value().length,
                             r.timestamp(), now));
                 }
                 synchronized (seen) {

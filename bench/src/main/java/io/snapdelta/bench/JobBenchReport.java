@@ -113,10 +113,10 @@ final class JobBenchReport {
             m.put("latency_p99_ms", l.appendToVisible().getValueAtPercentile(99));
             m.put("latency_max_ms", l.appendToVisible().getMaxValue());
             m.put("latency_mean_ms", round3(l.appendToVisible().getMean()));
-            m.put("latency_exact_count", l.exactAppendToVisible().getTotalCount());
-            m.put("latency_exact_p50_ms", l.exactAppendToVisible().getValueAtPercentile(50));
-            m.put("latency_exact_p99_ms", l.exactAppendToVisible().getValueAtPercentile(99));
-            m.put("latency_exact_max_ms", l.exactAppendToVisible().getMaxValue());
+            m.put("latency_unique_version_count", l.uniqueVersionAppendToVisible().getTotalCount());
+            m.put("latency_unique_version_p50_ms", l.uniqueVersionAppendToVisible().getValueAtPercentile(50));
+            m.put("latency_unique_version_p99_ms", l.uniqueVersionAppendToVisible().getValueAtPercentile(99));
+            m.put("latency_unique_version_max_ms", l.uniqueVersionAppendToVisible().getMaxValue());
             m.put("latency_phase_handled_changes_per_s", round(l.handledRate()));
             m.put("latency_from", "Kafka append time of the input record (input topic message.timestamp.type=LogAppendTime)");
             m.put("latency_to", "a read_committed consumer of the deltas topic polls the committed batch holding the change "
@@ -126,7 +126,7 @@ final class JobBenchReport {
             m.put("sealed_to_visible_p50_ms", l.sealedToVisible().getValueAtPercentile(50));
             m.put("sealed_to_visible_p99_ms", l.sealedToVisible().getValueAtPercentile(99));
             m.put("latency_changes_not_in_a_batch", l.notInABatch());
-            m.put("latency_changes_upper_bound", l.upperBound());
+            m.put("latency_changes_mapped_by_op_count", l.byOpCount());
             m.put("latency_negative_clamped", l.clampedNegative());
             m.put("latency_batches", l.batches());
             m.put("latency_delta_bytes", l.batchBytes());
@@ -187,12 +187,12 @@ final class JobBenchReport {
                     latency.latencyBudget().toMillis(), l.matched());
             out.printf(Locale.ROOT, "  %-28s %8s %8s %8s %8s%n", "ms", "p50", "p99", "p99.9", "max");
             row(out, "append -> visible (total)", l.appendToVisible());
-            row(out, "  without upper bounds", l.exactAppendToVisible());
+            row(out, "  changes of unique versions", l.uniqueVersionAppendToVisible());
             row(out, "append -> sealed", l.appendToSealed());
             row(out, "sealed -> visible (commit)", l.sealedToVisible());
-            out.printf(Locale.ROOT, "  checkpoints %d, mean %d ms, max %d ms; %,d batches; %,d changes in no batch; %,d upper bounds%n",
+            out.printf(Locale.ROOT, "  checkpoints %d, mean %d ms, max %d ms; %,d batches; %,d changes in no batch; %,d of shared versions mapped by op count%n",
                     latency.checkpoints(), latency.checkpointMeanMillis(), latency.checkpointMaxMillis(), l.batches(),
-                    l.notInABatch(), l.upperBound());
+                    l.notInABatch(), l.byOpCount());
             out.printf(Locale.ROOT, "  the job handled %,.0f changes/s (first append to last batch seen)%s%n", l.handledRate(),
                     l.handledRate() < 0.9 * latency.achievedRate() ? ": it did NOT keep up with the rate, so queueing dominates" : "");
         }

@@ -57,7 +57,7 @@ class JobBenchCommandITCase {
                 "job_seconds", "batches", "delta_bytes", "latency_count", "checkpoints", "latency_batches")) {
             assertTrue(r.get(positive).isNumber() && r.get(positive).asDouble() > 0, positive + " = " + r.get(positive));
         }
-        for (String nonNegative : List.of("latency_p50_ms", "latency_p99_ms", "latency_max_ms", "latency_exact_p99_ms", "append_to_sealed_p99_ms",
+        for (String nonNegative : List.of("latency_p50_ms", "latency_p99_ms", "latency_max_ms", "latency_unique_version_p99_ms", "append_to_sealed_p99_ms",
                 "sealed_to_visible_p99_ms")) {
             assertTrue(r.get(nonNegative).isNumber() && r.get(nonNegative).asLong() >= 0, nonNegative + " = " + r.get(nonNegative));
         }
