@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.snapdelta.ingest.ChangeEventParser;
-import io.snapdelta.ingest.DebeziumJsonParser;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.ingest.ParseException;
-import io.snapdelta.ingest.SnapdeltaJsonParser;
+import io.snapdelta.ingest.ParserLimits;
 import io.snapdelta.model.ChangeEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,7 +80,7 @@ public final class ParseBenchCommand implements Callable<Integer> {
             return 1;
         }
         long bytes = lines.stream().mapToLong(l -> l.length).sum();
-        ChangeEventParser parser = fmt == InputFormat.DEBEZIUM_JSON ? new DebeziumJsonParser() : new SnapdeltaJsonParser();
+        ChangeEventParser parser = fmt.newParser(ParserLimits.DEFAULTS); // what the job instantiates
         ObjectMapper mapper = new ObjectMapper();
 
         // Validate once: every line must parse, else the rate would be of error paths.
@@ -110,7 +109,8 @@ public final class ParseBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench parse: %s, %,d events, %,d bytes (%.1f bytes/event), format %s, 1 thread%n",
                 input, lines.size(), bytes, (double) bytes / lines.size(), fmt.id());
-        out.printf(Locale.ROOT, "%d warm-up + %d measured rounds per side, alternating; medians%n", warmupRounds, rounds);
+        out.printf(Locale.ROOT, "parser %s; %d warm-up + %d measured rounds per side, alternating; medians%n",
+                parser.getClass().getName(), warmupRounds, rounds);
         out.printf(Locale.ROOT, "%-28s %18s %18s%n", "", "events/s per core", "events/s (wall)");
         out.printf(Locale.ROOT, "%-28s %,18.0f %,18.0f%n", "snapdelta streaming parser", parserRate, median(oursWall));
         out.printf(Locale.ROOT, "%-28s %,18.0f %,18.0f%n", "Jackson tree model", treeRate, median(treeWall));

@@ -5,21 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.snapdelta.model.ChangeEvent;
-import io.snapdelta.model.ChangeOp;
 import io.snapdelta.model.FieldType;
-import io.snapdelta.model.Row;
-import io.snapdelta.model.TableId;
-import io.snapdelta.model.Version;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.HashMap;
-import java.util.Map;
 
 /**
- * Debezium change events in JSON (Kafka Connect {@code JsonConverter}), read with Jackson's streaming
- * parser in one pass: no tree model, no second parse of the same bytes, and the fields the product never
+ * Debezium change events in JSON (Kafka Connect {@code JsonConverter}). The common schemaless shapes are
+ * read by {@link DebeziumJsonScanner} straight from the UTF-8 bytes; everything else, and every record
+ * that is not accepted there, is read with Jackson's streaming parser in one pass: no tree model, no second parse of the same bytes, and the fields the product never
  * needs ({@code source.version}, {@code transaction}, {@code ts_ns}, ...) skipped without being
  * materialised. Accepted layouts, all specified in {@code schemas/change-event-formats.md}:
  * <ul>
@@ -30,41 +26,17 @@ import java.util.Map;
  * </ul>
  * Not thread-safe: one instance per thread.
  */
-public final class DebeziumJsonParser implements ChangeEventParser {
-    private enum Connector { POSTGRESQL, MYSQL, OTHER }
-
+public final class DebeziumJsonParser extends DebeziumRecordState implements ChangeEventParser {
     private final ParserLimits limits;
     private final JsonFactory factory;
     private final TextCache texts = new TextCache();
-    private final Map<TableId, TableState> tables = new HashMap<>();
-    private TableState lastTable;
+    /** The fast path, or null when every record goes through Jackson (the reference behaviour). */
+    private final DebeziumJsonScanner scanner;
+    private long scannedRecords;
 
-    // Per-record state, reset by reset().
-    private final RowBuffer keyBuf = new RowBuffer();
-    private final RowBuffer beforeBuf = new RowBuffer();
-    private final RowBuffer afterBuf = new RowBuffer();
-    private final long[] sequence = new long[2];
+    // Jackson reader state per record, reset by reset(); the record itself is in DebeziumRecordState.
     private JsonParser current;
     private String currentPrefix;
-    private String valuePath;
-    private boolean valueSeen;
-    private boolean valueNull;
-    private char op;
-    private boolean sourceSeen;
-    private Connector connector;
-    private String db;
-    private String schema;
-    private String table;
-    private boolean sequenceSeen;
-    private boolean lsnSeen;
-    private long lsn;
-    private long tsUs;
-    private boolean tsUsSeen;
-    private long tsMs;
-    private boolean tsMsSeen;
-    private String binlogFile;
-    private long binlogPos = -1;
-    private long binlogRow;
     private ConnectSchema keySchema;
     private ConnectSchema valueSchema;
 
@@ -73,6 +45,15 @@ public final class DebeziumJsonParser implements ChangeEventParser {
     }
 
     public DebeziumJsonParser(ParserLimits limits) {
+        this(limits, true);
+    }
+
+    /**
+     * @param fastPath whether the byte-level {@link DebeziumJsonScanner} reads the records it can before
+     *     Jackson is asked; false makes Jackson read every record (the reference the scanner is tested against)
+     */
+    DebeziumJsonParser(ParserLimits limits, boolean fastPath) {
+        super(new HashMap<>());
         this.limits = limits;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
@@ -80,11 +61,35 @@ public final class DebeziumJsonParser implements ChangeEventParser {
                         .maxStringLength(limits.maxStringLength())
                         .build())
                 .build();
+        this.scanner = fastPath ? new DebeziumJsonScanner(limits, tables) : null;
     }
 
+    /**
+     * The scanner reads the common schemaless shapes straight from the bytes. Whatever it does not handle,
+     * and every record that fails in any way, is read again by Jackson's streaming parser below, whose
+     * event or error is authoritative: the fast path never decides that a record is bad.
+     */
     @Override
     public ChangeEvent parse(byte[] key, byte[] value) throws ParseException {
         limits.checkRecordSize(key, value);
+        if (scanner != null && scanner.read(key, value)) {
+            try {
+                ChangeEvent event = scanner.finish();
+                scannedRecords++;
+                return event;
+            } catch (ParseException e) {
+                // fall through: the Jackson reader reports it with its authoritative kind, path and reason
+            }
+        }
+        return parseWithJackson(key, value);
+    }
+
+    /** How many records the fast path returned (the rest were read by Jackson); for tests. */
+    long recordsReadByScanner() {
+        return scannedRecords;
+    }
+
+    private ChangeEvent parseWithJackson(byte[] key, byte[] value) throws ParseException {
         reset();
         try {
             if (key != null && key.length > 0) {
@@ -106,25 +111,7 @@ public final class DebeziumJsonParser implements ChangeEventParser {
     }
 
     private void reset() {
-        keyBuf.reset();
-        beforeBuf.reset();
-        afterBuf.reset();
-        valuePath = "/value";
-        valueSeen = false;
-        valueNull = false;
-        op = 0;
-        sourceSeen = false;
-        connector = Connector.OTHER;
-        db = null;
-        schema = null;
-        table = null;
-        sequenceSeen = false;
-        lsnSeen = false;
-        tsUsSeen = false;
-        tsMsSeen = false;
-        binlogFile = null;
-        binlogPos = -1;
-        binlogRow = 0;
+        resetRecord();
         keySchema = null;
         valueSchema = null;
     }
@@ -546,17 +533,6 @@ public final class DebeziumJsonParser implements ChangeEventParser {
         }
     }
 
-    private static Connector connectorOf(String name) {
-        if (name == null) {
-            return Connector.OTHER;
-        }
-        return switch (name) {
-            case "postgresql" -> Connector.POSTGRESQL;
-            case "mysql", "mariadb" -> Connector.MYSQL;
-            default -> Connector.OTHER;
-        };
-    }
-
     private void readSequence(JsonParser p, JsonToken v) throws IOException, ParseException {
         if (v == JsonToken.VALUE_NULL) {
             return;
@@ -589,125 +565,6 @@ public final class DebeziumJsonParser implements ChangeEventParser {
                     "unknown op " + abbreviate(p.getText()) + " (expected r, c, u or d)");
         }
         op = p.getTextCharacters()[p.getTextOffset()];
-    }
-
-    // ---------------------------------------------------------------- assembling the event
-
-    private ChangeEvent finish() throws ParseException {
-        if (valueNull) {
-            if (keyBuf.hasRow()) {
-                return null; // tombstone
-            }
-            throw new ParseException(ParseErrorKind.MISSING_FIELD, "/key", "a null value (tombstone) without a key");
-        }
-        String vp = valuePath;
-        if (op == 0) {
-            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/op", "the envelope has no op");
-        }
-        ChangeOp changeOp = switch (op) {
-            case 'r' -> ChangeOp.SNAPSHOT_READ;
-            case 'c' -> ChangeOp.INSERT;
-            case 'u' -> ChangeOp.UPDATE;
-            case 'd' -> ChangeOp.DELETE;
-            case 't' -> throw new ParseException(ParseErrorKind.UNSUPPORTED, vp + "/op",
-                    "truncate (op 't') of " + tableName() + " is not applied: a truncate removes rows by no key; "
-                            + "replay it by re-snapshotting the table");
-            case 'm' -> throw new ParseException(ParseErrorKind.UNSUPPORTED, vp + "/op",
-                    "logical decoding message (op 'm') carries no row change");
-            default -> throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/op",
-                    "unknown op '" + op + "' (expected r, c, u or d)");
-        };
-        if (!sourceSeen) {
-            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source", "the envelope has no source block");
-        }
-        if (table == null) {
-            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/table", "source has no table name");
-        }
-        if (table.isEmpty()) {
-            throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/table", "source table name is empty");
-        }
-        if (!keyBuf.hasRow()) {
-            throw new ParseException(ParseErrorKind.MISSING_FIELD, "/key", "the record has no key (tables without a primary key "
-                    + "need message.key.columns in the connector)");
-        }
-        if (changeOp.hasAfter() && !afterBuf.hasRow()) {
-            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/after",
-                    "op '" + op + "' needs the row after the change, but after is " + (afterBuf.present ? "null" : "absent"));
-        }
-        if (!changeOp.hasAfter() && afterBuf.hasRow()) {
-            throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/after", "a delete must have after = null");
-        }
-        Version version = version(vp);
-        long ts = timestamp(vp);
-        TableState state = tableState();
-        try {
-            Row key = state.build(keyBuf, afterBuf.hasRow() ? afterBuf : beforeBuf);
-            Row after = afterBuf.hasRow() ? state.build(afterBuf, beforeBuf) : null;
-            Row before = beforeBuf.hasRow() ? state.build(beforeBuf, afterBuf) : null;
-            return new ChangeEvent(state.id, key, changeOp, version, before, after, ts);
-        } catch (IllegalArgumentException e) { // duplicate column names in one image
-            throw new ParseException(ParseErrorKind.INVALID_VALUE, vp, e.getMessage());
-        }
-    }
-
-    private Version version(String vp) throws ParseException {
-        if (connector == Connector.MYSQL) {
-            if (binlogFile == null) {
-                throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/file", "a MySQL event needs source.file (binlog file)");
-            }
-            long index = DebeziumVersions.binlogFileIndex(binlogFile);
-            if (index < 0) {
-                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/file",
-                        "binlog file name " + abbreviate(binlogFile) + " does not end in .<number>");
-            }
-            if (binlogPos < 0) {
-                throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/pos", "a MySQL event needs source.pos");
-            }
-            if (binlogPos > DebeziumVersions.MAX_MYSQL_POS) {
-                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/pos", "binlog position " + binlogPos + " exceeds 2^47-1");
-            }
-            if (binlogRow > DebeziumVersions.MAX_MYSQL_ROW) {
-                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/row", "row " + binlogRow + " exceeds 65535");
-            }
-            return new Version(index, (binlogPos << 16) | binlogRow);
-        }
-        if (sequenceSeen) {
-            return new Version(sequence[0], sequence[1]);
-        }
-        if (lsnSeen) {
-            return new Version(0, lsn);
-        }
-        throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/lsn",
-                "no version: the source has neither sequence nor lsn (nor MySQL file/pos)");
-    }
-
-    private long timestamp(String vp) throws ParseException {
-        if (tsUsSeen) {
-            return tsUs;
-        }
-        if (tsMsSeen) {
-            if (tsMs > Long.MAX_VALUE / 1000) {
-                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/ts_ms", "ts_ms " + tsMs + " overflows microseconds");
-            }
-            return tsMs * 1000;
-        }
-        throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/ts_ms", "source has neither ts_us nor ts_ms");
-    }
-
-    private TableState tableState() {
-        String ns = schema != null ? schema : db != null ? db : "";
-        TableState last = lastTable;
-        if (last != null && last.id.name() == table && last.id.namespace() == ns) { // canonical strings from TextCache
-            return last;
-        }
-        TableId id = new TableId(ns, table);
-        TableState state = tables.computeIfAbsent(id, TableState::new);
-        lastTable = state;
-        return state;
-    }
-
-    private String tableName() {
-        return (schema != null ? schema : db != null ? db : "") + "." + table;
     }
 
     // ---------------------------------------------------------------- scalar helpers

@@ -16,6 +16,18 @@ public enum InputFormat {
         return id;
     }
 
+    /**
+     * A new parser for this format: the one the job and {@code bench parse} use (one per thread).
+     * Debezium JSON gets {@link DebeziumJsonParser} with its byte-level fast path.
+     */
+    public ChangeEventParser newParser(ParserLimits limits) {
+        return switch (this) {
+            case DEBEZIUM_JSON -> new DebeziumJsonParser(limits);
+            case SNAPDELTA_JSON -> new SnapdeltaJsonParser(limits);
+            case SNAPDELTA_AVRO -> new SnapdeltaAvroParser(limits);
+        };
+    }
+
     public static InputFormat fromId(String id) {
         for (InputFormat f : values()) {
             if (f.id.equals(id)) {

@@ -28,4 +28,10 @@ public final class DeltaMetrics {
     public static final String CODEC = "codec";
     /** Histogram: how long batches were open before sealing, in milliseconds. */
     public static final String SEAL_LATENCY_MS = "sealLatencyMs";
+
+    /** Accumulators (job-wide sums in the JobExecutionResult; {@code bin/snapdelta local} prints them under these names). */
+    public static final String ACC_DUPLICATES_DROPPED = "duplicates_dropped";
+    public static final String ACC_STALE_DROPPED = "stale_dropped";
+    public static final String ACC_NOOP_UPDATES = "noop_updates";
+    public static final String ACC_COALESCED = "coalesced";
 }

@@ -2,11 +2,8 @@ package io.snapdelta.job;
 
 import io.snapdelta.config.Configuration;
 import io.snapdelta.ingest.ChangeEventParser;
-import io.snapdelta.ingest.DebeziumJsonParser;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.ingest.ParserLimits;
-import io.snapdelta.ingest.SnapdeltaAvroParser;
-import io.snapdelta.ingest.SnapdeltaJsonParser;
 
 /**
  * The production {@link ParserFactory}: the parser of each {@link InputFormat}, with the configured
@@ -35,10 +32,6 @@ public final class Parsers implements ParserFactory {
     @Override
     public ChangeEventParser create(InputFormat format) {
         ParserLimits limits = new ParserLimits(maxRecordBytes, maxStringLength, maxFields, maxNestingDepth);
-        return switch (format) {
-            case DEBEZIUM_JSON -> new DebeziumJsonParser(limits);
-            case SNAPDELTA_JSON -> new SnapdeltaJsonParser(limits);
-            case SNAPDELTA_AVRO -> new SnapdeltaAvroParser(limits);
-        };
+        return format.newParser(limits);
     }
 }

@@ -157,6 +157,12 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         });
         g.gauge(DeltaMetrics.CODEC, (Gauge<String>) () -> lastCodec == null ? "" : lastCodec);
         g.histogram(DeltaMetrics.SEAL_LATENCY_MS, sealLatency);
+        // The same numbers as job-wide accumulators, so a bounded run's result carries them.
+        var ctx = getRuntimeContext();
+        ctx.addAccumulator(DeltaMetrics.ACC_DUPLICATES_DROPPED, new LiveCountAccumulator(() -> sum(c -> c.duplicatesDropped)));
+        ctx.addAccumulator(DeltaMetrics.ACC_STALE_DROPPED, new LiveCountAccumulator(() -> sum(c -> c.staleDropped)));
+        ctx.addAccumulator(DeltaMetrics.ACC_NOOP_UPDATES, new LiveCountAccumulator(() -> sum(c -> c.noopUpdates)));
+        ctx.addAccumulator(DeltaMetrics.ACC_COALESCED, new LiveCountAccumulator(() -> sum(c -> c.coalescedChanges)));
     }
 
     private long sum(ToLongFunction<ShardCounters> f) {

@@ -1,17 +1,27 @@
 package io.snapdelta.local;
 
+import io.snapdelta.codec.DictionaryStore;
+import io.snapdelta.codec.FileDictionaryStore;
+import io.snapdelta.codec.InMemoryDictionaryStore;
+import io.snapdelta.codec.S3DictionaryStore;
 import io.snapdelta.config.ConfigException;
 import io.snapdelta.config.ConfigLoader;
 import io.snapdelta.config.Configuration;
+import io.snapdelta.config.DeltaFormatOptions;
+import io.snapdelta.config.DeltaOptions;
 import io.snapdelta.config.JobOptions;
 import io.snapdelta.config.KafkaOptions;
 import io.snapdelta.config.OptionType;
+import io.snapdelta.config.S3Options;
+import io.snapdelta.config.ShardOptions;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.job.IngestMetrics;
 import io.snapdelta.job.Parsers;
+import io.snapdelta.job.ShardFinalAccumulator;
 import io.snapdelta.job.SnapdeltaJob;
 import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.localstack.LocalStack;
+import io.snapdelta.replica.ShardFinal;
 import io.snapdelta.workload.PgbenchDebeziumWorkload;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,7 +59,10 @@ import picocli.CommandLine.Unmatched;
         description = {
             "Starts the embedded Kafka broker, S3 server and Flink MiniCluster (RocksDB, exactly-once checkpoints) on "
                     + "127.0.0.1, produces an input into Kafka, runs the snapdelta job until the input is drained and "
-                    + "the final checkpoint has committed, then prints a summary: events in, valid, dead letters by reason.",
+                    + "the final checkpoint has committed, then replays every shard of the deltas topic (read_committed) "
+                    + "into an empty state, checking every checksum, sequence and the digest chain, compares each shard's "
+                    + "final digest with the job's, and prints a summary: events in, valid, dead letters by reason, batches, "
+                    + "delta bytes, drops, digests.",
             "Without --input it runs a built-in workload: a synthetic pgbench-like Debezium JSON capture with a few "
                     + "deliberately malformed records, so the dead-letter path is visible."},
         footer = {"",
@@ -76,6 +89,10 @@ public final class LocalMain implements Callable<Integer> {
 
     @Option(names = "--summary-json", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
     Path summaryJson;
+
+    @Option(names = "--export-dir", paramLabel = "DIR", description = "Write the replayed state there, one <table>.csv per "
+            + "table, as PostgreSQL's COPY (SELECT * FROM t ORDER BY <key>) TO ... WITH (FORMAT csv, HEADER true) writes it.")
+    Path exportDir;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Job configuration file (see docs/options.md).")
     Path config;
@@ -138,10 +155,14 @@ public final class LocalMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(interrupted);
         try (LocalStack stack = LocalStack.start(slots)) {
             String bootstrap = stack.kafka().bootstrapServers();
-            Configuration jobConfig = jobConfiguration(user, bootstrap, inputFormat);
+            Configuration jobConfig = withLocalS3(jobConfiguration(user, bootstrap, inputFormat), user, stack);
             String dlqTopic = jobConfig.get(KafkaOptions.DEAD_LETTER_TOPIC);
             stack.kafka().createTopic(INPUT_TOPIC, 1);
             stack.kafka().createTopic(dlqTopic, 1);
+            int shards = jobConfig.get(ShardOptions.SHARDS);
+            String deltasTopic = jobConfig.get(DeltaOptions.TOPIC);
+            stack.kafka().createTopic(deltasTopic, deltaPartitions(shards));
+            stack.s3().createBucket(LOCAL_BUCKET);
             String eventsTopic = jobConfig.get(JobOptions.VALID_EVENTS_TOPIC);
             if (!eventsTopic.isEmpty()) {
                 stack.kafka().createTopic(eventsTopic, 1);
@@ -165,10 +186,20 @@ public final class LocalMain implements Callable<Integer> {
             double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
 
             DeadLetterTally tally = DeadLetterTally.read(bootstrap, dlqTopic, Duration.ofMinutes(2));
+            DeltaSummary deltas;
+            DictionaryStore dictionaries = dictionaryStore(jobConfig);
+            try {
+                deltas = DeltaCheck.run(bootstrap, deltasTopic, shards, DeltaFormatOptions.fromConfiguration(jobConfig),
+                        dictionaries, jobFinals(result), jobCounts(result), exportDir, Duration.ofMinutes(2));
+            } finally {
+                if (dictionaries instanceof AutoCloseable c) {
+                    c.close();
+                }
+            }
             RunSummary summary = new RunSummary(inputName, inputFormat.id(), eventsIn,
                     accumulator(result, IngestMetrics.ACC_EVENTS_IN), accumulator(result, IngestMetrics.ACC_EVENTS_VALID),
                     accumulator(result, IngestMetrics.ACC_DEAD_LETTERS), accumulator(result, IngestMetrics.ACC_TOMBSTONES),
-                    tally.total(), tally.byClass(), jobSeconds);
+                    tally.total(), tally.byClass(), jobSeconds, deltas);
             spec.commandLine().getOut().print(summary.toText());
             spec.commandLine().getOut().flush();
             if (summaryJson != null) {
@@ -184,6 +215,64 @@ public final class LocalMain implements Callable<Integer> {
                 // Already shutting down: the hook runs or has run, which is what we want.
             }
         }
+    }
+
+    /** The bucket of the embedded S3 server where the local job publishes its dictionaries. */
+    static final String LOCAL_BUCKET = "snapdelta-local";
+
+    /** Partitions of the deltas topic: shard mod P (schemas/deltas-topic-v1.md); a few suffice locally. */
+    static int deltaPartitions(int shards) {
+        return Math.min(shards, 4);
+    }
+
+    /**
+     * Points the job's S3 client at the embedded S3 server and, unless the user chose a location, publishes
+     * dictionaries to {@code s3://snapdelta-local/local/dictionaries/}, where the verifier fetches them.
+     */
+    static Configuration withLocalS3(Configuration jobConfig, Configuration user, LocalStack stack) {
+        Map<String, String> values = new LinkedHashMap<>(jobConfig.toMap());
+        if (!user.toMap().containsKey(S3Options.ENDPOINT.key())) {
+            values.put(S3Options.ENDPOINT.key(), stack.s3().endpoint().toString());
+            values.put(S3Options.REGION.key(), io.snapdelta.localstack.EmbeddedS3Server.REGION.id());
+            values.put(S3Options.ACCESS_KEY.key(), stack.s3().accessKey());
+            values.put(S3Options.SECRET_KEY.key(), stack.s3().secretKey().value());
+            values.put(S3Options.PATH_STYLE.key(), "true");
+        }
+        values.putIfAbsent(DeltaOptions.DICTIONARY_LOCATION.key(), "s3://" + LOCAL_BUCKET + "/local");
+        if (values.get(DeltaOptions.DICTIONARY_LOCATION.key()).isEmpty()) {
+            values.remove(DeltaOptions.DICTIONARY_LOCATION.key());
+        }
+        return Configuration.fromMap(values);
+    }
+
+    /** Where the verifier fetches the dictionaries the job published ({@code deltas.dictionary-location}). */
+    static DictionaryStore dictionaryStore(Configuration jobConfig) {
+        String location = jobConfig.get(DeltaOptions.DICTIONARY_LOCATION);
+        if (location.isEmpty()) {
+            return new InMemoryDictionaryStore();
+        }
+        if (location.startsWith("file:")) {
+            return new FileDictionaryStore(Path.of(java.net.URI.create(location)));
+        }
+        return S3DictionaryStore.forLocation(location, jobConfig);
+    }
+
+    /** The job's final digest per shard ({@value ShardFinalAccumulator#NAME}). */
+    static Map<Integer, ShardFinal> jobFinals(JobExecutionResult result) {
+        Object v = result.getAccumulatorResult(ShardFinalAccumulator.NAME);
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new IllegalStateException("the job reported no accumulator " + ShardFinalAccumulator.NAME + " (got " + v + ")");
+        }
+        return ShardFinal.parseAccumulator(m);
+    }
+
+    /** The job's drop, no-op and coalescing counts, by their summary names. */
+    static Map<String, Long> jobCounts(JobExecutionResult result) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String name : DeltaSummary.JOB_COUNTS) {
+            m.put(name, accumulator(result, name));
+        }
+        return m;
     }
 
     /**

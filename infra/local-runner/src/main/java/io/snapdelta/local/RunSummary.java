@@ -12,10 +12,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What one {@code bin/snapdelta local} run did, from three independent witnesses: the input (lines read
- * and produced), the job (its exactly-once ingest counts) and the dead-letter topic (committed records
- * counted by a read_committed consumer). {@link #problems()} lists every way they disagree; a run with
- * problems fails, because a disagreement means a record was lost or duplicated somewhere.
+ * What one {@code bin/snapdelta local} run did, from independent witnesses: the input (lines read and
+ * produced), the job (its exactly-once ingest counts and final shard digests), the dead-letter topic
+ * (committed records counted by a read_committed consumer) and the deltas topic (replayed by the
+ * verifier). {@link #problems()} lists every way they disagree; a run with problems fails, because a
+ * disagreement means a record was lost or duplicated somewhere, or a replica would not hold the job's state.
  *
  * @param input the input file, or a description of the built-in workload
  * @param format input format id
@@ -27,9 +28,11 @@ import java.util.Map;
  * @param deadLetters committed records in the dead-letter topic
  * @param deadLetterReasons committed dead letters by error class
  * @param jobSeconds wall time from job submission to its end (final checkpoint committed)
+ * @param deltas the deltas the job committed and what replaying them found
  */
 record RunSummary(String input, String format, long eventsIn, long jobEventsIn, long eventsValid, long jobDeadLetters,
-                  long tombstones, long deadLetters, Map<String, Long> deadLetterReasons, double jobSeconds) {
+                  long tombstones, long deadLetters, Map<String, Long> deadLetterReasons, double jobSeconds,
+                  DeltaSummary deltas) {
 
     List<String> problems() {
         List<String> p = new ArrayList<>();
@@ -43,6 +46,7 @@ record RunSummary(String input, String format, long eventsIn, long jobEventsIn, 
         if (deadLetters != jobDeadLetters) {
             p.add("the job routed " + jobDeadLetters + " dead letters but the dead-letter topic holds " + deadLetters);
         }
+        p.addAll(deltas.problems());
         return p;
     }
 
@@ -58,6 +62,7 @@ record RunSummary(String input, String format, long eventsIn, long jobEventsIn, 
         m.put("job_events_in", jobEventsIn);
         m.put("job_dead_letters", jobDeadLetters);
         m.put("job_seconds", Math.round(jobSeconds * 1000) / 1000.0);
+        deltas.putJson(m, eventsValid);
         m.put("consistent", problems().isEmpty());
         return m;
     }
@@ -82,9 +87,10 @@ record RunSummary(String input, String format, long eventsIn, long jobEventsIn, 
             sb.append(String.format(Locale.ROOT, "  tombstones     %,12d%n", tombstones));
         }
         sb.append(String.format(Locale.ROOT, "  job time       %12.1f s%n", jobSeconds));
+        deltas.appendText(sb);
         List<String> problems = problems();
         if (problems.isEmpty()) {
-            sb.append("  every record accounted for (input = valid + dead letters + tombstones)\n");
+            sb.append("  every record accounted for (input = valid + dead letters + tombstones), every shard verified\n");
         } else {
             problems.forEach(p -> sb.append("  INCONSISTENT: ").append(p).append('\n'));
         }

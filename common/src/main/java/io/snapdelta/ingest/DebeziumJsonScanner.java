@@ -1,0 +1,1484 @@
+package io.snapdelta.ingest;
+
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.TableId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The fast path of {@link DebeziumJsonParser}: reads the common schemaless Debezium shapes straight from
+ * the UTF-8 bytes, without a tokenizer in between.
+ * <ul>
+ *   <li>field names are compared as bytes against the names the product uses; nothing else is decoded;</li>
+ *   <li>fields the product never needs ({@code source.version}, {@code transaction}, {@code ts_ns}, ...)
+ *       are stepped over by a loop that still checks them fully: string escapes, control characters,
+ *       UTF-8, number and literal syntax, bracket balance and the nesting-depth limit;</li>
+ *   <li>integers go from digits to {@code long} directly; strings are decoded only for kept fields, with
+ *       an allocation-free cache for repeated ASCII texts (names, padded filler values).</li>
+ * </ul>
+ * Shapes: Debezium's topic layout (key bytes = a plain key struct, value bytes = the envelope) and the
+ * capture line form {@code {"key":K,"value":V}}, both without {@code schema}/{@code payload} wrapping.
+ *
+ * <p>The scanner never rejects a record. Whenever it meets something it does not handle or that might be
+ * wrong (wrapping, an escaped field name, an integer beyond 64 bits, a lone surrogate, a string over the
+ * limit, a syntax error, ...), {@link #read} returns false and the Jackson reader reads the record again;
+ * its event or error is authoritative. So the scanner must only accept what Jackson accepts, and produce
+ * what Jackson's reader produces; it is strictly narrower (e.g. it rejects overlong UTF-8, which Jackson
+ * lets through). The differential tests hold both readers to that over the capture, the malformed corpus
+ * and random records.
+ */
+final class DebeziumJsonScanner extends DebeziumRecordState {
+    /** Unwinds the scanner when a record is left to the Jackson reader: preallocated, no stack trace. */
+    private static final class Handover extends RuntimeException {
+        Handover() {
+            super("record left to the Jackson reader", null, false, false);
+        }
+    }
+
+    private static final Handover HANDOVER = new Handover();
+    private static final FieldType[] FIELD_TYPES = FieldType.values();
+    /** Reads eight bytes of a byte[] as one little-endian long (no alignment needed). */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final byte[] KEY = ascii("key");
+    private static final byte[] VALUE = ascii("value");
+    private static final byte[] SCHEMA = ascii("schema");
+    private static final byte[] PAYLOAD = ascii("payload");
+    private static final byte[] BEFORE = ascii("before");
+    private static final byte[] AFTER = ascii("after");
+    private static final byte[] SOURCE = ascii("source");
+    private static final byte[] OP = ascii("op");
+    private static final byte[] TABLE = ascii("table");
+    private static final byte[] DB = ascii("db");
+    private static final byte[] CONNECTOR = ascii("connector");
+    private static final byte[] SEQUENCE = ascii("sequence");
+    private static final byte[] LSN = ascii("lsn");
+    private static final byte[] TS_US = ascii("ts_us");
+    private static final byte[] TS_MS = ascii("ts_ms");
+    private static final byte[] FILE = ascii("file");
+    private static final byte[] POS = ascii("pos");
+    private static final byte[] ROW = ascii("row");
+    private static final byte[] TRUE = ascii("true");
+    private static final byte[] FALSE = ascii("false");
+    private static final byte[] NULL = ascii("null");
+
+    private static final int ID_OTHER = 0;
+    private static final int ID_KEY = 1;
+    private static final int ID_VALUE = 2;
+    private static final int ID_SCHEMA = 3;
+    private static final int ID_PAYLOAD = 4;
+    private static final int ID_BEFORE = 5;
+    private static final int ID_AFTER = 6;
+    private static final int ID_SOURCE = 7;
+    private static final int ID_OP = 8;
+    private static final int ID_TABLE = 9;
+    private static final int ID_DB = 10;
+    private static final int ID_CONNECTOR = 11;
+    private static final int ID_SEQUENCE = 12;
+    private static final int ID_LSN = 13;
+    private static final int ID_TS_US = 14;
+    private static final int ID_TS_MS = 15;
+    private static final int ID_FILE = 16;
+    private static final int ID_POS = 17;
+    private static final int ID_ROW = 18;
+    /** Longest string value (with quotes) remembered per member. */
+    private static final int MAX_REMEMBERED_VALUE = 130;
+
+    /** Longest number text stepped over; Jackson's own limit is far above, longer ones go to Jackson. */
+    private static final int MAX_NUMBER_LENGTH = 100;
+
+    private final int maxStringBytes;
+    private final int maxFields;
+    /** Containers at this depth or deeper are left to Jackson (its limit is one deeper: conservative). */
+    private final int maxDepth;
+    /** Names, table/schema/db/connector/file texts. */
+    private final AsciiStringCache names = new AsciiStringCache(512, 128);
+    /** Short string column values. */
+    private final AsciiStringCache values = new AsciiStringCache(1024, 128);
+    private char[] chars = new char[64];
+
+    // The input being scanned: b[0, end).
+    private byte[] b;
+    private int end;
+    // The last string scanned: body bytes [strStart, strEnd) between the quotes, and what is in it.
+    private int strStart;
+    private int strEnd;
+    private boolean strEscaped;
+    private boolean strNonAscii;
+    // The last number scanned.
+    private int numStart;
+    private int numEnd;
+    private boolean numIsInt;
+    private int numIntDigits;
+    private long numMagnitude;
+    // Set by nextMember: the object's closing brace was reached.
+    private boolean closed;
+    // Outputs of memberName, stringMember and nonNegativeLong.
+    private int memberId;
+    private String memberText;
+    private String memoText;
+    private boolean memoHit;
+    private boolean memoStored;
+    private long numValue;
+    // What the last records looked like (see Shape).
+    private final Shape rootShape = new Shape();
+    private final Shape envelopeShape = new Shape();
+    private final Shape sourceShape = new Shape();
+    private final SourceMemo sourceMemo = new SourceMemo();
+    private final Shape[] keyShapes = shapes(8);
+    private final Shape[] imageShapes = shapes(8);
+
+    DebeziumJsonScanner(ParserLimits limits, Map<TableId, TableState> tables) {
+        super(tables);
+        this.maxStringBytes = limits.maxStringLength();
+        this.maxFields = limits.maxFields();
+        this.maxDepth = limits.maxNestingDepth();
+    }
+
+    /**
+     * Reads one record into this state.
+     *
+     * @return true when the record was read completely (then {@link #finish()} assembles it); false when
+     *     it is left to the Jackson reader
+     */
+    boolean read(byte[] key, byte[] value) {
+        if (value == null || value.length == 0) {
+            return false; // tombstones and empty values: rare, and Jackson's reader decides which they are
+        }
+        resetRecord();
+        try {
+            boolean kafkaKey = key != null && key.length > 0;
+            if (kafkaKey) {
+                input(key);
+                int i = readKey(ws(0));
+                if (ws(i) != end) {
+                    throw HANDOVER;
+                }
+            }
+            input(value);
+            int i = ws(0);
+            if (at(i) != '{') {
+                throw HANDOVER;
+            }
+            i = ws(i + 1);
+            if (at(i) != '"') {
+                throw HANDOVER; // an empty object, or not a field name
+            }
+            memberName(i, rootShape, 0, false); // the first name decides the layout; read again below (a memo hit)
+            int first = memberId;
+            if (first == ID_KEY || first == ID_VALUE) {
+                if (kafkaKey) {
+                    throw HANDOVER; // a line form beside key bytes: legal but odd
+                }
+                i = readLine(i);
+            } else if (first == ID_SCHEMA || first == ID_PAYLOAD) {
+                throw HANDOVER; // JsonConverter wrapping: typed by the Connect schema, Jackson's reader does that
+            } else {
+                valueSeen = true;
+                valuePath = "/value";
+                i = readEnvelope(i, 1, rootShape);
+            }
+            if (ws(i) != end) {
+                throw HANDOVER;
+            }
+            return true;
+        } catch (Handover h) {
+            return false;
+        } finally {
+            b = null; // do not keep the record's bytes alive
+        }
+    }
+
+    private void input(byte[] bytes) {
+        b = bytes;
+        end = bytes.length;
+    }
+
+    // ---------------------------------------------------------------- layouts
+
+    /** {"key":K,"value":V,...}; {@code i} is at the first name's quote. */
+    private int readLine(int i) {
+        Shape s = rootShape;
+        for (int k = 0; ; k++) {
+            i = colon(memberName(i, s, k, false));
+            switch (memberId) {
+                case ID_KEY -> i = readKey(i);
+                case ID_VALUE -> i = readLineValue(i);
+                default -> i = skipMember(i, s, k, 1);
+            }
+            i = nextMember(i);
+            if (closed) {
+                break;
+            }
+        }
+        if (!valueSeen) {
+            throw HANDOVER;
+        }
+        return i;
+    }
+
+    private int readLineValue(int i) {
+        valueSeen = true;
+        byte c = at(i);
+        if (c == 'n') {
+            valueNull = true;
+            return literal(i, NULL);
+        }
+        if (c != '{') {
+            throw HANDOVER;
+        }
+        i = ws(i + 1);
+        if (at(i) != '"') {
+            throw HANDOVER;
+        }
+        memberName(i, envelopeShape, 0, false);
+        if (memberId == ID_SCHEMA || memberId == ID_PAYLOAD) {
+            throw HANDOVER;
+        }
+        valuePath = "/value";
+        return readEnvelope(i, 2, envelopeShape);
+    }
+
+    /** A plain key struct or null, at {@code i}. */
+    private int readKey(int i) {
+        byte c = at(i);
+        if (c == 'n') {
+            return literal(i, NULL);
+        }
+        if (c != '{') {
+            throw HANDOVER;
+        }
+        keyBuf.present = true;
+        i = ws(i + 1);
+        if (at(i) != '"') {
+            throw HANDOVER; // no fields (an error), or not a name
+        }
+        Shape s = pick(keyShapes, i);
+        memberName(i, s, 0, true);
+        if ("schema".equals(memberText) || "payload".equals(memberText)) {
+            throw HANDOVER; // JsonConverter wrapping, or a column of that name: Jackson's reader tells them apart
+        }
+        return readColumns(i, keyBuf, s);
+    }
+
+    /** The envelope's fields; {@code i} is at the first name's quote, {@code depth} is the envelope's. */
+    private int readEnvelope(int i, int depth, Shape s) {
+        for (int k = 0; ; k++) {
+            i = colon(memberName(i, s, k, false));
+            switch (memberId) {
+                case ID_AFTER -> i = readImage(i, afterBuf);
+                case ID_BEFORE -> i = readImage(i, beforeBuf);
+                case ID_SOURCE -> i = readSource(i, depth + 1);
+                case ID_OP -> i = readOp(i);
+                default -> i = skipMember(i, s, k, depth); // transaction, ts_ms, ts_us, ts_ns, unknown additions
+            }
+            i = nextMember(i);
+            if (closed) {
+                return i;
+            }
+        }
+    }
+
+    private int readImage(int i, RowBuffer buf) {
+        buf.present = true;
+        byte c = at(i);
+        if (c == 'n') {
+            buf.isNull = true;
+            return literal(i, NULL);
+        }
+        if (c != '{') {
+            throw HANDOVER;
+        }
+        i = ws(i + 1);
+        c = at(i);
+        if (c == '}') {
+            return i + 1;
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        return readColumns(i, buf, pick(imageShapes, i));
+    }
+
+    /** Columns up to the closing brace; {@code i} is at the first column name's quote. */
+    private int readColumns(int i, RowBuffer buf, Shape s) {
+        MemberRuns r = s.runs;
+        int objStart = i;
+        int prev = r.begin();
+        boolean parsed = false;
+        int k = 0;
+        while (true) {
+            if (k < prev && r.scalar[k]) {
+                int j = replay(i, objStart, r, k, prev, buf);
+                if (j > k) {
+                    i = runEnd;
+                    k = j;
+                    if (j == prev) {
+                        break; // the rest of the object, closing brace included, is the last one's
+                    }
+                }
+            }
+            parsed = true;
+            int at = i;
+            i = colon(memberName(i, s, k, true));
+            if (buf.size >= maxFields) {
+                throw HANDOVER;
+            }
+            i = readColumnValue(i, buf, memberText, s, k);
+            if (k < MemberRuns.MAX_MEMBERS) { // every column value is a scalar
+                int last = buf.size - 1;
+                r.start[k] = at - objStart;
+                r.scalar[k] = true;
+                r.kind[k] = buf.types[last].ordinal();
+                r.name[k] = buf.names[last];
+                r.object[k] = buf.values[last];
+            }
+            i = nextMember(i);
+            k++;
+            if (closed) {
+                break;
+            }
+        }
+        r.end(b, objStart, i, k, !parsed);
+        return i;
+    }
+
+    /** Output of {@link #replay}: where the input continues after the replayed members. */
+    private int runEnd;
+
+    /**
+     * Replays the members from {@code k} on (member {@code k}'s quote at {@code i}) whose spans are byte
+     * for byte those of the last object read with {@code r}, up to the first that differs or is not a
+     * scalar; returns the index of that member ({@code prev}: all of them, the closing brace included),
+     * and leaves where it begins in {@link #runEnd}. Columns go to {@code buf}, else source fields are set.
+     */
+    private int replay(int i, int objStart, MemberRuns r, int k, int prev, RowBuffer buf) {
+        int[] start = r.start;
+        int from = start[k];
+        int same = r.sameBytes(b, i, end, from);
+        int shift = i - objStart - from;
+        int j = k;
+        while (j < prev && r.scalar[j] && start[j + 1] - from <= same) {
+            if (buf != null) {
+                if (buf.size >= maxFields) {
+                    throw HANDOVER;
+                }
+                buf.add(r.name[j], FIELD_TYPES[r.kind[j]], r.object[j]);
+            } else {
+                applySourceMember(r, j);
+            }
+            start[j] += shift;
+            j++;
+        }
+        runEnd = i + (start[j] - from);
+        return j;
+    }
+
+    /** What a remembered source member set, set again. */
+    private void applySourceMember(MemberRuns r, int j) {
+        switch (r.kind[j]) {
+            case ID_TABLE -> table = (String) r.object[j];
+            case ID_SCHEMA -> schema = (String) r.object[j];
+            case ID_DB -> db = (String) r.object[j];
+            case ID_CONNECTOR -> connector = (Connector) r.object[j];
+            case ID_FILE -> binlogFile = (String) r.object[j];
+            case ID_SEQUENCE -> {
+                sequence[0] = r.first[j];
+                sequence[1] = r.second[j];
+                sequenceSeen = r.flag[j];
+            }
+            case ID_LSN -> {
+                lsn = r.first[j];
+                lsnSeen = true;
+            }
+            case ID_TS_US -> {
+                tsUs = r.first[j];
+                tsUsSeen = true;
+            }
+            case ID_TS_MS -> {
+                tsMs = r.first[j];
+                tsMsSeen = true;
+            }
+            case ID_POS -> binlogPos = r.first[j];
+            case ID_ROW -> binlogRow = r.first[j];
+            default -> { } // a member the product does not need, or a null that sets nothing
+        }
+    }
+
+    /** Schemaless JSON: the JSON value decides the type, as in the Jackson reader. */
+    private int readColumnValue(int i, RowBuffer buf, String name, Shape s, int k) {
+        byte c = at(i);
+        switch (c) {
+            case '"' -> {
+                i = stringMember(i, s, k, values);
+                buf.add(name, FieldType.STRING, memoText);
+            }
+            case 'n' -> {
+                i = literal(i, NULL);
+                buf.add(name, FieldType.NULL, null);
+            }
+            case 't' -> {
+                i = literal(i, TRUE);
+                buf.add(name, FieldType.BOOLEAN, Boolean.TRUE);
+            }
+            case 'f' -> {
+                i = literal(i, FALSE);
+                buf.add(name, FieldType.BOOLEAN, Boolean.FALSE);
+            }
+            default -> {
+                i = number(i);
+                if (numIsInt) {
+                    buf.add(name, FieldType.INT64, Long.valueOf(longValue()));
+                } else {
+                    buf.add(name, FieldType.FLOAT64, Double.valueOf(finiteDouble()));
+                }
+            }
+        }
+        return i;
+    }
+
+    /**
+     * The source block at {@code i}; {@code depth} is its own nesting depth. Consecutive records often
+     * carry the very same block (a snapshot, a transaction's changes to one table): when the bytes are the
+     * ones read last time, what was read from them then is taken again.
+     */
+    private int readSource(int i, int depth) {
+        if (at(i) != '{') {
+            throw HANDOVER;
+        }
+        if (sourceSeen) { // a second source block overrides only what it holds: read it member by member
+            return readSourceMembers(i, depth);
+        }
+        SourceMemo m = sourceMemo;
+        if (m.length > 0 && m.depth == depth && regionMatches(i, m.bytes, m.length)) { // depth: nesting limit
+            m.restore(this);
+            return i + m.length;
+        }
+        m.length = 0;
+        int next = readSourceMembers(i, depth);
+        if (next - i <= SourceMemo.MAX_BYTES) { // all it set came from these bytes (sourceSeen was false)
+            m.bytes = padded(i, next - i, m.bytes);
+            m.length = next - i;
+            m.depth = depth;
+            m.capture(this);
+        }
+        return next;
+    }
+
+    private int readSourceMembers(int i, int depth) {
+        sourceSeen = true;
+        i = ws(i + 1);
+        byte c = at(i);
+        if (c == '}') {
+            return i + 1;
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        Shape s = sourceShape;
+        MemberRuns r = s.runs;
+        int objStart = i;
+        int prev = r.begin();
+        boolean parsed = false;
+        int k = 0;
+        while (true) {
+            if (k < prev && r.scalar[k]) {
+                int j = replay(i, objStart, r, k, prev, null);
+                if (j > k) {
+                    i = runEnd;
+                    k = j;
+                    if (j == prev) {
+                        break; // the rest of the block, closing brace included, is the last one's
+                    }
+                }
+            }
+            parsed = true;
+            int at = i;
+            i = colon(memberName(i, s, k, false));
+            c = at(i);
+            int effect = ID_OTHER; // what the member sets, for replaying it (a null sets nothing, except pos/row)
+            Object text = null;
+            long first = 0;
+            switch (memberId) {
+                case ID_TABLE -> {
+                    i = sourceText(i, s, k);
+                    table = memoText;
+                    effect = ID_TABLE;
+                    text = memoText;
+                }
+                case ID_SCHEMA -> {
+                    i = sourceText(i, s, k);
+                    schema = memoText;
+                    effect = ID_SCHEMA;
+                    text = memoText;
+                }
+                case ID_DB -> {
+                    i = sourceText(i, s, k);
+                    db = memoText;
+                    effect = ID_DB;
+                    text = memoText;
+                }
+                case ID_CONNECTOR -> {
+                    i = sourceText(i, s, k);
+                    connector = connectorOf(memoText);
+                    effect = ID_CONNECTOR;
+                    text = connector;
+                }
+                case ID_FILE -> {
+                    i = sourceText(i, s, k);
+                    binlogFile = memoText;
+                    effect = ID_FILE;
+                    text = memoText;
+                }
+                case ID_SEQUENCE -> {
+                    i = readSequence(i, s, k);
+                    if (c != 'n') {
+                        effect = ID_SEQUENCE;
+                    }
+                }
+                case ID_LSN -> {
+                    if (c == 'n') {
+                        i = literal(i, NULL);
+                    } else {
+                        i = numberMember(i, s, k, true);
+                        lsn = numValue;
+                        lsnSeen = true;
+                        effect = ID_LSN;
+                        first = numValue;
+                    }
+                }
+                case ID_TS_US -> {
+                    if (c == 'n') {
+                        i = literal(i, NULL);
+                    } else {
+                        i = numberMember(i, s, k, true);
+                        tsUs = numValue;
+                        tsUsSeen = true;
+                        effect = ID_TS_US;
+                        first = numValue;
+                    }
+                }
+                case ID_TS_MS -> {
+                    if (c == 'n') {
+                        i = literal(i, NULL);
+                    } else {
+                        i = numberMember(i, s, k, true);
+                        tsMs = numValue;
+                        tsMsSeen = true;
+                        effect = ID_TS_MS;
+                        first = numValue;
+                    }
+                }
+                case ID_POS -> {
+                    if (c == 'n') {
+                        i = literal(i, NULL);
+                        binlogPos = -1;
+                    } else {
+                        i = nonNegativeLong(i);
+                        binlogPos = numValue;
+                    }
+                    effect = ID_POS;
+                    first = binlogPos;
+                }
+                case ID_ROW -> {
+                    if (c == 'n') {
+                        i = literal(i, NULL);
+                        binlogRow = 0;
+                    } else {
+                        i = nonNegativeLong(i);
+                        binlogRow = numValue;
+                    }
+                    effect = ID_ROW;
+                    first = binlogRow;
+                }
+                default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
+            }
+            if (k < MemberRuns.MAX_MEMBERS) {
+                r.start[k] = at - objStart;
+                r.scalar[k] = c != '{' && c != '[';
+                r.kind[k] = effect;
+                r.object[k] = text;
+                r.first[k] = effect == ID_SEQUENCE ? sequence[0] : first;
+                r.second[k] = sequence[1];
+                r.flag[k] = sequenceSeen;
+            }
+            i = nextMember(i);
+            k++;
+            if (closed) {
+                break;
+            }
+        }
+        r.end(b, objStart, i, k, !parsed);
+        return i;
+    }
+
+    /** A string (canonical) or null into {@link #memoText}. */
+    private int sourceText(int i, Shape s, int k) {
+        byte c = at(i);
+        if (c == 'n') {
+            memoText = null;
+            return literal(i, NULL);
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        return stringMember(i, s, k, names);
+    }
+
+    private int readSequence(int i, Shape s, int k) {
+        byte c = at(i);
+        if (c == 'n') {
+            return literal(i, NULL);
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        int next = stringMember(i, s, k, null);
+        if (memoHit && s.sequenceSlot == k) { // the same text as last time (it repeats within a transaction)
+            sequence[0] = s.sequence0;
+            sequence[1] = s.sequence1;
+            sequenceSeen = s.sequenceSecond;
+            return next;
+        }
+        s.sequenceSlot = -1;
+        int n = decodeToChars(); // the JSON array inside is written with escaped quotes
+        try {
+            sequenceSeen = DebeziumVersions.parseSequence(chars, 0, n, sequence);
+        } catch (IllegalArgumentException e) {
+            throw HANDOVER;
+        }
+        if (memoStored) {
+            s.sequence0 = sequence[0];
+            s.sequence1 = sequence[1];
+            s.sequenceSecond = sequenceSeen;
+            s.sequenceSlot = k;
+        }
+        return next;
+    }
+
+    private int readOp(int i) {
+        byte c = at(i);
+        if (c == 'n') {
+            return literal(i, NULL); // op stays unset: reported as missing by finish()
+        }
+        if (c != '"') {
+            throw HANDOVER;
+        }
+        i = scanString(i + 1);
+        if (strEnd - strStart != 1 || strEscaped) {
+            throw HANDOVER;
+        }
+        op = (char) b[strStart];
+        return i;
+    }
+
+    // ---------------------------------------------------------------- shapes: last record's names and texts
+
+    /** The last source block read as a whole (from a record's first source block) and what it set. */
+    private static final class SourceMemo {
+        static final int MAX_BYTES = 2048;
+        byte[] bytes;
+        int length;
+        int depth;
+        private String table;
+        private String schema;
+        private String db;
+        private Connector connector;
+        private long sequence0;
+        private long sequence1;
+        private boolean sequenceSeen;
+        private boolean lsnSeen;
+        private long lsn;
+        private boolean tsUsSeen;
+        private long tsUs;
+        private boolean tsMsSeen;
+        private long tsMs;
+        private String binlogFile;
+        private long binlogPos;
+        private long binlogRow;
+
+        void capture(DebeziumRecordState r) {
+            table = r.table;
+            schema = r.schema;
+            db = r.db;
+            connector = r.connector;
+            sequence0 = r.sequence[0];
+            sequence1 = r.sequence[1];
+            sequenceSeen = r.sequenceSeen;
+            lsnSeen = r.lsnSeen;
+            lsn = r.lsn;
+            tsUsSeen = r.tsUsSeen;
+            tsUs = r.tsUs;
+            tsMsSeen = r.tsMsSeen;
+            tsMs = r.tsMs;
+            binlogFile = r.binlogFile;
+            binlogPos = r.binlogPos;
+            binlogRow = r.binlogRow;
+        }
+
+        void restore(DebeziumRecordState r) {
+            r.sourceSeen = true;
+            r.table = table;
+            r.schema = schema;
+            r.db = db;
+            r.connector = connector;
+            r.sequence[0] = sequence0;
+            r.sequence[1] = sequence1;
+            r.sequenceSeen = sequenceSeen;
+            r.lsnSeen = lsnSeen;
+            r.lsn = lsn;
+            r.tsUsSeen = tsUsSeen;
+            r.tsUs = tsUs;
+            r.tsMsSeen = tsMsSeen;
+            r.tsMs = tsMs;
+            r.binlogFile = binlogFile;
+            r.binlogPos = binlogPos;
+            r.binlogRow = binlogRow;
+        }
+    }
+
+    /**
+     * The members one kind of object had in the last record, in order: the guess for the next record.
+     * Debezium writes every record of a table with the same names in the same order, and many values
+     * (version, connector, db, schema, table, snapshot flags, fixed-width filler) repeat, so most names
+     * and those values are recognised by comparing bytes with what was read last time, eight at a time.
+     * Only bytes that were fully scanned and checked are remembered, so a match proves the same check.
+     */
+    private static final class Shape {
+        static final int MAX_MEMBERS = 64;
+        /** A member's name from its opening to its closing quote; null: no guess. */
+        final byte[][] name = new byte[MAX_MEMBERS][];
+        final int[] nameLength = new int[MAX_MEMBERS];
+        final int[] id = new int[MAX_MEMBERS];
+        final String[] text = new String[MAX_MEMBERS];
+        /** The member's last string value with its quotes (valueLength bytes; 0: none) and its text. */
+        final byte[][] value = new byte[MAX_MEMBERS][];
+        final int[] valueLength = new int[MAX_MEMBERS];
+        final String[] valueText = new String[MAX_MEMBERS];
+        /** For a remembered integer that fits 64 bits: its value. */
+        final boolean[] valueIsLong = new boolean[MAX_MEMBERS];
+        final long[] valueLong = new long[MAX_MEMBERS];
+        /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
+        int sequenceSlot = -1;
+        long sequence0;
+        long sequence1;
+        boolean sequenceSecond;
+        /** The last object of this kind, for replaying its unchanged members. */
+        final MemberRuns runs = new MemberRuns();
+
+        void clear() {
+            java.util.Arrays.fill(name, null);
+            java.util.Arrays.fill(valueLength, 0);
+            sequenceSlot = -1;
+            runs.count = 0;
+        }
+    }
+
+    /** Row images of different tables alternate, so they keep a few shapes, chosen by the first name. */
+    private static Shape[] shapes(int n) {
+        Shape[] s = new Shape[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = new Shape();
+        }
+        return s;
+    }
+
+    /** The shape whose first name is at {@code i} (moved to the front), else the oldest one, cleared. */
+    private Shape pick(Shape[] set, int i) {
+        for (int j = 0; j < set.length; j++) {
+            Shape s = set[j];
+            byte[] first = s.name[0];
+            if (first != null && regionMatches(i, first, s.nameLength[0])) {
+                if (j > 0) {
+                    System.arraycopy(set, 0, set, 1, j);
+                    set[0] = s;
+                }
+                return s;
+            }
+        }
+        Shape s = set[set.length - 1];
+        System.arraycopy(set, 0, set, 1, set.length - 1);
+        set[0] = s;
+        s.clear();
+        return s;
+    }
+
+    /**
+     * The name of member {@code k} at {@code i} (its opening quote) into {@link #memberId} (and, for
+     * columns, {@link #memberText}); returns the index after the closing quote.
+     */
+    private int memberName(int i, Shape s, int k, boolean column) {
+        if (k < Shape.MAX_MEMBERS) {
+            byte[] guess = s.name[k];
+            if (guess != null && regionMatches(i, guess, s.nameLength[k])) {
+                memberId = s.id[k];
+                memberText = s.text[k];
+                return i + s.nameLength[k];
+            }
+        }
+        int next = scanString(i + 1);
+        if (strEscaped && !column) {
+            throw HANDOVER; // an escape could spell a name we dispatch on
+        }
+        memberId = strEscaped ? ID_OTHER : classify();
+        memberText = column ? columnName() : null;
+        if (k < Shape.MAX_MEMBERS && plainAscii()) {
+            s.name[k] = padded(i, next - i, null);
+            s.nameLength[k] = next - i;
+            s.id[k] = memberId;
+            s.text[k] = memberText;
+            s.valueLength[k] = 0;
+            if (s.sequenceSlot == k) {
+                s.sequenceSlot = -1;
+            }
+        }
+        return next;
+    }
+
+    /**
+     * A string value of member {@code k} at {@code i} (its opening quote): the remembered one when the
+     * bytes are the same, else scanned (and remembered). With a cache, its text goes to {@link #memoText}.
+     */
+    private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
+        if (k < Shape.MAX_MEMBERS) {
+            int len = s.valueLength[k];
+            if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
+                memoHit = true;
+                memoStored = true;
+                memoText = s.valueText[k];
+                return i + len;
+            }
+        }
+        memoHit = false;
+        memoStored = false;
+        int next = scanString(i + 1);
+        String text = null;
+        if (cache != null) {
+            text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
+        }
+        memoText = text;
+        int len = next - i;
+        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
+            s.value[k] = padded(i, len, s.value[k]);
+            s.valueLength[k] = len;
+            s.valueText[k] = text;
+            s.valueIsLong[k] = false;
+            memoStored = true;
+        }
+        return next;
+    }
+
+    /** A member the product does not need; strings and numbers are compared with the remembered value first. */
+    private int skipMember(int i, Shape s, int k, int depth) {
+        byte c = at(i);
+        if (c == '"') {
+            return stringMember(i, s, k, null);
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            return numberMember(i, s, k, false);
+        }
+        return skipValue(i, depth);
+    }
+
+    /**
+     * A number of member {@code k} at {@code i}: the remembered one when the bytes are the same and the
+     * number ends there, else scanned (and remembered). With {@code nonNegativeLong}, its value must be a
+     * non-negative 64-bit integer and goes to {@link #numValue}.
+     */
+    private int numberMember(int i, Shape s, int k, boolean nonNegativeLong) {
+        if (k < Shape.MAX_MEMBERS) {
+            int len = s.valueLength[k];
+            if (len > 0 && (!nonNegativeLong || s.valueIsLong[k]) && regionMatches(i, s.value[k], len) && endsNumber(i + len)) {
+                numValue = s.valueLong[k];
+                return i + len;
+            }
+        }
+        int next = number(i);
+        boolean isLong = false;
+        long v = 0;
+        if (nonNegativeLong) {
+            if (!numIsInt) {
+                throw HANDOVER;
+            }
+            v = longValue();
+            if (v < 0) {
+                throw HANDOVER;
+            }
+            numValue = v;
+            isLong = true;
+        }
+        int len = next - i;
+        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
+            s.value[k] = padded(i, len, s.value[k]);
+            s.valueLength[k] = len;
+            s.valueText[k] = null;
+            s.valueIsLong[k] = isLong;
+            s.valueLong[k] = v;
+        }
+        return next;
+    }
+
+    /** Whether a number ends before {@code j}: the next byte cannot continue it. */
+    private boolean endsNumber(int j) {
+        if (j >= end) {
+            return false;
+        }
+        byte c = b[j];
+        return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+
+    /** Which known name the last scanned (unescaped) string is. */
+    private int classify() {
+        switch (strEnd - strStart) {
+            case 2:
+                return is(OP) ? ID_OP : is(DB) ? ID_DB : ID_OTHER;
+            case 3:
+                return is(KEY) ? ID_KEY : is(LSN) ? ID_LSN : is(POS) ? ID_POS : is(ROW) ? ID_ROW : ID_OTHER;
+            case 4:
+                return is(FILE) ? ID_FILE : ID_OTHER;
+            case 5:
+                return is(VALUE) ? ID_VALUE : is(AFTER) ? ID_AFTER : is(TABLE) ? ID_TABLE : is(TS_US) ? ID_TS_US
+                        : is(TS_MS) ? ID_TS_MS : ID_OTHER;
+            case 6:
+                return is(SCHEMA) ? ID_SCHEMA : is(BEFORE) ? ID_BEFORE : is(SOURCE) ? ID_SOURCE : ID_OTHER;
+            case 7:
+                return is(PAYLOAD) ? ID_PAYLOAD : ID_OTHER;
+            case 8:
+                return is(SEQUENCE) ? ID_SEQUENCE : ID_OTHER;
+            case 9:
+                return is(CONNECTOR) ? ID_CONNECTOR : ID_OTHER;
+            default:
+                return ID_OTHER;
+        }
+    }
+
+    /**
+     * Whether {@code b[i, i + len)} equals {@code t[0, len)}, eight bytes at a time; {@code t} is padded
+     * to a multiple of eight bytes ({@link #padded}), so its last word is compared under a mask.
+     */
+    private boolean regionMatches(int i, byte[] t, int len) {
+        byte[] buf = b;
+        if (i + len > end) {
+            return false;
+        }
+        if (len >= 32) { // long texts and whole source blocks: the JIT's vectorised comparison
+            return java.util.Arrays.equals(buf, i, i + len, t, 0, len);
+        }
+        int k = 0;
+        if (i + t.length <= end) {
+            for (; k + 8 <= len; k += 8) {
+                if ((long) LONGS.get(buf, i + k) != (long) LONGS.get(t, k)) {
+                    return false;
+                }
+            }
+            if (k == len) {
+                return true;
+            }
+            long diff = (long) LONGS.get(buf, i + k) ^ (long) LONGS.get(t, k);
+            return (diff & (-1L >>> (64 - 8 * (len - k)))) == 0;
+        }
+        for (; k < len; k++) { // near the end of the input
+            if (buf[i + k] != t[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A copy of {@code b[from, from + len)} zero-padded to a multiple of eight bytes, or into {@code reuse}. */
+    private byte[] padded(int from, int len, byte[] reuse) {
+        int size = (len + 7) & ~7;
+        byte[] t = reuse != null && reuse.length >= size ? reuse : new byte[Math.max(size, 16)];
+        System.arraycopy(b, from, t, 0, len);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- skipping
+
+    /** Steps over any JSON value at {@code i} inside a container at {@code depth}, checking it fully. */
+    private int skipValue(int i, int depth) {
+        byte c = at(i);
+        return switch (c) {
+            case '"' -> scanString(i + 1);
+            case '{' -> skipObject(ws(i + 1), depth + 1);
+            case '[' -> skipArray(ws(i + 1), depth + 1);
+            case 't' -> literal(i, TRUE);
+            case 'f' -> literal(i, FALSE);
+            case 'n' -> literal(i, NULL);
+            default -> number(i);
+        };
+    }
+
+    private int skipObject(int i, int depth) {
+        if (depth >= maxDepth) {
+            throw HANDOVER;
+        }
+        if (at(i) == '}') {
+            return i + 1;
+        }
+        while (true) {
+            if (at(i) != '"') {
+                throw HANDOVER;
+            }
+            i = colon(scanString(i + 1));
+            i = ws(skipValue(i, depth));
+            byte c = at(i);
+            if (c == '}') {
+                return i + 1;
+            }
+            if (c != ',') {
+                throw HANDOVER;
+            }
+            i = ws(i + 1);
+        }
+    }
+
+    private int skipArray(int i, int depth) {
+        if (depth >= maxDepth) {
+            throw HANDOVER;
+        }
+        if (at(i) == ']') {
+            return i + 1;
+        }
+        while (true) {
+            i = ws(skipValue(i, depth));
+            byte c = at(i);
+            if (c == ']') {
+                return i + 1;
+            }
+            if (c != ',') {
+                throw HANDOVER;
+            }
+            i = ws(i + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- lexical pieces
+
+    private byte at(int i) {
+        if (i >= end) {
+            throw HANDOVER; // truncated
+        }
+        return b[i];
+    }
+
+    /** Skips JSON whitespace (space, tab, CR, LF: what Jackson accepts). */
+    private int ws(int i) {
+        if (i < end && b[i] > ' ') {
+            return i; // the usual case: compact JSON
+        }
+        byte[] buf = b;
+        int n = end;
+        while (i < n) {
+            byte c = buf[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /** After a member's name: whitespace, ':', whitespace; returns where the value starts. */
+    private int colon(int i) {
+        i = ws(i);
+        if (at(i) != ':') {
+            throw HANDOVER;
+        }
+        return ws(i + 1);
+    }
+
+    /**
+     * After a member's value: either ',' and the next member's opening quote (returned; {@link #closed}
+     * false) or '}' (the index after it is returned; {@link #closed} true).
+     */
+    private int nextMember(int i) {
+        i = ws(i);
+        byte c = at(i);
+        if (c == '}') {
+            closed = true;
+            return i + 1;
+        }
+        if (c != ',') {
+            throw HANDOVER;
+        }
+        i = ws(i + 1);
+        if (at(i) != '"') {
+            throw HANDOVER;
+        }
+        closed = false;
+        return i;
+    }
+
+    /** Whether the last string scanned is exactly {@code name} (ASCII, unescaped). */
+    private boolean is(byte[] name) {
+        int len = name.length;
+        if (strEnd - strStart != len) {
+            return false;
+        }
+        byte[] buf = b;
+        int s = strStart;
+        for (int k = 0; k < len; k++) {
+            if (buf[s + k] != name[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int literal(int i, byte[] word) {
+        int n = word.length;
+        if (i + n > end) {
+            throw HANDOVER;
+        }
+        for (int k = 0; k < n; k++) {
+            if (b[i + k] != word[k]) {
+                throw HANDOVER;
+            }
+        }
+        return i + n;
+    }
+
+    /**
+     * Scans a string body from {@code i} (just after the opening quote) to just after the closing quote,
+     * validating it the way Jackson would and more strictly: escapes must be JSON's, control characters
+     * must be escaped, and non-ASCII bytes must be well-formed UTF-8 (RFC 3629: no overlong forms, no
+     * surrogates, nothing above U+10FFFF).
+     */
+    private int scanString(int i) {
+        byte[] buf = b;
+        int n = end;
+        int start = i;
+        boolean escaped = false;
+        boolean nonAscii = false;
+        while (true) {
+            // Eight bytes at a time to the next byte that is not plain ASCII text.
+            while (i + 8 <= n) {
+                long special = specialBytes((long) LONGS.get(buf, i));
+                if (special != 0) {
+                    i += Long.numberOfTrailingZeros(special) >>> 3;
+                    break;
+                }
+                i += 8;
+            }
+            if (i >= n) {
+                throw HANDOVER;
+            }
+            byte c = buf[i];
+            if (c >= 0x20 && c != '"' && c != '\\') { // plain ASCII in the last few bytes (negative bytes are not)
+                i++;
+            } else if (c == '"') {
+                break;
+            } else if (c == '\\') {
+                i = escape(i);
+                escaped = true;
+            } else if (c < 0) {
+                i = utf8(i);
+                nonAscii = true;
+            } else {
+                throw HANDOVER; // an unescaped control character
+            }
+        }
+        if (i - start > maxStringBytes) {
+            throw HANDOVER; // may be over parser.max-string-length (counted in chars by Jackson)
+        }
+        strStart = start;
+        strEnd = i;
+        strEscaped = escaped;
+        strNonAscii = nonAscii;
+        return i + 1;
+    }
+
+    /**
+     * The high bit of every byte of the little-endian word {@code w} that ends plain string text: '"',
+     * '\\', a control character (< 0x20) or a non-ASCII byte. The classic zero-byte tests can also flag
+     * bytes above a flagged one (borrows), never below it, so the lowest flag is exact; that is all the
+     * caller uses.
+     */
+    private static long specialBytes(long w) {
+        long quote = w ^ 0x2222222222222222L;
+        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+        return ((quote - 0x0101010101010101L) & ~quote
+                | (backslash - 0x0101010101010101L) & ~backslash
+                | (w - 0x2020202020202020L) & ~w
+                | w) & 0x8080808080808080L;
+    }
+
+    /** An escape at {@code i} (the backslash); returns the index after it. */
+    private int escape(int i) {
+        byte e = at(i + 1);
+        switch (e) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return i + 2;
+            }
+            case 'u' -> {
+                if (i + 6 > end) {
+                    throw HANDOVER;
+                }
+                int unit = 0;
+                for (int k = i + 2; k < i + 6; k++) {
+                    int h = hex(b[k]);
+                    if (h < 0) {
+                        throw HANDOVER;
+                    }
+                    unit = unit << 4 | h;
+                }
+                if (unit >= 0xD800 && unit <= 0xDFFF) {
+                    throw HANDOVER; // Jackson checks surrogate pairs (in names at least): leave them to it
+                }
+                return i + 6;
+            }
+            default -> throw HANDOVER;
+        }
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /** A well-formed UTF-8 sequence at {@code i} (a lead byte >= 0x80); returns the index after it. */
+    private int utf8(int i) {
+        int c = b[i] & 0xFF;
+        if (c < 0xC2) {
+            throw HANDOVER; // a continuation byte, or an overlong two-byte form
+        }
+        if (c < 0xE0) {
+            continuation(i + 1);
+            return i + 2;
+        }
+        int c1 = at(i + 1) & 0xFF;
+        if (c < 0xF0) {
+            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) {
+                throw HANDOVER; // overlong, or a UTF-16 surrogate
+            }
+            continuation(i + 1);
+            continuation(i + 2);
+            return i + 3;
+        }
+        if (c > 0xF4 || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
+            throw HANDOVER; // overlong, or above U+10FFFF
+        }
+        continuation(i + 1);
+        continuation(i + 2);
+        continuation(i + 3);
+        return i + 4;
+    }
+
+    private void continuation(int i) {
+        if ((at(i) & 0xC0) != 0x80) {
+            throw HANDOVER;
+        }
+    }
+
+    /**
+     * A JSON number at {@code i}, by JSON's grammar (no leading zeros, no '+', digits on both sides of
+     * '.', digits in the exponent). Integers keep their magnitude for {@link #longValue()}.
+     */
+    private int number(int i) {
+        byte[] buf = b;
+        int n = end;
+        int start = i;
+        if (at(i) == '-') {
+            i++;
+        }
+        int digitsStart = i;
+        byte c = at(i);
+        long magnitude = 0;
+        if (c == '0') {
+            i++;
+        } else if (c >= '1' && c <= '9') {
+            while (i + 8 <= n) { // eight digits at a time
+                long w = (long) LONGS.get(buf, i);
+                if (nonDigits(w) != 0) {
+                    break;
+                }
+                magnitude = magnitude * 100_000_000L + eightDigits(w);
+                i += 8;
+            }
+            while (i < n && (c = buf[i]) >= '0' && c <= '9') {
+                magnitude = magnitude * 10 + (c - '0');
+                i++;
+            }
+        } else {
+            throw HANDOVER;
+        }
+        int intDigits = i - digitsStart;
+        boolean isInt = true;
+        if (i < n && buf[i] == '.') {
+            isInt = false;
+            i = digits(i + 1);
+        }
+        if (i < n && (buf[i] == 'e' || buf[i] == 'E')) {
+            isInt = false;
+            i++;
+            if (i < n && (buf[i] == '+' || buf[i] == '-')) {
+                i++;
+            }
+            i = digits(i);
+        }
+        if (i - start > MAX_NUMBER_LENGTH) {
+            throw HANDOVER;
+        }
+        numStart = start;
+        numEnd = i;
+        numIsInt = isInt;
+        numIntDigits = intDigits;
+        numMagnitude = magnitude;
+        return i;
+    }
+
+    /** Non-zero unless all eight bytes of the little-endian word are ASCII digits. */
+    private static long nonDigits(long w) {
+        // high nibble 3, and low nibble <= 9 (adding 6 keeps the high nibble at 3); a carry out of a byte
+        // needs a byte >= 0xFA, which the first test already flags
+        return ((w & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L)
+                | (((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) ^ 0x3030303030303030L);
+    }
+
+    /** The value of eight ASCII digits, the first in the lowest byte. */
+    private static long eightDigits(long w) {
+        long v = w - 0x3030303030303030L;
+        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
+        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
+        return (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
+    }
+
+    /** One or more digits from {@code i}. */
+    private int digits(int i) {
+        byte c = at(i);
+        if (c < '0' || c > '9') {
+            throw HANDOVER;
+        }
+        i++;
+        while (i < end && (c = b[i]) >= '0' && c <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The last number as a long; anything beyond 64 bits is Jackson's reader's to report. */
+    private long longValue() {
+        boolean negative = b[numStart] == '-';
+        if (numIntDigits <= 18) {
+            return negative ? -numMagnitude : numMagnitude;
+        }
+        try {
+            return Long.parseLong(new String(b, numStart, numEnd - numStart, StandardCharsets.ISO_8859_1));
+        } catch (NumberFormatException e) {
+            throw HANDOVER;
+        }
+    }
+
+    private double finiteDouble() {
+        double d = Double.parseDouble(new String(b, numStart, numEnd - numStart, StandardCharsets.ISO_8859_1));
+        if (Double.isInfinite(d)) {
+            throw HANDOVER;
+        }
+        return d;
+    }
+
+    /** A non-negative integer at {@code i} into {@link #numValue}. */
+    private int nonNegativeLong(int i) {
+        i = number(i);
+        if (!numIsInt) {
+            throw HANDOVER;
+        }
+        long v = longValue();
+        if (v < 0) {
+            throw HANDOVER;
+        }
+        numValue = v;
+        return i;
+    }
+
+    // ---------------------------------------------------------------- decoding kept strings
+
+    private boolean plainAscii() {
+        return !strEscaped && !strNonAscii;
+    }
+
+    private String columnName() {
+        return plainAscii() ? names.get(b, strStart, strEnd - strStart) : decode();
+    }
+
+
+    /** The last string, decoded: the same text Jackson gives (escapes resolved, lone \\u surrogates kept). */
+    private String decode() {
+        if (!strEscaped) {
+            return new String(b, strStart, strEnd - strStart, StandardCharsets.UTF_8); // validated above
+        }
+        int n = decodeToChars(); // may replace the chars array
+        return new String(chars, 0, n);
+    }
+
+    /** Decodes the last (validated) string into {@link #chars}; returns the number of chars. */
+    private int decodeToChars() {
+        int len = strEnd - strStart;
+        if (chars.length < len) {
+            chars = new char[Math.max(len, chars.length * 2)];
+        }
+        char[] out = chars;
+        byte[] buf = b;
+        int o = 0;
+        int i = strStart;
+        int n = strEnd;
+        while (i < n) {
+            int c = buf[i];
+            if (c == '\\') {
+                byte e = buf[i + 1];
+                switch (e) {
+                    case 'b' -> out[o++] = '\b';
+                    case 'f' -> out[o++] = '\f';
+                    case 'n' -> out[o++] = '\n';
+                    case 'r' -> out[o++] = '\r';
+                    case 't' -> out[o++] = '\t';
+                    case 'u' -> {
+                        out[o++] = (char) (hex(buf[i + 2]) << 12 | hex(buf[i + 3]) << 8 | hex(buf[i + 4]) << 4 | hex(buf[i + 5]));
+                        i += 4;
+                    }
+                    default -> out[o++] = (char) e; // " \ /
+                }
+                i += 2;
+            } else if (c >= 0) {
+                out[o++] = (char) c;
+                i++;
+            } else {
+                c &= 0xFF;
+                int cp;
+                if (c < 0xE0) {
+                    cp = (c & 0x1F) << 6 | (buf[i + 1] & 0x3F);
+                    i += 2;
+                } else if (c < 0xF0) {
+                    cp = (c & 0x0F) << 12 | (buf[i + 1] & 0x3F) << 6 | (buf[i + 2] & 0x3F);
+                    i += 3;
+                } else {
+                    cp = (c & 0x07) << 18 | (buf[i + 1] & 0x3F) << 12 | (buf[i + 2] & 0x3F) << 6 | (buf[i + 3] & 0x3F);
+                    i += 4;
+                }
+                if (cp >= 0x10000) {
+                    out[o++] = Character.highSurrogate(cp);
+                    out[o++] = Character.lowSurrogate(cp);
+                } else {
+                    out[o++] = (char) cp;
+                }
+            }
+        }
+        return o;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

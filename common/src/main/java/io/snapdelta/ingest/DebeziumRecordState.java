@@ -1,0 +1,203 @@
+package io.snapdelta.ingest;
+
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.ChangeOp;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.util.Map;
+
+/**
+ * What one Debezium record says, as its reader collects it, and the assembly of that into a
+ * {@link ChangeEvent} with the record-level checks (op, source, key, images, version, timestamp).
+ * Both Debezium readers fill it: the byte-level {@link DebeziumJsonScanner} and the Jackson-based
+ * {@link DebeziumJsonParser}, so an event does not depend on which of them read the bytes.
+ */
+abstract class DebeziumRecordState {
+    enum Connector { POSTGRESQL, MYSQL, OTHER }
+
+    /** Shared by the readers of one parser, so that both type schemaless nulls from the same history. */
+    final Map<TableId, TableState> tables;
+    private TableState lastTable;
+
+    final RowBuffer keyBuf = new RowBuffer();
+    final RowBuffer beforeBuf = new RowBuffer();
+    final RowBuffer afterBuf = new RowBuffer();
+    final long[] sequence = new long[2];
+    String valuePath;
+    boolean valueSeen;
+    boolean valueNull;
+    char op;
+    boolean sourceSeen;
+    Connector connector;
+    String db;
+    String schema;
+    String table;
+    boolean sequenceSeen;
+    boolean lsnSeen;
+    long lsn;
+    long tsUs;
+    boolean tsUsSeen;
+    long tsMs;
+    boolean tsMsSeen;
+    String binlogFile;
+    long binlogPos = -1;
+    long binlogRow;
+
+    DebeziumRecordState(Map<TableId, TableState> tables) {
+        this.tables = tables;
+    }
+
+    void resetRecord() {
+        keyBuf.reset();
+        beforeBuf.reset();
+        afterBuf.reset();
+        valuePath = "/value";
+        valueSeen = false;
+        valueNull = false;
+        op = 0;
+        sourceSeen = false;
+        connector = Connector.OTHER;
+        db = null;
+        schema = null;
+        table = null;
+        sequenceSeen = false;
+        lsnSeen = false;
+        tsUsSeen = false;
+        tsMsSeen = false;
+        binlogFile = null;
+        binlogPos = -1;
+        binlogRow = 0;
+    }
+
+    static Connector connectorOf(String name) {
+        if (name == null) {
+            return Connector.OTHER;
+        }
+        return switch (name) {
+            case "postgresql" -> Connector.POSTGRESQL;
+            case "mysql", "mariadb" -> Connector.MYSQL;
+            default -> Connector.OTHER;
+        };
+    }
+
+    // ---------------------------------------------------------------- assembling the event
+
+    ChangeEvent finish() throws ParseException {
+        if (valueNull) {
+            if (keyBuf.hasRow()) {
+                return null; // tombstone
+            }
+            throw new ParseException(ParseErrorKind.MISSING_FIELD, "/key", "a null value (tombstone) without a key");
+        }
+        String vp = valuePath;
+        if (op == 0) {
+            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/op", "the envelope has no op");
+        }
+        ChangeOp changeOp = switch (op) {
+            case 'r' -> ChangeOp.SNAPSHOT_READ;
+            case 'c' -> ChangeOp.INSERT;
+            case 'u' -> ChangeOp.UPDATE;
+            case 'd' -> ChangeOp.DELETE;
+            case 't' -> throw new ParseException(ParseErrorKind.UNSUPPORTED, vp + "/op",
+                    "truncate (op 't') of " + tableName() + " is not applied: a truncate removes rows by no key; "
+                            + "replay it by re-snapshotting the table");
+            case 'm' -> throw new ParseException(ParseErrorKind.UNSUPPORTED, vp + "/op",
+                    "logical decoding message (op 'm') carries no row change");
+            default -> throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/op",
+                    "unknown op '" + op + "' (expected r, c, u or d)");
+        };
+        if (!sourceSeen) {
+            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source", "the envelope has no source block");
+        }
+        if (table == null) {
+            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/table", "source has no table name");
+        }
+        if (table.isEmpty()) {
+            throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/table", "source table name is empty");
+        }
+        if (!keyBuf.hasRow()) {
+            throw new ParseException(ParseErrorKind.MISSING_FIELD, "/key", "the record has no key (tables without a primary key "
+                    + "need message.key.columns in the connector)");
+        }
+        if (changeOp.hasAfter() && !afterBuf.hasRow()) {
+            throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/after",
+                    "op '" + op + "' needs the row after the change, but after is " + (afterBuf.present ? "null" : "absent"));
+        }
+        if (!changeOp.hasAfter() && afterBuf.hasRow()) {
+            throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/after", "a delete must have after = null");
+        }
+        Version version = version(vp);
+        long ts = timestamp(vp);
+        TableState state = tableState();
+        try {
+            Row key = state.build(keyBuf, afterBuf.hasRow() ? afterBuf : beforeBuf);
+            Row after = afterBuf.hasRow() ? state.build(afterBuf, beforeBuf) : null;
+            Row before = beforeBuf.hasRow() ? state.build(beforeBuf, afterBuf) : null;
+            return new ChangeEvent(state.id, key, changeOp, version, before, after, ts);
+        } catch (IllegalArgumentException e) { // duplicate column names in one image
+            throw new ParseException(ParseErrorKind.INVALID_VALUE, vp, e.getMessage());
+        }
+    }
+
+    private Version version(String vp) throws ParseException {
+        if (connector == Connector.MYSQL) {
+            if (binlogFile == null) {
+                throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/file", "a MySQL event needs source.file (binlog file)");
+            }
+            long index = DebeziumVersions.binlogFileIndex(binlogFile);
+            if (index < 0) {
+                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/file",
+                        "binlog file name " + DebeziumJsonParser.abbreviate(binlogFile) + " does not end in .<number>");
+            }
+            if (binlogPos < 0) {
+                throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/pos", "a MySQL event needs source.pos");
+            }
+            if (binlogPos > DebeziumVersions.MAX_MYSQL_POS) {
+                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/pos", "binlog position " + binlogPos + " exceeds 2^47-1");
+            }
+            if (binlogRow > DebeziumVersions.MAX_MYSQL_ROW) {
+                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/row", "row " + binlogRow + " exceeds 65535");
+            }
+            return new Version(index, (binlogPos << 16) | binlogRow);
+        }
+        if (sequenceSeen) {
+            return new Version(sequence[0], sequence[1]);
+        }
+        if (lsnSeen) {
+            return new Version(0, lsn);
+        }
+        throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/lsn",
+                "no version: the source has neither sequence nor lsn (nor MySQL file/pos)");
+    }
+
+    private long timestamp(String vp) throws ParseException {
+        if (tsUsSeen) {
+            return tsUs;
+        }
+        if (tsMsSeen) {
+            if (tsMs > Long.MAX_VALUE / 1000) {
+                throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/ts_ms", "ts_ms " + tsMs + " overflows microseconds");
+            }
+            return tsMs * 1000;
+        }
+        throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/ts_ms", "source has neither ts_us nor ts_ms");
+    }
+
+    private TableState tableState() {
+        String ns = schema != null ? schema : db != null ? db : "";
+        TableState last = lastTable;
+        if (last != null && last.id.name() == table && last.id.namespace() == ns) { // canonical strings from TextCache
+            return last;
+        }
+        TableId id = new TableId(ns, table);
+        TableState state = tables.computeIfAbsent(id, TableState::new);
+        lastTable = state;
+        return state;
+    }
+
+    private String tableName() {
+        return (schema != null ? schema : db != null ? db : "") + "." + table;
+    }
+
+}

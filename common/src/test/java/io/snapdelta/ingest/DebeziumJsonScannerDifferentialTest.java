@@ -1,0 +1,95 @@
+package io.snapdelta.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.testing.MalformedCorpus;
+import io.snapdelta.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte-level fast path ({@link DebeziumJsonScanner}) against the Jackson reader alone, record by
+ * record: the same events (tables, keys, rows with their types and values, versions, timestamps) and the
+ * same errors (kind, field path, reason).
+ */
+class DebeziumJsonScannerDifferentialTest {
+
+    @Test
+    void fastPathGivesTheJacksonReadersEventForEveryLineOfTheCapture() {
+        List<byte[]> lines = SharedData.lines(SharedData.pgbenchSmallEvents());
+        DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
+        DebeziumJsonParser jackson = new DebeziumJsonParser(ParserLimits.DEFAULTS, false);
+        for (int i = 0; i < lines.size(); i++) {
+            ParserOutcome expected = ParserOutcome.of(jackson, null, lines.get(i));
+            ParserOutcome actual = ParserOutcome.of(fast, null, lines.get(i));
+            assertTrue(!expected.failed() && expected.event() != null, "line " + (i + 1) + " is a good event: " + expected);
+            assertEquals(expected, actual, "line " + (i + 1));
+        }
+        // Every line took the fast path: the comparison above is between two different readers.
+        assertEquals(lines.size(), fast.recordsReadByScanner());
+        assertEquals(0, jackson.recordsReadByScanner());
+    }
+
+    @Test
+    void fastPathGivesTheJacksonReadersOutcomeForEveryMalformedCorpusRecord() {
+        ParserLimits limits = MalformedCorpus.debeziumLimits();
+        DebeziumJsonParser fast = new DebeziumJsonParser(limits, true);
+        DebeziumJsonParser jackson = new DebeziumJsonParser(limits, false);
+        List<MalformedCorpus.Entry> entries = MalformedCorpus.debezium();
+        int errors = 0;
+        for (MalformedCorpus.Entry entry : entries) {
+            ParserOutcome expected = ParserOutcome.of(jackson, null, entry.bytes());
+            ParserOutcome actual = ParserOutcome.of(fast, null, entry.bytes());
+            assertEquals(expected, actual, entry.toString());
+            errors += expected.failed() ? 1 : 0;
+        }
+        assertTrue(errors > 40, "the corpus exercises many error paths: " + errors);
+        assertTrue(fast.recordsReadByScanner() > 0, "some good corpus records take the fast path");
+    }
+
+    @Test
+    void kafkaTopicLayoutWithKeyBytesTakesTheFastPathAndMatches() {
+        DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
+        DebeziumJsonParser jackson = new DebeziumJsonParser(ParserLimits.DEFAULTS, false);
+        byte[] key = b("{\"tid\":8}");
+        byte[] value = b("{\"before\":{\"tid\":8,\"bid\":1,\"tbalance\":0,\"filler\":null},"
+                + "\"after\":{\"tid\":8,\"bid\":1,\"tbalance\":-12.5e1,\"filler\":\"caf\\u00e9 \\\"q\\\" \u00e9\u20ac\uD83D\uDE00\"},"
+                + "\"source\":{\"version\":\"3.6.1.Final\",\"connector\":\"postgresql\",\"db\":\"bench\",\"schema\":\"public\","
+                + "\"table\":\"pgbench_tellers\",\"sequence\":\"[\\\"79472808\\\",\\\"79473792\\\"]\",\"lsn\":79473792,"
+                + "\"ts_us\":1795584130304472,\"xmin\":null,\"extra\":[1,{\"a\":[true,false,null]},\"x\"]},"
+                + "\"transaction\":{\"id\":\"6805:79473792\",\"total_order\":3},\"op\":\"u\",\"ts_ns\":1795584130776102874}");
+        ParserOutcome expected = ParserOutcome.of(jackson, key, value);
+        assertTrue(!expected.failed(), expected.toString());
+        assertEquals(expected, ParserOutcome.of(fast, key, value));
+        assertEquals(1, fast.recordsReadByScanner());
+    }
+
+    @Test
+    void mysqlSourceTakesTheFastPathAndMatches() {
+        DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
+        DebeziumJsonParser jackson = new DebeziumJsonParser(ParserLimits.DEFAULTS, false);
+        byte[] line = b("{\"key\":{\"id\":7},\"value\":{\"before\":null,\"after\":{\"id\":7,\"name\":\"x\",\"ok\":true},"
+                + "\"source\":{\"connector\":\"mysql\",\"db\":\"shop\",\"table\":\"items\",\"file\":\"mysql-bin.000042\","
+                + "\"pos\":1234,\"row\":2,\"ts_ms\":1700000000000,\"gtid\":null},\"op\":\"c\"}}");
+        ParserOutcome expected = ParserOutcome.of(jackson, null, line);
+        assertTrue(!expected.failed(), expected.toString());
+        assertEquals(expected, ParserOutcome.of(fast, null, line));
+        assertEquals(1, fast.recordsReadByScanner());
+    }
+
+    @Test
+    void theParserTheJobCreatesForDebeziumJsonUsesTheFastPath() throws ParseException {
+        ChangeEventParser parser = InputFormat.DEBEZIUM_JSON.newParser(ParserLimits.DEFAULTS);
+        DebeziumJsonParser debezium = assertInstanceOf(DebeziumJsonParser.class, parser);
+        byte[] line = SharedData.lines(SharedData.pgbenchSmallEvents()).get(0);
+        assertTrue(debezium.parse(null, line) != null);
+        assertEquals(1, debezium.recordsReadByScanner());
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
