@@ -19,6 +19,7 @@ import io.snapdelta.job.IngestMetrics;
 import io.snapdelta.job.Parsers;
 import io.snapdelta.job.ShardFinalAccumulator;
 import io.snapdelta.job.SnapdeltaJob;
+import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.localstack.LocalStack;
 import io.snapdelta.replica.ShardFinal;
 import io.snapdelta.workload.PgbenchDebeziumWorkload;

@@ -230,12 +230,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * of partitions is a no-op; with a different number it fails.
      */
     public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /**
+     * {@link #createTopic(String, int)} with topic configs, e.g. {@code message.timestamp.type=LogAppendTime}.
+     * An existing topic keeps the configs it was created with.
+     */
+    public void createTopic(String name, int partitions, Map<String, String> topicConfigs) {
         if (partitions < 1) {
             throw new IllegalArgumentException("topic " + name + ": partitions must be >= 1, got " + partitions);
         }
         try {
             try {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(topicConfigs))).all()
                         .get(TOPIC_READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

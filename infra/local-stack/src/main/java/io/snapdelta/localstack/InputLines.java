@@ -1,4 +1,4 @@
-package io.snapdelta.local;
+package io.snapdelta.localstack;
 
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * is the parser's to reject). Lines end at {@code \n}; the {@code \n} is not part of the line. A final
  * line without {@code \n} still counts; a file ending in {@code \n} has no empty last line.
  */
-final class InputLines implements Closeable {
+public final class InputLines implements Closeable {
     private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
     private final byte[] buf = new byte[1 << 16];
@@ -27,7 +27,7 @@ final class InputLines implements Closeable {
         this.in = in;
     }
 
-    static InputLines open(Path file) throws IOException {
+    public static InputLines open(Path file) throws IOException {
         String name = file.getFileName().toString();
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         if (name.endsWith(".jsonl.zst") || name.endsWith(".zst")) {
@@ -41,7 +41,7 @@ final class InputLines implements Closeable {
     }
 
     /** The next line's bytes, or {@code null} at the end of the file. */
-    byte[] next() throws IOException {
+    public byte[] next() throws IOException {
         line.reset();
         boolean any = false;
         while (true) {
@@ -72,7 +72,7 @@ final class InputLines implements Closeable {
     }
 
     /** Number of the line {@link #next()} last returned, counting from 1. */
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 

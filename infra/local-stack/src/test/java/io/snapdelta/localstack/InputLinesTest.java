@@ -1,4 +1,4 @@
-package io.snapdelta.local;
+package io.snapdelta.localstack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

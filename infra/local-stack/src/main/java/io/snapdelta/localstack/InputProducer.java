@@ -1,4 +1,4 @@
-package io.snapdelta.local;
+package io.snapdelta.localstack;
 
 import io.snapdelta.ingest.InputFormat;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Idempotent producer, {@code acks=all}: every line is in the topic exactly once, in file order (the
  * topic has one partition) when {@link #produce} returns.
  */
-final class InputProducer {
+public final class InputProducer {
     private static final Logger LOG = LoggerFactory.getLogger(InputProducer.class);
     private static final long PROGRESS_EVERY = 50_000;
 
@@ -27,22 +27,15 @@ final class InputProducer {
     }
 
     /** @return the number of lines read and produced */
-    static long produce(Path file, InputFormat format, String topic, String bootstrapServers) throws IOException {
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, "snapdelta-local-input");
+    public static long produce(Path file, InputFormat format, String topic, String bootstrapServers) throws IOException {
+        Map<String, Object> props = producerProperties(bootstrapServers, "snapdelta-local-input", 20);
         AtomicReference<Exception> failure = new AtomicReference<>();
         long lines = 0;
         try (InputLines in = InputLines.open(file);
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             byte[] line;
             while ((line = in.next()) != null) {
-                byte[] value = format == InputFormat.SNAPDELTA_AVRO ? decodeAvroLine(line, in.lineNumber(), file) : line;
+                byte[] value = recordValue(line, format, in.lineNumber(), file);
                 producer.send(new ProducerRecord<>(topic, null, null, value), (md, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
@@ -65,8 +58,30 @@ final class InputProducer {
         return lines;
     }
 
+    /**
+     * The producer settings every input producer uses: idempotent, {@code acks=all}, large batches, so each
+     * line lands exactly once and in order.
+     *
+     * @param lingerMs how long the producer waits to fill a batch (0 for latency, ~20 for bulk loading)
+     */
+    public static Map<String, Object> producerProperties(String bootstrapServers, String clientId, int lingerMs) {
+        return Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, lingerMs,
+                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    }
+
+    /** The Kafka record value for one input line: the line itself, or for snapdelta-avro its base64-decoded bytes. */
+    public static byte[] recordValue(byte[] line, InputFormat format, long lineNumber, Path file) {
+        return format == InputFormat.SNAPDELTA_AVRO ? decodeAvroLine(line, lineNumber, file) : line;
+    }
+
     /** A snapdelta-avro line is the standard base64 of the record's Avro bytes; an empty line is an empty record. */
-    static byte[] decodeAvroLine(byte[] line, long lineNumber, Path file) {
+    public static byte[] decodeAvroLine(byte[] line, long lineNumber, Path file) {
         int end = line.length;
         if (end > 0 && line[end - 1] == '\r') {
             end--;

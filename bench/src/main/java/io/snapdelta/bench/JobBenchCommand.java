@@ -1,0 +1,184 @@
+package io.snapdelta.bench;
+
+import io.snapdelta.config.ConfigException;
+import io.snapdelta.config.ConfigLoader;
+import io.snapdelta.config.Configuration;
+import io.snapdelta.config.OptionType;
+import io.snapdelta.config.ShardOptions;
+import io.snapdelta.ingest.InputFormat;
+import io.snapdelta.job.Parsers;
+import io.snapdelta.localstack.LocalStack;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code bench job}: throughput and latency of the snapdelta job on the embedded stack (Kafka KRaft, Flink
+ * MiniCluster on RocksDB, exactly-once), in one run and one process, beside the rate at which the same
+ * process merely parses the same events. See {@link ThroughputPhase}, {@link LatencyPhase} and
+ * {@link JobBenchReport} for what is measured and how cores are counted. Goals are reported, never enforced.
+ * Exit codes: 0 ok, 1 failure (including counts that disagree), 2 usage.
+ */
+@Command(name = "job", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Throughput and latency of the snapdelta job on the embedded stack (Kafka, Flink MiniCluster on RocksDB, exactly-once).",
+            "Throughput: the whole input is produced into Kafka first, then the job runs bounded over it; changes per second "
+                    + "per core (cores = process CPU time / job wall time) beside the parse-only rate of the same parser "
+                    + "over the same bytes on one thread.",
+            "Latency: the job runs unbounded with a fast checkpoint interval while the input is produced at --rate; per "
+                    + "change, Kafka append time (LogAppendTime) to the moment a read_committed consumer sees the committed "
+                    + "batch that holds it (HdrHistogram p50/p99/max)."},
+        footer = {"", "Any other --key value pair is a job option (docs/options.md) for both phases; the bench fixes the "
+                + "topics, group id, transactional id prefix, bounded-ness and starting offsets.",
+            "Exit codes: 0 ok, 1 failure, 2 usage."})
+public final class JobBenchCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(JobBenchCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Change events, one per line: .jsonl or .jsonl.zst.")
+    Path input;
+
+    @Option(names = "--format", defaultValue = "debezium-json", paramLabel = "FORMAT",
+            description = "debezium-json, snapdelta-json or snapdelta-avro (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--rate", defaultValue = "20000", paramLabel = "R",
+            description = "Events per second the latency phase produces at (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON to this file.")
+    Path jsonOut;
+
+    @Option(names = "--latency-events", defaultValue = "0", paramLabel = "N",
+            description = "Produce only the first N records in the latency phase; 0: all (default: ${DEFAULT-VALUE}).")
+    int latencyEvents;
+
+    @Option(names = "--latency-checkpoint-interval", defaultValue = "200ms", paramLabel = "DURATION",
+            description = "Checkpoint interval of the latency phase's job; exactly-once output is visible when a checkpoint "
+                    + "commits (default: ${DEFAULT-VALUE}).")
+    String latencyCheckpointInterval;
+
+    @Option(names = "--no-latency", description = "Skip the latency phase.")
+    boolean noLatency;
+
+    @Option(names = "--parse-rounds", defaultValue = "3", paramLabel = "N",
+            description = "Measured rounds of the parse-only rate, after one warm-up round; the median counts (default: ${DEFAULT-VALUE}).")
+    int parseRounds;
+
+    @Option(names = "--slots", defaultValue = "2", paramLabel = "N",
+            description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(names = "--deltas-partitions", defaultValue = "4", paramLabel = "P",
+            description = "Partitions of the deltas topics (default: ${DEFAULT-VALUE}).")
+    int deltasPartitions;
+
+    @Option(names = "--timeout", defaultValue = "20min", paramLabel = "DURATION",
+            description = "Give up on a phase after this long (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        InputFormat fmt = parseFormat();
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw usage("--rate must be a positive number of events per second, got " + rate);
+        }
+        if (latencyEvents < 0 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
+            throw usage("--latency-events must be >= 0, --parse-rounds, --slots and --deltas-partitions >= 1");
+        }
+        Duration phaseTimeout = duration("--timeout", timeout);
+        Duration checkpointInterval = duration("--latency-checkpoint-interval", latencyCheckpointInterval);
+        Configuration user;
+        try {
+            user = ConfigLoader.forRegistry().load(null, overrides.stream().filter(a -> !a.equals("--")).toList());
+        } catch (ConfigException e) {
+            throw usage(e.getMessage());
+        }
+        if (!Files.isReadable(input)) {
+            spec.commandLine().getErr().println("bench job: input file " + input + " does not exist or is not readable");
+            return 1;
+        }
+        int shards = user.get(ShardOptions.SHARDS);
+
+        LOG.info("Reading and parsing {} once", input);
+        Parsers parsers = Parsers.from(user);
+        JobBenchInput events = JobBenchInput.read(input, fmt, parsers.create(fmt), shards);
+        if (events.size() == 0) {
+            spec.commandLine().getErr().println("bench job: " + input + " has no records");
+            return 1;
+        }
+        LOG.info("Parse-only rate: {} rounds over {} records", parseRounds, events.size());
+        ParseOnlyRate.Result parse = ParseOnlyRate.measure(events.values, parsers.create(fmt), parseRounds);
+
+        double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        ThroughputPhase.Result throughput;
+        LatencyPhase.Result latency = null;
+        try (LocalStack stack = LocalStack.start(slots);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
+            String bootstrap = stack.kafka().bootstrapServers();
+            throughput = ThroughputPhase.run(stack, admin, events,
+                    BenchJobSetup.of("throughput", user, bootstrap, fmt, true, null), deltasPartitions, phaseTimeout);
+            if (!noLatency) {
+                JobBenchInput head = latencyEvents > 0 ? events.head(latencyEvents) : events;
+                latency = LatencyPhase.run(stack, admin, head,
+                        BenchJobSetup.of("latency", user, bootstrap, fmt, false, checkpointInterval), deltasPartitions, rate,
+                        phaseTimeout);
+            }
+        }
+        double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        JobBenchReport report = new JobBenchReport(events, shards, parse, throughput, latency, new double[] {loadAtStart, loadAtEnd});
+        PrintWriter out = spec.commandLine().getOut();
+        report.printTable(out);
+        if (jsonOut != null) {
+            report.writeJson(jsonOut);
+            out.println("JSON written to " + jsonOut);
+            out.flush();
+        }
+        return report.problems().isEmpty() ? 0 : 1;
+    }
+
+    private InputFormat parseFormat() {
+        try {
+            return InputFormat.fromId(format);
+        } catch (IllegalArgumentException e) {
+            throw usage("--format: " + e.getMessage());
+        }
+    }
+
+    private Duration duration(String option, String text) {
+        Duration d;
+        try {
+            d = OptionType.DURATION.parser().apply(text.trim());
+        } catch (RuntimeException e) {
+            throw usage(option + ": '" + text + "' is not a duration (" + e.getMessage() + ")");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw usage(option + " must be positive");
+        }
+        return d;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

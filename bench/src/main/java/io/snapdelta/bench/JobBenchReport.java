@@ -1,0 +1,216 @@
+package io.snapdelta.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** What one {@code bench job} run measured: the human table and the JSON. */
+final class JobBenchReport {
+    static final double GOAL_CHANGES_PER_CORE = 150_000;
+    static final double GOAL_P99_MS = 500;
+    static final String CORES_COUNTED_AS = "process CPU time of this JVM while the job ran (Flink task threads, RocksDB "
+            + "native threads, the embedded Kafka broker serving the job, GC and JIT) divided by the job's wall time";
+
+    private final JobBenchInput input;
+    private final int shards;
+    private final ParseOnlyRate.Result parse;
+    private final ThroughputPhase.Result throughput;
+    private final LatencyPhase.Result latency;
+    private final double[] loadAverages;
+
+    /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
+    JobBenchReport(JobBenchInput input, int shards, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
+                   LatencyPhase.Result latency, double[] loadAverages) {
+        this.loadAverages = loadAverages;
+        this.input = input;
+        this.shards = shards;
+        this.parse = parse;
+        this.throughput = throughput;
+        this.latency = latency;
+    }
+
+    /** Every way the job's counts disagree with the input (empty when the run is consistent). */
+    List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (throughput.jobEventsIn() != input.size()) {
+            p.add("the throughput job read " + throughput.jobEventsIn() + " records but " + input.size() + " were produced");
+        }
+        if (throughput.jobValid() != input.valid || throughput.jobDeadLetters() != input.deadLetters
+                || throughput.jobTombstones() != input.tombstones) {
+            p.add("the throughput job counted " + throughput.jobValid() + " valid / " + throughput.jobDeadLetters() + " dead letters / "
+                    + throughput.jobTombstones() + " tombstones, the parser alone " + input.valid + " / " + input.deadLetters + " / "
+                    + input.tombstones);
+        }
+        if (latency != null) {
+            CommitLatencies.Result l = latency.latencies();
+            if (l.sequenceGaps() > 0) {
+                p.add("the latency job's committed batches have " + l.sequenceGaps() + " sequence gaps");
+            }
+            if (!l.rangesOrdered()) {
+                p.add("the latency job's batch version ranges overlap within a shard, so changes cannot be mapped to batches "
+                        + "(the input's versions do not grow in arrival order)");
+            }
+        }
+        return p;
+    }
+
+    double ratio() {
+        return throughput.changesPerCoreSecond() / parse.eventsPerCpuSecond();
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input", input.file.toString());
+        m.put("format", input.format.id());
+        m.put("events", input.size());
+        m.put("bytes", input.bytes);
+        m.put("valid", input.valid);
+        m.put("dead_letters", input.deadLetters);
+        m.put("tombstones", input.tombstones);
+        m.put("shards", shards);
+        m.put("parallelism", throughput.parallelism());
+        m.put("available_processors", Runtime.getRuntime().availableProcessors());
+        m.put("load_average_start", round3(loadAverages[0]));
+        m.put("load_average_end", round3(loadAverages[1]));
+
+        m.put("job_changes_per_s", round(throughput.changesPerCoreSecond()));
+        m.put("parse_only_changes_per_s", round(parse.eventsPerCpuSecond()));
+        m.put("cores", round3(throughput.cores()));
+        m.put("cores_counted_as", CORES_COUNTED_AS);
+        m.put("ratio_job_to_parse", round3(ratio()));
+        m.put("job_changes_per_s_wall", round(throughput.produced() / throughput.jobSeconds()));
+        m.put("job_seconds", round3(throughput.jobSeconds()));
+        m.put("job_process_cpu_seconds", round3(throughput.processCpuSeconds()));
+        m.put("job_task_thread_cpu_seconds", round3(throughput.taskThreadCpuSeconds()));
+        m.put("job_changes_per_task_thread_cpu_s", round(throughput.produced() / throughput.taskThreadCpuSeconds()));
+        m.put("parse_only_cores", 1);
+        m.put("parse_only_changes_per_s_wall", round(parse.eventsPerWallSecond()));
+        m.put("parse_only_rounds_changes_per_s", java.util.Arrays.stream(parse.rounds()).map(Math::rint).toArray());
+        m.put("job_events_in", throughput.jobEventsIn());
+        m.put("job_events_valid", throughput.jobValid());
+        m.put("job_dead_letters", throughput.jobDeadLetters());
+        m.put("job_tombstones", throughput.jobTombstones());
+        m.put("batches", throughput.batches());
+        m.put("delta_bytes", throughput.deltaBytes());
+        m.put("throughput_options", throughput.options());
+
+        if (latency != null) {
+            CommitLatencies.Result l = latency.latencies();
+            m.put("rate", round(latency.rate()));
+            m.put("achieved_rate", round(latency.achievedRate()));
+            m.put("latency_events", latency.produced());
+            m.put("latency_count", l.matched());
+            m.put("latency_p50_ms", l.appendToVisible().getValueAtPercentile(50));
+            m.put("latency_p99_ms", l.appendToVisible().getValueAtPercentile(99));
+            m.put("latency_max_ms", l.appendToVisible().getMaxValue());
+            m.put("latency_mean_ms", round3(l.appendToVisible().getMean()));
+            m.put("latency_unique_version_count", l.uniqueVersionAppendToVisible().getTotalCount());
+            m.put("latency_unique_version_p50_ms", l.uniqueVersionAppendToVisible().getValueAtPercentile(50));
+            m.put("latency_unique_version_p99_ms", l.uniqueVersionAppendToVisible().getValueAtPercentile(99));
+            m.put("latency_unique_version_max_ms", l.uniqueVersionAppendToVisible().getMaxValue());
+            m.put("latency_phase_handled_changes_per_s", round(l.handledRate()));
+            m.put("latency_from", "Kafka append time of the input record (input topic message.timestamp.type=LogAppendTime)");
+            m.put("latency_to", "a read_committed consumer of the deltas topic polls the committed batch holding the change "
+                    + "(fetch.max.wait.ms=" + DeltasTopicWatcher.FETCH_MAX_WAIT_MS + ")");
+            m.put("append_to_sealed_p50_ms", l.appendToSealed().getValueAtPercentile(50));
+            m.put("append_to_sealed_p99_ms", l.appendToSealed().getValueAtPercentile(99));
+            m.put("sealed_to_visible_p50_ms", l.sealedToVisible().getValueAtPercentile(50));
+            m.put("sealed_to_visible_p99_ms", l.sealedToVisible().getValueAtPercentile(99));
+            m.put("latency_changes_not_in_a_batch", l.notInABatch());
+            m.put("latency_changes_mapped_by_op_count", l.byOpCount());
+            m.put("latency_negative_clamped", l.clampedNegative());
+            m.put("latency_batches", l.batches());
+            m.put("latency_delta_bytes", l.batchBytes());
+            m.put("latency_sequence_gaps", l.sequenceGaps());
+            m.put("checkpoint_interval_ms", latency.checkpointInterval().toMillis());
+            m.put("batch_latency_budget_ms", latency.latencyBudget().toMillis());
+            m.put("checkpoints", latency.checkpoints());
+            m.put("checkpoint_mean_ms", latency.checkpointMeanMillis());
+            m.put("checkpoint_max_ms", latency.checkpointMaxMillis());
+            m.put("max_producer_lag_ms", round3(latency.maxProducerLagMillis()));
+            m.put("latency_options", latency.options());
+        }
+        Map<String, Object> goals = new LinkedHashMap<>();
+        goals.put("job_at_least_half_parse_only", ratio() >= 0.5);
+        goals.put("job_at_least_150000_per_core", throughput.changesPerCoreSecond() >= GOAL_CHANGES_PER_CORE);
+        if (latency != null && latency.latencies().matched() > 0) {
+            goals.put("p99_under_500_ms", latency.latencies().appendToVisible().getValueAtPercentile(99) < GOAL_P99_MS);
+        }
+        m.put("goals_met", goals);
+        m.put("consistent", problems().isEmpty());
+        m.put("problems", problems());
+        return m;
+    }
+
+    void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
+    }
+
+    void printTable(PrintWriter out) {
+        out.printf(Locale.ROOT, "bench job: %s (%s), %,d events (%,d valid, %,d dead letters, %,d tombstones), %,d bytes%n",
+                input.file, input.format.id(), input.size(), input.valid, input.deadLetters, input.tombstones, input.bytes);
+        out.printf(Locale.ROOT, "embedded stack: Kafka KRaft + Flink MiniCluster on RocksDB, exactly-once; S=%d shards, parallelism %d%n",
+                shards, throughput.parallelism());
+        out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
+                Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
+        out.println();
+        out.println("Throughput (input produced first, then the job bounded over it; default options)");
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "job", throughput.changesPerCoreSecond());
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "parse only (same parser, same bytes, 1 thread)",
+                parse.eventsPerCpuSecond());
+        out.printf(Locale.ROOT, "  %-44s %14.2f   (goal >= 0.5)%n", "ratio job / parse only", ratio());
+        out.printf(Locale.ROOT, "  %-44s %14.2f   (%s)%n", "cores", throughput.cores(), "process CPU / job wall time");
+        out.printf(Locale.ROOT, "  %-44s %14.2f s (submission to final checkpoint committed)%n", "job wall time", throughput.jobSeconds());
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s%n", "job, wall clock", throughput.produced() / throughput.jobSeconds());
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f CPU s)%n", "job, counting Flink task threads only",
+                throughput.produced() / throughput.taskThreadCpuSeconds(), throughput.taskThreadCpuSeconds());
+        out.printf(Locale.ROOT, "  %-44s %,14d batches, %,d bytes%n", "committed deltas", throughput.batches(), throughput.deltaBytes());
+        if (latency != null) {
+            CommitLatencies.Result l = latency.latencies();
+            out.println();
+            out.printf(Locale.ROOT, "Latency, Kafka append (LogAppendTime) -> committed batch seen by a read_committed consumer%n");
+            out.printf(Locale.ROOT, "  rate %,.0f/s (achieved %,.0f/s), checkpoint interval %d ms, batch.latency-budget %d ms, %,d changes%n",
+                    latency.rate(), latency.achievedRate(), latency.checkpointInterval().toMillis(),
+                    latency.latencyBudget().toMillis(), l.matched());
+            out.printf(Locale.ROOT, "  %-28s %8s %8s %8s %8s%n", "ms", "p50", "p99", "p99.9", "max");
+            row(out, "append -> visible (total)", l.appendToVisible());
+            row(out, "  changes of unique versions", l.uniqueVersionAppendToVisible());
+            row(out, "append -> sealed", l.appendToSealed());
+            row(out, "sealed -> visible (commit)", l.sealedToVisible());
+            out.printf(Locale.ROOT, "  checkpoints %d, mean %d ms, max %d ms; %,d batches; %,d changes in no batch; %,d of shared versions mapped by op count%n",
+                    latency.checkpoints(), latency.checkpointMeanMillis(), latency.checkpointMaxMillis(), l.batches(),
+                    l.notInABatch(), l.byOpCount());
+            out.printf(Locale.ROOT, "  the job handled %,.0f changes/s (first append to last batch seen)%s%n", l.handledRate(),
+                    l.handledRate() < 0.9 * latency.achievedRate() ? ": it did NOT keep up with the rate, so queueing dominates" : "");
+        }
+        List<String> problems = problems();
+        problems.forEach(p -> out.println("INCONSISTENT: " + p));
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String name, Histogram h) {
+        out.printf(Locale.ROOT, "  %-28s %8d %8d %8d %8d%n", name, h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+
+    private static long round(double v) {
+        return Math.round(v);
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,98 @@
+package io.snapdelta.bench;
+
+import io.snapdelta.config.DeltaOptions;
+import io.snapdelta.config.JobOptions;
+import io.snapdelta.localstack.LocalStack;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Latency: the job runs unbounded (exactly once, a fast checkpoint interval since the deltas only become
+ * visible when the checkpoint's transactions commit); once its first checkpoint has completed (every task
+ * running, every sink transaction open) the input is produced at a sustained rate into a topic with
+ * {@code message.timestamp.type=LogAppendTime}, while a read_committed consumer of the deltas topic notes
+ * when each batch becomes visible. {@link CommitLatencies} maps every change to its batch.
+ */
+final class LatencyPhase {
+    private static final Logger LOG = LoggerFactory.getLogger(LatencyPhase.class);
+
+    /**
+     * @param checkpointMeanMillis mean end-to-end duration of the checkpoints completed while it ran
+     */
+    record Result(int produced, double rate, double achievedRate, double maxProducerLagMillis, CommitLatencies.Result latencies,
+                  Duration checkpointInterval, Duration latencyBudget, long checkpoints, long checkpointMeanMillis,
+                  long checkpointMaxMillis, int parallelism, Map<String, String> options) {
+    }
+
+    private LatencyPhase() {
+    }
+
+    static Result run(LocalStack stack, Admin admin, JobBenchInput input, BenchJobSetup setup, int deltaPartitions,
+                      double rate, Duration timeout) throws Exception {
+        setup.createTopics(stack, deltaPartitions, Map.of("message.timestamp.type", "LogAppendTime"));
+        String bootstrap = stack.kafka().bootstrapServers();
+        JobClient job = setup.submit(stack);
+        try {
+            BenchJobSetup.await(() -> running(job) && stack.flink().completedCheckpoints(job.getJobID()) >= 1, timeout,
+                    "the latency job's first checkpoint (all tasks running)");
+            try (DeltasTopicWatcher watcher = new DeltasTopicWatcher(bootstrap, setup.deltasTopic, Duration.ofSeconds(30)).start()) {
+                LOG.info("Latency phase: producing {} records at {}/s while the job runs", input.size(), rate);
+                PacedProducer.Result produced = PacedProducer.produce(input.values, setup.inputTopic, bootstrap, rate);
+                LOG.info("Latency phase: produced at {}/s (furthest behind schedule {} ms); waiting for the job to commit them",
+                        String.format("%.0f", produced.achievedRate()), String.format("%.1f", produced.maxLagMillis()));
+
+                // Everything is committed once a checkpoint that covers the whole input has completed (the
+                // source commits the group offset on it) and one more has completed after it (so the sink's
+                // commit of the first one has been issued), and the watcher has read up to what is committed.
+                String group = setup.config.get(io.snapdelta.config.KafkaOptions.GROUP_ID);
+                BenchJobSetup.await(() -> running(job) && groupOffset(admin, group, setup.inputTopic) >= input.size(), timeout,
+                        "the job to checkpoint past the last input record");
+                long checkpointsNow = stack.flink().completedCheckpoints(job.getJobID());
+                BenchJobSetup.await(() -> running(job) && stack.flink().completedCheckpoints(job.getJobID()) > checkpointsNow, timeout,
+                        "one more checkpoint");
+                Map<TopicPartition, Long> end = JobBenchAdmin.committedEndOffsets(admin, setup.deltasTopic, deltaPartitions);
+                BenchJobSetup.await(() -> watcher.reached(end), timeout, "the watcher to read every committed batch");
+
+                CheckpointStatsSnapshot stats = stack.flink().miniCluster().getExecutionGraph(job.getJobID())
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS).getCheckpointStatsSnapshot();
+                var e2e = stats.getSummaryStats().getEndToEndDurationStats();
+                CommitLatencies.Result latencies = CommitLatencies.compute(input.shard, input.versionMajor,
+                        input.versionMinor, produced.appendMillis(), input.size(), watcher.seen());
+                return new Result(input.size(), rate, produced.achievedRate(), produced.maxLagMillis(), latencies,
+                        setup.config.get(JobOptions.CHECKPOINT_INTERVAL), setup.config.get(DeltaOptions.BATCH_LATENCY_BUDGET),
+                        stats.getCounts().getNumberOfCompletedCheckpoints(), e2e.getAverage(), e2e.getMaximum(),
+                        setup.parallelism(stack), setup.reportedOptions());
+            }
+        } finally {
+            job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** True while the job runs; throws once it has ended, since an unbounded job only ends by failing. */
+    private static boolean running(JobClient job) {
+        org.apache.flink.api.common.JobStatus status;
+        try {
+            status = job.getJobStatus().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the status of job " + job.getJobID() + ": " + e.getMessage(), e);
+        }
+        if (status.isGloballyTerminalState()) {
+            throw new IllegalStateException("the latency job ended (" + status + ") while it should be running; see the log");
+        }
+        return true;
+    }
+
+    private static long groupOffset(Admin admin, String group, String topic) {
+        try {
+            return JobBenchAdmin.groupOffset(admin, group, topic);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the committed offset of group " + group + ": " + e.getMessage(), e);
+        }
+    }
+}

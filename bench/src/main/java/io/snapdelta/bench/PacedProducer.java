@@ -1,0 +1,75 @@
+package io.snapdelta.bench;
+
+import io.snapdelta.localstack.InputProducer;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces records at a sustained rate: record {@code i} is sent at {@code start + i / rate} (never early;
+ * when the producer falls behind it sends at once and the lag is reported). The producer lingers 0 ms, so
+ * a record is appended as soon as it is sent. The acknowledgement of record {@code i} gives its Kafka
+ * timestamp, which on a {@code message.timestamp.type=LogAppendTime} topic is the broker's append time.
+ */
+final class PacedProducer {
+    /**
+     * @param appendMillis per record, the timestamp the broker acknowledged
+     * @param achievedRate records / (last send - first send)
+     * @param maxLagMillis the furthest behind schedule a send was
+     */
+    record Result(long[] appendMillis, double achievedRate, double maxLagMillis) {
+    }
+
+    private PacedProducer() {
+    }
+
+    static Result produce(List<byte[]> values, String topic, String bootstrapServers, double rate) throws IOException {
+        int n = values.size();
+        long[] append = new long[n];
+        Arrays.fill(append, Long.MIN_VALUE);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        double nanosPerRecord = 1e9 / rate;
+        long maxLag = 0;
+        long start;
+        long lastSend;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                InputProducer.producerProperties(bootstrapServers, "snapdelta-bench-paced-input", 0),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            start = System.nanoTime();
+            lastSend = start;
+            for (int i = 0; i < n && failure.get() == null; i++) {
+                long due = start + (long) (i * nanosPerRecord);
+                long now;
+                while ((now = System.nanoTime()) < due) {
+                    LockSupport.parkNanos(Math.min(due - now, 200_000));
+                }
+                maxLag = Math.max(maxLag, now - due);
+                final int index = i;
+                producer.send(new ProducerRecord<>(topic, 0, null, null, values.get(i)), (md, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else {
+                        append[index] = md.timestamp();
+                    }
+                });
+                lastSend = now;
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IOException("producing into " + topic + " failed", failure.get());
+        }
+        for (int i = 0; i < n; i++) {
+            if (append[i] == Long.MIN_VALUE) {
+                throw new IOException("record " + i + " of " + n + " was never acknowledged by " + topic);
+            }
+        }
+        double seconds = (lastSend - start) / 1e9;
+        return new Result(append, n < 2 || seconds <= 0 ? rate : (n - 1) / seconds, maxLag / 1e6);
+    }
+}

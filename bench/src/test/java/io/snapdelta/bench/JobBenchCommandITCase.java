@@ -1,0 +1,75 @@
+package io.snapdelta.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.snapdelta.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bench job end to end on the embedded stack, over a slice of the real capture (the tail of the snapshot
+ * and the first streamed transactions) plus one malformed record, at a low rate: the report's counts match
+ * the input and every latency field is there. No speed is asserted.
+ */
+class JobBenchCommandITCase {
+    private static final int FIRST_LINE = 99_000;
+    private static final int LINES = 3_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void measuresThroughputAndLatencyWithCountsMatchingTheInput() throws Exception {
+        List<byte[]> lines = SharedData.lines(SharedData.pgbenchSmallEvents()).subList(FIRST_LINE, FIRST_LINE + LINES);
+        Path input = dir.resolve("slice.jsonl");
+        try (var out = Files.newOutputStream(input)) {
+            for (int i = 0; i < lines.size(); i++) {
+                out.write(lines.get(i));
+                out.write('\n');
+                if (i == LINES / 2) {
+                    out.write("{\"key\":{\"aid\":1},\"value\":{\"op\":".getBytes(StandardCharsets.UTF_8)); // truncated JSON
+                    out.write('\n');
+                }
+            }
+        }
+        Path json = dir.resolve("out/job.json");
+        int code = BenchMain.execute("job", "--input", input.toString(), "--json", json.toString(), "--rate", "2000",
+                "--parse-rounds", "1", "--timeout", "3min");
+        assertEquals(0, code);
+
+        JsonNode r = new ObjectMapper().readTree(json.toFile());
+        int events = LINES + 1;
+        assertEquals(events, r.get("events").asLong());
+        assertEquals(LINES, r.get("valid").asLong());
+        assertEquals(1, r.get("dead_letters").asLong());
+        assertEquals(events, r.get("job_events_in").asLong());
+        assertEquals(LINES, r.get("job_events_valid").asLong());
+        assertEquals(1, r.get("job_dead_letters").asLong());
+        assertTrue(r.get("consistent").asBoolean(), r.get("problems").toString());
+        for (String positive : List.of("job_changes_per_s", "parse_only_changes_per_s", "cores", "ratio_job_to_parse",
+                "job_seconds", "batches", "delta_bytes", "latency_count", "checkpoints", "latency_batches")) {
+            assertTrue(r.get(positive).isNumber() && r.get(positive).asDouble() > 0, positive + " = " + r.get(positive));
+        }
+        for (String nonNegative : List.of("latency_p50_ms", "latency_p99_ms", "latency_max_ms", "latency_unique_version_p99_ms", "append_to_sealed_p99_ms",
+                "sealed_to_visible_p99_ms")) {
+            assertTrue(r.get(nonNegative).isNumber() && r.get(nonNegative).asLong() >= 0, nonNegative + " = " + r.get(nonNegative));
+        }
+        assertTrue(r.get("latency_p50_ms").asLong() <= r.get("latency_p99_ms").asLong());
+        assertTrue(r.get("latency_p99_ms").asLong() <= r.get("latency_max_ms").asLong());
+        assertEquals(2000, r.get("rate").asDouble());
+        assertEquals(events, r.get("latency_events").asLong());
+        // Every valid change is either timed against the batch that carries it or travelled in no batch.
+        assertEquals(LINES, r.get("latency_count").asLong() + r.get("latency_changes_not_in_a_batch").asLong());
+        assertEquals(0, r.get("latency_sequence_gaps").asLong());
+        assertEquals(200, r.get("checkpoint_interval_ms").asLong());
+        assertTrue(r.get("cores_counted_as").asText().contains("process CPU time"));
+        assertTrue(r.get("goals_met").has("p99_under_500_ms"));
+    }
+}

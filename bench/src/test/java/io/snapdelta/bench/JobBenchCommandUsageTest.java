@@ -1,0 +1,33 @@
+package io.snapdelta.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bench job refuses bad command lines with exit code 2 before it starts anything, and a missing file with 1. */
+class JobBenchCommandUsageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void usageErrorsExitWithTwo() throws Exception {
+        Path input = Files.writeString(dir.resolve("in.jsonl"), "{}\n");
+        String in = input.toString();
+        assertEquals(2, BenchMain.execute("job"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--format", "csv"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--rate", "0"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--rate", "fast"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--timeout", "soon"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--latency-checkpoint-interval", "0ms"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--no.such.option", "1"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--shard.count", "0"));
+    }
+
+    @Test
+    void aMissingInputFileExitsWithOne() {
+        assertEquals(1, BenchMain.execute("job", "--input", dir.resolve("absent.jsonl").toString()));
+    }
+}
