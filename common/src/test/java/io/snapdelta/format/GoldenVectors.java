@@ -139,7 +139,7 @@ public final class GoldenVectors {
     }
 
     public static byte[] seal(Vector v) {
-        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(v.codec()))) {
+        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(v.codec()), BatchLayout.FORMAT_VERSION_1)) {
             return w.write(v.batch());
         }
     }
