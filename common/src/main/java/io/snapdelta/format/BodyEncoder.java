@@ -43,6 +43,13 @@ final class BodyEncoder {
         }
 
         void sortByKey() {
+            boolean sorted = true;
+            for (int i = 1; i < ops.size() && sorted; i++) {
+                sorted = KeyOrder.INSTANCE.compare(ops.get(i - 1).key(), ops.get(i).key()) <= 0;
+            }
+            if (sorted) {
+                return; // e.g. keys from a sequence, inserted in order
+            }
             Integer[] order = new Integer[ops.size()];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;

@@ -255,15 +255,9 @@ final class ColumnReader {
                 }
                 sawMax |= u == spread;
             } else {
-                long q = 0;
-                while (true) {
-                    if (bits.remainingBits() < 1) {
-                        throw in.malformed(what + ": rice payload ends inside value " + i);
-                    }
-                    if (bits.bit() == 0) {
-                        break;
-                    }
-                    q++;
+                long q = bits.readUnary();
+                if (q < 0) {
+                    throw in.malformed(what + ": rice payload ends inside value " + i);
                 }
                 if (bits.remainingBits() < k) {
                     throw in.malformed(what + ": rice payload ends inside value " + i);

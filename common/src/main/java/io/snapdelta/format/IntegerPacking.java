@@ -120,13 +120,54 @@ final class IntegerPacking {
             return b;
         }
 
+        /** Up to 57 next bits, least significant first (missing bits past the end read as 0); no advance. */
+        private long window() {
+            int byteAt = (int) (bitPos >>> 3);
+            int shift = (int) (bitPos & 7);
+            long w = 0;
+            int avail = Math.min(8, end - (start + byteAt));
+            for (int i = 0; i < avail; i++) {
+                w |= (buf[start + byteAt + i] & 0xFFL) << (8 * i);
+            }
+            return w >>> shift;
+        }
+
         /** Reads n bits most significant first; the caller checked {@code n <= remainingBits()}. */
         long readMsbFirst(int n) {
+            if (n == 0) {
+                return 0;
+            }
             long v = 0;
-            for (int i = 0; i < n; i++) {
-                v = (v << 1) | bit();
+            int left = n;
+            while (left > 0) {
+                int take = Math.min(left, 56);
+                long part = window() & ((1L << take) - 1);
+                bitPos += take;
+                // part holds the next `take` code bits, first bit lowest: reverse into most significant first
+                v = (v << take) | (Long.reverse(part) >>> (64 - take));
+                left -= take;
             }
             return v;
+        }
+
+        /** Counts and consumes one-bits up to (and consumes) the next zero-bit; -1 if the stream ends first. */
+        long readUnary() {
+            long q = 0;
+            while (true) {
+                long avail = remainingBits();
+                if (avail <= 0) {
+                    return -1;
+                }
+                int take = (int) Math.min(avail, 56);
+                long w = window() & ((1L << take) - 1);
+                int ones = Long.numberOfTrailingZeros(~w);
+                if (ones < take) {
+                    bitPos += ones + 1;
+                    return q + ones;
+                }
+                bitPos += take;
+                q += take;
+            }
         }
 
         /** True when every bit after the position up to the end is zero and fewer than 8 remain. */

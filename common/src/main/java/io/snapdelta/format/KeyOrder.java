@@ -19,6 +19,9 @@ final class KeyOrder implements Comparator<Row> {
 
     @Override
     public int compare(Row a, Row b) {
+        if (a.size() == 1 && b.size() == 1 && a.get(0) instanceof Long x && b.get(0) instanceof Long y) {
+            return Long.compare(x, y); // the common single integer key
+        }
         int n = Math.min(a.size(), b.size());
         for (int i = 0; i < n; i++) {
             int c = compareValues(a.get(i), b.get(i));
