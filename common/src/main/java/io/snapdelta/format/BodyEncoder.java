@@ -80,7 +80,17 @@ final class BodyEncoder {
 
     /** Encodes; {@code emitted} holds the schema ids this stream has already defined and is updated. */
     ByteSink encode(List<DeltaOp> ops, Set<Long> emitted) {
+        return encode(ops, emitted, true);
+    }
+
+    /**
+     * @param compact v2 only: sorted sections and bit-packed integer columns; false writes v2's plain
+     *     layout (batch order, varint integers), which lets the codec match values that several tables of
+     *     one transaction share when they are in one batch
+     */
+    ByteSink encode(List<DeltaOp> ops, Set<Long> emitted, boolean compact) {
         out.reset();
+        columns.packIntegers(compact);
         Map<TableSchema, Section> byschema = new IdentityHashMap<>();
         List<Section> sections = new ArrayList<>();
         int[] sectionOfOp = new int[ops.size()];
@@ -126,7 +136,8 @@ final class BodyEncoder {
             emitted.add(t.id());
         }
         out.writeVarInt(sections.size());
-        if (version >= 2 && oneSectionPerTable(sections)) {
+        boolean sorted = version >= 2 && compact && oneSectionPerTable(sections);
+        if (sorted) {
             // Ops on different keys commute, so each table's ops may travel sorted by key (stable: the ops
             // of one key keep their order). Sorted keys delta-code to the gaps between them.
             out.writeByte(ORDER_SORTED);
@@ -136,7 +147,7 @@ final class BodyEncoder {
         } else {
             out.writeByte(grouped ? ORDER_GROUPED : ORDER_EXPLICIT);
         }
-        if (!grouped && (version < 2 || !oneSectionPerTable(sections))) {
+        if (!grouped && !sorted) {
             for (int idx : sectionOfOp) {
                 out.writeVarInt(idx);
             }

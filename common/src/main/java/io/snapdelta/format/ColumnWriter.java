@@ -20,6 +20,13 @@ final class ColumnWriter {
     private long[] transformed = new long[1024];
     private final long[] histogram = new long[256];
 
+    private boolean packIntegers = true;
+
+    /** v2: whether integer columns may be bit-packed (false: VARINT only, the plain layout). */
+    void packIntegers(boolean pack) {
+        this.packIntegers = pack;
+    }
+
     ColumnWriter(ByteSink out, int version) {
         this.out = out;
         this.version = version;
@@ -227,11 +234,15 @@ final class ColumnWriter {
             // column's bytes never reach their own order-0 entropy (measured on pgbench: packed columns win);
             // plus four bits per distinct byte value, what a Huffman table pays to describe a symbol (and
             // the empirical entropy of a short column understates its true entropy).
-            double varintCost = entropyBits(varintBytes) + varintBytes + 4.0 * distinctBytes();
+            double varintCost = packIntegers ? entropyBits(varintBytes) + varintBytes + 4.0 * distinctBytes()
+                    : varintBytes; // plain layout: varints only, the transform with the fewest bytes (as v1)
             if (varintCost < bestCost) {
                 bestCost = varintCost;
                 bestTransform = t;
                 bestPacking = IntegerPacking.VARINT;
+            }
+            if (!packIntegers) {
+                continue;
             }
             // DELTA_PREV keeps its first value (the base) as a varint; the packing covers the deltas after it.
             int from = t == INT_DELTA_PREV ? 1 : 0;

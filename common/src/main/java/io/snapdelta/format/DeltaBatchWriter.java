@@ -26,6 +26,11 @@ public final class DeltaBatchWriter implements AutoCloseable {
     private final Set<Long> emitted = new HashSet<>();
     private final CRC32C crc = new CRC32C();
     private final int formatVersion;
+    /** v2 layout in use: compact (sorted, bit-packed) or plain; see {@link #write}. */
+    private boolean compactLayout = true;
+    private long layoutBatches;
+    /** Every this many batches the writer encodes both v2 layouts and keeps the smaller. */
+    static final int LAYOUT_PROBE_INTERVAL = 16;
 
     /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 2). */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector) {
@@ -63,18 +68,36 @@ public final class DeltaBatchWriter implements AutoCloseable {
             }
         }
         Set<Long> emittedAfter = new HashSet<>(emitted);
-        ByteSink body = encoder.encode(batch.ops(), emittedAfter);
-        int bodyLength = body.position();
+        ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout);
+        byte[] body = sink.array();
+        int bodyLength = sink.position();
         Codec codec = selector.choose();
         long t0 = cpuNanos();
-        byte[] stored = codec.compress(body.array(), 0, bodyLength);
+        byte[] stored = codec.compress(body, 0, bodyLength);
         long nanos = cpuNanos() - t0;
-        selector.record(codec, body.array(), bodyLength, stored.length, nanos, batch.ops().size());
+        if (formatVersion >= FORMAT_VERSION_2 && (layoutBatches < 2 || layoutBatches % LAYOUT_PROBE_INTERVAL == 0)) {
+            // Layout probe: encode the other v2 layout too and keep the smaller compressed output. Which one
+            // wins depends on the stream (one shard holding whole transactions favours the plain layout),
+            // so it is measured, and the winner is kept until the next probe. Depends on sizes only.
+            body = java.util.Arrays.copyOf(body, bodyLength);
+            Set<Long> emittedOther = new HashSet<>(emitted);
+            ByteSink other = encoder.encode(batch.ops(), emittedOther, !compactLayout);
+            byte[] otherStored = codec.compress(other.array(), 0, other.position());
+            if (otherStored.length < stored.length) {
+                compactLayout = !compactLayout;
+                body = other.array();
+                bodyLength = other.position();
+                stored = otherStored;
+                emittedAfter = emittedOther;
+            }
+        }
+        layoutBatches++;
+        selector.record(codec, body, bodyLength, stored.length, nanos, batch.ops().size());
         Codec probe = selector.probe();
         if (probe != null) {
             long p0 = cpuNanos();
-            byte[] probed = probe.compress(body.array(), 0, bodyLength);
-            selector.record(probe, body.array(), bodyLength, probed.length, cpuNanos() - p0, batch.ops().size());
+            byte[] probed = probe.compress(body, 0, bodyLength);
+            selector.record(probe, body, bodyLength, probed.length, cpuNanos() - p0, batch.ops().size());
             if (probed.length < stored.length) {
                 selector.probeWon(probe);
                 codec = probe;
@@ -83,7 +106,7 @@ public final class DeltaBatchWriter implements AutoCloseable {
         }
         if (stored.length >= bodyLength && codec != none) {
             codec = none;
-            stored = none.compress(body.array(), 0, bodyLength);
+            stored = none.compress(body, 0, bodyLength);
         }
         emitted.clear();
         emitted.addAll(emittedAfter);

@@ -50,7 +50,7 @@ class GoldenVectorV2Test {
         try (DeltaBatchReader reader = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), null)) {
             SealedBatch decoded = reader.read(sealed, v.lookup());
             assertEquals(2, decoded.header().formatVersion());
-            assertEquals(DeltaBatchWriter.wireOrder(v.batch().ops()), decoded.ops());
+            assertEquals(DeltaBatchWriter.wireOrder(v.batch().ops()), DeltaBatchWriter.wireOrder(decoded.ops()));
             assertEquals(v.batch().shard(), decoded.header().shard());
             assertEquals(v.batch().sequence(), decoded.header().sequence());
             assertEquals(v.batch().firstVersion(), decoded.header().firstVersion());
