@@ -114,7 +114,7 @@ final class DeltaFormatDriver implements BatchCodecDriver {
         }
         byte[] sealed = writer.write(new DeltaBatch(b.shard(), b.sequence(), first, last, body,
                 b.digestBefore().toBytes(), b.digestAfter().toBytes()));
-        return new Encoded(sealed, sections(sealed.length), writer.selector().lastDecision().codec().configName()
+        return new Encoded(sealed, sections(sealed), writer.selector().lastDecision().codec().configName()
                 + "-" + writer.selector().lastDecision().level());
     }
 
@@ -122,12 +122,13 @@ final class DeltaFormatDriver implements BatchCodecDriver {
      * Where a sealed batch's bytes go. The body's share of schema definitions cannot be separated after
      * compression; it is inside {@code body_compressed}.
      */
-    private static Map<String, Long> sections(int sealedLength) {
+    private static Map<String, Long> sections(byte[] sealed) {
         Map<String, Long> m = new LinkedHashMap<>();
-        long fixed = BatchLayout.HEADER_LENGTH - 2L * BatchLayout.DIGEST_LENGTH;
+        int bodyAt = BatchLayout.bodyOffset(sealed);
+        long fixed = bodyAt - 2L * BatchLayout.DIGEST_LENGTH;
         m.put("header_fixed_fields", fixed);
         m.put("digests_before_after", 2L * BatchLayout.DIGEST_LENGTH);
-        m.put("body_compressed", (long) sealedLength - BatchLayout.HEADER_LENGTH - BatchLayout.CRC_LENGTH);
+        m.put("body_compressed", (long) sealed.length - bodyAt - BatchLayout.CRC_LENGTH);
         m.put("crc32c", (long) BatchLayout.CRC_LENGTH);
         return m;
     }

@@ -277,15 +277,29 @@ public final class CodecSelector implements AutoCloseable {
         c.measuredAt = batches;
     }
 
+    /**
+     * Trains a dictionary from all recent bodies but the newest, and publishes it only if it pays for
+     * itself: the bytes it saves on the newest body (held out of training, so the saving is not flattered)
+     * times the batches expected to use it must exceed the dictionary's own size, which every replica
+     * fetches. Batches expected to use it: min(retrain interval, batches this stream has sealed so far),
+     * i.e. a stream is assumed to run on at least as long as it has run. A dictionary that does not pay is
+     * dropped, and training is tried again after {@code training-batches} more batches (the horizon grows).
+     * In mode zstd-dict the user asked for dictionaries, so every trained dictionary is published.
+     */
     private void train() {
+        nextTrainingAt = batches + trainingBatches;
+        if (samples.size() < 2) {
+            return;
+        }
+        List<byte[]> training = new ArrayList<>(samples);
+        byte[] heldOut = training.remove(training.size() - 1);
         long total = 0;
-        for (byte[] s : samples) {
+        for (byte[] s : training) {
             total += s.length;
         }
-        nextTrainingAt = batches + trainingBatches;
         try {
             ZstdDictTrainer trainer = new ZstdDictTrainer((int) Math.min(Integer.MAX_VALUE - 8, total), dictionarySize);
-            for (byte[] s : samples) {
+            for (byte[] s : training) {
                 trainer.addSample(s);
             }
             byte[] bytes = trainer.trainSamples();
@@ -293,6 +307,18 @@ public final class CodecSelector implements AutoCloseable {
                 return;
             }
             CompressionDictionary dict = CompressionDictionary.of(bytes);
+            long expectedUses = Math.min(retrainInterval, batches);
+            long saving;
+            try (ZstdCodec plain = new ZstdCodec(level); ZstdDictionaryCodec withDict = new ZstdDictionaryCodec(level, dict)) {
+                saving = (long) plain.compress(heldOut, 0, heldOut.length).length
+                        - withDict.compress(heldOut, 0, heldOut.length).length;
+            }
+            if (mode == CodecMode.ADAPTIVE && saving * expectedUses <= bytes.length) {
+                LOG.info("Not publishing a trained {} ({} bytes): it saves {} bytes on a held-out batch body, x {} expected "
+                        + "batches = {} bytes, which does not recover its size", dict, bytes.length, saving, expectedUses,
+                        saving * expectedUses);
+                return;
+            }
             store.publish(dict);
             lastTrainedAt = batches;
             Candidate old = dictionaryCandidate;
@@ -306,10 +332,11 @@ public final class CodecSelector implements AutoCloseable {
             if (old != null) {
                 old.codec.close();
             }
-            LOG.info("Trained and published {} from {} batch bodies ({} bytes)", dict, samples.size(), total);
+            LOG.info("Trained and published {} from {} batch bodies ({} bytes); it saves {} bytes on a held-out body, "
+                    + "x {} expected batches", dict, training.size(), total, saving, expectedUses);
         } catch (ZstdException e) {
             LOG.info("Dictionary training on {} batch bodies ({} bytes) did not produce a dictionary ({}); retrying after {} more batches",
-                    samples.size(), total, e.getMessage(), trainingBatches);
+                    training.size(), total, e.getMessage(), trainingBatches);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not publish a trained dictionary; batches keep using codecs without it", e);
         }

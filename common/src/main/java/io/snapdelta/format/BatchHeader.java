@@ -9,17 +9,28 @@ import java.util.HexFormat;
  * The fixed header of a sealed batch, as read back (see {@link BatchLayout}). Digests are copies.
  *
  * @param crc the stored CRC32C of the batch (already verified when a reader returns this)
+ * @param headerLength bytes before the body: 140 in v1, variable in v2 (the body starts there)
  */
 public record BatchHeader(int formatVersion, int shard, long sequence, Version firstVersion, Version lastVersion,
                           int insertCount, int updateCount, int deleteCount, CodecId codec, int codecLevel,
                           int dictionaryId, int uncompressedLength, int bodyLength, byte[] digestBefore,
-                          byte[] digestAfter, int crc) {
+                          byte[] digestAfter, int crc, int headerLength) {
+    /** A v1 header (fixed 140 bytes). */
+    public BatchHeader(int formatVersion, int shard, long sequence, Version firstVersion, Version lastVersion,
+                       int insertCount, int updateCount, int deleteCount, CodecId codec, int codecLevel,
+                       int dictionaryId, int uncompressedLength, int bodyLength, byte[] digestBefore,
+                       byte[] digestAfter, int crc) {
+        this(formatVersion, shard, sequence, firstVersion, lastVersion, insertCount, updateCount, deleteCount, codec,
+                codecLevel, dictionaryId, uncompressedLength, bodyLength, digestBefore, digestAfter, crc,
+                BatchLayout.HEADER_LENGTH);
+    }
+
     public int opCount() {
         return insertCount + updateCount + deleteCount;
     }
 
     public int sealedLength() {
-        return BatchLayout.HEADER_LENGTH + bodyLength + BatchLayout.CRC_LENGTH;
+        return headerLength + bodyLength + BatchLayout.CRC_LENGTH;
     }
 
     @Override
@@ -39,7 +50,8 @@ public record BatchHeader(int formatVersion, int shard, long sequence, Version f
                 && h.insertCount == insertCount && h.updateCount == updateCount && h.deleteCount == deleteCount
                 && h.codec == codec && h.codecLevel == codecLevel && h.dictionaryId == dictionaryId
                 && h.uncompressedLength == uncompressedLength && h.bodyLength == bodyLength
-                && Arrays.equals(h.digestBefore, digestBefore) && Arrays.equals(h.digestAfter, digestAfter) && h.crc == crc;
+                && Arrays.equals(h.digestBefore, digestBefore) && Arrays.equals(h.digestAfter, digestAfter) && h.crc == crc
+                && h.headerLength == headerLength;
     }
 
     @Override

@@ -37,7 +37,19 @@ public final class BatchLayout {
     /** "SDLT". */
     public static final byte[] MAGIC = {0x53, 0x44, 0x4C, 0x54};
     public static final byte FORMAT_VERSION_1 = 1;
-    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_1;
+    /** v2 (spec: schemas/delta-batch-v2.md): varint header, sorted sections, bit-packed integer columns. */
+    public static final byte FORMAT_VERSION_2 = 2;
+    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_2;
+    /**
+     * v2 header: Magic, FormatVersion, Flags, CodecId, CodecLevel at the v1 offsets, then from
+     * {@link #V2_VARINTS_OFFSET} the varints Shard, BatchSequence, FirstVersionMajor, FirstVersionMinor,
+     * LastVersionMajor - FirstVersionMajor, LastVersionMinor, InsertCount, UpdateCount, DeleteCount,
+     * UncompressedLength, then DictionaryId (uint32) only when CodecId = 2, then DigestBefore and
+     * DigestAfter (32 bytes each), then the body up to the CRC32C trailer.
+     */
+    public static final int V2_VARINTS_OFFSET = 8;
+    /** Smallest v2 batch: 8 fixed bytes, 10 one-byte varints, two digests, empty body, CRC. */
+    public static final int V2_MIN_SEALED_LENGTH = V2_VARINTS_OFFSET + 10 + 2 * 32 + 4;
     /** Width of each state digest field; the digest is opaque to the format. */
     public static final int DIGEST_LENGTH = 32;
 
@@ -73,4 +85,24 @@ public final class BatchLayout {
     public static final int CRC_LENGTH = 4;
     /** Smallest possible sealed batch: a header, an empty body and the CRC. */
     public static final int MIN_SEALED_LENGTH = HEADER_LENGTH + CRC_LENGTH;
+
+    /**
+     * Where the body of a sealed batch written by this project starts (140 in v1; after the varints and
+     * digests in v2). For accounting (benchmarks, metrics) on batches already known valid; it does not verify.
+     */
+    public static int bodyOffset(byte[] sealed) {
+        if (sealed[VERSION_OFFSET] == FORMAT_VERSION_1) {
+            return HEADER_LENGTH;
+        }
+        int at = V2_VARINTS_OFFSET;
+        for (int field = 0; field < 10; field++) {
+            while ((sealed[at++] & 0x80) != 0) {
+                // continuation byte
+            }
+        }
+        if (sealed[CODEC_OFFSET] == 2) {
+            at += 4;
+        }
+        return at + 2 * DIGEST_LENGTH;
+    }
 }

@@ -23,6 +23,7 @@ final class BodyDecoder {
     private final int maxStringLength;
     private final int maxValues;
     private final int maxPadding;
+    private int version = 1;
 
     BodyDecoder(TableSchemaRegistry registry, int maxStringLength, int maxValues, int maxPadding) {
         this.registry = registry;
@@ -57,6 +58,7 @@ final class BodyDecoder {
 
     Result decode(byte[] body, int length, BatchHeader h, RowLookup lookup) throws CorruptBatchException {
         ByteSource in = new ByteSource(body, 0, length, "body ", Integer.toUnsignedLong(h.shard()), h.sequence());
+        version = h.formatVersion();
         DecodeBudget budget = new DecodeBudget(maxValues, maxPadding);
         int totalOps = h.opCount();
 
@@ -98,7 +100,7 @@ final class BodyDecoder {
             if (nonDecreasing) {
                 throw in.malformed("explicit op order that is already grouped by section (must be written as grouped)");
             }
-        } else if (order != ORDER_GROUPED) {
+        } else if (order != ORDER_GROUPED && !(order == ORDER_SORTED && version >= 2)) {
             throw in.malformed("unknown op order mode " + order);
         }
 
@@ -119,6 +121,9 @@ final class BodyDecoder {
                     default -> updates++;
                 }
             }
+        }
+        if (order == ORDER_SORTED) {
+            checkSorted(in, sections);
         }
         if (in.remaining() != 0) {
             throw in.malformed(in.remaining() + " trailing bytes after the last section");
@@ -193,7 +198,7 @@ final class BodyDecoder {
         RowSchema rs = s.schema.rowSchema();
         int[] keyIdx = s.schema.keyIndexesShared();
         int[] nonKey = s.schema.nonKeyIndexesShared();
-        ColumnReader columns = new ColumnReader(in, budget, maxStringLength);
+        ColumnReader columns = new ColumnReader(in, budget, maxStringLength, version);
         s.keys = new ColumnReader.Column[keyIdx.length];
         for (int k = 0; k < keyIdx.length; k++) {
             s.keys[k] = columns.read(rs.type(keyIdx[k]), s.n, false, where + " key " + rs.name(keyIdx[k]));
@@ -233,6 +238,28 @@ final class BodyDecoder {
             }
         }
         return s;
+    }
+
+    /** Sorted order (v2): one section per table, keys non-decreasing within each section. */
+    private static void checkSorted(ByteSource in, Section[] sections) throws CorruptBatchException {
+        java.util.Set<TableId> tables = new java.util.HashSet<>();
+        for (int si = 0; si < sections.length; si++) {
+            Section s = sections[si];
+            if (!tables.add(s.schema.table())) {
+                throw in.malformed("sorted op order but table " + s.schema.table() + " has two sections");
+            }
+            ColumnReader.Column[] keys = s.keys;
+            for (int i = 1; i < s.n; i++) {
+                int c = 0;
+                for (int k = 0; k < keys.length && c == 0; k++) {
+                    c = KeyOrder.compareValues(keys[k].values()[i - 1], keys[k].values()[i]);
+                }
+                if (c > 0) {
+                    throw in.malformed("sorted op order but section " + si + " (" + s.schema.table() + ") op " + i
+                            + " has a smaller key than op " + (i - 1));
+                }
+            }
+        }
     }
 
     private List<DeltaOp> assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,

@@ -18,12 +18,15 @@ import java.util.Set;
 final class BodyEncoder {
     private final TableSchemaRegistry registry;
     private final ByteSink out = new ByteSink(1 << 16);
-    private final ColumnWriter columns = new ColumnWriter(out);
+    private final ColumnWriter columns;
+    private final int version;
     private Object[] scratch = new Object[1024];
     private Object[] scratchOld = new Object[1024];
 
-    BodyEncoder(TableSchemaRegistry registry) {
+    BodyEncoder(TableSchemaRegistry registry, int version) {
         this.registry = registry;
+        this.version = version;
+        this.columns = new ColumnWriter(out, version);
     }
 
     private static final class Section {
@@ -38,11 +41,56 @@ final class BodyEncoder {
             this.schema = schema;
             this.index = index;
         }
+
+        void sortByKey() {
+            boolean sorted = true;
+            for (int i = 1; i < ops.size() && sorted; i++) {
+                sorted = KeyOrder.INSTANCE.compare(ops.get(i - 1).key(), ops.get(i).key()) <= 0;
+            }
+            if (sorted) {
+                return; // e.g. keys from a sequence, inserted in order
+            }
+            Integer[] order = new Integer[ops.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> KeyOrder.INSTANCE.compare(ops.get(a).key(), ops.get(b).key()));
+            List<DeltaOp> sortedOps = new ArrayList<>(order.length);
+            List<Integer> sortedKinds = new ArrayList<>(order.length);
+            for (int i : order) {
+                sortedOps.add(ops.get(i));
+                sortedKinds.add(kinds.get(i));
+            }
+            ops.clear();
+            ops.addAll(sortedOps);
+            kinds.clear();
+            kinds.addAll(sortedKinds);
+        }
+    }
+
+    private static boolean oneSectionPerTable(List<Section> sections) {
+        Set<io.snapdelta.model.TableId> tables = new java.util.HashSet<>();
+        for (Section s : sections) {
+            if (!tables.add(s.schema.table())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Encodes; {@code emitted} holds the schema ids this stream has already defined and is updated. */
     ByteSink encode(List<DeltaOp> ops, Set<Long> emitted) {
+        return encode(ops, emitted, true);
+    }
+
+    /**
+     * @param compact v2 only: sorted sections and bit-packed integer columns; false writes v2's plain
+     *     layout (batch order, varint integers), which lets the codec match values that several tables of
+     *     one transaction share when they are in one batch
+     */
+    ByteSink encode(List<DeltaOp> ops, Set<Long> emitted, boolean compact) {
         out.reset();
+        columns.packIntegers(compact);
         Map<TableSchema, Section> byschema = new IdentityHashMap<>();
         List<Section> sections = new ArrayList<>();
         int[] sectionOfOp = new int[ops.size()];
@@ -88,14 +136,43 @@ final class BodyEncoder {
             emitted.add(t.id());
         }
         out.writeVarInt(sections.size());
-        out.writeByte(grouped ? ORDER_GROUPED : ORDER_EXPLICIT);
-        if (!grouped) {
+        boolean sorted = version >= 2 && compact && oneSectionPerTable(sections);
+        if (sorted) {
+            // Ops on different keys commute, so each table's ops may travel sorted by key (stable: the ops
+            // of one key keep their order). Sorted keys delta-code to the gaps between them.
+            out.writeByte(ORDER_SORTED);
+            for (Section s : sections) {
+                s.sortByKey();
+            }
+        } else {
+            out.writeByte(grouped ? ORDER_GROUPED : ORDER_EXPLICIT);
+        }
+        if (!grouped && !sorted) {
             for (int idx : sectionOfOp) {
                 out.writeVarInt(idx);
             }
         }
         for (Section s : sections) {
             writeSection(s);
+        }
+        return out;
+    }
+
+    static List<DeltaOp> wireOrder(List<DeltaOp> ops) {
+        Map<io.snapdelta.model.TableId, List<DeltaOp>> byTable = new java.util.LinkedHashMap<>();
+        Map<io.snapdelta.model.TableId, io.snapdelta.model.RowSchema> schemaOf = new java.util.HashMap<>();
+        for (DeltaOp op : ops) {
+            io.snapdelta.model.RowSchema shape = (op instanceof DeltaOp.Delete d ? d.before() : after(op)).schema();
+            io.snapdelta.model.RowSchema seen = schemaOf.putIfAbsent(op.table(), shape);
+            if (seen != null && seen != shape && !seen.equals(shape)) {
+                return List.copyOf(ops);
+            }
+            byTable.computeIfAbsent(op.table(), t -> new ArrayList<>()).add(op);
+        }
+        List<DeltaOp> out = new ArrayList<>(ops.size());
+        for (List<DeltaOp> table : byTable.values()) {
+            table.sort((a, b) -> KeyOrder.INSTANCE.compare(a.key(), b.key()));
+            out.addAll(table);
         }
         return out;
     }

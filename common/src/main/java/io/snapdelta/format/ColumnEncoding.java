@@ -40,4 +40,6 @@ final class ColumnEncoding {
 
     static final int ORDER_GROUPED = 0;
     static final int ORDER_EXPLICIT = 1;
+    /** v2: grouped, and each section's ops sorted by key (stable); every table has one section. */
+    static final int ORDER_SORTED = 2;
 }

@@ -19,8 +19,10 @@ final class ColumnReader {
     private final ByteSource in;
     private final DecodeBudget budget;
     private final int maxStringLength;
+    private final int version;
 
-    ColumnReader(ByteSource in, DecodeBudget budget, int maxStringLength) {
+    ColumnReader(ByteSource in, DecodeBudget budget, int maxStringLength, int version) {
+        this.version = version;
         this.in = in;
         this.budget = budget;
         this.maxStringLength = maxStringLength;
@@ -31,7 +33,12 @@ final class ColumnReader {
         int nullity = header & NULLS_MASK;
         int enc = (header >>> ENC_SHIFT) & ENC_MASK;
         boolean padded = (header & PADDED_FLAG) != 0;
-        if ((header & RESERVED_MASK) != 0 || nullity == 3) {
+        boolean isIntType = type == FieldType.INT64 || type == FieldType.TIMESTAMP_MICROS || type == FieldType.DATE;
+        int packing = version >= 2 && isIntType && nullity != NULLS_ALL ? (header & RESERVED_MASK) >>> IntegerPacking.SHIFT : 0;
+        if (packing > IntegerPacking.RICE) {
+            throw in.malformed(what + ": unknown integer packing " + packing + " in column header 0x" + Integer.toHexString(header));
+        }
+        if (packing == 0 && (header & RESERVED_MASK) != 0 || nullity == 3) {
             throw in.malformed(what + ": invalid column header 0x" + Integer.toHexString(header));
         }
         budget.takeValues(in, n, what);
@@ -55,7 +62,8 @@ final class ColumnReader {
         }
         switch (type) {
             case INT64, TIMESTAMP_MICROS, DATE -> {
-                return readIntegers(values, isNull, enc, what);
+                return packing == IntegerPacking.VARINT ? readIntegers(values, isNull, enc, what)
+                        : readPackedIntegers(values, isNull, enc, packing, what);
             }
             case STRING -> readStrings(values, isNull, enc, padded, what);
             case BOOLEAN -> {
@@ -181,6 +189,108 @@ final class ColumnReader {
         for (int i = 0; i < n; i++) {
             if (isNull == null || !isNull[i]) {
                 long v = in.readZigZag(what);
+                if (enc == INT_DELTA_PREV) {
+                    v += prev;
+                }
+                prev = v;
+                values[i] = v;
+            }
+        }
+        return new Column(values, null);
+    }
+
+    /** v2 RANGE / RICE packed integers (see {@link IntegerPacking}); every code is bounded by the payload. */
+    private Column readPackedIntegers(Object[] values, boolean[] isNull, int enc, int packing, String what)
+            throws CorruptBatchException {
+        int n = values.length;
+        int m = n - countNulls(isNull);
+        int from = enc == INT_DELTA_PREV ? 1 : 0;
+        if (m - from < 1) {
+            throw in.malformed(what + ": a packed column needs at least one packed value, this one has " + (m - from));
+        }
+        long base = from == 1 ? in.readZigZag(what + " first value") : 0;
+        long min = in.readZigZag(what + " packed minimum");
+        long spread = 0;
+        int k = 0;
+        if (packing == IntegerPacking.RANGE) {
+            spread = in.readVarLong(what + " packed spread");
+            if (spread < 0 || spread >= IntegerPacking.MAX_SPREAD) {
+                throw in.malformed(what + ": packed spread " + Long.toUnsignedString(spread) + " is not below 2^62");
+            }
+        } else {
+            k = in.readUnsignedByte(what + " rice parameter");
+            if (k > IntegerPacking.MAX_RICE_K) {
+                throw in.malformed(what + ": rice parameter " + k + " exceeds " + IntegerPacking.MAX_RICE_K);
+            }
+        }
+        int len = in.readCount(what + " packed payload length", in.remaining());
+        int at = in.skip(len, what + " packed payload");
+        IntegerPacking.BitReader bits = new IntegerPacking.BitReader(in.array(), at, len);
+        long[] us = new long[n];
+        boolean sawMin = false;
+        boolean sawMax = false;
+        int w = IntegerPacking.bitLength(spread);
+        long s = (1L << w) - (spread + 1);
+        boolean first = from == 1;
+        for (int i = 0; i < n; i++) {
+            if (isNull != null && isNull[i]) {
+                continue;
+            }
+            if (first) {
+                first = false;
+                us[i] = base - min; // min is added back below
+                continue;
+            }
+            long u;
+            if (packing == IntegerPacking.RANGE) {
+                if (w > 0 && bits.remainingBits() < w - 1) {
+                    throw in.malformed(what + ": packed payload ends inside value " + i);
+                }
+                u = w == 0 ? 0 : bits.readMsbFirst(w - 1);
+                if (w > 0 && u >= s) {
+                    if (bits.remainingBits() < 1) {
+                        throw in.malformed(what + ": packed payload ends inside value " + i);
+                    }
+                    u = ((u << 1) | bits.bit()) - s;
+                }
+                sawMax |= u == spread;
+            } else {
+                long q = bits.readUnary();
+                if (q < 0) {
+                    throw in.malformed(what + ": rice payload ends inside value " + i);
+                }
+                if (bits.remainingBits() < k) {
+                    throw in.malformed(what + ": rice payload ends inside value " + i);
+                }
+                if (q > (IntegerPacking.MAX_SPREAD >>> k)) {
+                    throw in.malformed(what + ": rice quotient " + q + " of value " + i + " is out of range");
+                }
+                u = (q << k) | bits.readMsbFirst(k);
+                sawMax = true;
+            }
+            sawMin |= u == 0;
+            us[i] = u;
+        }
+        if (!bits.atCanonicalEnd()) {
+            throw in.malformed(what + ": packed payload has unused bytes or non-zero padding bits");
+        }
+        if (!sawMin || !sawMax) {
+            throw in.malformed(what + ": packed minimum or spread is not attained by any value (not canonical)");
+        }
+        if (enc == INT_DELTA_OLD) {
+            long[] deltas = new long[n];
+            for (int i = 0; i < n; i++) {
+                if (isNull == null || !isNull[i]) {
+                    deltas[i] = min + us[i];
+                    values[i] = PENDING_OLD;
+                }
+            }
+            return new Column(values, deltas);
+        }
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            if (isNull == null || !isNull[i]) {
+                long v = min + us[i];
                 if (enc == INT_DELTA_PREV) {
                     v += prev;
                 }

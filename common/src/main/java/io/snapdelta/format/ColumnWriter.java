@@ -14,10 +14,23 @@ import java.util.Map;
  */
 final class ColumnWriter {
     private final ByteSink out;
+    private final int version;
+    private final IntegerPacking.BitWriter bits;
     private byte[][] utf8 = new byte[64][];
+    private long[] transformed = new long[1024];
+    private final long[] histogram = new long[256];
 
-    ColumnWriter(ByteSink out) {
+    private boolean packIntegers = true;
+
+    /** v2: whether integer columns may be bit-packed (false: VARINT only, the plain layout). */
+    void packIntegers(boolean pack) {
+        this.packIntegers = pack;
+    }
+
+    ColumnWriter(ByteSink out, int version) {
         this.out = out;
+        this.version = version;
+        this.bits = new IntegerPacking.BitWriter(out);
     }
 
     /**
@@ -46,7 +59,8 @@ final class ColumnWriter {
         }
         int enc;
         switch (type) {
-            case INT64, TIMESTAMP_MICROS, DATE -> enc = writeIntegers(values, n, olds, context);
+            case INT64, TIMESTAMP_MICROS, DATE -> enc = version >= 2 ? writeIntegersV2(values, n, olds, context)
+                    : writeIntegers(values, n, olds, context);
             case STRING -> enc = writeStrings(values, n, context);
             case BOOLEAN -> enc = writeBooleans(values, n, context);
             case FLOAT64 -> {
@@ -170,6 +184,218 @@ final class ColumnWriter {
             prev = v;
         }
         return enc << ENC_SHIFT;
+    }
+
+    /**
+     * v2: every (transform, packing) pair the column allows is costed in bits and the cheapest is written;
+     * ties go to the lower transform, then the lower packing. RANGE and RICE costs are exact; the VARINT
+     * cost is the order-0 entropy of the varint bytes (what zstd's Huffman stage could at best make of
+     * them) plus one bit per byte and four bits per distinct byte value, computed with {@link StrictMath} so the choice is the same on every
+     * machine.
+     */
+    private int writeIntegersV2(Object[] values, int n, Object[] olds, String context) {
+        int m = 0;
+        boolean oldsUsable = olds != null;
+        for (int i = 0; i < n; i++) {
+            if (values[i] != null) {
+                cast(values[i], Long.class, context);
+                m++;
+                oldsUsable &= olds != null && olds[i] instanceof Long;
+            }
+        }
+        if (transformed.length < m) {
+            transformed = new long[Math.max(m, transformed.length * 2)];
+        }
+        double bestCost = Double.MAX_VALUE;
+        int bestTransform = INT_PLAIN;
+        int bestPacking = IntegerPacking.VARINT;
+        int bestK = 0;
+        int transforms = oldsUsable ? 3 : 2;
+        for (int t = 0; t < transforms; t++) {
+            fillTransformed(values, n, olds, t);
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            java.util.Arrays.fill(histogram, 0);
+            long varintBytes = 0;
+            for (int i = 0; i < m; i++) {
+                long v = transformed[i];
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                long z = ByteSink.zigZag(v);
+                while ((z & ~0x7FL) != 0) {
+                    histogram[(int) ((z & 0x7F) | 0x80)]++;
+                    z >>>= 7;
+                    varintBytes++;
+                }
+                histogram[(int) z]++;
+                varintBytes++;
+            }
+            // Plus one bit per byte: the codec shares one literal table among all columns of the body, so a
+            // column's bytes never reach their own order-0 entropy (measured on pgbench: packed columns win);
+            // plus four bits per distinct byte value, what a Huffman table pays to describe a symbol (and
+            // the empirical entropy of a short column understates its true entropy).
+            double varintCost = packIntegers ? entropyBits(varintBytes) + varintBytes + 4.0 * distinctBytes()
+                    : varintBytes; // plain layout: varints only, the transform with the fewest bytes (as v1)
+            if (varintCost < bestCost) {
+                bestCost = varintCost;
+                bestTransform = t;
+                bestPacking = IntegerPacking.VARINT;
+            }
+            if (!packIntegers) {
+                continue;
+            }
+            // DELTA_PREV keeps its first value (the base) as a varint; the packing covers the deltas after it.
+            int from = t == INT_DELTA_PREV ? 1 : 0;
+            if (m - from < 1) {
+                continue;
+            }
+            double baseCost = from == 1 ? 8.0 * ByteSink.varLongSize(ByteSink.zigZag(transformed[0])) : 0;
+            min = Long.MAX_VALUE;
+            max = Long.MIN_VALUE;
+            for (int i = from; i < m; i++) {
+                min = Math.min(min, transformed[i]);
+                max = Math.max(max, transformed[i]);
+            }
+            long spread = max - min;
+            if (spread < 0 || spread >= IntegerPacking.MAX_SPREAD) {
+                continue;
+            }
+            long rangeBits = 0;
+            for (int i = from; i < m; i++) {
+                rangeBits += IntegerPacking.rangeCodeLength(transformed[i] - min, spread);
+            }
+            double rangeCost = baseCost + 8.0 * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
+                    + ByteSink.varLongSize((rangeBits + 7) >>> 3)) + ((rangeBits + 7) & ~7L);
+            if (rangeCost < bestCost) {
+                bestCost = rangeCost;
+                bestTransform = t;
+                bestPacking = IntegerPacking.RANGE;
+            }
+            // The best k is near log2 of the mean (exactly optimal for geometric spreads); the writer tries
+            // the five parameters around it, which keeps encoding linear.
+            long sum = 0;
+            boolean sumOverflow = false;
+            for (int i = from; i < m && !sumOverflow; i++) {
+                long u = transformed[i] - min;
+                sum += u;
+                sumOverflow = sum < 0 || u < 0;
+            }
+            int maxK = Math.min(IntegerPacking.MAX_RICE_K, IntegerPacking.bitLength(spread));
+            int center = sumOverflow ? maxK : IntegerPacking.bitLength(sum / (m - from));
+            for (int k = Math.max(0, center - 3); k <= Math.min(maxK, center + 1); k++) {
+                long riceBits = (long) (m - from) * (k + 1);
+                for (int i = from; i < m && riceBits < Long.MAX_VALUE / 4; i++) {
+                    riceBits += (transformed[i] - min) >>> k;
+                }
+                if (riceBits >= Long.MAX_VALUE / 4) {
+                    continue;
+                }
+                double riceCost = baseCost + 8.0 * (ByteSink.varLongSize(ByteSink.zigZag(min)) + 1
+                        + ByteSink.varLongSize((riceBits + 7) >>> 3)) + ((riceBits + 7) & ~7L);
+                if (riceCost < bestCost) {
+                    bestCost = riceCost;
+                    bestTransform = t;
+                    bestPacking = IntegerPacking.RICE;
+                    bestK = k;
+                }
+            }
+        }
+        fillTransformed(values, n, olds, bestTransform);
+        if (bestPacking == IntegerPacking.VARINT) {
+            for (int i = 0; i < m; i++) {
+                out.writeZigZag(transformed[i]);
+            }
+        } else {
+            int from = bestTransform == INT_DELTA_PREV ? 1 : 0;
+            if (from == 1) {
+                out.writeZigZag(transformed[0]);
+            }
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = from; i < m; i++) {
+                min = Math.min(min, transformed[i]);
+                max = Math.max(max, transformed[i]);
+            }
+            long spread = max - min;
+            out.writeZigZag(min);
+            long payloadBits = 0;
+            if (bestPacking == IntegerPacking.RANGE) {
+                out.writeVarLong(spread);
+                for (int i = from; i < m; i++) {
+                    payloadBits += IntegerPacking.rangeCodeLength(transformed[i] - min, spread);
+                }
+            } else {
+                out.writeByte(bestK);
+                payloadBits = (long) (m - from) * (bestK + 1);
+                for (int i = from; i < m; i++) {
+                    payloadBits += (transformed[i] - min) >>> bestK;
+                }
+            }
+            out.writeVarLong((payloadBits + 7) >>> 3);
+            if (bestPacking == IntegerPacking.RANGE) {
+                int w = IntegerPacking.bitLength(spread);
+                long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
+                for (int i = from; i < m; i++) {
+                    long u = transformed[i] - min;
+                    if (Long.compareUnsigned(u, s) < 0) {
+                        bits.writeMsbFirst(u, w - 1);
+                    } else {
+                        bits.writeMsbFirst(u + s, w);
+                    }
+                }
+            } else {
+                for (int i = from; i < m; i++) {
+                    long u = transformed[i] - min;
+                    bits.writeOnes(u >>> bestK);
+                    bits.writeMsbFirst(0, 1);
+                    bits.writeMsbFirst(u & ((1L << bestK) - 1), bestK);
+                }
+            }
+            bits.flush();
+        }
+        return (bestTransform << ENC_SHIFT) | (bestPacking << IntegerPacking.SHIFT);
+    }
+
+    private void fillTransformed(Object[] values, int n, Object[] olds, int transform) {
+        long prev = 0;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            long v = (Long) values[i];
+            transformed[m++] = switch (transform) {
+                case INT_PLAIN -> v;
+                case INT_DELTA_PREV -> v - prev;
+                default -> v - (Long) olds[i];
+            };
+            prev = v;
+        }
+    }
+
+    private int distinctBytes() {
+        int d = 0;
+        for (long c : histogram) {
+            if (c > 0) {
+                d++;
+            }
+        }
+        return d;
+    }
+
+    /** Order-0 entropy in bits of the bytes counted in {@link #histogram}. */
+    private double entropyBits(long total) {
+        if (total == 0) {
+            return 0;
+        }
+        double bitsTotal = 0;
+        double logTotal = StrictMath.log(total);
+        for (long c : histogram) {
+            if (c > 0) {
+                bitsTotal += c * (logTotal - StrictMath.log(c));
+            }
+        }
+        return bitsTotal / StrictMath.log(2);
     }
 
     private int writeStrings(Object[] values, int n, String context) {

@@ -52,9 +52,9 @@ public final class DeltaBatchReader implements AutoCloseable {
 
     /** Verifies the batch's integrity and header rules without decoding the body. */
     public BatchHeader readHeader(byte[] sealed) throws CorruptBatchException {
-        if (sealed.length < MIN_SEALED_LENGTH) {
+        if (sealed.length < V2_MIN_SEALED_LENGTH) {
             throw new CorruptBatchException(Kind.TRUNCATED, -1, -1, sealed.length, "a sealed batch has at least "
-                    + MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
+                    + V2_MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
         }
         for (int i = 0; i < MAGIC_LENGTH; i++) {
             if (sealed[MAGIC_OFFSET + i] != MAGIC[i]) {
@@ -64,13 +64,18 @@ public final class DeltaBatchReader implements AutoCloseable {
             }
         }
         int version = sealed[VERSION_OFFSET] & 0xFF;
-        if (version != FORMAT_VERSION_1) {
+        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION_2) {
             throw new CorruptBatchException(Kind.UNSUPPORTED_VERSION, -1, -1, VERSION_OFFSET, "format version " + version
-                    + " is not supported; this reader reads version " + FORMAT_VERSION_1 + " (upgrade the reader)");
+                    + " is not supported; this reader reads versions " + FORMAT_VERSION_1 + " and " + FORMAT_VERSION_2
+                    + " (upgrade the reader)");
+        }
+        if (version == FORMAT_VERSION_1 && sealed.length < MIN_SEALED_LENGTH) {
+            throw new CorruptBatchException(Kind.TRUNCATED, -1, -1, sealed.length, "a sealed v1 batch has at least "
+                    + MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
         }
         ByteSource in = new ByteSource(sealed, 0, sealed.length, "", -1, -1);
-        long shard = Integer.toUnsignedLong(intAt(sealed, SHARD_OFFSET));
-        long seq = longAt(sealed, SEQUENCE_OFFSET);
+        long shard = version == FORMAT_VERSION_1 ? Integer.toUnsignedLong(intAt(sealed, SHARD_OFFSET)) : -1;
+        long seq = version == FORMAT_VERSION_1 ? longAt(sealed, SEQUENCE_OFFSET) : -1;
         int crcOffset = sealed.length - CRC_LENGTH;
         int stored = intAt(sealed, crcOffset);
         crc.reset();
@@ -80,6 +85,9 @@ public final class DeltaBatchReader implements AutoCloseable {
             throw new CorruptBatchException(Kind.CHECKSUM_MISMATCH, shard, seq, crcOffset, String.format(
                     "stored crc = 0x%08x, computed crc = 0x%08x over bytes [0, %d) (shard and seq as stored, unverified)",
                     stored, computed, crcOffset));
+        }
+        if (version == FORMAT_VERSION_2) {
+            return readHeaderV2(sealed, stored);
         }
         int flags = sealed[FLAGS_OFFSET] & 0xFF;
         if (flags != 0) {
@@ -132,6 +140,85 @@ public final class DeltaBatchReader implements AutoCloseable {
                 dictionaryId, (int) uncompressed, (int) bodyLength, before, after, stored);
     }
 
+    /** The v2 header (spec v2 §2), after magic, version and CRC were verified. */
+    private BatchHeader readHeaderV2(byte[] sealed, int storedCrc) throws CorruptBatchException {
+        int crcOffset = sealed.length - CRC_LENGTH;
+        ByteSource in = new ByteSource(sealed, V2_VARINTS_OFFSET, crcOffset - V2_VARINTS_OFFSET, "", -1, -1);
+        long shardValue = in.readVarLong("shard");
+        if (shardValue < 0 || shardValue > 0xFFFFFFFFL) {
+            throw err(Kind.MALFORMED, -1, -1, V2_VARINTS_OFFSET, "shard " + Long.toUnsignedString(shardValue) + " does not fit 32 bits");
+        }
+        int seqAt = V2_VARINTS_OFFSET + in.position();
+        long seq = in.readVarLong("batch sequence");
+        long shard = shardValue;
+        int flags = sealed[FLAGS_OFFSET] & 0xFF;
+        if (flags != 0) {
+            throw err(Kind.UNSUPPORTED_VERSION, shard, seq, FLAGS_OFFSET, "flags 0x" + Integer.toHexString(flags)
+                    + " are not defined in format version 2 (the batch needs a newer reader)");
+        }
+        CodecId codec = CodecId.fromId(sealed[CODEC_OFFSET] & 0xFF);
+        if (codec == null) {
+            throw err(Kind.MALFORMED, shard, seq, CODEC_OFFSET, "unknown codec id " + (sealed[CODEC_OFFSET] & 0xFF));
+        }
+        int level = sealed[CODEC_LEVEL_OFFSET];
+        if (seq < 0) {
+            throw err(Kind.MALFORMED, shard, seq, seqAt, "negative batch sequence " + seq);
+        }
+        int versionsAt = V2_VARINTS_OFFSET + in.position();
+        long firstMajor = in.readVarLong("first version major");
+        long firstMinor = in.readVarLong("first version minor");
+        long lastMajor = firstMajor + in.readVarLong("last version major - first version major");
+        long lastMinor = in.readVarLong("last version minor");
+        Version first = new Version(firstMajor, firstMinor);
+        Version last = new Version(lastMajor, lastMinor);
+        if (first.compareTo(last) > 0) {
+            throw err(Kind.MALFORMED, shard, seq, versionsAt, "first version " + first + " is after last version " + last);
+        }
+        int countsAt = V2_VARINTS_OFFSET + in.position();
+        long inserts = in.readVarLong("insert count");
+        long updates = in.readVarLong("update count");
+        long deletes = in.readVarLong("delete count");
+        if (inserts < 0 || updates < 0 || deletes < 0 || inserts > maxOps || updates > maxOps || deletes > maxOps
+                || inserts + updates + deletes > maxOps) {
+            throw err(Kind.LIMIT_EXCEEDED, shard, seq, countsAt, "the batch counts " + Long.toUnsignedString(inserts) + "/"
+                    + Long.toUnsignedString(updates) + "/" + Long.toUnsignedString(deletes)
+                    + " inserts/updates/deletes; delta.format.max-ops is " + maxOps);
+        }
+        int uncompressedAt = V2_VARINTS_OFFSET + in.position();
+        long uncompressed = in.readVarLong("uncompressed length");
+        if (uncompressed < 0 || uncompressed > maxUncompressed) {
+            throw err(Kind.LIMIT_EXCEEDED, shard, seq, uncompressedAt, "uncompressed body length "
+                    + Long.toUnsignedString(uncompressed) + " exceeds delta.format.max-uncompressed-size " + maxUncompressed);
+        }
+        int dictionaryId = 0;
+        if (codec == CodecId.ZSTD_DICT) {
+            int dictAt = V2_VARINTS_OFFSET + in.position();
+            if (in.remaining() < 4) {
+                throw err(Kind.TRUNCATED, shard, seq, dictAt, "the dictionary id needs 4 bytes but " + in.remaining() + " remain");
+            }
+            int at = in.skip(4, "dictionary id");
+            dictionaryId = intAt(sealed, at);
+            if (dictionaryId == 0) {
+                throw err(Kind.MALFORMED, shard, seq, dictAt, "dictionary id 0 with codec " + codec);
+            }
+        }
+        int digestsAt = V2_VARINTS_OFFSET + in.position();
+        if (in.remaining() < 2 * DIGEST_LENGTH) {
+            throw err(Kind.TRUNCATED, shard, seq, digestsAt, "the digests need " + 2 * DIGEST_LENGTH + " bytes but "
+                    + in.remaining() + " remain before the checksum");
+        }
+        int bodyAt = digestsAt + 2 * DIGEST_LENGTH;
+        int bodyLength = crcOffset - bodyAt;
+        if (codec == CodecId.NONE && bodyLength != uncompressed) {
+            throw err(Kind.MALFORMED, shard, seq, uncompressedAt, "an uncompressed body of " + bodyLength
+                    + " bytes with uncompressed length " + uncompressed);
+        }
+        byte[] before = java.util.Arrays.copyOfRange(sealed, digestsAt, digestsAt + DIGEST_LENGTH);
+        byte[] after = java.util.Arrays.copyOfRange(sealed, digestsAt + DIGEST_LENGTH, bodyAt);
+        return new BatchHeader(FORMAT_VERSION_2, (int) shard, seq, first, last, (int) inserts, (int) updates, (int) deletes,
+                codec, level, dictionaryId, (int) uncompressed, bodyLength, before, after, storedCrc, bodyAt);
+    }
+
     /** Verifies and decodes; {@code lookup} supplies the receiver's rows as they were before this batch. */
     public SealedBatch read(byte[] sealed, RowLookup lookup) throws CorruptBatchException {
         BatchHeader h = readHeader(sealed);
@@ -139,9 +226,9 @@ public final class DeltaBatchReader implements AutoCloseable {
         Codec codec = codecFor(h);
         byte[] body = new byte[h.uncompressedLength()];
         try {
-            codec.decompress(sealed, BODY_OFFSET, h.bodyLength(), body);
+            codec.decompress(sealed, h.headerLength(), h.bodyLength(), body);
         } catch (CodecException e) {
-            throw new CorruptBatchException(Kind.BAD_COMPRESSION, shard, h.sequence(), BODY_OFFSET, e.getMessage(), e);
+            throw new CorruptBatchException(Kind.BAD_COMPRESSION, shard, h.sequence(), h.headerLength(), e.getMessage(), e);
         }
         BodyDecoder.Result r = bodyDecoder.decode(body, body.length, h, lookup);
         return new SealedBatch(h, r.ops(), r.defined());

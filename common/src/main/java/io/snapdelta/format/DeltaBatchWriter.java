@@ -25,10 +25,33 @@ public final class DeltaBatchWriter implements AutoCloseable {
     private final NoneCodec none = new NoneCodec();
     private final Set<Long> emitted = new HashSet<>();
     private final CRC32C crc = new CRC32C();
+    private final int formatVersion;
+    /** v2 layout in use: compact (sorted, bit-packed) or plain; see {@link #write}. */
+    private boolean compactLayout = true;
+    private long layoutBatches;
+    /** Every this many batches the writer encodes both v2 layouts and keeps the smaller. */
+    static final int LAYOUT_PROBE_INTERVAL = 16;
 
+    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 2). */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector) {
-        this.encoder = new BodyEncoder(registry);
+        this(registry, selector, CURRENT_FORMAT_VERSION);
+    }
+
+    /**
+     * A writer of {@code formatVersion} 1 or 2: deployments keep writing 1 until every reader reads 2
+     * (readers are upgraded first; every reader that reads 2 also reads 1).
+     */
+    public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector, int formatVersion) {
+        if (formatVersion != FORMAT_VERSION_1 && formatVersion != FORMAT_VERSION_2) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 or 2");
+        }
+        this.formatVersion = formatVersion;
+        this.encoder = new BodyEncoder(registry, formatVersion);
         this.selector = selector;
+    }
+
+    public int formatVersion() {
+        return formatVersion;
     }
 
     public byte[] write(DeltaBatch batch) {
@@ -45,18 +68,36 @@ public final class DeltaBatchWriter implements AutoCloseable {
             }
         }
         Set<Long> emittedAfter = new HashSet<>(emitted);
-        ByteSink body = encoder.encode(batch.ops(), emittedAfter);
-        int bodyLength = body.position();
+        ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout);
+        byte[] body = sink.array();
+        int bodyLength = sink.position();
         Codec codec = selector.choose();
         long t0 = cpuNanos();
-        byte[] stored = codec.compress(body.array(), 0, bodyLength);
+        byte[] stored = codec.compress(body, 0, bodyLength);
         long nanos = cpuNanos() - t0;
-        selector.record(codec, body.array(), bodyLength, stored.length, nanos, batch.ops().size());
+        if (formatVersion >= FORMAT_VERSION_2 && (layoutBatches < 2 || layoutBatches % LAYOUT_PROBE_INTERVAL == 0)) {
+            // Layout probe: encode the other v2 layout too and keep the smaller compressed output. Which one
+            // wins depends on the stream (one shard holding whole transactions favours the plain layout),
+            // so it is measured, and the winner is kept until the next probe. Depends on sizes only.
+            body = java.util.Arrays.copyOf(body, bodyLength);
+            Set<Long> emittedOther = new HashSet<>(emitted);
+            ByteSink other = encoder.encode(batch.ops(), emittedOther, !compactLayout);
+            byte[] otherStored = codec.compress(other.array(), 0, other.position());
+            if (otherStored.length < stored.length) {
+                compactLayout = !compactLayout;
+                body = other.array();
+                bodyLength = other.position();
+                stored = otherStored;
+                emittedAfter = emittedOther;
+            }
+        }
+        layoutBatches++;
+        selector.record(codec, body, bodyLength, stored.length, nanos, batch.ops().size());
         Codec probe = selector.probe();
         if (probe != null) {
             long p0 = cpuNanos();
-            byte[] probed = probe.compress(body.array(), 0, bodyLength);
-            selector.record(probe, body.array(), bodyLength, probed.length, cpuNanos() - p0, batch.ops().size());
+            byte[] probed = probe.compress(body, 0, bodyLength);
+            selector.record(probe, body, bodyLength, probed.length, cpuNanos() - p0, batch.ops().size());
             if (probed.length < stored.length) {
                 selector.probeWon(probe);
                 codec = probe;
@@ -65,29 +106,45 @@ public final class DeltaBatchWriter implements AutoCloseable {
         }
         if (stored.length >= bodyLength && codec != none) {
             codec = none;
-            stored = none.compress(body.array(), 0, bodyLength);
+            stored = none.compress(body, 0, bodyLength);
         }
         emitted.clear();
         emitted.addAll(emittedAfter);
 
         ByteSink out = new ByteSink(HEADER_LENGTH + stored.length + CRC_LENGTH);
         out.writeBytes(MAGIC, 0, MAGIC_LENGTH);
-        out.writeByte(CURRENT_FORMAT_VERSION);
+        out.writeByte(formatVersion);
         out.writeByte(0);
         out.writeByte(codec.id().id());
         out.writeByte(codec.level());
-        out.writeIntBE(batch.shard());
-        out.writeLongBE(batch.sequence());
-        out.writeLongBE(batch.firstVersion().major());
-        out.writeLongBE(batch.firstVersion().minor());
-        out.writeLongBE(batch.lastVersion().major());
-        out.writeLongBE(batch.lastVersion().minor());
-        out.writeIntBE(inserts);
-        out.writeIntBE(updates);
-        out.writeIntBE(deletes);
-        out.writeIntBE(codec.dictionaryId());
-        out.writeIntBE(bodyLength);
-        out.writeIntBE(stored.length);
+        if (formatVersion == FORMAT_VERSION_1) {
+            out.writeIntBE(batch.shard());
+            out.writeLongBE(batch.sequence());
+            out.writeLongBE(batch.firstVersion().major());
+            out.writeLongBE(batch.firstVersion().minor());
+            out.writeLongBE(batch.lastVersion().major());
+            out.writeLongBE(batch.lastVersion().minor());
+            out.writeIntBE(inserts);
+            out.writeIntBE(updates);
+            out.writeIntBE(deletes);
+            out.writeIntBE(codec.dictionaryId());
+            out.writeIntBE(bodyLength);
+            out.writeIntBE(stored.length);
+        } else {
+            out.writeVarInt(batch.shard());
+            out.writeVarLong(batch.sequence());
+            out.writeVarLong(batch.firstVersion().major());
+            out.writeVarLong(batch.firstVersion().minor());
+            out.writeVarLong(batch.lastVersion().major() - batch.firstVersion().major());
+            out.writeVarLong(batch.lastVersion().minor());
+            out.writeVarInt(inserts);
+            out.writeVarInt(updates);
+            out.writeVarInt(deletes);
+            out.writeVarInt(bodyLength);
+            if (codec.dictionaryId() != 0) {
+                out.writeIntBE(codec.dictionaryId());
+            }
+        }
         byte[] before = batch.digestBefore();
         byte[] after = batch.digestAfter();
         out.writeBytes(before, 0, DIGEST_LENGTH);
@@ -97,6 +154,16 @@ public final class DeltaBatchWriter implements AutoCloseable {
         crc.update(out.array(), 0, out.position());
         out.writeIntBE((int) crc.getValue());
         return out.toByteArray();
+    }
+
+    /**
+     * The order in which a reader returns {@code ops} from a v2 batch: when every table's ops share one
+     * row schema, the ops grouped by table (tables in order of first appearance), each table's ops sorted
+     * by key ({@link KeyOrder}, stable, so the ops of one key keep their order); otherwise {@code ops}
+     * unchanged. Both orders apply to the same state: ops on different keys commute.
+     */
+    public static java.util.List<DeltaOp> wireOrder(java.util.List<DeltaOp> ops) {
+        return BodyEncoder.wireOrder(ops);
     }
 
     /**

@@ -18,4 +18,9 @@ class DeltaBatchFuzzTest {
     void arbitraryBodyBehindValidHeaderOnlyRaisesCorruptBatchException(byte[] data) {
         FuzzTargets.decode(FuzzTargets.bodyInput(data));
     }
+
+    @FuzzTest(maxDuration = "2m")
+    void arbitraryV2BodyBehindValidHeaderOnlyRaisesCorruptBatchException(byte[] data) {
+        FuzzTargets.decode(FuzzTargets.bodyInputV2(data));
+    }
 }

@@ -33,12 +33,14 @@ class DeltaBatchPropertiesTest {
         byte[] sealed = seal(new TableSchemaRegistry(), compress ? new ZstdCodec(3) : new NoneCodec(), ops, seed & Long.MAX_VALUE);
         try (DeltaBatchReader reader = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), null)) {
             SealedBatch decoded = reader.read(sealed, gen.lookup());
-            assertEquals(ops, decoded.ops());
+            assertEquals(DeltaBatchWriter.wireOrder(ops), DeltaBatchWriter.wireOrder(decoded.ops()));
             assertEquals(n, decoded.header().opCount());
             assertEquals(seed & Long.MAX_VALUE, decoded.header().sequence());
-            // The decoded content re-encodes to the same bytes: one logical batch, one encoding.
-            assertArrayEquals(sealed, seal(new TableSchemaRegistry(), compress ? new ZstdCodec(3) : new NoneCodec(), decoded.ops(),
-                    seed & Long.MAX_VALUE));
+            // The decoded content re-encodes to ops that decode the same (a v2 writer may pick the other
+            // layout for the reordered input, so the bytes may differ; equal input gives equal bytes, below).
+            byte[] again = seal(new TableSchemaRegistry(), compress ? new ZstdCodec(3) : new NoneCodec(), decoded.ops(),
+                    seed & Long.MAX_VALUE);
+            assertEquals(DeltaBatchWriter.wireOrder(ops), DeltaBatchWriter.wireOrder(reader.read(again, gen.lookup()).ops()));
         }
     }
 
@@ -64,9 +66,9 @@ class DeltaBatchPropertiesTest {
              DeltaBatchReader fresh = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), null)) {
             byte[] b1 = w.write(new DeltaBatch(0, 0, Version.ZERO, Version.ZERO, first, GoldenVectors.digest(0), GoldenVectors.digest(0)));
             byte[] b2 = w.write(new DeltaBatch(0, 1, Version.ZERO, Version.ZERO, second, GoldenVectors.digest(0), GoldenVectors.digest(0)));
-            assertEquals(first, reader.read(b1, beforeFirst).ops());
+            assertEquals(DeltaBatchWriter.wireOrder(first), DeltaBatchWriter.wireOrder(reader.read(b1, beforeFirst).ops()));
             SealedBatch s2 = reader.read(b2, (t, k) -> afterFirst.getOrDefault(t, java.util.Map.of()).get(k));
-            assertEquals(second, s2.ops());
+            assertEquals(DeltaBatchWriter.wireOrder(second), DeltaBatchWriter.wireOrder(s2.ops()));
             boolean newSchemaInSecond = second.stream().anyMatch(op -> first.stream().noneMatch(
                     f -> f.table().equals(op.table()) && shape(f).equals(shape(op))));
             if (!newSchemaInSecond && !second.isEmpty()) {

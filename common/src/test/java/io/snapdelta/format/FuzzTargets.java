@@ -72,7 +72,7 @@ final class FuzzTargets {
     /** A sealed, CRC-valid, uncompressed batch around {@code body} with the given op counts. */
     static byte[] sealAroundBody(byte[] body, int inserts, int updates, int deletes) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(BatchLayout.MIN_SEALED_LENGTH + body.length);
-        b.put(BatchLayout.MAGIC).put(BatchLayout.CURRENT_FORMAT_VERSION).put((byte) 0).put((byte) 0).put((byte) 0);
+        b.put(BatchLayout.MAGIC).put(BatchLayout.FORMAT_VERSION_1).put((byte) 0).put((byte) 0).put((byte) 0);
         b.putInt(3).putLong(77).putLong(0).putLong(0).putLong(0).putLong(1);
         b.putInt(inserts).putInt(updates).putInt(deletes).putInt(0).putInt(body.length).putInt(body.length);
         b.put(new byte[2 * BatchLayout.DIGEST_LENGTH]).put(body);
@@ -80,6 +80,53 @@ final class FuzzTargets {
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());
         return b.array();
+    }
+
+    /** A sealed, CRC-valid, uncompressed v2 batch around {@code body} with the given op counts. */
+    static byte[] sealAroundBodyV2(byte[] body, int inserts, int updates, int deletes) {
+        ByteSink b = new ByteSink(BatchLayout.V2_MIN_SEALED_LENGTH + body.length + 16);
+        b.writeBytes(BatchLayout.MAGIC, 0, 4);
+        b.writeByte(BatchLayout.FORMAT_VERSION_2);
+        b.writeByte(0);
+        b.writeByte(0);
+        b.writeByte(0);
+        b.writeVarInt(3);
+        b.writeVarLong(77);
+        b.writeVarLong(0);
+        b.writeVarLong(0);
+        b.writeVarLong(0);
+        b.writeVarLong(1);
+        b.writeVarInt(inserts);
+        b.writeVarInt(updates);
+        b.writeVarInt(deletes);
+        b.writeVarInt(body.length);
+        b.writeBytes(new byte[2 * BatchLayout.DIGEST_LENGTH], 0, 2 * BatchLayout.DIGEST_LENGTH);
+        b.writeBytes(body, 0, body.length);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, b.position());
+        b.writeIntBE((int) crc.getValue());
+        return b.toByteArray();
+    }
+
+    /** As {@link #bodyInput} for v2 bodies. */
+    static byte[] bodyInputV2(byte[] data) {
+        if (data.length < 3) {
+            return sealAroundBodyV2(data, 0, 0, 0);
+        }
+        byte[] body = java.util.Arrays.copyOfRange(data, 3, data.length);
+        return sealAroundBodyV2(body, data[0] & 0x3F, data[1] & 0x3F, data[2] & 0x3F);
+    }
+
+    /** Inverse of {@link #bodyInputV2} for an uncompressed v2 golden batch. */
+    static byte[] bodySeedV2(byte[] sealed, int inserts, int updates, int deletes) {
+        int at = BatchLayout.bodyOffset(sealed);
+        byte[] body = java.util.Arrays.copyOfRange(sealed, at, sealed.length - BatchLayout.CRC_LENGTH);
+        byte[] out = new byte[3 + body.length];
+        out[0] = (byte) inserts;
+        out[1] = (byte) updates;
+        out[2] = (byte) deletes;
+        System.arraycopy(body, 0, out, 3, body.length);
+        return out;
     }
 
     /** Counts from the first bytes of the input, the rest as the body. */

@@ -138,10 +138,57 @@ public final class GoldenVectors {
                 codec, before, keys, new DeltaBatch(5, 1000, new Version(3, 10), new Version(3, 49), ops, digest(7), digest(8)));
     }
 
+    /** Seals a v1 vector (the vectors under golden/delta-batch-v1). */
     public static byte[] seal(Vector v) {
-        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(v.codec()))) {
+        return seal(v, BatchLayout.FORMAT_VERSION_1);
+    }
+
+    public static byte[] seal(Vector v, int formatVersion) {
+        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(v.codec()), formatVersion)) {
             return w.write(v.batch());
         }
+    }
+
+    /** The v2 vectors: the v1 set sealed as v2, plus one that exercises every v2 integer packing. */
+    public static List<Vector> allV2() {
+        List<Vector> v = new ArrayList<>(all());
+        v.add(packedColumns());
+        return v;
+    }
+
+    static final TableId EVENTS = TableId.of("app", "events");
+    static final RowSchema EVENT = RowSchema.of(new String[] {"id", "user_id", "amount", "at", "wide"},
+            new FieldType[] {FieldType.INT64, FieldType.INT64, FieldType.INT64, FieldType.TIMESTAMP_MICROS, FieldType.INT64});
+    static final RowSchema EVENT_KEY = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
+
+    /**
+     * v2 integer packings: 40 inserts given in unsorted key order (the section travels sorted, keys as
+     * RICE gaps), uniformly spread user ids and amounts (RANGE), increasing timestamps (DELTA_PREV + RICE),
+     * a column spanning the whole int64 range (VARINT); then 8 updates of held rows' amount (DELTA_OLD).
+     */
+    static Vector packedColumns() {
+        java.util.Random r = new java.util.Random(20261126);
+        List<Row> held = new ArrayList<>();
+        List<DeltaOp> ops = new ArrayList<>();
+        long at = 1_795_000_000_000_000L;
+        for (int i = 0; i < 40; i++) {
+            long id = 1000 + 37L * ((i * 17) % 40) + r.nextInt(30);
+            at += 1 + r.nextInt(5000);
+            long wide = i % 2 == 0 ? Long.MIN_VALUE + i : Long.MAX_VALUE - i;
+            Row row = Row.of(EVENT, id, (long) r.nextInt(100_000), (long) (r.nextInt(10_001) - 5000), at, wide);
+            ops.add(new DeltaOp.Insert(EVENTS, Row.of(EVENT_KEY, id), row));
+        }
+        for (int i = 0; i < 8; i++) {
+            long id = 10L + 3 * i;
+            Row before = Row.of(EVENT, id, 7L, 1000L + i, at, 0L);
+            Row after = Row.of(EVENT, id, 7L, 1000L + i + r.nextInt(2001) - 1000, at, 0L);
+            held.add(before);
+            ops.add(new DeltaOp.Update(EVENTS, Row.of(EVENT_KEY, id), before, after));
+        }
+        return new Vector("packed-columns", "v2 integer packings: RICE key gaps, RANGE ids and amounts, DELTA_PREV+RICE "
+                + "timestamps, VARINT full-range column, DELTA_OLD updates; sorted section; codec none",
+                new NoneCodec(), Map.of(EVENTS, held), Map.of(EVENTS, EVENT_KEY),
+                new DeltaBatch(4, 123_456, new Version(95_303_536L, 2), new Version(95_304_056L, 0), ops, digest(9), digest(10)));
     }
 
     /** The readable rendering stored beside each vector (compared by the golden test, so it cannot drift). */
@@ -179,18 +226,41 @@ public final class GoldenVectors {
     }
 
     public static void write(Path dir) throws Exception {
+        write(dir, BatchLayout.FORMAT_VERSION_1);
+    }
+
+    /** Writes the vectors of {@code formatVersion} to {@code dir}, and their fuzz seeds. */
+    public static void write(Path dir, int formatVersion) throws Exception {
         Files.createDirectories(dir);
-        for (Vector v : all()) {
-            byte[] sealed = seal(v);
+        boolean v2 = formatVersion == BatchLayout.FORMAT_VERSION_2;
+        for (Vector v : v2 ? allV2() : all()) {
+            byte[] sealed = seal(v, formatVersion);
             Files.write(dir.resolve(v.name() + ".bin"), sealed);
             Files.writeString(dir.resolve(v.name() + ".txt"), describe(v, sealed), StandardCharsets.UTF_8);
             // Seeds for the fuzz test: the vector as sealed bytes, and (uncompressed ones) as a body.
             Path fuzz = dir.getParent().getParent().resolve("io/snapdelta/format/DeltaBatchFuzzTestInputs");
             Path sealedSeeds = Files.createDirectories(fuzz.resolve("arbitrarySealedBytesOnlyRaiseCorruptBatchException"));
-            Files.write(sealedSeeds.resolve("seed-" + v.name()), sealed);
+            Files.write(sealedSeeds.resolve((v2 ? "seed-v2-" : "seed-") + v.name()), sealed);
             if (v.codec().id() == io.snapdelta.codec.CodecId.NONE) {
-                Path bodySeeds = Files.createDirectories(fuzz.resolve("arbitraryBodyBehindValidHeaderOnlyRaisesCorruptBatchException"));
-                Files.write(bodySeeds.resolve("seed-" + v.name()), FuzzTargets.bodySeed(sealed));
+                if (v2) {
+                    Path bodySeeds = Files.createDirectories(fuzz.resolve("arbitraryV2BodyBehindValidHeaderOnlyRaisesCorruptBatchException"));
+                    int ins = 0;
+                    int upd = 0;
+                    int del = 0;
+                    for (DeltaOp op : v.batch().ops()) {
+                        if (op instanceof DeltaOp.Insert) {
+                            ins++;
+                        } else if (op instanceof DeltaOp.Update) {
+                            upd++;
+                        } else {
+                            del++;
+                        }
+                    }
+                    Files.write(bodySeeds.resolve("seed-" + v.name()), FuzzTargets.bodySeedV2(sealed, ins, upd, del));
+                } else {
+                    Path bodySeeds = Files.createDirectories(fuzz.resolve("arbitraryBodyBehindValidHeaderOnlyRaisesCorruptBatchException"));
+                    Files.write(bodySeeds.resolve("seed-" + v.name()), FuzzTargets.bodySeed(sealed));
+                }
             }
         }
     }

@@ -16,6 +16,9 @@ import java.util.List;
  * {@code java -cp <test classpath> io.snapdelta.format.QuickFormatBench [batches] [changesPerBatch]}.
  */
 public final class QuickFormatBench {
+    /** Format version written: -Dformat.version=1 or 2 (default: current). */
+    private static final int VERSION = Integer.getInteger("format.version", BatchLayout.CURRENT_FORMAT_VERSION);
+
     /** Thread CPU time: the machine is shared, wall time would measure the neighbours. */
     private static long cpu() {
         return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
@@ -32,7 +35,7 @@ public final class QuickFormatBench {
         byte[] d = new byte[BatchLayout.DIGEST_LENGTH];
         // Decode speed: seal once with zstd-3, then decode every batch against a state kept up to date.
         List<byte[]> sealedBatches = new ArrayList<>();
-        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)))) {
+        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)), VERSION)) {
             long seq = 0;
             for (List<DeltaOp> ops : all) {
                 sealedBatches.add(w.write(new DeltaBatch(0, seq++, Version.ZERO, Version.ZERO, ops, d, d)));
@@ -75,7 +78,7 @@ public final class QuickFormatBench {
                 long bytes = 0;
                 long changes = 0;
                 long t0 = cpu();
-                try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), sel)) {
+                try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), sel, VERSION)) {
                     long seq = 0;
                     for (List<DeltaOp> ops : all) {
                         byte[] b = w.write(new DeltaBatch(0, seq++, Version.ZERO, Version.ZERO, ops, d, d));
