@@ -138,8 +138,13 @@ class SavepointUpgradeITCase {
         // Strict replay of frozen + new batches passed as they arrived; now check what continued where.
         List<ConsumerRecord<byte[], byte[]>> newBatches = CommittedRecords.readAll(kafka.bootstrapServers(), FrozenSavepoint.DELTAS, WAIT);
         Map<Integer, Long> firstNewSequence = new TreeMap<>();
-        newBatches.stream().sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset)).forEach(r ->
-                firstNewSequence.putIfAbsent(ByteBuffer.wrap(r.key()).getInt(), ByteBuffer.wrap(r.value()).getLong(BatchLayout.SEQUENCE_OFFSET)));
+        // The header is read by the version-aware reader: this build may write a newer format than the frozen v1 batches.
+        try (io.snapdelta.format.DeltaBatchReader headers = new io.snapdelta.format.DeltaBatchReader(
+                io.snapdelta.config.DeltaFormatOptions.defaults(), new io.snapdelta.format.TableSchemaRegistry(), new InMemoryDictionaryStore())) {
+            for (ConsumerRecord<byte[], byte[]> r : newBatches.stream().sorted(java.util.Comparator.comparingLong(ConsumerRecord::offset)).toList()) {
+                firstNewSequence.putIfAbsent(ByteBuffer.wrap(r.key()).getInt(), headers.readHeader(r.value()).sequence());
+            }
+        }
         firstNewSequence.forEach((shard, seq) -> assertEquals(frozenLast.getOrDefault(shard, -1L) + 1, seq,
                 "shard " + shard + ": this build's first sequence continues the first release's"));
         assertTrue(firstNewSequence.keySet().containsAll(frozenLast.keySet()),
