@@ -92,6 +92,9 @@ public final class SnapdeltaJob {
         // Our operators never keep a reference to a record they have emitted or received, so chained
         // operators may hand objects on without a defensive copy.
         flink.set(PipelineOptions.OBJECT_REUSE, true);
+        // Every record type has a Flink serializer of its own (POJOs, ChangeEventSerializer): a type that
+        // would fall back to Kryo is a bug (slow, and its bytes are not versioned), so fail at submission.
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
         return flink;
     }
 
@@ -115,7 +118,7 @@ public final class SnapdeltaJob {
             SingleOutputStreamOperator<ChangeEvent> parsed = env
                     .fromSource(source, WatermarkStrategy.noWatermarks(), "source-" + topic)
                     .uid("source-" + topic)
-                    .process(new ParseFunction(topic, t.getValue(), parsers), TypeInformation.of(ChangeEvent.class))
+                    .process(new ParseFunction(topic, t.getValue(), parsers), ChangeEventTypeInfo.INSTANCE)
                     .name("parse-" + topic + " (" + t.getValue().id() + ")")
                     .uid("parse-" + topic);
             valid.add(parsed);

@@ -1,0 +1,166 @@
+package io.snapdelta.model;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Binary form of a {@link ChangeEvent} for records in flight between operators (the Flink job's
+ * {@code keyBy(shard)} exchange). Self-contained per record (no state across records, so any reader can
+ * decode any record), deterministic (equal events encode to equal bytes), versioned by its first byte.
+ * Specified in {@code schemas/change-event-binary-v1.md}:
+ *
+ * <pre>
+ * event, v1: u8 1 | str namespace | str name | u8 op code (ASCII r/c/u/d) | i64 version major | i64 version minor
+ *            | i64 source timestamp micros | row key | u8 images (1 = before present, 2 = after present)
+ *            | [row before] | [row after]
+ * row:       u16 n | n x (str field name, u8 field type id) | values
+ * values:    per field, in schema order: type NULL -> nothing; else u8 0 (null) or 1 then the value:
+ *            BOOLEAN u8; INT64, TIMESTAMP_MICROS, DATE i64; FLOAT64 IEEE bits i64;
+ *            DECIMAL i32 scale + u32 length + unscaled two's-complement bytes; STRING (UTF-8), BYTES u32 length + bytes
+ * str:       u16 length + modified UTF-8 (DataOutput.writeUTF)
+ * </pre>
+ * Integers are big-endian. The values layout is that of the shard state ({@code io.snapdelta.shard.StateEntryCodec}).
+ * Works on {@link DataOutput}/{@link DataInput}, so a Flink serializer hands its views straight in.
+ */
+public final class ChangeEventCodec {
+    public static final int VERSION = 1;
+    private static final int HAS_BEFORE = 1;
+    private static final int HAS_AFTER = 2;
+
+    private ChangeEventCodec() {
+    }
+
+    public static void write(ChangeEvent e, DataOutput out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeUTF(e.table().namespace());
+        out.writeUTF(e.table().name());
+        out.writeByte(e.op().code());
+        out.writeLong(e.version().major());
+        out.writeLong(e.version().minor());
+        out.writeLong(e.sourceTimestampMicros());
+        writeRow(e.key(), out);
+        out.writeByte((e.before() != null ? HAS_BEFORE : 0) | (e.after() != null ? HAS_AFTER : 0));
+        if (e.before() != null) {
+            writeRow(e.before(), out);
+        }
+        if (e.after() != null) {
+            writeRow(e.after(), out);
+        }
+    }
+
+    public static ChangeEvent read(DataInput in) throws IOException {
+        int v = in.readUnsignedByte();
+        if (v != VERSION) {
+            throw new IOException("unknown change event encoding version " + v + " (this build reads " + VERSION + ")");
+        }
+        TableId table = new TableId(in.readUTF(), in.readUTF());
+        int code = in.readUnsignedByte();
+        ChangeOp op;
+        try {
+            op = ChangeOp.fromCode((char) code);
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("change event of " + table + ": " + ex.getMessage(), ex);
+        }
+        Version version = new Version(in.readLong(), in.readLong());
+        long ts = in.readLong();
+        Row key = readRow(in);
+        int images = in.readUnsignedByte();
+        Row before = (images & HAS_BEFORE) != 0 ? readRow(in) : null;
+        Row after = (images & HAS_AFTER) != 0 ? readRow(in) : null;
+        return new ChangeEvent(table, key, op, version, before, after, ts);
+    }
+
+    /** Copies one encoded event from {@code in} to {@code out} (decoding is the only way to find its end). */
+    public static void copy(DataInput in, DataOutput out) throws IOException {
+        write(read(in), out);
+    }
+
+    static void writeRow(Row row, DataOutput out) throws IOException {
+        RowSchema s = row.schema();
+        out.writeShort(s.size());
+        for (int i = 0; i < s.size(); i++) {
+            out.writeUTF(s.name(i));
+            out.writeByte(s.type(i).id());
+        }
+        for (int i = 0; i < s.size(); i++) {
+            FieldType t = s.type(i);
+            if (t == FieldType.NULL) {
+                continue;
+            }
+            Object v = row.get(i);
+            if (v == null) {
+                out.writeByte(0);
+                continue;
+            }
+            out.writeByte(1);
+            switch (t) {
+                case BOOLEAN -> out.writeByte((Boolean) v ? 1 : 0);
+                case INT64, TIMESTAMP_MICROS, DATE -> out.writeLong((Long) v);
+                case FLOAT64 -> out.writeLong(Double.doubleToRawLongBits((Double) v));
+                case DECIMAL -> {
+                    BigDecimal d = (BigDecimal) v;
+                    out.writeInt(d.scale());
+                    writeBytes(out, d.unscaledValue().toByteArray());
+                }
+                case STRING -> writeBytes(out, ((String) v).getBytes(StandardCharsets.UTF_8));
+                case BYTES -> writeBytes(out, (byte[]) v);
+                default -> throw new IllegalStateException("unhandled field type " + t);
+            }
+        }
+    }
+
+    static Row readRow(DataInput in) throws IOException {
+        int n = in.readUnsignedShort();
+        String[] names = new String[n];
+        FieldType[] types = new FieldType[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = in.readUTF();
+            int id = in.readUnsignedByte();
+            try {
+                types[i] = FieldType.fromId(id);
+            } catch (IllegalArgumentException ex) {
+                throw new IOException("field '" + names[i] + "': " + ex.getMessage(), ex);
+            }
+        }
+        RowSchema s = RowSchema.of(names, types);
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+            FieldType t = types[i];
+            if (t == FieldType.NULL || in.readUnsignedByte() == 0) {
+                continue;
+            }
+            values[i] = switch (t) {
+                case BOOLEAN -> in.readUnsignedByte() != 0;
+                case INT64, TIMESTAMP_MICROS, DATE -> in.readLong();
+                case FLOAT64 -> Double.longBitsToDouble(in.readLong());
+                case DECIMAL -> {
+                    int scale = in.readInt();
+                    yield new BigDecimal(new BigInteger(readBytes(in, names[i])), scale);
+                }
+                case STRING -> new String(readBytes(in, names[i]), StandardCharsets.UTF_8);
+                case BYTES -> readBytes(in, names[i]);
+                default -> throw new IllegalStateException("unhandled field type " + t);
+            };
+        }
+        return Row.wrapTrusted(s, values);
+    }
+
+    private static void writeBytes(DataOutput out, byte[] b) throws IOException {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] readBytes(DataInput in, String field) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("field '" + field + "': negative value length " + n);
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+}

@@ -1,0 +1,86 @@
+package io.snapdelta.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.ChangeOp;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.math.BigDecimal;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+class ChangeEventSerializerTest {
+    private static final RowSchema KEY = RowSchema.of(new String[] {"aid"}, new FieldType[] {FieldType.INT64});
+    private static final RowSchema ROW = RowSchema.of(new String[] {"aid", "bid", "abalance", "filler", "x", "raw"},
+            new FieldType[] {FieldType.INT64, FieldType.INT64, FieldType.DECIMAL, FieldType.STRING, FieldType.NULL, FieldType.BYTES});
+
+    private static List<ChangeEvent> events() {
+        Row before = Row.of(ROW, 7L, 1L, new BigDecimal("10.50"), "  ", null, new byte[] {1, 2});
+        Row after = Row.of(ROW, 7L, 1L, new BigDecimal("-3.25"), null, null, null);
+        TableId t = TableId.of("public", "pgbench_accounts");
+        return List.of(
+                new ChangeEvent(t, Row.of(KEY, 7L), ChangeOp.SNAPSHOT_READ, new Version(0, 1), null, before, 1L),
+                new ChangeEvent(t, Row.of(KEY, 7L), ChangeOp.UPDATE, new Version(5, 2), before, after, 2L),
+                new ChangeEvent(t, Row.of(KEY, 7L), ChangeOp.DELETE, new Version(6, 0), after, null, 3L));
+    }
+
+    @Test
+    void eventsSerializedBackToBackDeserializeToEqualEventsAndCopyByteForByte() throws Exception {
+        TypeSerializer<ChangeEvent> s = ChangeEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (ChangeEvent e : events()) {
+            s.serialize(e, out);
+        }
+        byte[] bytes = out.getCopyOfBuffer();
+
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        for (ChangeEvent e : events()) {
+            assertEquals(e, s.deserialize(in));
+        }
+        assertEquals(0, in.available());
+
+        DataInputDeserializer again = new DataInputDeserializer(bytes);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        for (int i = 0; i < events().size(); i++) {
+            s.copy(again, copied);
+        }
+        assertArrayEquals(bytes, copied.getCopyOfBuffer());
+    }
+
+    @Test
+    void immutableEventsAreCopiedAsTheSameObjectAndTheSerializerSurvivesJavaSerialization() throws Exception {
+        ChangeEvent e = events().get(1);
+        TypeSerializer<ChangeEvent> s = ChangeEventSerializer.INSTANCE;
+        assertTrue(s.isImmutableType());
+        assertSame(e, s.copy(e));
+        assertSame(e, s.duplicate().copy(e, null));
+        TypeSerializer<ChangeEvent> shipped = InstantiationUtil.clone(s);
+        assertEquals(s, shipped);
+        assertEquals(ChangeEventTypeInfo.INSTANCE, InstantiationUtil.clone(ChangeEventTypeInfo.INSTANCE));
+    }
+
+    @Test
+    void aWrittenSnapshotRestoresACompatibleSerializer() throws Exception {
+        TypeSerializerSnapshot<ChangeEvent> snapshot = ChangeEventSerializer.INSTANCE.snapshotConfiguration();
+        DataOutputSerializer out = new DataOutputSerializer(32);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        TypeSerializerSnapshot<ChangeEvent> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+
+        assertEquals(ChangeEventSerializer.INSTANCE, read.restoreSerializer());
+        assertTrue(ChangeEventSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs());
+    }
+}
