@@ -86,6 +86,16 @@ public final class BatchLayout {
     /** Smallest possible sealed batch: a header, an empty body and the CRC. */
     public static final int MIN_SEALED_LENGTH = HEADER_LENGTH + CRC_LENGTH;
 
+    /** Where the digest before starts in a sealed batch of either version (valid batches only; does not verify). */
+    public static int digestBeforeOffset(byte[] sealed) {
+        return sealed[VERSION_OFFSET] == FORMAT_VERSION_1 ? DIGEST_BEFORE_OFFSET : bodyOffset(sealed) - 2 * DIGEST_LENGTH;
+    }
+
+    /** Where the digest after starts in a sealed batch of either version (valid batches only; does not verify). */
+    public static int digestAfterOffset(byte[] sealed) {
+        return sealed[VERSION_OFFSET] == FORMAT_VERSION_1 ? DIGEST_AFTER_OFFSET : bodyOffset(sealed) - DIGEST_LENGTH;
+    }
+
     /**
      * Where the body of a sealed batch written by this project starts (140 in v1; after the varints and
      * digests in v2). For accounting (benchmarks, metrics) on batches already known valid; it does not verify.

@@ -162,7 +162,7 @@ class DeltaStreamVerifierTest {
     @Test
     void digestAfterThatTheReplicaDoesNotReachIsAMismatchAndStopsTheShard() {
         ProducedStream.Sealed victim = stream.batch(2, 6);
-        byte[] lying = ProducedStream.withDigestByteChanged(victim.bytes(), BatchLayout.DIGEST_AFTER_OFFSET + 7);
+        byte[] lying = ProducedStream.withDigestByteChanged(victim.bytes(), BatchLayout.digestAfterOffset(victim.bytes()) + 7);
         List<Rec> records = stream.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : record(b)).toList();
         VerificationReport report = verify(topicWith(records), null);
 
@@ -178,7 +178,7 @@ class DeltaStreamVerifierTest {
     @Test
     void digestBeforeThatDiffersFromTheReplicaIsAMismatchBeforeAnythingIsApplied() {
         ProducedStream.Sealed victim = stream.batch(0, 2);
-        byte[] lying = ProducedStream.withDigestByteChanged(victim.bytes(), BatchLayout.DIGEST_BEFORE_OFFSET);
+        byte[] lying = ProducedStream.withDigestByteChanged(victim.bytes(), BatchLayout.digestBeforeOffset(victim.bytes()));
         List<Rec> records = stream.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : record(b)).toList();
         VerificationReport report = verify(topicWith(records), null);
 
@@ -191,7 +191,7 @@ class DeltaStreamVerifierTest {
     @Test
     void duplicateSequenceWithOtherBytesIsAConflictingDuplicate() {
         ProducedStream.Sealed first = stream.batch(3, 2);
-        byte[] other = ProducedStream.withDigestByteChanged(first.bytes(), BatchLayout.DIGEST_AFTER_OFFSET);
+        byte[] other = ProducedStream.withDigestByteChanged(first.bytes(), BatchLayout.digestAfterOffset(first.bytes()));
         List<Rec> records = new ArrayList<>();
         for (ProducedStream.Sealed b : stream.batches) {
             records.add(record(b));
@@ -270,7 +270,7 @@ class DeltaStreamVerifierTest {
 
     static byte[] flipBodyByte(byte[] sealed) {
         byte[] b = sealed.clone();
-        b[BatchLayout.HEADER_LENGTH + 3] ^= 0x01;
+        b[BatchLayout.bodyOffset(sealed) + 3] ^= 0x01;
         return b;
     }
 
