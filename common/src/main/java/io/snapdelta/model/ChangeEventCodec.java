@@ -3,9 +3,6 @@ package io.snapdelta.model;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Binary form of a {@link ChangeEvent} for records in flight between operators (the Flink job's
@@ -86,31 +83,7 @@ public final class ChangeEventCodec {
             out.writeUTF(s.name(i));
             out.writeByte(s.type(i).id());
         }
-        for (int i = 0; i < s.size(); i++) {
-            FieldType t = s.type(i);
-            if (t == FieldType.NULL) {
-                continue;
-            }
-            Object v = row.get(i);
-            if (v == null) {
-                out.writeByte(0);
-                continue;
-            }
-            out.writeByte(1);
-            switch (t) {
-                case BOOLEAN -> out.writeByte((Boolean) v ? 1 : 0);
-                case INT64, TIMESTAMP_MICROS, DATE -> out.writeLong((Long) v);
-                case FLOAT64 -> out.writeLong(Double.doubleToRawLongBits((Double) v));
-                case DECIMAL -> {
-                    BigDecimal d = (BigDecimal) v;
-                    out.writeInt(d.scale());
-                    writeBytes(out, d.unscaledValue().toByteArray());
-                }
-                case STRING -> writeBytes(out, ((String) v).getBytes(StandardCharsets.UTF_8));
-                case BYTES -> writeBytes(out, (byte[]) v);
-                default -> throw new IllegalStateException("unhandled field type " + t);
-            }
-        }
+        RowValuesCodec.writeValues(out, row);
     }
 
     static Row readRow(DataInput in) throws IOException {
@@ -127,40 +100,7 @@ public final class ChangeEventCodec {
             }
         }
         RowSchema s = RowSchema.of(names, types);
-        Object[] values = new Object[n];
-        for (int i = 0; i < n; i++) {
-            FieldType t = types[i];
-            if (t == FieldType.NULL || in.readUnsignedByte() == 0) {
-                continue;
-            }
-            values[i] = switch (t) {
-                case BOOLEAN -> in.readUnsignedByte() != 0;
-                case INT64, TIMESTAMP_MICROS, DATE -> in.readLong();
-                case FLOAT64 -> Double.longBitsToDouble(in.readLong());
-                case DECIMAL -> {
-                    int scale = in.readInt();
-                    yield new BigDecimal(new BigInteger(readBytes(in, names[i])), scale);
-                }
-                case STRING -> new String(readBytes(in, names[i]), StandardCharsets.UTF_8);
-                case BYTES -> readBytes(in, names[i]);
-                default -> throw new IllegalStateException("unhandled field type " + t);
-            };
-        }
-        return Row.wrapTrusted(s, values);
+        return RowValuesCodec.readValues(in, s);
     }
 
-    private static void writeBytes(DataOutput out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] readBytes(DataInput in, String field) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("field '" + field + "': negative value length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
-    }
 }

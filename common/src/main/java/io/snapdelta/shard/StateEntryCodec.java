@@ -4,6 +4,7 @@ import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.RowValuesCodec;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
 import java.io.ByteArrayInputStream;
@@ -12,9 +13,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -235,68 +233,11 @@ public final class StateEntryCodec {
 
     /** Writes a row's values in the "values" layout above (no schema); also used by {@link OpenBatchCodec}. */
     static void writeValues(DataOutputStream out, Row row) throws IOException {
-        RowSchema s = row.schema();
-        for (int i = 0; i < s.size(); i++) {
-            FieldType t = s.type(i);
-            if (t == FieldType.NULL) {
-                continue;
-            }
-            Object v = row.get(i);
-            if (v == null) {
-                out.writeByte(0);
-                continue;
-            }
-            out.writeByte(1);
-            switch (t) {
-                case BOOLEAN -> out.writeByte((Boolean) v ? 1 : 0);
-                case INT64, TIMESTAMP_MICROS, DATE -> out.writeLong((Long) v);
-                case FLOAT64 -> out.writeLong(Double.doubleToRawLongBits((Double) v));
-                case DECIMAL -> {
-                    BigDecimal d = (BigDecimal) v;
-                    out.writeInt(d.scale());
-                    writeBytes(out, d.unscaledValue().toByteArray());
-                }
-                case STRING -> writeBytes(out, ((String) v).getBytes(StandardCharsets.UTF_8));
-                case BYTES -> writeBytes(out, (byte[]) v);
-                default -> throw new IllegalStateException("unhandled field type " + t);
-            }
-        }
-    }
-
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] readBytes(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("value length " + n + " exceeds the " + in.available() + " bytes left");
-        }
-        return in.readNBytes(n);
+        RowValuesCodec.writeValues(out, row);
     }
 
     /** Reads values written by {@link #writeValues} for a known schema. */
     static Row readValues(DataInputStream in, RowSchema s) throws IOException {
-        Object[] values = new Object[s.size()];
-        for (int i = 0; i < values.length; i++) {
-            FieldType t = s.type(i);
-            if (t == FieldType.NULL || in.readUnsignedByte() == 0) {
-                continue;
-            }
-            values[i] = switch (t) {
-                case BOOLEAN -> in.readUnsignedByte() != 0;
-                case INT64, TIMESTAMP_MICROS, DATE -> in.readLong();
-                case FLOAT64 -> Double.longBitsToDouble(in.readLong());
-                case DECIMAL -> {
-                    int scale = in.readInt();
-                    yield new BigDecimal(new BigInteger(readBytes(in)), scale);
-                }
-                case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
-                case BYTES -> readBytes(in);
-                default -> throw new IllegalStateException("unhandled field type " + t);
-            };
-        }
-        return Row.wrapTrusted(s, values);
+        return RowValuesCodec.readValues(in, s);
     }
 }
