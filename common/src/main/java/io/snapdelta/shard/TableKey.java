@@ -1,6 +1,7 @@
 package io.snapdelta.shard;
 
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowOrder;
 import io.snapdelta.model.TableId;
 import java.util.Comparator;
 import java.util.Objects;

@@ -1,6 +1,5 @@
-package io.snapdelta.shard;
+package io.snapdelta.model;
 
-import io.snapdelta.model.Row;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -29,7 +28,8 @@ public final class RowOrder implements Comparator<Row> {
         return Integer.compare(a.size(), b.size());
     }
 
-    static int compareValues(Object x, Object y) {
+    /** Compares two values of one field in this order. */
+    public static int compareValues(Object x, Object y) {
         if (x == y) {
             return 0;
         }
