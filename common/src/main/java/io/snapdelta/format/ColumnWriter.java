@@ -18,6 +18,11 @@ final class ColumnWriter {
     private final IntegerPacking.BitWriter bits;
     private byte[][] utf8 = new byte[64][];
     private long[] transformed = new long[1024];
+    /** The present values of the column being written, unboxed, and their old values (DELTA_OLD). */
+    private long[] plainValues = new long[1024];
+    private long[] oldValues = new long[1024];
+    /** RICE sizes of the (at most five) parameters tried for one transform. */
+    private final long[] riceBitsOf = new long[5];
     private final long[] histogram = new long[256];
 
     private boolean packIntegers = true;
@@ -205,22 +210,37 @@ final class ColumnWriter {
         }
         if (transformed.length < m) {
             transformed = new long[Math.max(m, transformed.length * 2)];
+            plainValues = new long[transformed.length];
+            oldValues = new long[transformed.length];
+        }
+        // Unbox once; every transform below is computed from these.
+        for (int i = 0, j = 0; i < n; i++) {
+            if (values[i] != null) {
+                plainValues[j] = (Long) values[i];
+                oldValues[j] = oldsUsable ? (Long) olds[i] : 0;
+                j++;
+            }
         }
         double bestCost = Double.MAX_VALUE;
         int bestTransform = INT_PLAIN;
         int bestPacking = IntegerPacking.VARINT;
         int bestK = 0;
         int transforms = oldsUsable ? 3 : 2;
+        long[] riceBitsOf = this.riceBitsOf;
         for (int t = 0; t < transforms; t++) {
-            fillTransformed(values, n, olds, t);
+            fillTransformed(m, t);
+            // DELTA_PREV keeps its first value (the base) as a varint; the packing covers the deltas after it.
+            int from = t == INT_DELTA_PREV ? 1 : 0;
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             java.util.Arrays.fill(histogram, 0);
             long varintBytes = 0;
             for (int i = 0; i < m; i++) {
                 long v = transformed[i];
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+                if (i >= from) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
                 long z = ByteSink.zigZag(v);
                 while ((z & ~0x7FL) != 0) {
                     histogram[(int) ((z & 0x7F) | 0x80)]++;
@@ -244,26 +264,32 @@ final class ColumnWriter {
             if (!packIntegers) {
                 continue;
             }
-            // DELTA_PREV keeps its first value (the base) as a varint; the packing covers the deltas after it.
-            int from = t == INT_DELTA_PREV ? 1 : 0;
             if (m - from < 1) {
                 continue;
             }
             double baseCost = from == 1 ? 8.0 * ByteSink.varLongSize(ByteSink.zigZag(transformed[0])) : 0;
-            min = Long.MAX_VALUE;
-            max = Long.MIN_VALUE;
-            for (int i = from; i < m; i++) {
-                min = Math.min(min, transformed[i]);
-                max = Math.max(max, transformed[i]);
-            }
             long spread = max - min;
             if (spread < 0 || spread >= IntegerPacking.MAX_SPREAD) {
                 continue;
             }
-            long rangeBits = 0;
+            // One pass for the RANGE code lengths (w bits, or w - 1 below the threshold s; see
+            // IntegerPacking.rangeCodeLength) and the sum that centres the RICE parameters.
+            int w = IntegerPacking.bitLength(spread);
+            long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
+            long shortCodes = 0;
+            long sum = 0;
+            boolean sumOverflow = false;
             for (int i = from; i < m; i++) {
-                rangeBits += IntegerPacking.rangeCodeLength(transformed[i] - min, spread);
+                long u = transformed[i] - min;
+                if (Long.compareUnsigned(u, s) < 0) {
+                    shortCodes++;
+                }
+                if (!sumOverflow) {
+                    sum += u;
+                    sumOverflow = sum < 0 || u < 0;
+                }
             }
+            long rangeBits = (long) (m - from) * w - shortCodes;
             double rangeCost = baseCost + 8.0 * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
                     + ByteSink.varLongSize((rangeBits + 7) >>> 3)) + ((rangeBits + 7) & ~7L);
             if (rangeCost < bestCost) {
@@ -272,24 +298,29 @@ final class ColumnWriter {
                 bestPacking = IntegerPacking.RANGE;
             }
             // The best k is near log2 of the mean (exactly optimal for geometric spreads); the writer tries
-            // the five parameters around it, which keeps encoding linear.
-            long sum = 0;
-            boolean sumOverflow = false;
-            for (int i = from; i < m && !sumOverflow; i++) {
-                long u = transformed[i] - min;
-                sum += u;
-                sumOverflow = sum < 0 || u < 0;
-            }
+            // the five parameters around it, which keeps encoding linear. All five are summed in one pass;
+            // a sum that reaches Long.MAX_VALUE / 4 stops growing and rules its k out.
             int maxK = Math.min(IntegerPacking.MAX_RICE_K, IntegerPacking.bitLength(spread));
             int center = sumOverflow ? maxK : IntegerPacking.bitLength(sum / (m - from));
-            for (int k = Math.max(0, center - 3); k <= Math.min(maxK, center + 1); k++) {
-                long riceBits = (long) (m - from) * (k + 1);
-                for (int i = from; i < m && riceBits < Long.MAX_VALUE / 4; i++) {
-                    riceBits += (transformed[i] - min) >>> k;
+            int kFrom = Math.max(0, center - 3);
+            int kCount = Math.min(maxK, center + 1) - kFrom + 1;
+            for (int j = 0; j < kCount; j++) {
+                riceBitsOf[j] = (long) (m - from) * (kFrom + j + 1);
+            }
+            for (int i = from; i < m; i++) {
+                long u = transformed[i] - min;
+                for (int j = 0; j < kCount; j++) {
+                    if (riceBitsOf[j] < Long.MAX_VALUE / 4) {
+                        riceBitsOf[j] += u >>> (kFrom + j);
+                    }
                 }
+            }
+            for (int j = 0; j < kCount; j++) {
+                long riceBits = riceBitsOf[j];
                 if (riceBits >= Long.MAX_VALUE / 4) {
                     continue;
                 }
+                int k = kFrom + j;
                 double riceCost = baseCost + 8.0 * (ByteSink.varLongSize(ByteSink.zigZag(min)) + 1
                         + ByteSink.varLongSize((riceBits + 7) >>> 3)) + ((riceBits + 7) & ~7L);
                 if (riceCost < bestCost) {
@@ -300,7 +331,7 @@ final class ColumnWriter {
                 }
             }
         }
-        fillTransformed(values, n, olds, bestTransform);
+        fillTransformed(m, bestTransform);
         if (bestPacking == IntegerPacking.VARINT) {
             for (int i = 0; i < m; i++) {
                 out.writeZigZag(transformed[i]);
@@ -356,20 +387,25 @@ final class ColumnWriter {
         return (bestTransform << ENC_SHIFT) | (bestPacking << IntegerPacking.SHIFT);
     }
 
-    private void fillTransformed(Object[] values, int n, Object[] olds, int transform) {
-        long prev = 0;
-        int m = 0;
-        for (int i = 0; i < n; i++) {
-            if (values[i] == null) {
-                continue;
+    /** Fills {@link #transformed} with the first {@code m} unboxed values under {@code transform}. */
+    private void fillTransformed(int m, int transform) {
+        long[] p = plainValues;
+        long[] t = transformed;
+        switch (transform) {
+            case INT_PLAIN -> System.arraycopy(p, 0, t, 0, m);
+            case INT_DELTA_PREV -> {
+                long prev = 0;
+                for (int i = 0; i < m; i++) {
+                    t[i] = p[i] - prev;
+                    prev = p[i];
+                }
             }
-            long v = (Long) values[i];
-            transformed[m++] = switch (transform) {
-                case INT_PLAIN -> v;
-                case INT_DELTA_PREV -> v - prev;
-                default -> v - (Long) olds[i];
-            };
-            prev = v;
+            default -> {
+                long[] o = oldValues;
+                for (int i = 0; i < m; i++) {
+                    t[i] = p[i] - o[i];
+                }
+            }
         }
     }
 

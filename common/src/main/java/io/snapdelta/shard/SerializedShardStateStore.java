@@ -5,6 +5,8 @@ import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -17,11 +19,26 @@ import java.util.function.BiConsumer;
  * ({@link #counts()}/{@link #restoreCounts}): counting them from the store would be a full scan. To keep
  * them exact without an extra read per write, {@link #put} reuses what the preceding {@link #get} of the
  * same key found ({@link ShardDeltaState} always reads a key before writing it).
+ *
+ * <p>The decoded entries of the {@value #RECENT_KEYS} most recently used keys are kept on the heap, so a hot
+ * key (a pgbench branch or teller row, changed many times per batch) is read and decoded once, not on
+ * every change. The cache is write-through: every put and delete still reaches {@link ShardStateBytes}
+ * at once, so the bytes (what a checkpoint snapshots) are always complete, and the cache never outlives
+ * this object, which a restore builds afresh. Only this object writes its shard's bytes; clean-up, which
+ * removes entries by key bytes, drops the cache.
  */
 public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
     private final StateEntryCodec codec;
     private final Set<Long> schemasStored = new HashSet<>();
+    /** Bound of the decoded-entry cache, per shard. */
+    static final int RECENT_KEYS = 1024;
+    private final Map<EncodedKey, StoredEntry> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<EncodedKey, StoredEntry> eldest) {
+            return size() > RECENT_KEYS;
+        }
+    };
     private long live;
     private long tombstones;
 
@@ -39,9 +56,20 @@ public final class SerializedShardStateStore implements ShardStateStore {
     @Override
     public StoredEntry get(TableId table, Row key) {
         byte[] k = keyBytes(table, key);
+        EncodedKey ek = new EncodedKey(k);
+        StoredEntry cached = recent.get(ek);
+        if (cached != null) {
+            lastFound = cached.isTombstone() ? 1 : 0;
+            return cached;
+        }
         byte[] v = bytes.getEntry(k);
         lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
-        return v == null ? null : decode(v);
+        if (v == null) {
+            return null;
+        }
+        StoredEntry e = decode(v);
+        recent.put(ek, e);
+        return e;
     }
 
     private StoredEntry decode(byte[] v) {
@@ -91,6 +119,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
             bytes.addTombstoneIndex(entry.deletedAtMicros(), k);
         }
         bytes.putEntry(k, codec.encodeEntry(entry));
+        // What a get would decode from those bytes (the codec round-trips every field; entries are immutable).
+        recent.put(new EncodedKey(k), entry);
         adjust(before, -1);
         adjust(entry.isTombstone() ? 1 : 0, 1);
         lastFound = entry.isTombstone() ? 1 : 0;
@@ -101,6 +131,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         byte[] k = keyBytes(table, key);
         adjust(found(k), -1);
         bytes.removeEntry(k);
+        recent.remove(new EncodedKey(k));
         lastFound = -1;
     }
 
@@ -116,6 +147,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
     public int purgeTombstonesBefore(long olderThanMicros) {
         int[] purged = {0};
         lastKey = null;
+        recent.clear();
         bytes.pollTombstoneIndexBefore(olderThanMicros, k -> {
             byte[] v = bytes.getEntry(k);
             // The key may have been written again since this delete: only a tombstone that is still
@@ -157,5 +189,26 @@ public final class SerializedShardStateStore implements ShardStateStore {
         long[] c = Arrays.copyOf(counts, 2);
         live = c[0];
         tombstones = c[1];
+    }
+
+    /** An encoded (table, key) as a hash-map key: compared by content. */
+    private static final class EncodedKey {
+        private final byte[] bytes;
+        private final int hash;
+
+        EncodedKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EncodedKey other && hash == other.hash && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 }

@@ -126,4 +126,31 @@ class SerializedShardStateStoreTest {
         assertEquals(1, bytes.tombstoneIndexSize(), "the expired head of the index is gone, the rest untouched");
         assertEquals(1, store.tombstoneCount());
     }
+
+    @Test
+    void aHotKeyIsReadFromTheBytesOnceAndEveryWriteStillReachesThem() {
+        HeapShardStateBytes heap = new HeapShardStateBytes();
+        int[] reads = {0};
+        int[] writes = {0};
+        ShardStateBytes counting = new ShardStateBytes() {
+            @Override public byte[] getEntry(byte[] k) { reads[0]++; return heap.getEntry(k); }
+            @Override public void putEntry(byte[] k, byte[] e) { writes[0]++; heap.putEntry(k, e); }
+            @Override public void removeEntry(byte[] k) { heap.removeEntry(k); }
+            @Override public void forEachEntry(java.util.function.BiConsumer<byte[], byte[]> v) { heap.forEachEntry(v); }
+            @Override public void addTombstoneIndex(long at, byte[] k) { heap.addTombstoneIndex(at, k); }
+            @Override public void pollTombstoneIndexBefore(long t, java.util.function.Consumer<byte[]> e) { heap.pollTombstoneIndexBefore(t, e); }
+            @Override public byte[] getSchema(long id) { return heap.getSchema(id); }
+            @Override public void putSchema(long id, byte[] d) { heap.putSchema(id, d); }
+        };
+        ShardDeltaState s = new ShardDeltaState(0, new SerializedShardStateStore(counting, new StateEntryCodec()), 1000, Duration.ofSeconds(10));
+        s.apply(ins(1, 1, 1, "a"));
+        for (int i = 2; i <= 50; i++) {
+            s.apply(upd(1, i, i, "v" + i));
+        }
+        assertEquals(1, reads[0], "only the first change of the key reads the bytes (and finds nothing)");
+        assertEquals(50, writes[0], "every change is written through");
+        // A fresh store over the same bytes (a restore) sees the last write.
+        SerializedShardStateStore restored = new SerializedShardStateStore(heap, new StateEntryCodec());
+        assertEquals(new Version(0, 50), restored.get(T, key(1)).version());
+    }
 }
