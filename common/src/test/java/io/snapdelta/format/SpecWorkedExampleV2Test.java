@@ -2,35 +2,14 @@ package io.snapdelta.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.config.DeltaFormatOptions;
-import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 /** The hex of the worked example in schemas/delta-batch-v2.md is the v2 format, byte for byte. */
 class SpecWorkedExampleV2Test {
-    static final Path SPEC = Path.of(System.getProperty("basedir", "."), "..", "schemas", "delta-batch-v2.md");
-
     static byte[] workedExampleBytes() throws Exception {
-        assertTrue(Files.exists(SPEC), "the spec is missing: " + SPEC.toAbsolutePath());
-        String text = Files.readString(SPEC);
-        int begin = text.indexOf("<!-- worked-example:begin -->");
-        int end = text.indexOf("<!-- worked-example:end -->");
-        assertTrue(begin >= 0 && end > begin, "worked example markers not found in " + SPEC);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String line : text.substring(begin, end).split("\n")) {
-            if (line.startsWith("<!--") || line.startsWith("```") || line.isBlank()) {
-                continue;
-            }
-            int comment = line.indexOf("  ");
-            String hex = (comment < 0 ? line : line.substring(0, comment)).replace(" ", "");
-            out.writeBytes(HexFormat.of().parseHex(hex));
-        }
-        return out.toByteArray();
+        return SpecHex.workedExample("delta-batch-v2.md");
     }
 
     @Test
