@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapdelta.codec.CodecId;
 import io.snapdelta.codec.S3DictionaryStore;
 import io.snapdelta.config.Configuration;
-import io.snapdelta.localstack.EmbeddedKafkaBroker;
 import io.snapdelta.localstack.EmbeddedS3Server;
-import io.snapdelta.localstack.LocalFlink;
 import io.snapdelta.model.Row;
 import io.snapdelta.shard.TableKey;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -36,36 +32,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * broker: a replica that has only the deltas topic and the bucket (its own S3 client) replays every committed
  * batch strictly and reaches the input's state and the job's final digests.
  */
-class S3DictionariesITCase {
+class S3DictionariesITCase extends KafkaAndFlinkServers {
     private static final int SHARDS = 2;
     private static final int DELTA_PARTITIONS = 2;
     private static final String BUCKET = "snapdelta-dicts";
     private static final String PREFIX = "it/job";
 
-    @TempDir
-    static Path dir;
-    static EmbeddedKafkaBroker kafka;
     static EmbeddedS3Server s3;
-    static LocalFlink flink;
 
     @BeforeAll
-    static void startServers() {
-        kafka = EmbeddedKafkaBroker.start(dir, Map.of());
+    static void startS3() {
         s3 = EmbeddedS3Server.start(dir);
         s3.createBucket(BUCKET);
-        flink = LocalFlink.start(dir, 2);
     }
 
     @AfterAll
-    static void stopServers() {
-        if (flink != null) {
-            flink.close();
-        }
+    static void stopS3() {
         if (s3 != null) {
             s3.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

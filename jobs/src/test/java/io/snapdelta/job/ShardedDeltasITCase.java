@@ -7,11 +7,8 @@ import io.snapdelta.codec.FileDictionaryStore;
 import io.snapdelta.config.Configuration;
 import io.snapdelta.ingest.ChangeEventParser;
 import io.snapdelta.ingest.InputFormat;
-import io.snapdelta.localstack.EmbeddedKafkaBroker;
-import io.snapdelta.localstack.LocalFlink;
 import io.snapdelta.model.Row;
 import io.snapdelta.shard.TableKey;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,10 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sharded job end to end on a MiniCluster (RocksDB, exactly-once checkpoints) against a real Kafka
@@ -43,31 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * must equal last-version-wins over the input, sequences gap-free, digests chained, after a clean run, a
  * failover and a savepoint restore at another parallelism.
  */
-class ShardedDeltasITCase {
+class ShardedDeltasITCase extends KafkaAndFlinkServers {
     private static final int SHARDS = 8;
     private static final int DELTA_PARTITIONS = 3;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
-    @TempDir
-    static Path dir;
-    static EmbeddedKafkaBroker kafka;
-    static LocalFlink flink;
-
-    @BeforeAll
-    static void startServers() {
-        kafka = EmbeddedKafkaBroker.start(dir, Map.of());
-        flink = LocalFlink.start(dir, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private static Map<String, String> config(String name, boolean bounded) {
         Map<String, String> m = new HashMap<>();

@@ -13,12 +13,9 @@ import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.ingest.ParserLimits;
 import io.snapdelta.ingest.ParseErrorKind;
 import io.snapdelta.ingest.SnapdeltaJsonWriter;
-import io.snapdelta.localstack.EmbeddedKafkaBroker;
-import io.snapdelta.localstack.LocalFlink;
 import io.snapdelta.testing.MalformedCorpus;
 import io.snapdelta.workload.PgbenchDebeziumWorkload;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,10 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job on a Flink MiniCluster (RocksDB, exactly-once checkpoints) against a real Kafka broker: good and
@@ -48,33 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  * naming where it came from and why; every good one must come through (counted, and in the valid-events
  * topic as snapdelta JSON); tombstones are counted, not dead-lettered.
  */
-class SnapdeltaJobITCase {
+class SnapdeltaJobITCase extends KafkaAndFlinkServers {
     private static final String LINES_TOPIC = "cdc.lines";
     private static final String KEYED_TOPIC = "cdc.keyed";
     private static final String DLQ = "it.dead-letters";
     private static final String EVENTS = "it.events";
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-    @TempDir
-    static Path dir;
-    static EmbeddedKafkaBroker kafka;
-    static LocalFlink flink;
-
-    @BeforeAll
-    static void startServers() {
-        kafka = EmbeddedKafkaBroker.start(dir, Map.of());
-        flink = LocalFlink.start(dir, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /** A record as produced, and what the job must do with it. */
     private record Sent(String topic, int partition, long offset, byte[] key, byte[] value, ParseErrorKind expectedError,
