@@ -34,11 +34,11 @@ final class BenchJobSetup {
     final String deltasTopic;
     final Configuration config;
 
-    private BenchJobSetup(String phase, Configuration config) {
-        this.phase = phase;
+    private BenchJobSetup(String phase, String run, Configuration config) {
+        this.phase = run;
         this.inputTopic = "snapdelta.bench." + phase + ".input";
-        this.deadLetterTopic = "snapdelta.bench." + phase + ".dlq";
-        this.deltasTopic = "snapdelta.bench." + phase + ".deltas";
+        this.deadLetterTopic = "snapdelta.bench." + run + ".dlq";
+        this.deltasTopic = "snapdelta.bench." + run + ".deltas";
         this.config = config;
     }
 
@@ -48,15 +48,25 @@ final class BenchJobSetup {
      */
     static BenchJobSetup of(String phase, Configuration user, String bootstrap, InputFormat format, boolean bounded,
                             Duration checkpointInterval) {
+        return of(phase, phase, user, bootstrap, format, bounded, checkpointInterval);
+    }
+
+    /**
+     * A setup reading the input topic of {@code phase} with everything else (job name, dead-letter and deltas
+     * topics, consumer group, transactional ids) of its own {@code run}: several runs of one phase over the
+     * same input never share state.
+     */
+    static BenchJobSetup of(String phase, String run, Configuration user, String bootstrap, InputFormat format, boolean bounded,
+                            Duration checkpointInterval) {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(JobOptions.JOB_NAME.key(), "snapdelta-bench-" + phase);
+        values.put(JobOptions.JOB_NAME.key(), "snapdelta-bench-" + run);
         // Well below the embedded broker's transaction.max.timeout.ms (15 min), well above any interval used here.
         values.put(KafkaOptions.TRANSACTION_TIMEOUT.key(), "2min");
         values.putAll(user.toMap());
         if (checkpointInterval != null) {
             values.put(JobOptions.CHECKPOINT_INTERVAL.key(), checkpointInterval.toMillis() + "ms");
         }
-        BenchJobSetup names = new BenchJobSetup(phase, null);
+        BenchJobSetup names = new BenchJobSetup(phase, run, null);
         Map<String, String> fixed = new LinkedHashMap<>();
         fixed.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         fixed.put(KafkaOptions.INPUT_TOPICS.key(), names.inputTopic);
@@ -66,8 +76,8 @@ final class BenchJobSetup {
         fixed.put(JobOptions.INPUT_STARTING_OFFSETS.key(), "earliest");
         fixed.put(KafkaOptions.DEAD_LETTER_TOPIC.key(), names.deadLetterTopic);
         fixed.put(DeltaOptions.TOPIC.key(), names.deltasTopic);
-        fixed.put(KafkaOptions.GROUP_ID.key(), "snapdelta-bench-" + phase);
-        fixed.put(KafkaOptions.TRANSACTIONAL_ID_PREFIX.key(), "snapdelta-bench-" + phase);
+        fixed.put(KafkaOptions.GROUP_ID.key(), "snapdelta-bench-" + run);
+        fixed.put(KafkaOptions.TRANSACTIONAL_ID_PREFIX.key(), "snapdelta-bench-" + run);
         fixed.put(JobOptions.VALID_EVENTS_TOPIC.key(), "");
         fixed.forEach((key, value) -> {
             String mine = user.toMap().get(key);
@@ -76,11 +86,16 @@ final class BenchJobSetup {
             }
             values.put(key, value);
         });
-        return new BenchJobSetup(phase, Configuration.fromMap(values));
+        return new BenchJobSetup(phase, run, Configuration.fromMap(values));
     }
 
     void createTopics(LocalStack stack, int deltaPartitions, Map<String, String> inputTopicConfigs) {
         stack.kafka().createTopic(inputTopic, 1, inputTopicConfigs);
+        createOutputTopics(stack, deltaPartitions);
+    }
+
+    /** The dead-letter and deltas topics only (a further run over an input topic that exists). */
+    void createOutputTopics(LocalStack stack, int deltaPartitions) {
         stack.kafka().createTopic(deadLetterTopic, 1);
         stack.kafka().createTopic(deltasTopic, deltaPartitions);
     }

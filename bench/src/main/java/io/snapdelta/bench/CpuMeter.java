@@ -1,31 +1,87 @@
 package io.snapdelta.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * CPU time this JVM spends while the job runs, two ways:
+ * CPU time this JVM spends while the job runs:
  * <ul>
  *   <li>process CPU time ({@code OperatingSystemMXBean.getProcessCpuTime}): every thread of the process,
  *       Java and native (RocksDB's flush and compaction threads, GC, JIT) and the embedded Kafka broker
  *       serving the job. The benchmark's {@code cores} is this divided by wall time;</li>
- *   <li>CPU time of Flink's task threads (names ending in {@code (i/n)#attempt}), sampled every
- *       {@value #SAMPLE_MILLIS} ms with {@link ThreadMXBean} because a finished task's thread is gone before
- *       it can be read: up to one interval per thread is missed, so this is a lower bound.</li>
+ *   <li>the same time split by who spent it ({@link Group}): Java threads by name ({@link ThreadMXBean}),
+ *       native threads (JIT compilers, GC workers, RocksDB background threads) by their Linux thread name in
+ *       {@code /proc/self/task} (absent elsewhere: then those groups read 0 and their time is in
+ *       {@link Group#OTHER}). Sampled every {@value #SAMPLE_MILLIS} ms because a finished thread is gone
+ *       before it can be read: up to one interval per thread that ends during the run is missed, so each
+ *       group is a lower bound and {@link Group#OTHER} (the process total minus the rest) an upper bound.</li>
  * </ul>
  */
 final class CpuMeter implements AutoCloseable {
     static final long SAMPLE_MILLIS = 50;
+
+    /** Who spent CPU time. */
+    enum Group {
+        /**
+         * Flink task threads (names ending in {@code (i/n)#attempt}): the job's operators. Before this split the
+         * source fetcher threads, which carry the same suffix, were counted here too.
+         */
+        FLINK_TASKS("flink_task_threads"),
+        /** The Kafka clients of the job: source fetchers, sink producers' network threads, admin clients. */
+        KAFKA_CLIENTS("kafka_clients"),
+        /** The embedded Kafka broker (and its KRaft controller) serving the job; not part of the job. */
+        KAFKA_BROKER("embedded_kafka_broker"),
+        /** HotSpot's JIT compiler threads. */
+        JIT("jit_compiler"),
+        /** Garbage collector threads. */
+        GC("gc"),
+        /** RocksDB's native flush and compaction threads. */
+        ROCKSDB("rocksdb_background"),
+        /** Everything else: Flink's runtime (RPC, checkpoint coordination, timers), the VM, and what sampling missed. */
+        OTHER("other");
+
+        final String jsonName;
+
+        Group(String jsonName) {
+            this.jsonName = jsonName;
+        }
+    }
+
     private static final Pattern FLINK_TASK_THREAD = Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+$");
+    private static final Pattern KAFKA_CLIENT_THREAD = Pattern.compile(
+            "^(kafka-producer-network-thread|kafka-admin-client-thread|Source Data Fetcher|kafka-coordinator-heartbeat-thread).*");
+    /** Thread names of the in-process Kafka 4.x broker and KRaft controller (see LocalStack's KafkaServer). */
+    private static final Pattern KAFKA_BROKER_THREAD = Pattern.compile("^(data-plane-kafka-|kafka-\\d+-|kafka-scheduler-|kafka-log-cleaner"
+            + "|quorum-controller-|broker-\\d+-|controller-\\d+-|TxnMarkerSenderThread|AddPartitionsToTxnSenderThread|ExpirationReaper-"
+            + "|executor-|group-coordinator|share-coordinator|share-group-lock|transaction-log-manager|LogDirFailureHandler"
+            + "|raft-expiration-reaper|client-metrics-reaper|network-partition-metadata-client-reaper|persister-state-manager-reaper"
+            + "|PersisterStateManager|log-closing-|SensorExpiryThread).*");
+    /** Linux thread names (15 characters at most) of the VM's and RocksDB's native threads. */
+    private static final Pattern JIT_NATIVE = Pattern.compile("^C[12] CompilerThre.*");
+    private static final Pattern GC_NATIVE = Pattern.compile("^(GC Thread#|G1 |GC |VM Periodic).*");
+    private static final Pattern ROCKSDB_NATIVE = Pattern.compile("^rocksdb:.*");
+    private static final Path PROC_TASKS = Path.of("/proc/self/task");
 
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final Map<Long, Long> startCpu = new HashMap<>();
-    private final Map<Long, Long> lastCpu = new HashMap<>();
+    /** Linux reports thread CPU in clock ticks of USER_HZ = 100 per second on every architecture the JDK runs on. */
+    private static final long NANOS_PER_TICK = 1_000_000_000L / 100;
+    private final Map<Long, Long> startJava = new HashMap<>();
+    private final Map<Long, Long> lastJava = new HashMap<>();
+    private final Map<Long, Group> javaGroup = new HashMap<>();
+    private final Map<String, Long> startNative = new HashMap<>();
+    private final Map<String, Long> lastNative = new HashMap<>();
+    private final Map<String, Group> nativeGroup = new HashMap<>();
     private final long processCpu0;
     private final long wall0;
     private final Thread sampler;
@@ -37,9 +93,10 @@ final class CpuMeter implements AutoCloseable {
         for (long id : threads.getAllThreadIds()) {
             long cpu = threads.getThreadCpuTime(id);
             if (cpu >= 0) {
-                startCpu.put(id, cpu);
+                startJava.put(id, cpu);
             }
         }
+        readNative(startNative, null);
         processCpu0 = os.getProcessCpuTime();
         wall0 = System.nanoTime();
         sampler = new Thread(this::sampleLoop, "snapdelta-bench-cpu-sampler");
@@ -64,16 +121,79 @@ final class CpuMeter implements AutoCloseable {
     }
 
     private void sample() {
-        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null || !FLINK_TASK_THREAD.matcher(info.getThreadName()).matches()) {
-                continue;
-            }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
-            if (cpu >= 0) {
-                synchronized (lastCpu) {
-                    lastCpu.put(info.getThreadId(), cpu);
+        synchronized (lastJava) {
+            for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                if (cpu >= 0) {
+                    lastJava.put(info.getThreadId(), cpu);
+                    javaGroup.computeIfAbsent(info.getThreadId(), id -> javaGroupOf(info.getThreadName()));
                 }
             }
+            readNative(lastNative, nativeGroup);
+        }
+    }
+
+    static Group javaGroupOf(String name) {
+        // Clients first: a source's fetcher thread carries its task's name, "(i/n)#attempt" included.
+        if (KAFKA_CLIENT_THREAD.matcher(name).matches()) {
+            return Group.KAFKA_CLIENTS;
+        }
+        if (FLINK_TASK_THREAD.matcher(name).matches()) {
+            return Group.FLINK_TASKS;
+        }
+        if (KAFKA_BROKER_THREAD.matcher(name).matches()) {
+            return Group.KAFKA_BROKER;
+        }
+        return Group.OTHER;
+    }
+
+    /** The group of a native (non-Java) thread by its Linux name, or null for Java threads and unknown ones. */
+    static Group nativeGroupOf(String comm) {
+        if (JIT_NATIVE.matcher(comm).matches()) {
+            return Group.JIT;
+        }
+        if (GC_NATIVE.matcher(comm).matches()) {
+            return Group.GC;
+        }
+        if (ROCKSDB_NATIVE.matcher(comm).matches()) {
+            return Group.ROCKSDB;
+        }
+        return null;
+    }
+
+    /** Reads utime + stime of the JIT, GC and RocksDB native threads into {@code into}, by tid. */
+    private void readNative(Map<String, Long> into, Map<String, Group> groups) {
+        if (!Files.isDirectory(PROC_TASKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC_TASKS)) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                Group g = nativeGroupOf(stat.substring(open + 1, close));
+                if (g == null) {
+                    continue;
+                }
+                // Fields after "(comm) ": state is field 3, utime field 14, stime field 15 of stat(5).
+                String[] f = stat.substring(close + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                String tid = task.getFileName().toString();
+                into.put(tid, ticks * NANOS_PER_TICK);
+                if (groups != null) {
+                    groups.put(tid, g);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or /proc unreadable: the native groups stay 0 and their time counts as OTHER.
         }
     }
 
@@ -101,12 +221,26 @@ final class CpuMeter implements AutoCloseable {
 
     /** CPU of Flink task threads during the measurement (sampled; a lower bound). */
     long taskThreadCpuNanos() {
-        long sum = 0;
-        synchronized (lastCpu) {
-            for (Map.Entry<Long, Long> e : lastCpu.entrySet()) {
-                sum += e.getValue() - startCpu.getOrDefault(e.getKey(), 0L);
+        return byGroup().get(Group.FLINK_TASKS);
+    }
+
+    /** CPU nanoseconds per group; they add up to {@link #processCpuNanos()} ({@link Group#OTHER} is the remainder). */
+    Map<Group, Long> byGroup() {
+        Map<Group, Long> m = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) {
+            m.put(g, 0L);
+        }
+        synchronized (lastJava) {
+            lastJava.forEach((id, cpu) -> m.merge(javaGroup.get(id), cpu - startJava.getOrDefault(id, 0L), Long::sum));
+            lastNative.forEach((tid, cpu) -> m.merge(nativeGroup.get(tid), cpu - startNative.getOrDefault(tid, 0L), Long::sum));
+        }
+        long attributed = 0;
+        for (Group g : Group.values()) {
+            if (g != Group.OTHER) {
+                attributed += m.get(g);
             }
         }
-        return sum;
+        m.put(Group.OTHER, Math.max(m.get(Group.OTHER), processCpuNanos - attributed));
+        return m;
     }
 }

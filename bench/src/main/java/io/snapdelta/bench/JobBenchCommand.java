@@ -37,9 +37,10 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "job", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Throughput and latency of the snapdelta job on the embedded stack (Kafka, Flink MiniCluster on RocksDB, exactly-once).",
-            "Throughput: the whole input is produced into Kafka first, then the job runs bounded over it; changes per second "
-                    + "per core (cores = process CPU time / job wall time) beside the parse-only rate of the same parser "
-                    + "over the same bytes on one thread.",
+            "Throughput: the whole input is produced into Kafka first, then the job runs bounded over it, after --warmup-runs "
+                    + "unmeasured runs like the parse-only rate's warm-up round; changes per second per core (cores = process CPU "
+                    + "time / job wall time, also split by thread group) beside the parse-only rate of the same parser over the "
+                    + "same bytes on one thread. The first (cold) run is reported too.",
             "Latency: the job runs unbounded with a fast checkpoint interval while the input is produced at --rate; per "
                     + "change, Kafka append time (LogAppendTime) to the moment a read_committed consumer sees the committed "
                     + "batch that holds it (HdrHistogram p50/p99/max)."},
@@ -82,6 +83,10 @@ public final class JobBenchCommand implements Callable<Integer> {
             description = "Measured rounds of the parse-only rate, after one warm-up round; the median counts (default: ${DEFAULT-VALUE}).")
     int parseRounds;
 
+    @Option(names = "--warmup-runs", defaultValue = "1", paramLabel = "N",
+            description = "Runs of the throughput job over the same input before the measured one, in the same JVM (default: ${DEFAULT-VALUE}).")
+    int warmupRuns;
+
     @Option(names = "--slots", defaultValue = "2", paramLabel = "N",
             description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}).")
     int slots;
@@ -103,8 +108,8 @@ public final class JobBenchCommand implements Callable<Integer> {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--rate must be a positive number of events per second, got " + rate);
         }
-        if (latencyEvents < 0 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
-            throw usage("--latency-events must be >= 0, --parse-rounds, --slots and --deltas-partitions >= 1");
+        if (latencyEvents < 0 || warmupRuns < 0 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
+            throw usage("--latency-events and --warmup-runs must be >= 0, --parse-rounds, --slots and --deltas-partitions >= 1");
         }
         Duration phaseTimeout = duration("--timeout", timeout);
         Duration checkpointInterval = duration("--latency-checkpoint-interval", latencyCheckpointInterval);
@@ -136,8 +141,7 @@ public final class JobBenchCommand implements Callable<Integer> {
         try (LocalStack stack = LocalStack.start(slots);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
-            throughput = ThroughputPhase.run(stack, admin, events,
-                    BenchJobSetup.of("throughput", user, bootstrap, fmt, true, null), deltasPartitions, phaseTimeout);
+            throughput = ThroughputPhase.run(stack, admin, events, user, fmt, warmupRuns, deltasPartitions, phaseTimeout);
             if (!noLatency) {
                 JobBenchInput head = latencyEvents > 0 ? events.head(latencyEvents) : events;
                 latency = LatencyPhase.run(stack, admin, head,

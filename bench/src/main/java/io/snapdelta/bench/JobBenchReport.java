@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
 final class JobBenchReport {
     static final double GOAL_CHANGES_PER_CORE = 150_000;
     static final double GOAL_P99_MS = 500;
-    static final String CORES_COUNTED_AS = "process CPU time of this JVM while the job ran (Flink task threads, RocksDB "
-            + "native threads, the embedded Kafka broker serving the job, GC and JIT) divided by the job's wall time";
+    static final String CORES_COUNTED_AS = "process CPU time of this JVM while the measured (last) job run ran (Flink task threads, "
+            + "RocksDB native threads, the embedded Kafka broker serving the job, GC and JIT) divided by that run's wall time";
 
     private final JobBenchInput input;
     private final int shards;
@@ -92,6 +92,15 @@ final class JobBenchReport {
         m.put("job_process_cpu_seconds", round3(throughput.processCpuSeconds()));
         m.put("job_task_thread_cpu_seconds", round3(throughput.taskThreadCpuSeconds()));
         m.put("job_changes_per_task_thread_cpu_s", round(throughput.produced() / throughput.taskThreadCpuSeconds()));
+        ThroughputPhase.Run measured = throughput.measured();
+        m.put("job_changes_per_s_without_broker", round(throughput.produced() / measured.cpuSecondsWithoutBroker()));
+        m.put("job_cpu_seconds_by_thread_group", cpuGroups(measured));
+        m.put("warmup_runs", throughput.warmups());
+        ThroughputPhase.Run cold = throughput.cold();
+        m.put("job_changes_per_s_cold", round(throughput.produced() / cold.processCpuSeconds()));
+        m.put("job_seconds_cold", round3(cold.jobSeconds()));
+        m.put("job_changes_per_task_thread_cpu_s_cold", round(throughput.produced() / cold.taskThreadCpuSeconds()));
+        m.put("job_cpu_seconds_by_thread_group_cold", cpuGroups(cold));
         m.put("parse_only_cores", 1);
         m.put("parse_only_changes_per_s_wall", round(parse.eventsPerWallSecond()));
         m.put("parse_only_rounds_changes_per_s", java.util.Arrays.stream(parse.rounds()).map(Math::rint).toArray());
@@ -151,6 +160,14 @@ final class JobBenchReport {
         return m;
     }
 
+    private static Map<String, Object> cpuGroups(ThroughputPhase.Run run) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        for (CpuMeter.Group group : CpuMeter.Group.values()) {
+            g.put(group.jsonName, round3(run.cpuSeconds().get(group)));
+        }
+        return g;
+    }
+
     void writeJson(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -167,7 +184,8 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
                 Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();
-        out.println("Throughput (input produced first, then the job bounded over it; default options)");
+        out.printf(Locale.ROOT, "Throughput (input produced first, then the job bounded over it; default options; measured run after %d "
+                + "warm-up run(s) in this JVM)%n", throughput.warmups());
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "job", throughput.changesPerCoreSecond());
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "parse only (same parser, same bytes, 1 thread)",
                 parse.eventsPerCpuSecond());
@@ -177,6 +195,19 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s%n", "job, wall clock", throughput.produced() / throughput.jobSeconds());
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f CPU s)%n", "job, counting Flink task threads only",
                 throughput.produced() / throughput.taskThreadCpuSeconds(), throughput.taskThreadCpuSeconds());
+        ThroughputPhase.Run measured = throughput.measured();
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f CPU s)%n", "job, process CPU without the embedded broker",
+                throughput.produced() / measured.cpuSecondsWithoutBroker(), measured.cpuSecondsWithoutBroker());
+        StringBuilder groups = new StringBuilder();
+        for (CpuMeter.Group g : CpuMeter.Group.values()) {
+            groups.append(groups.length() == 0 ? "" : ", ").append(g.jsonName).append(' ')
+                    .append(String.format(Locale.ROOT, "%.2f", measured.cpuSeconds().get(g)));
+        }
+        out.printf(Locale.ROOT, "  %-44s %s%n", "CPU s by thread group", groups);
+        ThroughputPhase.Run cold = throughput.cold();
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f s wall, %.2f CPU s, task threads %,.0f changes/s per core)%n",
+                "job, first (cold) run in this JVM", throughput.produced() / cold.processCpuSeconds(), cold.jobSeconds(),
+                cold.processCpuSeconds(), throughput.produced() / cold.taskThreadCpuSeconds());
         out.printf(Locale.ROOT, "  %-44s %,14d batches, %,d bytes%n", "committed deltas", throughput.batches(), throughput.deltaBytes());
         if (latency != null) {
             CommitLatencies.Result l = latency.latencies();

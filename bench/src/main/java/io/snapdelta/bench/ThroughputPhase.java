@@ -1,9 +1,13 @@
 package io.snapdelta.bench;
 
+import io.snapdelta.config.Configuration;
+import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.job.IngestMetrics;
 import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.localstack.LocalStack;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -14,57 +18,119 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Throughput: the whole input is in the input topic first, then the job runs bounded over it (exactly
- * once, RocksDB, the job's default options unless overridden) and the phase measures the job's wall time
- * from submission until its final checkpoint has committed, and the process's CPU time meanwhile.
+ * once, RocksDB, the job's default options unless overridden), {@code 1 + warmups} times one after the
+ * other in the same JVM, each run with its own consumer group, output topics and transactional ids. Every
+ * run is measured (wall time from submission until its final checkpoint has committed, the process's CPU
+ * time meanwhile, split by thread group); the last one is the result, the first one is reported as the
+ * cold figure. Warm-up runs do for the job what the warm-up round does for the parse-only rate: the JIT
+ * has compiled the job's code paths, as in a job that has been running for a while.
  */
 final class ThroughputPhase {
     private static final Logger LOG = LoggerFactory.getLogger(ThroughputPhase.class);
 
     /**
-     * @param produced records put into the input topic
+     * One bounded run of the job over the whole input.
+     *
      * @param jobEventsIn .. jobTombstones the job's own exactly-once counts (accumulators)
      * @param jobSeconds wall time from submission to the job's end (deployment and final checkpoint included)
      * @param processCpuSeconds CPU time of the whole process meanwhile
-     * @param taskThreadCpuSeconds CPU time of Flink's task threads meanwhile (sampled, a lower bound)
-     * @param batches committed batches in the deltas topic afterwards
+     * @param cpuSeconds that time by thread group (sampled; see {@link CpuMeter})
+     */
+    record Run(long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
+               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds) {
+        double taskThreadCpuSeconds() {
+            return cpuSeconds.get(CpuMeter.Group.FLINK_TASKS);
+        }
+
+        /** Process CPU without the embedded Kafka broker's threads (the job is its client, not its host). */
+        double cpuSecondsWithoutBroker() {
+            return processCpuSeconds - cpuSeconds.get(CpuMeter.Group.KAFKA_BROKER);
+        }
+    }
+
+    /**
+     * @param produced records put into the input topic
+     * @param runs every run, the first (cold) first; the last is the measured one
+     * @param batches committed batches in the last run's deltas topic
      * @param deltaBytes their sealed bytes
      */
-    record Result(long produced, long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
-                  double processCpuSeconds, double taskThreadCpuSeconds, int parallelism, long batches, long deltaBytes,
-                  Map<String, String> options) {
+    record Result(long produced, List<Run> runs, int parallelism, long batches, long deltaBytes, Map<String, String> options) {
+        Run measured() {
+            return runs.get(runs.size() - 1);
+        }
+
+        Run cold() {
+            return runs.get(0);
+        }
+
+        int warmups() {
+            return runs.size() - 1;
+        }
+
+        long jobEventsIn() {
+            return measured().jobEventsIn();
+        }
+
+        long jobValid() {
+            return measured().jobValid();
+        }
+
+        long jobDeadLetters() {
+            return measured().jobDeadLetters();
+        }
+
+        long jobTombstones() {
+            return measured().jobTombstones();
+        }
+
+        double jobSeconds() {
+            return measured().jobSeconds();
+        }
+
+        double processCpuSeconds() {
+            return measured().processCpuSeconds();
+        }
+
+        double taskThreadCpuSeconds() {
+            return measured().taskThreadCpuSeconds();
+        }
+
         /** Cores the process kept busy during the job: process CPU time / wall time. */
         double cores() {
-            return processCpuSeconds / jobSeconds;
+            return processCpuSeconds() / jobSeconds();
         }
 
         /** Changes per second per core: events / (wall time x cores) = events / process CPU seconds. */
         double changesPerCoreSecond() {
-            return produced / processCpuSeconds;
+            return produced / processCpuSeconds();
         }
     }
 
     private ThroughputPhase() {
     }
 
-    static Result run(LocalStack stack, Admin admin, JobBenchInput input, BenchJobSetup setup, int deltaPartitions,
-                      Duration timeout) throws Exception {
-        setup.createTopics(stack, deltaPartitions, Map.of());
+    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, int warmups,
+                      int deltaPartitions, Duration timeout) throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
-        long produced = InputProducer.produce(input.file, input.format, setup.inputTopic, bootstrap);
-        if (produced != input.size()) {
-            throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());
+        List<Run> runs = new ArrayList<>();
+        BenchJobSetup setup = null;
+        long produced = 0;
+        for (int i = 0; i <= warmups; i++) {
+            String run = i == warmups ? "throughput" : "throughput-warmup-" + (i + 1);
+            setup = BenchJobSetup.of("throughput", run, user, bootstrap, format, true, null);
+            if (i == 0) {
+                setup.createTopics(stack, deltaPartitions, Map.of());
+                produced = InputProducer.produce(input.file, input.format, setup.inputTopic, bootstrap);
+                if (produced != input.size()) {
+                    throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());
+                }
+                LOG.info("Throughput phase: {} records in {}; running the job bounded over them {} time(s), the last one measured",
+                        produced, setup.inputTopic, warmups + 1);
+            } else {
+                setup.createOutputTopics(stack, deltaPartitions);
+            }
+            runs.add(runOnce(stack, setup, timeout));
         }
-        LOG.info("Throughput phase: {} records in {}; running the job bounded over them", produced, setup.inputTopic);
-        CpuMeter cpu = CpuMeter.start();
-        JobExecutionResult result;
-        try {
-            JobClient job = setup.submit(stack);
-            result = BenchJobSetup.get(job.getJobExecutionResult(), timeout, "the throughput job to finish");
-        } finally {
-            cpu.close();
-        }
-        double seconds = cpu.wallNanos() / 1e9;
-        LOG.info("Throughput phase: job done in {} s", String.format("%.2f", seconds));
 
         long batches;
         long bytes;
@@ -74,10 +140,26 @@ final class ThroughputPhase {
             batches = watcher.seen().size();
             bytes = watcher.seen().stream().mapToLong(CommittedBatch::bytes).sum();
         }
-        return new Result(produced, acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
+        return new Result(produced, List.copyOf(runs), setup.parallelism(stack), batches, bytes, setup.reportedOptions());
+    }
+
+    private static Run runOnce(LocalStack stack, BenchJobSetup setup, Duration timeout) throws Exception {
+        CpuMeter cpu = CpuMeter.start();
+        JobExecutionResult result;
+        try {
+            JobClient job = setup.submit(stack);
+            result = BenchJobSetup.get(job.getJobExecutionResult(), timeout, "the throughput job to finish");
+        } finally {
+            cpu.close();
+        }
+        double seconds = cpu.wallNanos() / 1e9;
+        Map<CpuMeter.Group, Double> groups = new java.util.EnumMap<>(CpuMeter.Group.class);
+        cpu.byGroup().forEach((g, nanos) -> groups.put(g, nanos / 1e9));
+        LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({})", setup.phase, String.format("%.2f", seconds),
+                String.format("%.2f", cpu.processCpuNanos() / 1e9), groups);
+        return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
-                cpu.processCpuNanos() / 1e9, cpu.taskThreadCpuNanos() / 1e9, setup.parallelism(stack), batches, bytes,
-                setup.reportedOptions());
+                cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups));
     }
 
     private static long acc(JobExecutionResult result, String name) {

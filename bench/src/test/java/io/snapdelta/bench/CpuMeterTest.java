@@ -1,0 +1,47 @@
+package io.snapdelta.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CpuMeterTest {
+    @Test
+    void classifiesJavaThreadsOfTheJobTheBrokerAndTheClientsByName() {
+        assertEquals(CpuMeter.Group.FLINK_TASKS, CpuMeter.javaGroupOf(
+                "shard-deltas (S=16) -> deltas -> snapdelta.bench.throughput.deltas: Writer -> deltas: Committer (2/2)#0"));
+        assertEquals(CpuMeter.Group.KAFKA_BROKER, CpuMeter.javaGroupOf("data-plane-kafka-request-handler-3"));
+        assertEquals(CpuMeter.Group.KAFKA_BROKER, CpuMeter.javaGroupOf("kafka-1-raft-io-thread"));
+        assertEquals(CpuMeter.Group.KAFKA_BROKER, CpuMeter.javaGroupOf("TxnMarkerSenderThread-1"));
+        assertEquals(CpuMeter.Group.KAFKA_CLIENTS, CpuMeter.javaGroupOf(
+                "kafka-producer-network-thread | producer-snapdelta-bench-throughput-deltas-0-3"));
+        assertEquals(CpuMeter.Group.KAFKA_CLIENTS, CpuMeter.javaGroupOf("Source Data Fetcher for Source: source-x (1/2)#0"));
+        assertEquals(CpuMeter.Group.OTHER, CpuMeter.javaGroupOf("flink-pekko.actor.default-dispatcher-5"));
+    }
+
+    @Test
+    void classifiesNativeThreadsByTheirLinuxNameAndLeavesJavaThreadsAlone() {
+        assertEquals(CpuMeter.Group.JIT, CpuMeter.nativeGroupOf("C2 CompilerThre"));
+        assertEquals(CpuMeter.Group.GC, CpuMeter.nativeGroupOf("GC Thread#1"));
+        assertEquals(CpuMeter.Group.ROCKSDB, CpuMeter.nativeGroupOf("rocksdb:low"));
+        assertNull(CpuMeter.nativeGroupOf("shard-deltas (S"));
+    }
+
+    @Test
+    void groupsAddUpToTheProcessCpuTimeWithOtherAsTheRemainder() throws Exception {
+        CpuMeter m = CpuMeter.start();
+        long x = 0;
+        for (int i = 0; i < 20_000_000; i++) {
+            x += Long.hashCode(x * 31 + i);
+        }
+        m.close();
+        Map<CpuMeter.Group, Long> g = m.byGroup();
+        long sum = g.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(x != 1);
+        assertEquals(CpuMeter.Group.values().length, g.size());
+        assertTrue(sum >= m.processCpuNanos(), sum + " < " + m.processCpuNanos());
+        assertTrue(g.get(CpuMeter.Group.OTHER) > 0, "this test's own thread is in no named group: " + g);
+    }
+}
