@@ -22,10 +22,14 @@ import java.util.function.BiConsumer;
  *
  * <p>The decoded entries of the {@value #RECENT_KEYS} most recently used keys are kept on the heap, so a hot
  * key (a pgbench branch or teller row, changed many times per batch) is read and decoded once, not on
- * every change. The cache is write-through: every put and delete still reaches {@link ShardStateBytes}
- * at once, so the bytes (what a checkpoint snapshots) are always complete, and the cache never outlives
- * this object, which a restore builds afresh. Only this object writes its shard's bytes; clean-up, which
- * removes entries by key bytes, drops the cache.
+ * every change. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
+ * {@link ShardStateBytes} when the key leaves the cache or at {@link #flush()}, so a hot key costs one
+ * encode and one write per flush instead of one per change. The owner must call {@link #flush()} before
+ * the bytes are snapshotted (the job: before each checkpoint barrier, in {@code prepareSnapshotPreBarrier}),
+ * while the bytes are scoped to this shard; what was not flushed is lost with the heap on a failure, exactly
+ * like everything else after the last checkpoint, and a restore builds this object afresh over the
+ * checkpoint's bytes. Deletes, schemas and the tombstone index are written at once (they are rare); the
+ * operations that read the bytes themselves (clean-up, {@link #forEachLive}) flush first.
  */
 public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
@@ -33,12 +37,18 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final Set<Long> schemasStored = new HashSet<>();
     /** Bound of the decoded-entry cache, per shard. */
     static final int RECENT_KEYS = 1024;
-    private final Map<EncodedKey, StoredEntry> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
+    private final Map<EncodedKey, Cached> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<EncodedKey, StoredEntry> eldest) {
-            return size() > RECENT_KEYS;
+        protected boolean removeEldestEntry(Map.Entry<EncodedKey, Cached> eldest) {
+            if (size() <= RECENT_KEYS) {
+                return false;
+            }
+            writeBack(eldest.getKey(), eldest.getValue());
+            return true;
         }
     };
+    /** Cached entries whose bytes have not been written yet. */
+    private int dirty;
     private long live;
     private long tombstones;
 
@@ -57,10 +67,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
     public StoredEntry get(TableId table, Row key) {
         byte[] k = keyBytes(table, key);
         EncodedKey ek = new EncodedKey(k);
-        StoredEntry cached = recent.get(ek);
+        Cached cached = recent.get(ek);
         if (cached != null) {
-            lastFound = cached.isTombstone() ? 1 : 0;
-            return cached;
+            lastFound = cached.entry.isTombstone() ? 1 : 0;
+            return cached.entry;
         }
         byte[] v = bytes.getEntry(k);
         lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
@@ -68,7 +78,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
             return null;
         }
         StoredEntry e = decode(v);
-        recent.put(ek, e);
+        recent.put(ek, new Cached(e, false));
         return e;
     }
 
@@ -99,8 +109,13 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     private int found(byte[] k) {
         if (lastFound == -2) {
-            byte[] v = bytes.getEntry(k);
-            lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
+            Cached cached = recent.get(new EncodedKey(k));
+            if (cached != null) {
+                lastFound = cached.entry.isTombstone() ? 1 : 0;
+            } else {
+                byte[] v = bytes.getEntry(k);
+                lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
+            }
         }
         return lastFound;
     }
@@ -118,9 +133,20 @@ public final class SerializedShardStateStore implements ShardStateStore {
         } else {
             bytes.addTombstoneIndex(entry.deletedAtMicros(), k);
         }
-        bytes.putEntry(k, codec.encodeEntry(entry));
-        // What a get would decode from those bytes (the codec round-trips every field; entries are immutable).
-        recent.put(new EncodedKey(k), entry);
+        // Written back later (eviction or flush) from the entry itself: the codec round-trips every field and
+        // entries are immutable, so the cache holds what a get would decode from those bytes.
+        EncodedKey ek = new EncodedKey(k);
+        Cached cached = recent.get(ek);
+        if (cached != null) {
+            if (!cached.dirty) {
+                cached.dirty = true;
+                dirty++;
+            }
+            cached.entry = entry;
+        } else {
+            dirty++;
+            recent.put(ek, new Cached(entry, true));
+        }
         adjust(before, -1);
         adjust(entry.isTombstone() ? 1 : 0, 1);
         lastFound = entry.isTombstone() ? 1 : 0;
@@ -131,8 +157,36 @@ public final class SerializedShardStateStore implements ShardStateStore {
         byte[] k = keyBytes(table, key);
         adjust(found(k), -1);
         bytes.removeEntry(k);
-        recent.remove(new EncodedKey(k));
+        Cached cached = recent.remove(new EncodedKey(k));
+        if (cached != null && cached.dirty) {
+            dirty--;
+        }
         lastFound = -1;
+    }
+
+    /** Writes every dirty cached entry to the bytes; afterwards the bytes hold the whole shard. */
+    public void flush() {
+        if (dirty == 0) {
+            return;
+        }
+        for (Map.Entry<EncodedKey, Cached> e : recent.entrySet()) {
+            if (e.getValue().dirty) {
+                writeBack(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Cached entries not yet written to the bytes. */
+    public int dirtyEntries() {
+        return dirty;
+    }
+
+    private void writeBack(EncodedKey key, Cached cached) {
+        if (cached.dirty) {
+            bytes.putEntry(key.bytes, codec.encodeEntry(cached.entry));
+            cached.dirty = false;
+            dirty--;
+        }
     }
 
     private void adjust(int kind, int by) {
@@ -146,6 +200,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
     @Override
     public int purgeTombstonesBefore(long olderThanMicros) {
         int[] purged = {0};
+        flush();
         lastKey = null;
         recent.clear();
         bytes.pollTombstoneIndexBefore(olderThanMicros, k -> {
@@ -163,6 +218,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public void forEachLive(BiConsumer<TableKey, Row> visitor) {
+        flush();
         bytes.forEachEntry((k, v) -> {
             if (!StateEntryCodec.isTombstone(v)) {
                 visitor.accept(codec.decodeKey(k), decode(v).row());
@@ -189,6 +245,17 @@ public final class SerializedShardStateStore implements ShardStateStore {
         long[] c = Arrays.copyOf(counts, 2);
         live = c[0];
         tombstones = c[1];
+    }
+
+    /** A decoded entry in the cache; dirty until its bytes are written. */
+    private static final class Cached {
+        StoredEntry entry;
+        boolean dirty;
+
+        Cached(StoredEntry entry, boolean dirty) {
+            this.entry = entry;
+            this.dirty = dirty;
+        }
     }
 
     /** An encoded (table, key) as a hash-map key: compared by content. */

@@ -82,8 +82,15 @@ public final class ShardPipeline implements AutoCloseable {
         return encoded == null ? null : new Sealed(encoded, reason, openMillis);
     }
 
-    /** The shard's checkpoint, with its open batch if one is open. */
+    /**
+     * The shard's checkpoint, with its open batch if one is open. First writes the serialized store's cached
+     * row changes to its bytes ({@link SerializedShardStateStore#flush}), so that the bytes, snapshotted with
+     * this value, hold the rows it describes.
+     */
     public ShardCheckpoint checkpoint() {
+        if (serializedStore != null) {
+            serializedStore.flush();
+        }
         ShardDeltaState.OpenBatch open = state.openBatch();
         return new ShardCheckpoint(state.progress(), serializedStore == null ? new long[2] : serializedStore.counts(),
                 encoder.emittedSchemaIds(), policy.changesPerMilli(), policy.bytesPerChange(),

@@ -127,30 +127,85 @@ class SerializedShardStateStoreTest {
         assertEquals(1, store.tombstoneCount());
     }
 
+    /** Heap bytes that count entry reads and writes. */
+    private static final class CountingBytes implements ShardStateBytes {
+        final HeapShardStateBytes heap = new HeapShardStateBytes();
+        int reads;
+        int writes;
+
+        @Override public byte[] getEntry(byte[] k) { reads++; return heap.getEntry(k); }
+        @Override public void putEntry(byte[] k, byte[] e) { writes++; heap.putEntry(k, e); }
+        @Override public void removeEntry(byte[] k) { heap.removeEntry(k); }
+        @Override public void forEachEntry(java.util.function.BiConsumer<byte[], byte[]> v) { heap.forEachEntry(v); }
+        @Override public void addTombstoneIndex(long at, byte[] k) { heap.addTombstoneIndex(at, k); }
+        @Override public void pollTombstoneIndexBefore(long t, java.util.function.Consumer<byte[]> e) { heap.pollTombstoneIndexBefore(t, e); }
+        @Override public byte[] getSchema(long id) { return heap.getSchema(id); }
+        @Override public void putSchema(long id, byte[] d) { heap.putSchema(id, d); }
+    }
+
     @Test
-    void aHotKeyIsReadFromTheBytesOnceAndEveryWriteStillReachesThem() {
-        HeapShardStateBytes heap = new HeapShardStateBytes();
-        int[] reads = {0};
-        int[] writes = {0};
-        ShardStateBytes counting = new ShardStateBytes() {
-            @Override public byte[] getEntry(byte[] k) { reads[0]++; return heap.getEntry(k); }
-            @Override public void putEntry(byte[] k, byte[] e) { writes[0]++; heap.putEntry(k, e); }
-            @Override public void removeEntry(byte[] k) { heap.removeEntry(k); }
-            @Override public void forEachEntry(java.util.function.BiConsumer<byte[], byte[]> v) { heap.forEachEntry(v); }
-            @Override public void addTombstoneIndex(long at, byte[] k) { heap.addTombstoneIndex(at, k); }
-            @Override public void pollTombstoneIndexBefore(long t, java.util.function.Consumer<byte[]> e) { heap.pollTombstoneIndexBefore(t, e); }
-            @Override public byte[] getSchema(long id) { return heap.getSchema(id); }
-            @Override public void putSchema(long id, byte[] d) { heap.putSchema(id, d); }
-        };
-        ShardDeltaState s = new ShardDeltaState(0, new SerializedShardStateStore(counting, new StateEntryCodec()), 1000, Duration.ofSeconds(10));
+    void aHotKeyIsReadOnceAndWrittenOncePerFlushNotOncePerChange() {
+        CountingBytes counting = new CountingBytes();
+        SerializedShardStateStore store = new SerializedShardStateStore(counting, new StateEntryCodec());
+        ShardDeltaState s = new ShardDeltaState(0, store, 1000, Duration.ofSeconds(10));
         s.apply(ins(1, 1, 1, "a"));
         for (int i = 2; i <= 50; i++) {
             s.apply(upd(1, i, i, "v" + i));
         }
-        assertEquals(1, reads[0], "only the first change of the key reads the bytes (and finds nothing)");
-        assertEquals(50, writes[0], "every change is written through");
-        // A fresh store over the same bytes (a restore) sees the last write.
-        SerializedShardStateStore restored = new SerializedShardStateStore(heap, new StateEntryCodec());
+        assertEquals(1, counting.reads, "only the first change of the key reads the bytes (and finds nothing)");
+        assertEquals(0, counting.writes, "nothing is written before a flush");
+        assertEquals(1, store.dirtyEntries());
+        assertNull(new SerializedShardStateStore(counting.heap, new StateEntryCodec()).get(T, key(1)),
+                "the bytes do not hold the key yet");
+
+        store.flush();
+        assertEquals(1, counting.writes, "one write for 50 changes");
+        assertEquals(0, store.dirtyEntries());
+        store.flush();
+        assertEquals(1, counting.writes, "a second flush with nothing dirty writes nothing");
+        // A fresh store over the same bytes (a restore) sees the last change.
+        SerializedShardStateStore restored = new SerializedShardStateStore(counting.heap, new StateEntryCodec());
         assertEquals(new Version(0, 50), restored.get(T, key(1)).version());
+        assertEquals(Row.of(ShardDeltaStateTest.ROW, 1L, 50L, "v50"), restored.get(T, key(1)).row());
+    }
+
+    @Test
+    void aDirtyEntryPushedOutOfTheCacheIsWrittenAndReadBackCorrectly() {
+        CountingBytes counting = new CountingBytes();
+        SerializedShardStateStore store = new SerializedShardStateStore(counting, new StateEntryCodec());
+        ShardDeltaState s = new ShardDeltaState(0, store, Integer.MAX_VALUE, Duration.ofSeconds(10));
+        int keys = SerializedShardStateStore.RECENT_KEYS + 100;
+        for (int id = 0; id < keys; id++) {
+            s.apply(ins(id, id + 1, id, "first"));
+        }
+        assertEquals(100, counting.writes, "the 100 least recently used keys left the cache and were written");
+        assertEquals(SerializedShardStateStore.RECENT_KEYS, store.dirtyEntries());
+        // Key 0 was evicted: it is read back from its bytes, updated, and counted right.
+        s.apply(upd(0, keys + 1, 7, "second"));
+        assertEquals(keys, store.liveCount());
+        store.flush();
+        SerializedShardStateStore restored = new SerializedShardStateStore(counting.heap, new StateEntryCodec());
+        for (int id = 1; id < keys; id++) {
+            assertEquals(new Version(0, id + 1), restored.get(T, key(id)).version(), "key " + id);
+        }
+        assertEquals(new Version(0, keys + 1), restored.get(T, key(0)).version());
+        Map<TableKey, Row> live = new HashMap<>();
+        restored.forEachLive(live::put);
+        assertEquals(keys, live.size());
+    }
+
+    @Test
+    void aDeleteOfADirtyKeyRemovesItFromTheBytesAndFromTheFlush() {
+        CountingBytes counting = new CountingBytes();
+        SerializedShardStateStore store = new SerializedShardStateStore(counting, new StateEntryCodec());
+        store.put(T, key(5), StoredEntry.live(new Version(0, 1), Row.of(ShardDeltaStateTest.ROW, 5L, 1L, "x")));
+        store.flush();
+        store.put(T, key(5), StoredEntry.live(new Version(0, 2), Row.of(ShardDeltaStateTest.ROW, 5L, 2L, "y")));
+        assertEquals(1, store.dirtyEntries());
+        store.delete(T, key(5));
+        assertEquals(0, store.dirtyEntries());
+        assertEquals(0, store.liveCount());
+        store.flush();
+        assertNull(counting.heap.getEntry(new StateEntryCodec().encodeKey(T, key(5))));
     }
 }

@@ -54,9 +54,10 @@ import org.slf4j.LoggerFactory;
  * <p>State (RocksDB, keyed by shard): the rows ({@code MapState} table-key -> entry, see
  * {@link io.snapdelta.shard.StateEntryCodec}), a tombstone index by delete time, the row schemas, and one
  * {@link ShardCheckpoint} value (sequence, digest, counters, schemas the stream has defined, rate estimates,
- * and the open batch with the time it opened). Rows are written through on every change; the checkpoint
- * value of every shard touched since the last checkpoint is written in {@link #prepareSnapshotPreBarrier},
- * before the barrier goes on. The rows of a checkpoint already hold its open batches' changes and the
+ * and the open batch with the time it opened). Rows changed since the last checkpoint may sit in the
+ * store's write-back cache; they and the checkpoint value of every shard touched since the last checkpoint
+ * are written in {@link #prepareSnapshotPreBarrier}, before the barrier goes on and the keyed state is
+ * snapshotted. The rows of a checkpoint already hold its open batches' changes and the
  * checkpoint value holds those batches, so a checkpoint does not cut a batch: a restored job reopens each
  * shard's batch and seals it to the bytes an uninterrupted run would have sealed (given the same
  * boundaries). The batches emitted before a barrier are exactly those in the sink's transaction that the
@@ -96,6 +97,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     private transient DeltaFormatOptions formatOptions;
     private transient DictionaryStore dictionaryStore;
     private transient Map<Integer, ShardPipeline> pipelines;
+    private transient Map<Integer, SerializedShardStateStore> stores;
     private transient Map<Integer, Boolean> touched;
     private transient long batches;
     private transient long deltaBytes;
@@ -130,6 +132,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         formatOptions = DeltaFormatOptions.fromConfiguration(io.snapdelta.config.Configuration.fromMap(settings.formatOptions()));
         dictionaryStore = settings.dictionaries().create();
         pipelines = new ConcurrentHashMap<>();
+        stores = new java.util.HashMap<>();
         touched = new TreeMap<>();
         sealLatency = new DescriptiveStatisticsHistogram(1000);
         registerMetrics();
@@ -205,6 +208,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                     state.openSourceChanges());
         }
         pipelines.put(shard, p);
+        stores.put(shard, store);
         return p;
     }
 
@@ -271,7 +275,11 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         saveTouched(settings.sealOnCheckpoint() ? FlushPolicy.Reason.CHECKPOINT : null);
     }
 
-    /** Seals the touched shards' open batches if {@code sealReason} is set, and writes their checkpoint values. */
+    /**
+     * Seals the touched shards' open batches if {@code sealReason} is set, writes their checkpoint values, and
+     * writes every shard's cached row changes to RocksDB ({@link SerializedShardStateStore#flush}, write-back),
+     * so the keyed state snapshotted next holds exactly the rows the checkpoint values describe.
+     */
     private void saveTouched(FlushPolicy.Reason sealReason) throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         for (Integer shard : new ArrayList<>(touched.keySet())) {
@@ -283,9 +291,17 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                     emit(sealed);
                 }
             }
-            checkpoints.update(p.checkpoint().encode());
+            checkpoints.update(p.checkpoint().encode()); // flushes the shard's cached rows first
         }
         touched.clear();
+        // Every change marks its shard touched, so nothing should be left; flushed anyway, since a missed
+        // row would be lost on restore while the checkpoint value claims it.
+        for (Map.Entry<Integer, SerializedShardStateStore> e : stores.entrySet()) {
+            if (e.getValue().dirtyEntries() > 0) {
+                setCurrentKey(e.getKey());
+                e.getValue().flush();
+            }
+        }
     }
 
     /**
