@@ -44,6 +44,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
                 return false;
             }
             writeBack(eldest.getKey(), eldest.getValue());
+            if (eldest.getValue() == lastCached) {
+                lastCached = null;
+            }
             return true;
         }
     };
@@ -53,6 +56,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private long tombstones;
 
     private byte[] lastKey;
+    /** {@link #lastKey} as a cache key, and its cache slot while it is in the cache (else null). */
+    private EncodedKey lastEncoded;
+    private Cached lastCached;
     private TableId lastTable;
     private Row lastKeyRow;
     /** What the last get found: -1 absent, 0 live, 1 tombstone. */
@@ -66,9 +72,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
     @Override
     public StoredEntry get(TableId table, Row key) {
         byte[] k = keyBytes(table, key);
-        EncodedKey ek = new EncodedKey(k);
-        Cached cached = recent.get(ek);
+        EncodedKey ek = lastEncoded;
+        Cached cached = lastCached != null ? lastCached : recent.get(ek);
         if (cached != null) {
+            lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;
             return cached.entry;
         }
@@ -78,7 +85,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
             return null;
         }
         StoredEntry e = decode(v);
-        recent.put(ek, new Cached(e, false));
+        Cached slot = new Cached(e, false);
+        recent.put(ek, slot);
+        lastCached = slot;
         return e;
     }
 
@@ -101,6 +110,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
             return lastKey;
         }
         lastKey = codec.encodeKey(table, key);
+        lastEncoded = new EncodedKey(lastKey);
+        lastCached = null;
         lastTable = table;
         lastKeyRow = key;
         lastFound = -2;
@@ -109,7 +120,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     private int found(byte[] k) {
         if (lastFound == -2) {
-            Cached cached = recent.get(new EncodedKey(k));
+            Cached cached = recent.get(lastEncoded);
             if (cached != null) {
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
             } else {
@@ -135,8 +146,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
         }
         // Written back later (eviction or flush) from the entry itself: the codec round-trips every field and
         // entries are immutable, so the cache holds what a get would decode from those bytes.
-        EncodedKey ek = new EncodedKey(k);
-        Cached cached = recent.get(ek);
+        EncodedKey ek = lastEncoded;
+        Cached cached = lastCached != null ? lastCached : recent.get(ek);
         if (cached != null) {
             if (!cached.dirty) {
                 cached.dirty = true;
@@ -145,8 +156,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
             cached.entry = entry;
         } else {
             dirty++;
-            recent.put(ek, new Cached(entry, true));
+            cached = new Cached(entry, true);
+            recent.put(ek, cached);
         }
+        lastCached = cached; // the newest entry: a put never evicts the entry it adds
         adjust(before, -1);
         adjust(entry.isTombstone() ? 1 : 0, 1);
         lastFound = entry.isTombstone() ? 1 : 0;
@@ -157,7 +170,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
         byte[] k = keyBytes(table, key);
         adjust(found(k), -1);
         bytes.removeEntry(k);
-        Cached cached = recent.remove(new EncodedKey(k));
+        lastCached = null;
+        Cached cached = recent.remove(lastEncoded);
         if (cached != null && cached.dirty) {
             dirty--;
         }
@@ -202,6 +216,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         int[] purged = {0};
         flush();
         lastKey = null;
+        lastCached = null;
         recent.clear();
         bytes.pollTombstoneIndexBefore(olderThanMicros, k -> {
             byte[] v = bytes.getEntry(k);
