@@ -53,7 +53,8 @@ class JobBenchCommandITCase {
         assertEquals(LINES, r.get("job_events_valid").asLong());
         assertEquals(1, r.get("job_dead_letters").asLong());
         assertTrue(r.get("consistent").asBoolean(), r.get("problems").toString());
-        for (String positive : List.of("job_changes_per_s", "parse_only_changes_per_s", "cores", "ratio_job_to_parse",
+        for (String positive : List.of("job_changes_per_s", "job_changes_per_s_cold", "job_changes_per_s_without_broker",
+                "parse_only_changes_per_s", "cores", "ratio_job_to_parse",
                 "job_seconds", "batches", "delta_bytes", "latency_count", "checkpoints", "latency_batches")) {
             assertTrue(r.get(positive).isNumber() && r.get(positive).asDouble() > 0, positive + " = " + r.get(positive));
         }
@@ -70,6 +71,16 @@ class JobBenchCommandITCase {
         assertEquals(0, r.get("latency_sequence_gaps").asLong());
         assertEquals(200, r.get("checkpoint_interval_ms").asLong());
         assertTrue(r.get("cores_counted_as").asText().contains("process CPU time"));
+        assertEquals(1, r.get("warmup_runs").asInt());
+        double groups = 0;
+        for (JsonNode g : r.get("job_cpu_seconds_by_thread_group")) {
+            groups += g.asDouble();
+        }
+        // The groups split the process CPU time: "other" is the remainder, so they add up to at least the total
+        // (each rounded to a millisecond); threads are read again just after the total, so a little above it.
+        double process = r.get("job_process_cpu_seconds").asDouble();
+        assertTrue(groups >= process - 0.01 && groups <= process * 1.05 + 0.05, groups + " vs process " + process);
+        assertTrue(r.get("job_cpu_seconds_by_thread_group").get("flink_task_threads").asDouble() > 0);
         assertTrue(r.get("goals_met").has("p99_under_500_ms"));
     }
 }
