@@ -1,6 +1,5 @@
 package io.snapdelta.bench;
 
-import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
@@ -125,7 +124,7 @@ final class BandwidthRun {
         BatchCodecDriver.Encoded coalesced = encoder.encode(b, b.coalescedOps());
         BatchCodecDriver.Encoded chosen = coalesced;
         long orderedLength = coalesced.bytes().length;
-        if (!sameOps(b.coalescedOps(), b.streamOrderedOps())) {
+        if (!b.bodiesEqual()) {
             // Encode the alternative from the same stream state (schemas defined so far), keep the smaller.
             Object afterCoalesced = encoder.streamState(b.shard());
             encoder.restoreStreamState(b.shard(), start);
@@ -158,10 +157,6 @@ final class BandwidthRun {
         }
         r.shippedCrc.update(chosen.bytes());
         shipped.add(new Shipped(b.shard(), chosen.bytes(), streamed, b.sourceChanges()));
-    }
-
-    private static boolean sameOps(List<DeltaOp> a, List<DeltaOp> b) {
-        return a.size() == b.size() && a.equals(b);
     }
 
     private static void verify(List<Shipped> shipped, ShardDeltaState[] states, BatchCodecDriver driver, Result r) {
