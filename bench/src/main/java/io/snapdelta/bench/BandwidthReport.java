@@ -59,8 +59,15 @@ final class BandwidthReport {
         j.put("shard_logic_changes_per_s", round(main.sourceChanges / (main.encodeSeconds - main.formatSeconds)));
         j.put("format_encode_changes_per_s", round(main.sourceChanges / main.formatSeconds));
         j.put("zstd3_debezium_changes_per_s", round(n / baseline.zstd3Seconds()));
+        j.put("encode_changes_per_cpu_s", round(main.sourceChanges / main.encodeCpuSeconds));
+        j.put("shard_logic_changes_per_cpu_s", round(main.sourceChanges / (main.encodeCpuSeconds - main.formatCpuSeconds)));
+        j.put("format_encode_changes_per_cpu_s", round(main.sourceChanges / main.formatCpuSeconds));
+        j.put("decode_apply_changes_per_cpu_s", round(main.sourceChanges / main.decodeApplyCpuSeconds));
+        j.put("zstd3_debezium_changes_per_cpu_s", round(n / baseline.zstd3CpuSeconds()));
         j.put("speed_note", "single thread; encode = route + shard state (dedup, diff, coalesce, digest) + encode both bodies"
-                + " + compress + seal, over all source changes incl. snapshot reads; decode_apply = decode + apply + digest check");
+                + " + compress + seal, over all source changes incl. snapshot reads; decode_apply = decode + apply + digest check;"
+                + " *_per_s over wall time, *_per_cpu_s over the thread's CPU time (the per-core rate on a shared machine);"
+                + " measured on the default-settings pass, which runs after a whole warm-up pass at zstd-3 whose speeds are discarded");
         j.put("counters", main.counters.asMap());
         List<Object> rows = new ArrayList<>();
         for (BandwidthRun.Result r : sweep) {
@@ -97,11 +104,13 @@ final class BandwidthReport {
         out.println("where the default run's streamed bytes go (bytes per streamed change):");
         ((Map<String, Object>) j.get("snapdelta_streamed_bytes_per_change_by_section")).forEach((k, v) -> out.printf("  %-42s %12s%n", k, v));
         out.println();
-        out.printf("%-44s %12s%n", "encode changes/s (1 thread)", j.get("encode_changes_per_s"));
-        out.printf("%-44s %12s%n", "  of which shard logic alone, changes/s", j.get("shard_logic_changes_per_s"));
-        out.printf("%-44s %12s%n", "  of which format encode+compress+seal", j.get("format_encode_changes_per_s"));
-        out.printf("%-44s %12s%n", "decode+apply changes/s (1 thread)", j.get("decode_apply_changes_per_s"));
-        out.printf("%-44s %12s%n", "zstd -3 over Debezium JSON changes/s", j.get("zstd3_debezium_changes_per_s"));
+        out.println("speeds, one thread, default-settings pass (after a discarded warm-up pass at zstd-3):");
+        out.printf("%-44s %14s %14s%n", "changes per second of", "wall time", "thread CPU");
+        speedRow(out, j, "encode (shard logic + format)", "encode_changes_per_s", "encode_changes_per_cpu_s");
+        speedRow(out, j, "  of which shard logic alone", "shard_logic_changes_per_s", "shard_logic_changes_per_cpu_s");
+        speedRow(out, j, "  of which format encode+compress+seal", "format_encode_changes_per_s", "format_encode_changes_per_cpu_s");
+        speedRow(out, j, "decode+apply", "decode_apply_changes_per_s", "decode_apply_changes_per_cpu_s");
+        speedRow(out, j, "zstd -3 over Debezium JSON", "zstd3_debezium_changes_per_s", "zstd3_debezium_changes_per_cpu_s");
         out.println("counters: " + j.get("counters"));
         out.println("bodies chosen: " + j.get("bodies_chosen") + "  codecs chosen: " + j.get("codecs_chosen"));
         if (!sweep.isEmpty()) {
@@ -115,5 +124,9 @@ final class BandwidthReport {
         out.println();
         out.println("deterministic: " + j.get("deterministic") + "   verified: " + j.get("verified"));
         out.flush();
+    }
+
+    private static void speedRow(PrintWriter out, Map<String, Object> j, String what, String wallKey, String cpuKey) {
+        out.printf("%-44s %14.0f %14.0f%n", what, (Double) j.get(wallKey), (Double) j.get(cpuKey));
     }
 }

@@ -1,6 +1,5 @@
 package io.snapdelta.bench;
 
-import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
@@ -45,6 +44,12 @@ final class BandwidthRun {
         /** Of {@link #encodeSeconds}, the time inside the format (encode + compress + seal), both bodies. */
         double formatSeconds;
         double decodeApplySeconds;
+        /** CPU time of the benchmark thread over {@link #encodeSeconds} (per-core rate on a shared machine). */
+        double encodeCpuSeconds;
+        /** CPU time of the benchmark thread inside the format, over {@link #formatSeconds}. */
+        double formatCpuSeconds;
+        /** CPU time of the benchmark thread over {@link #decodeApplySeconds}. */
+        double decodeApplyCpuSeconds;
         boolean verified;
         String failure;
         /** CRC32C over every shipped batch in order: equal across runs when the encoder is deterministic. */
@@ -78,6 +83,7 @@ final class BandwidthRun {
         boolean[] phaseStreamed = {false};
 
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         for (ChangeEvent e : capture.events) {
             boolean streamedEvent = e.op() != ChangeOp.SNAPSHOT_READ;
             if (streamedEvent && !phaseStreamed[0]) {
@@ -96,6 +102,7 @@ final class BandwidthRun {
             ship(st.seal(), phaseStreamed[0], encoder, shipped, r);
         }
         r.encodeSeconds = (System.nanoTime() - t0) / 1e9;
+        r.encodeCpuSeconds = (cpuNanos() - c0) / 1e9;
         r.outOfBandBytes = encoder.outOfBandBytes();
         for (ShardDeltaState st : states) {
             r.counters.addAll(st.counters());
@@ -112,11 +119,12 @@ final class BandwidthRun {
             return;
         }
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         Object start = encoder.streamState(b.shard());
         BatchCodecDriver.Encoded coalesced = encoder.encode(b, b.coalescedOps());
         BatchCodecDriver.Encoded chosen = coalesced;
         long orderedLength = coalesced.bytes().length;
-        if (!sameOps(b.coalescedOps(), b.streamOrderedOps())) {
+        if (!b.bodiesEqual()) {
             // Encode the alternative from the same stream state (schemas defined so far), keep the smaller.
             Object afterCoalesced = encoder.streamState(b.shard());
             encoder.restoreStreamState(b.shard(), start);
@@ -129,6 +137,7 @@ final class BandwidthRun {
             }
         }
         r.formatSeconds += (System.nanoTime() - t0) / 1e9;
+        r.formatCpuSeconds += (cpuNanos() - c0) / 1e9;
         if (chosen == coalesced) {
             r.bodiesChosenCoalesced++;
         } else {
@@ -150,10 +159,6 @@ final class BandwidthRun {
         shipped.add(new Shipped(b.shard(), chosen.bytes(), streamed, b.sourceChanges()));
     }
 
-    private static boolean sameOps(List<DeltaOp> a, List<DeltaOp> b) {
-        return a.size() == b.size() && a.equals(b);
-    }
-
     private static void verify(List<Shipped> shipped, ShardDeltaState[] states, BatchCodecDriver driver, Result r) {
         BatchCodecDriver decoder = driver;
         ReplicaShardState[] replicas = new ReplicaShardState[states.length];
@@ -162,6 +167,7 @@ final class BandwidthRun {
             replicas[s] = new ReplicaShardState();
         }
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         try {
             for (Shipped sh : shipped) {
                 ReplicaShardState replica = replicas[sh.shard()];
@@ -182,6 +188,7 @@ final class BandwidthRun {
                 }
             }
             r.decodeApplySeconds = (System.nanoTime() - t0) / 1e9;
+            r.decodeApplyCpuSeconds = (cpuNanos() - c0) / 1e9;
             for (int s = 0; s < states.length; s++) {
                 StateDigest producer = states[s].digest();
                 if (!producer.equals(replicas[s].digest()) || !producer.equals(replicas[s].recomputeDigest())) {
@@ -198,8 +205,16 @@ final class BandwidthRun {
             r.verified = true;
         } catch (RuntimeException e) {
             r.decodeApplySeconds = (System.nanoTime() - t0) / 1e9;
+            r.decodeApplyCpuSeconds = (cpuNanos() - c0) / 1e9;
             r.verified = false;
             r.failure = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
     }
+
+    /** CPU time of this thread (wall time where the JVM cannot measure it). */
+    static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 }

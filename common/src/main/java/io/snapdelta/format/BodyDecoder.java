@@ -52,6 +52,9 @@ final class BodyDecoder {
         int[] updatedCursor;
         /** The batch's own effect so far on this section's table: key -> row or DELETED. */
         Map<Row, Object> overlay;
+        /** Sorted order (no overlay): the previous op's key in this section and the state it left. */
+        Row lastKey;
+        Object lastState;
     }
 
     private static final Object DELETED = new Object();
@@ -144,7 +147,7 @@ final class BodyDecoder {
                 }
             }
         }
-        return new Result(assemble(in, budget, sections, sectionOfOp, totalOps, lookup), defined);
+        return new Result(assemble(in, budget, sections, sectionOfOp, totalOps, lookup, order == ORDER_SORTED), defined);
     }
 
     private Section readSection(ByteSource in, DecodeBudget budget, int opsLeft, int si, Map<Long, Integer> seen)
@@ -262,8 +265,12 @@ final class BodyDecoder {
         }
     }
 
+    /**
+     * @param sorted sorted op order (checked): one section per table, keys non-decreasing, so the ops of one
+     *     key are adjacent and the state a later op of the batch sees is the previous op's, no map needed
+     */
     private List<DeltaOp> assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,
-                                   RowLookup lookup) throws CorruptBatchException {
+                                   RowLookup lookup, boolean sorted) throws CorruptBatchException {
         long cells = 0;
         for (Section s : sections) {
             cells += (long) s.n * (s.schema.keySchema().size() + s.schema.rowSchema().size());
@@ -271,9 +278,19 @@ final class BodyDecoder {
         budget.takeValues(in, cells, "the batch's rows");
         List<DeltaOp> ops = new ArrayList<>(totalOps);
         // One overlay per table (sections of two schema versions of a table share it); no per-op key objects.
-        Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
-        for (Section s : sections) {
-            s.overlay = overlays.computeIfAbsent(s.schema.table(), t -> new HashMap<>());
+        if (!sorted) {
+            Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
+            for (Section s : sections) {
+                // Presized for every op of the table (its sections of all schema versions): no rehashing.
+                int n = 0;
+                for (Section o : sections) {
+                    if (o.schema.table().equals(s.schema.table())) {
+                        n += o.n;
+                    }
+                }
+                int capacity = (int) Math.min(1 << 20, n * 4L / 3 + 1);
+                s.overlay = overlays.computeIfAbsent(s.schema.table(), t -> new HashMap<>(capacity));
+            }
         }
         int si = 0;
         for (int i = 0; i < totalOps; i++) {
@@ -288,8 +305,14 @@ final class BodyDecoder {
             }
             DeltaOp op = nextOp(in, s, lookup, i);
             ops.add(op);
-            s.overlay.put(op.key(), op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
-                    : ((DeltaOp.Update) op).after());
+            Object state = op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
+                    : ((DeltaOp.Update) op).after();
+            if (s.overlay != null) {
+                s.overlay.put(op.key(), state);
+            } else {
+                s.lastKey = op.key();
+                s.lastState = state;
+            }
         }
         return ops;
     }
@@ -320,9 +343,9 @@ final class BodyDecoder {
             if (kind == KIND_INSERT) {
                 return new DeltaOp.Insert(table, key, after);
             }
-            return new DeltaOp.Update(table, key, held(in, s.overlay, lookup, table, key, opIndex, "replace"), after);
+            return new DeltaOp.Update(table, key, held(in, s, lookup, table, key, opIndex, "replace"), after);
         }
-        Row before = held(in, s.overlay, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        Row before = held(in, s, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
         if (kind == KIND_DELETE) {
             return new DeltaOp.Delete(table, key, before);
         }
@@ -355,9 +378,9 @@ final class BodyDecoder {
         return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
     }
 
-    private static Row held(ByteSource in, Map<Row, Object> overlay, RowLookup lookup, TableId table, Row key,
+    private static Row held(ByteSource in, Section s, RowLookup lookup, TableId table, Row key,
                             int opIndex, String what) throws CorruptBatchException {
-        Object o = overlay.get(key);
+        Object o = s.overlay != null ? s.overlay.get(key) : s.lastKey != null && s.lastKey.equals(key) ? s.lastState : null;
         Row row = o == DELETED ? null : o != null ? (Row) o : lookup.get(table, key);
         if (row == null) {
             throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key

@@ -22,6 +22,7 @@ final class BodyEncoder {
     private final int version;
     private Object[] scratch = new Object[1024];
     private Object[] scratchOld = new Object[1024];
+    private TableSchema lastSchema;
 
     BodyEncoder(TableSchemaRegistry registry, int version) {
         this.registry = registry;
@@ -99,7 +100,7 @@ final class BodyEncoder {
             DeltaOp op = ops.get(i);
             int kind = kindOf(op);
             Row shape = op instanceof DeltaOp.Delete d ? d.before() : after(op);
-            TableSchema schema = registry.forRows(op.table(), shape.schema(), op.key().schema());
+            TableSchema schema = schemaOf(op.table(), shape.schema(), op.key().schema());
             Section s = byschema.get(schema);
             if (s == null) {
                 s = new Section(schema, sections.size());
@@ -156,6 +157,21 @@ final class BodyEncoder {
             writeSection(s);
         }
         return out;
+    }
+
+    /**
+     * The registry's schema for these rows, remembering the last answer: consecutive ops are mostly of one
+     * table, and the tables and interned row schemas are shared instances, so identity decides.
+     */
+    private TableSchema schemaOf(io.snapdelta.model.TableId table, io.snapdelta.model.RowSchema rowSchema,
+                                 io.snapdelta.model.RowSchema keySchema) {
+        TableSchema last = lastSchema;
+        if (last != null && table == last.table() && rowSchema == last.rowSchema() && keySchema == last.keySchema()) {
+            return last;
+        }
+        TableSchema s = registry.forRows(table, rowSchema, keySchema);
+        lastSchema = s;
+        return s;
     }
 
     static List<DeltaOp> wireOrder(List<DeltaOp> ops) {

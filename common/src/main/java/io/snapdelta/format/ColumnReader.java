@@ -304,17 +304,21 @@ final class ColumnReader {
     private void readStrings(Object[] values, boolean[] isNull, int enc, boolean padded, String what) throws CorruptBatchException {
         int n = values.length;
         int paddedLength = padded ? readLengthLimit(what + " padded length") : 0;
+        lastStringAt = -1;
+        String lengthLabel = what + " length";
         if (enc == STR_DICT) {
             int size = in.readCount(what + " dictionary size", Math.min(n, in.remaining()));
             budget.takeValues(in, size, what + " dictionary");
             String[] dict = new String[size];
             for (int d = 0; d < size; d++) {
-                dict[d] = readString(paddedLength, padded, what + " dictionary entry " + d);
+                String entry = what + " dictionary entry " + d;
+                dict[d] = readString(paddedLength, padded, entry, entry + " length");
             }
             boolean[] used = new boolean[size];
+            String indexLabel = what + " dictionary index";
             for (int i = 0; i < n; i++) {
                 if (isNull == null || !isNull[i]) {
-                    int idx = in.readCount(what + " dictionary index", size - 1L);
+                    int idx = in.readCount(indexLabel, size - 1L);
                     values[i] = dict[idx];
                     used[idx] = true;
                 }
@@ -327,16 +331,43 @@ final class ColumnReader {
         } else {
             for (int i = 0; i < n; i++) {
                 if (isNull == null || !isNull[i]) {
-                    values[i] = readString(paddedLength, padded, what);
+                    values[i] = readString(paddedLength, padded, what, lengthLabel);
                 }
             }
         }
     }
 
-    private String readString(int paddedLength, boolean padded, String what) throws CorruptBatchException {
-        int len = readLength(what + " length");
+    /**
+     * One string value. A value whose stored bytes equal the previous value's of the same column (a run of
+     * equal values, e.g. a blank fixed-width column) shares the previous value's String: no padding, no
+     * decoding, no copy. Padding and budget checks still apply to every value.
+     */
+    /** The previous string value of the column being read: where its stored bytes are, and its value. */
+    private int lastStringAt = -1;
+    private int lastStringLength;
+    private String lastString;
+
+    private String readString(int paddedLength, boolean padded, String what, String lengthLabel) throws CorruptBatchException {
+        int len = readLength(lengthLabel);
         int at = in.skip(len, what);
         byte[] buf = in.array();
+        if (lastStringAt >= 0 && len == lastStringLength
+                && Arrays.equals(buf, at, at + len, buf, lastStringAt, lastStringAt + len)) {
+            if (padded) {
+                budget.takePadding(in, paddedLength, what);
+            }
+            lastStringAt = at;
+            return lastString;
+        }
+        String v = decodeString(buf, at, len, paddedLength, padded, what);
+        lastStringAt = at;
+        lastStringLength = len;
+        lastString = v;
+        return v;
+    }
+
+    private String decodeString(byte[] buf, int at, int len, int paddedLength, boolean padded, String what)
+            throws CorruptBatchException {
         if (!padded) {
             return Utf8.decode(in, buf, at, len, what);
         }

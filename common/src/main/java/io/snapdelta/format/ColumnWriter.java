@@ -17,6 +17,10 @@ final class ColumnWriter {
     private final int version;
     private final IntegerPacking.BitWriter bits;
     private byte[][] utf8 = new byte[64][];
+    /** Per present string value of the column being written: its written length and dictionary index. */
+    private int[] stringLengths = new int[64];
+    private int[] dictIndexes = new int[64];
+    private final Map<String, Integer> dict = new HashMap<>();
     private long[] transformed = new long[1024];
     /** The present values of the column being written, unboxed, and their old values (DELTA_OLD). */
     private long[] plainValues = new long[1024];
@@ -438,6 +442,10 @@ final class ColumnWriter {
         if (utf8.length < n) {
             utf8 = new byte[Math.max(n, utf8.length * 2)][];
         }
+        if (stringLengths.length < n) {
+            stringLengths = new int[Math.max(n, stringLengths.length * 2)];
+            dictIndexes = new int[stringLengths.length];
+        }
         int paddedLength = -1;
         boolean uniform = true;
         boolean anyTrailingBlank = false;
@@ -455,8 +463,10 @@ final class ColumnWriter {
             anyTrailingBlank |= b.length > 0 && b[b.length - 1] == ' ';
         }
         boolean padded = uniform && anyTrailingBlank;
-        // Dictionary in first-occurrence order; values are keyed by their full (padded) text.
-        Map<String, Integer> dict = new HashMap<>();
+        // Dictionary in first-occurrence order; values are keyed by their full (padded) text. Each value's
+        // written length and dictionary index are computed once and kept for the writing pass.
+        Map<String, Integer> dict = this.dict;
+        dict.clear();
         long plainSize = 0;
         long dictSize = 0;
         int m = 0;
@@ -464,8 +474,8 @@ final class ColumnWriter {
             if (values[i] == null) {
                 continue;
             }
-            m++;
             int len = padded ? stripped(utf8[i]) : utf8[i].length;
+            stringLengths[m] = len;
             long entry = ByteSink.varLongSize(len) + len;
             plainSize += entry;
             Integer idx = dict.get((String) values[i]);
@@ -474,6 +484,8 @@ final class ColumnWriter {
                 dict.put((String) values[i], idx);
                 dictSize += entry;
             }
+            dictIndexes[m] = idx;
+            m++;
             dictSize += ByteSink.varLongSize(idx);
         }
         boolean useDict = dictSize + ByteSink.varLongSize(dict.size()) < plainSize;
@@ -482,39 +494,36 @@ final class ColumnWriter {
         }
         if (useDict) {
             out.writeVarInt(dict.size());
-            Map<String, Integer> written = new HashMap<>();
-            int[] indexes = new int[m];
-            int k = 0;
-            for (int i = 0; i < n; i++) {
+            // Indexes were given in first-occurrence order, so index k first occurs when k entries are written.
+            int written = 0;
+            for (int i = 0, k = 0; i < n; i++) {
                 if (values[i] == null) {
                     continue;
                 }
-                Integer idx = written.get((String) values[i]);
-                if (idx == null) {
-                    idx = written.size();
-                    written.put((String) values[i], idx);
-                    writeString(utf8[i], padded);
+                if (dictIndexes[k] == written) {
+                    writeString(utf8[i], stringLengths[k]);
+                    written++;
                 }
-                indexes[k++] = idx;
+                k++;
             }
             for (int i = 0; i < m; i++) {
-                out.writeVarInt(indexes[i]);
+                out.writeVarInt(dictIndexes[i]);
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0, k = 0; i < n; i++) {
                 if (values[i] != null) {
-                    writeString(utf8[i], padded);
+                    writeString(utf8[i], stringLengths[k++]);
                 }
             }
         }
         for (int i = 0; i < n; i++) {
             utf8[i] = null;
         }
+        dict.clear();
         return ((useDict ? STR_DICT : STR_PLAIN) << ENC_SHIFT) | (padded ? PADDED_FLAG : 0);
     }
 
-    private void writeString(byte[] b, boolean padded) {
-        int len = padded ? stripped(b) : b.length;
+    private void writeString(byte[] b, int len) {
         out.writeVarInt(len);
         out.writeBytes(b, 0, len);
     }

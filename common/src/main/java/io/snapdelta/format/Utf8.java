@@ -14,7 +14,8 @@ final class Utf8 {
     /** UTF-8 bytes of {@code s}; throws if {@code s} holds an unpaired surrogate (it would not round trip). */
     static byte[] encode(String s, String context) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (b.length != s.length()) {
+        // Equal lengths mean one byte per char: ASCII, unless a lone surrogate was replaced by a '?' byte.
+        if (b.length != s.length() || hasReplacedChar(s, b)) {
             // Non-ASCII: check for unpaired surrogates, which getBytes silently replaces by '?'.
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
@@ -27,6 +28,16 @@ final class Utf8 {
             }
         }
         return b;
+    }
+
+    /** True if some '?' byte stands for a char that is not '?' (lengths equal, so positions match). */
+    private static boolean hasReplacedChar(String s, byte[] b) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '?' && s.charAt(i) != '?') {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String decode(ByteSource in, byte[] buf, int off, int len, String what) throws CorruptBatchException {

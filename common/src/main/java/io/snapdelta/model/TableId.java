@@ -25,8 +25,25 @@ public record TableId(String namespace, String name) implements Comparable<Table
         return dot < 0 ? new TableId("", qualified) : new TableId(qualified.substring(0, dot), qualified.substring(dot + 1));
     }
 
+    /**
+     * Identity first: parsers and decoders hand out one instance per table, and this sits on every state
+     * lookup (the generated record equals has no identity check).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof TableId t && name.equals(t.name) && namespace.equals(t.namespace);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * namespace.hashCode() + name.hashCode();
+    }
+
     @Override
     public int compareTo(TableId o) {
+        if (this == o) {
+            return 0;
+        }
         int c = namespace.compareTo(o.namespace);
         return c != 0 ? c : name.compareTo(o.name);
     }

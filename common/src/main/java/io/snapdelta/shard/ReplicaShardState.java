@@ -1,6 +1,7 @@
 package io.snapdelta.shard;
 
 import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.digest.RowHasher;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
@@ -13,41 +14,57 @@ import java.util.function.BiConsumer;
  * {@link DeltaOp}s strictly: an insert of a key already held, or an update/delete whose {@code before}
  * differs from the row held, is a divergence and throws {@link StateDivergenceException} (never silently
  * repaired).
+ *
+ * <p>Each held row keeps its state-digest entry hash, so replacing or deleting it subtracts the stored hash
+ * instead of hashing the old row again: one SHA-256 per change, not two.
  */
 public final class ReplicaShardState {
-    private final Map<TableKey, Row> rows = new HashMap<>();
+    /** A held row and its entry hash lanes ({@link RowHasher#hashEntry}); never mutated. */
+    private record Held(Row row, long[] lanes) {
+    }
+
+    private final Map<TableKey, Held> rows = new HashMap<>();
     private final StateDigest digest = new StateDigest();
+    private final RowHasher hasher = new RowHasher();
 
     public Row get(TableId table, Row key) {
-        return rows.get(new TableKey(table, key));
+        Held h = rows.get(new TableKey(table, key));
+        return h == null ? null : h.row();
     }
 
     public void apply(DeltaOp op) {
         TableKey tk = new TableKey(op.table(), op.key());
-        Row held = rows.get(tk);
+        Held held = rows.get(tk);
         if (op instanceof DeltaOp.Insert ins) {
             if (held != null) {
-                throw new StateDivergenceException("insert of " + tk.table() + " key " + tk.key() + " which is already held as " + held);
+                throw new StateDivergenceException("insert of " + tk.table() + " key " + tk.key() + " which is already held as " + held.row());
             }
-            rows.put(tk, ins.after());
-            digest.add(tk.table(), tk.key(), ins.after());
+            rows.put(tk, hold(tk, ins.after()));
         } else if (op instanceof DeltaOp.Update upd) {
-            if (held == null || !held.equals(upd.before())) {
+            if (held == null || !held.row().equals(upd.before())) {
                 throw new StateDivergenceException("update of " + tk.table() + " key " + tk.key() + " expects "
-                        + upd.before() + " but holds " + held);
+                        + upd.before() + " but holds " + (held == null ? null : held.row()));
             }
-            rows.put(tk, upd.after());
-            digest.replace(tk.table(), tk.key(), held, upd.after());
+            digest.subtractLanes(held.lanes());
+            rows.put(tk, hold(tk, upd.after()));
         } else if (op instanceof DeltaOp.Delete del) {
-            if (held == null || !held.equals(del.before())) {
+            if (held == null || !held.row().equals(del.before())) {
                 throw new StateDivergenceException("delete of " + tk.table() + " key " + tk.key() + " expects "
-                        + del.before() + " but holds " + held);
+                        + del.before() + " but holds " + (held == null ? null : held.row()));
             }
             rows.remove(tk);
-            digest.remove(tk.table(), tk.key(), held);
+            digest.subtractLanes(held.lanes());
         } else {
             throw new IllegalArgumentException("unknown delta op " + op.getClass().getName());
         }
+    }
+
+    /** Hashes a row the state now holds and adds it to the digest. */
+    private Held hold(TableKey tk, Row row) {
+        long[] lanes = new long[StateDigest.LANES];
+        hasher.hashEntry(tk.table(), tk.key(), row, lanes);
+        digest.addLanes(lanes);
+        return new Held(row, lanes);
     }
 
     public void applyAll(Iterable<? extends DeltaOp> ops) {
@@ -60,10 +77,10 @@ public final class ReplicaShardState {
         return digest.copy();
     }
 
-    /** The digest recomputed from every held row (O(state); for verification). */
+    /** The digest recomputed from every held row, without the stored hashes (O(state); for verification). */
     public StateDigest recomputeDigest() {
         StateDigest d = new StateDigest();
-        rows.forEach((k, r) -> d.add(k.table(), k.key(), r));
+        rows.forEach((k, h) -> d.add(k.table(), k.key(), h.row()));
         return d;
     }
 
@@ -72,11 +89,13 @@ public final class ReplicaShardState {
     }
 
     public void forEach(BiConsumer<TableKey, Row> visitor) {
-        rows.forEach(visitor);
+        rows.forEach((k, h) -> visitor.accept(k, h.row()));
     }
 
-    /** An unmodifiable view of the held rows. */
+    /** A snapshot copy of the held rows (O(state); for verification and export). */
     public Map<TableKey, Row> rows() {
-        return java.util.Collections.unmodifiableMap(rows);
+        Map<TableKey, Row> copy = new HashMap<>(rows.size() * 4 / 3 + 1);
+        rows.forEach((k, h) -> copy.put(k, h.row()));
+        return java.util.Collections.unmodifiableMap(copy);
     }
 }

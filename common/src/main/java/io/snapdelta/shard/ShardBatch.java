@@ -30,4 +30,41 @@ public record ShardBatch(int shard, long sequence, long sourceChanges, Version f
         digestBefore = digestBefore.copy();
         digestAfter = digestAfter.copy();
     }
+
+    /**
+     * True when both bodies hold the same ops in the same order (e.g. a batch whose keys each changed once,
+     * in key order, like a snapshot scan): then encoding the second body is wasted work. Compares the ops'
+     * components by identity first (the producer builds both lists from the same rows), by value otherwise.
+     */
+    public boolean bodiesEqual() {
+        int n = coalescedOps.size();
+        if (n != streamOrderedOps.size()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!sameOp(coalescedOps.get(i), streamOrderedOps.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameOp(DeltaOp a, DeltaOp b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.table() == b.table() && a.key() == b.key()) {
+            if (a instanceof DeltaOp.Insert x && b instanceof DeltaOp.Insert y && x.after() == y.after()) {
+                return true;
+            }
+            if (a instanceof DeltaOp.Update x && b instanceof DeltaOp.Update y && x.before() == y.before()
+                    && x.after() == y.after()) {
+                return true;
+            }
+            if (a instanceof DeltaOp.Delete x && b instanceof DeltaOp.Delete y && x.before() == y.before()) {
+                return true;
+            }
+        }
+        return a.equals(b);
+    }
 }

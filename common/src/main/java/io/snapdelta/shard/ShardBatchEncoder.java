@@ -34,7 +34,7 @@ public final class ShardBatchEncoder implements AutoCloseable {
         Set<Long> start = writer.emittedSchemaIds();
         byte[] coalesced = seal(b, b.coalescedOps());
         CodecDecision coalescedCodec = writer.selector().lastDecision();
-        if (b.streamOrderedOps().equals(b.coalescedOps())) {
+        if (b.bodiesEqual()) {
             return new Encoded(b.shard(), b.sequence(), coalesced, Body.COALESCED, b.coalescedOps().size(),
                     b.sourceChanges(), coalescedCodec, coalesced.length);
         }

@@ -45,8 +45,13 @@ public final class ShardDeltaState {
     private final RowHasher hasher = new RowHasher();
     private final ShardCounters counters = new ShardCounters();
 
-    /** Keys touched by the open batch, with the row each held when the batch opened. */
-    private final Map<TableKey, Row> openStartRows = new HashMap<>();
+    /**
+     * Keys touched by the open batch, with the row each held when the batch opened and the row it holds
+     * now, so that sealing needs no store lookup (a store read can be a RocksDB get and a decode).
+     */
+    private final Map<TableKey, Touched> openTouched = new HashMap<>();
+    /** The same keys in the order the batch first touched them: nearly sorted for scans, so sealing sorts fast. */
+    private final List<Touched> openTouchedOrder = new ArrayList<>();
     private final List<DeltaOp> openStream = new ArrayList<>();
     private StateDigest openDigestBefore = new StateDigest();
     private long openChanges;
@@ -56,6 +61,20 @@ public final class ShardDeltaState {
     private long nextSequence;
     private long maxSourceMicros = Long.MIN_VALUE;
     private long lastPurgeMicros = Long.MIN_VALUE;
+
+    /** A key the open batch touched: its row when the batch opened, and its row now (if known). */
+    private static final class Touched {
+        final TableKey key;
+        final Row start;
+        Row end;
+        /** False only for keys of a restored open batch until they are touched again: read the store at seal. */
+        boolean endKnown;
+
+        Touched(TableKey key, Row start) {
+            this.key = key;
+            this.start = start;
+        }
+    }
 
     public ShardDeltaState(int shard, ShardStateStore store, int batchMaxChanges, Duration tombstoneRetention) {
         if (batchMaxChanges < 1) {
@@ -143,8 +162,8 @@ public final class ShardDeltaState {
         if (openChanges == 0) {
             return null;
         }
-        List<StartRow> start = new ArrayList<>(openStartRows.size());
-        openStartRows.forEach((k, row) -> start.add(new StartRow(k, row)));
+        List<StartRow> start = new ArrayList<>(openTouched.size());
+        openTouched.forEach((k, t) -> start.add(new StartRow(k, t.start)));
         start.sort((a, b) -> TableKey.ORDER.compare(a.key(), b.key()));
         return new OpenBatch(openChanges, openFirst, openLast, openDigestBefore, start, openStream);
     }
@@ -166,7 +185,9 @@ public final class ShardDeltaState {
         openLast = b.lastVersion();
         openDigestBefore = b.digestBefore().copy();
         for (StartRow r : b.startRows()) {
-            openStartRows.put(r.key(), r.row());
+            Touched t = new Touched(r.key(), r.row());
+            openTouched.put(r.key(), t);
+            openTouchedOrder.add(t);
         }
         openStream.addAll(b.stream());
     }
@@ -241,9 +262,14 @@ public final class ShardDeltaState {
         counters.appliedChanges++;
         openApplied++;
         TableKey tk = new TableKey(table, key);
-        if (!openStartRows.containsKey(tk)) {
-            openStartRows.put(tk, old);
+        Touched touched = openTouched.get(tk);
+        if (touched == null) {
+            touched = new Touched(tk, old);
+            openTouched.put(tk, touched);
+            openTouchedOrder.add(touched);
         }
+        touched.end = next;
+        touched.endKnown = true;
         if (old == null) {
             openStream.add(new DeltaOp.Insert(table, key, next));
         } else if (next == null) {
@@ -291,13 +317,20 @@ public final class ShardDeltaState {
             openChanges = 0;
             return null;
         }
-        List<TableKey> keys = new ArrayList<>(openStartRows.keySet());
-        keys.sort(TableKey.ORDER);
-        List<DeltaOp> coalesced = new ArrayList<>(keys.size());
-        for (TableKey tk : keys) {
-            Row start = openStartRows.get(tk);
-            StoredEntry end = store.get(tk.table(), tk.key());
-            Row endRow = end == null ? null : end.row();
+        // Stable sort of the first-touch order: runs of ascending keys (snapshot scans, sequence inserts) cost
+        // one linear pass.
+        openTouchedOrder.sort((a, b) -> TableKey.ORDER.compare(a.key, b.key));
+        List<DeltaOp> coalesced = new ArrayList<>(openTouchedOrder.size());
+        for (Touched t : openTouchedOrder) {
+            TableKey tk = t.key;
+            Row start = t.start;
+            Row endRow;
+            if (t.endKnown) {
+                endRow = t.end;
+            } else {
+                StoredEntry end = store.get(tk.table(), tk.key());
+                endRow = end == null ? null : end.row();
+            }
             if (start == null && endRow != null) {
                 coalesced.add(new DeltaOp.Insert(tk.table(), tk.key(), endRow));
                 counters.coalescedInsertOps++;
@@ -314,7 +347,8 @@ public final class ShardDeltaState {
         counters.batchesSealed++;
         ShardBatch batch = new ShardBatch(shard, nextSequence++, openChanges, openFirst, openLast, coalesced,
                 openStream, openDigestBefore, digest);
-        openStartRows.clear();
+        openTouched.clear();
+        openTouchedOrder.clear();
         openStream.clear();
         openDigestBefore = digest.copy();
         openChanges = 0;
