@@ -116,10 +116,14 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private long numMagnitude;
     // Set by nextMember: the object's closing brace was reached.
     private boolean closed;
-    // Outputs of memberName, stringMember and nonNegativeLong.
+    // Outputs of memberName, stringMember and nonNegativeLong. Texts are handed over as the index of the
+    // shape slot that holds them (-1: in otherMemberText / otherMemoText) rather than in String fields:
+    // a reference store into this long-lived object would cost a G1 barrier fence per member.
     private int memberId;
-    private String memberText;
-    private String memoText;
+    private int memberSlot;
+    private String otherMemberText;
+    private int memoSlot;
+    private String otherMemoText;
     private boolean memoHit;
     private boolean memoStored;
     private long numValue;
@@ -127,7 +131,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private final Shape rootShape = new Shape();
     private final Shape envelopeShape = new Shape();
     private final Shape sourceShape = new Shape();
-    private final SourceMemo sourceMemo = new SourceMemo();
     private final Shape[] keyShapes = shapes(8);
     private final Shape[] imageShapes = shapes(8);
 
@@ -178,7 +181,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 throw HANDOVER; // JsonConverter wrapping: typed by the Connect schema, Jackson's reader does that
             } else {
                 valueSeen = true;
-                valuePath = "/value";
+                setValuePath(VALUE_PATH);
                 i = readEnvelope(i, 1, rootShape);
             }
             if (ws(i) != end) {
@@ -238,7 +241,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (memberId == ID_SCHEMA || memberId == ID_PAYLOAD) {
             throw HANDOVER;
         }
-        valuePath = "/value";
+        setValuePath(VALUE_PATH);
         return readEnvelope(i, 2, envelopeShape);
     }
 
@@ -258,7 +261,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         Shape s = pick(keyShapes, i);
         memberName(i, s, 0, true);
-        if ("schema".equals(memberText) || "payload".equals(memberText)) {
+        String first = memberText(s);
+        if ("schema".equals(first) || "payload".equals(first)) {
             throw HANDOVER; // JsonConverter wrapping, or a column of that name: Jackson's reader tells them apart
         }
         return readColumns(i, keyBuf, s);
@@ -308,6 +312,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
+        buf.expect(prev);
         boolean parsed = false;
         int k = 0;
         while (true) {
@@ -327,20 +332,26 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             if (buf.size >= maxFields) {
                 throw HANDOVER;
             }
-            i = readColumnValue(i, buf, memberText, s, k);
+            i = readColumnValue(i, buf, memberText(s), s, k);
             if (k < MemberRuns.MAX_MEMBERS) { // every column value is a scalar
                 int last = buf.size - 1;
                 r.start[k] = at - objStart;
                 r.scalar[k] = true;
                 r.kind[k] = buf.types[last].ordinal();
-                r.name[k] = buf.names[last];
-                r.object[k] = buf.values[last];
+                String name = buf.names[last];
+                if (r.name[k] != name) {
+                    r.name[k] = name;
+                }
+                r.index[k] = last;
             }
             i = nextMember(i);
             k++;
             if (closed) {
                 break;
             }
+        }
+        if (parsed) { // replayed members now read from this record's values (same indexes, see replay)
+            r.values = buf.values;
         }
         r.end(b, objStart, i, k, !parsed);
         return i;
@@ -366,7 +377,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 if (buf.size >= maxFields) {
                     throw HANDOVER;
                 }
-                buf.add(r.name[j], FIELD_TYPES[r.kind[j]], r.object[j]);
+                buf.add(r.name[j], FIELD_TYPES[r.kind[j]], r.values[r.index[j]]);
+                r.index[j] = buf.size - 1;
             } else {
                 applySourceMember(r, j);
             }
@@ -380,11 +392,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** What a remembered source member set, set again. */
     private void applySourceMember(MemberRuns r, int j) {
         switch (r.kind[j]) {
-            case ID_TABLE -> table = (String) r.object[j];
-            case ID_SCHEMA -> schema = (String) r.object[j];
-            case ID_DB -> db = (String) r.object[j];
-            case ID_CONNECTOR -> connector = (Connector) r.object[j];
-            case ID_FILE -> binlogFile = (String) r.object[j];
+            case ID_TABLE -> setTable((String) r.object[j]);
+            case ID_SCHEMA -> setSchema((String) r.object[j]);
+            case ID_DB -> setDb((String) r.object[j]);
+            case ID_CONNECTOR -> setConnector((Connector) r.object[j]);
+            case ID_FILE -> setBinlogFile((String) r.object[j]);
             case ID_SEQUENCE -> {
                 sequence[0] = r.first[j];
                 sequence[1] = r.second[j];
@@ -414,7 +426,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         switch (c) {
             case '"' -> {
                 i = stringMember(i, s, k, values);
-                buf.add(name, FieldType.STRING, memoText);
+                buf.add(name, FieldType.STRING, memo(s));
             }
             case 'n' -> {
                 i = literal(i, NULL);
@@ -441,31 +453,14 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     /**
-     * The source block at {@code i}; {@code depth} is its own nesting depth. Consecutive records often
-     * carry the very same block (a snapshot, a transaction's changes to one table): when the bytes are the
-     * ones read last time, what was read from them then is taken again.
+     * The source block at {@code i}; {@code depth} is its own nesting depth. Members whose bytes are those
+     * of the last block (most of them: connector, db, schema, version, ...) are replayed, not parsed.
      */
     private int readSource(int i, int depth) {
         if (at(i) != '{') {
             throw HANDOVER;
         }
-        if (sourceSeen) { // a second source block overrides only what it holds: read it member by member
-            return readSourceMembers(i, depth);
-        }
-        SourceMemo m = sourceMemo;
-        if (m.length > 0 && m.depth == depth && regionMatches(i, m.bytes, m.length)) { // depth: nesting limit
-            m.restore(this);
-            return i + m.length;
-        }
-        m.length = 0;
-        int next = readSourceMembers(i, depth);
-        if (next - i <= SourceMemo.MAX_BYTES) { // all it set came from these bytes (sourceSeen was false)
-            m.bytes = padded(i, next - i, m.bytes);
-            m.length = next - i;
-            m.depth = depth;
-            m.capture(this);
-        }
-        return next;
+        return readSourceMembers(i, depth);
     }
 
     private int readSourceMembers(int i, int depth) {
@@ -505,33 +500,34 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             switch (memberId) {
                 case ID_TABLE -> {
                     i = sourceText(i, s, k);
-                    table = memoText;
+                    text = memo(s);
+                    setTable((String) text);
                     effect = ID_TABLE;
-                    text = memoText;
                 }
                 case ID_SCHEMA -> {
                     i = sourceText(i, s, k);
-                    schema = memoText;
+                    text = memo(s);
+                    setSchema((String) text);
                     effect = ID_SCHEMA;
-                    text = memoText;
                 }
                 case ID_DB -> {
                     i = sourceText(i, s, k);
-                    db = memoText;
+                    text = memo(s);
+                    setDb((String) text);
                     effect = ID_DB;
-                    text = memoText;
                 }
                 case ID_CONNECTOR -> {
                     i = sourceText(i, s, k);
-                    connector = connectorOf(memoText);
+                    Connector kind = connectorOf(memo(s));
+                    setConnector(kind);
                     effect = ID_CONNECTOR;
-                    text = connector;
+                    text = kind;
                 }
                 case ID_FILE -> {
                     i = sourceText(i, s, k);
-                    binlogFile = memoText;
+                    text = memo(s);
+                    setBinlogFile((String) text);
                     effect = ID_FILE;
-                    text = memoText;
                 }
                 case ID_SEQUENCE -> {
                     i = readSequence(i, s, k);
@@ -600,7 +596,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 r.start[k] = at - objStart;
                 r.scalar[k] = c != '{' && c != '[';
                 r.kind[k] = effect;
-                r.object[k] = text;
+                if (r.object[k] != text) {
+                    r.object[k] = text;
+                }
                 r.first[k] = effect == ID_SEQUENCE ? sequence[0] : first;
                 r.second[k] = sequence[1];
                 r.flag[k] = sequenceSeen;
@@ -615,11 +613,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return i;
     }
 
-    /** A string (canonical) or null into {@link #memoText}. */
+    /** A string (canonical) or null, then in {@link #memo}. */
     private int sourceText(int i, Shape s, int k) {
         byte c = at(i);
         if (c == 'n') {
-            memoText = null;
+            memoSlot = -1;
+            otherMemoText = null;
             return literal(i, NULL);
         }
         if (c != '"') {
@@ -676,69 +675,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     // ---------------------------------------------------------------- shapes: last record's names and texts
-
-    /** The last source block read as a whole (from a record's first source block) and what it set. */
-    private static final class SourceMemo {
-        static final int MAX_BYTES = 2048;
-        byte[] bytes;
-        int length;
-        int depth;
-        private String table;
-        private String schema;
-        private String db;
-        private Connector connector;
-        private long sequence0;
-        private long sequence1;
-        private boolean sequenceSeen;
-        private boolean lsnSeen;
-        private long lsn;
-        private boolean tsUsSeen;
-        private long tsUs;
-        private boolean tsMsSeen;
-        private long tsMs;
-        private String binlogFile;
-        private long binlogPos;
-        private long binlogRow;
-
-        void capture(DebeziumRecordState r) {
-            table = r.table;
-            schema = r.schema;
-            db = r.db;
-            connector = r.connector;
-            sequence0 = r.sequence[0];
-            sequence1 = r.sequence[1];
-            sequenceSeen = r.sequenceSeen;
-            lsnSeen = r.lsnSeen;
-            lsn = r.lsn;
-            tsUsSeen = r.tsUsSeen;
-            tsUs = r.tsUs;
-            tsMsSeen = r.tsMsSeen;
-            tsMs = r.tsMs;
-            binlogFile = r.binlogFile;
-            binlogPos = r.binlogPos;
-            binlogRow = r.binlogRow;
-        }
-
-        void restore(DebeziumRecordState r) {
-            r.sourceSeen = true;
-            r.table = table;
-            r.schema = schema;
-            r.db = db;
-            r.connector = connector;
-            r.sequence[0] = sequence0;
-            r.sequence[1] = sequence1;
-            r.sequenceSeen = sequenceSeen;
-            r.lsnSeen = lsnSeen;
-            r.lsn = lsn;
-            r.tsUsSeen = tsUsSeen;
-            r.tsUs = tsUs;
-            r.tsMsSeen = tsMsSeen;
-            r.tsMs = tsMs;
-            r.binlogFile = binlogFile;
-            r.binlogPos = binlogPos;
-            r.binlogRow = binlogRow;
-        }
-    }
 
     /**
      * The members one kind of object had in the last record, in order: the guess for the next record.
@@ -815,7 +751,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             byte[] guess = s.name[k];
             if (guess != null && regionMatches(i, guess, s.nameLength[k])) {
                 memberId = s.id[k];
-                memberText = s.text[k];
+                memberSlot = k;
                 return i + s.nameLength[k];
             }
         }
@@ -824,23 +760,39 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER; // an escape could spell a name we dispatch on
         }
         memberId = strEscaped ? ID_OTHER : classify();
-        memberText = column ? columnName() : null;
+        String text = column ? columnName() : null;
         if (k < Shape.MAX_MEMBERS && plainAscii()) {
             s.name[k] = padded(i, next - i, null);
             s.nameLength[k] = next - i;
             s.id[k] = memberId;
-            s.text[k] = memberText;
+            s.text[k] = text;
             s.valueLength[k] = 0;
             if (s.sequenceSlot == k) {
                 s.sequenceSlot = -1;
             }
+            memberSlot = k;
+        } else {
+            memberSlot = -1;
+            otherMemberText = text;
         }
         return next;
     }
 
+    /** The text of the member name just read by {@link #memberName} with shape {@code s} (columns only). */
+    private String memberText(Shape s) {
+        int k = memberSlot;
+        return k >= 0 ? s.text[k] : otherMemberText;
+    }
+
+    /** The text of the string value just read by {@link #stringMember} or {@link #sourceText} with shape {@code s}. */
+    private String memo(Shape s) {
+        int k = memoSlot;
+        return k >= 0 ? s.valueText[k] : otherMemoText;
+    }
+
     /**
      * A string value of member {@code k} at {@code i} (its opening quote): the remembered one when the
-     * bytes are the same, else scanned (and remembered). With a cache, its text goes to {@link #memoText}.
+     * bytes are the same, else scanned (and remembered). With a cache, its text is then {@link #memo}.
      */
     private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
         if (k < Shape.MAX_MEMBERS) {
@@ -848,7 +800,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
                 memoHit = true;
                 memoStored = true;
-                memoText = s.valueText[k];
+                memoSlot = k;
                 return i + len;
             }
         }
@@ -859,14 +811,18 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (cache != null) {
             text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
         }
-        memoText = text;
         int len = next - i;
         if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
-            s.value[k] = padded(i, len, s.value[k]);
-            s.valueLength[k] = len;
-            s.valueText[k] = text;
+            remember(s, k, i, len);
+            if (s.valueText[k] != text) {
+                s.valueText[k] = text;
+            }
             s.valueIsLong[k] = false;
             memoStored = true;
+            memoSlot = k;
+        } else {
+            memoSlot = -1;
+            otherMemoText = text;
         }
         return next;
     }
@@ -912,13 +868,22 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         int len = next - i;
         if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
-            s.value[k] = padded(i, len, s.value[k]);
-            s.valueLength[k] = len;
+            remember(s, k, i, len);
             s.valueText[k] = null;
             s.valueIsLong[k] = isLong;
             s.valueLong[k] = v;
         }
         return next;
+    }
+
+    /** Remembers member {@code k}'s value bytes {@code b[i, i + len)} in shape {@code s}. */
+    private void remember(Shape s, int k, int i, int len) {
+        byte[] old = s.value[k];
+        byte[] t = padded(i, len, old);
+        if (t != old) {
+            s.value[k] = t;
+        }
+        s.valueLength[k] = len;
     }
 
     /** Whether a number ends before {@code j}: the next byte cannot continue it. */
