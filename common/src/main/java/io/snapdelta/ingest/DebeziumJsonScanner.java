@@ -99,6 +99,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** Short string column values. */
     private final AsciiStringCache values = new AsciiStringCache(1024, 128);
     private char[] chars = new char[64];
+    /** Recently boxed column integers, by value (see box). */
+    private final Long[] boxes = new Long[16];
 
     // The input being scanned: b[0, end).
     private byte[] b;
@@ -120,6 +122,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     // shape slot that holds them (-1: in otherMemberText / otherMemoText) rather than in String fields:
     // a reference store into this long-lived object would cost a G1 barrier fence per member.
     private int memberId;
+    /**
+     * Whether member values are compared with (and remembered as) the last value of their shape slot. Not
+     * inside objects read with member runs when the runs cover the member: the replay stopped there
+     * because the member's bytes are not the last object's, so the compare could only fail.
+     */
+    private boolean valueMemo = true;
     private int memberSlot;
     private String otherMemberText;
     private int memoSlot;
@@ -129,10 +137,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private long numValue;
     // What the last records looked like (see Shape).
     private final Shape rootShape = new Shape();
-    private final Shape envelopeShape = new Shape();
-    private final Shape sourceShape = new Shape();
     private final Shape[] keyShapes = shapes(8);
-    private final Shape[] imageShapes = shapes(8);
+    /** For records without a key (or whose value comes before it): one set of shapes for all of them. */
+    private final RecordShapes keylessShapes = new RecordShapes();
+    /** This record's shapes: those of its key's shape (see RecordShapes). */
+    private RecordShapes shapes;
 
     DebeziumJsonScanner(ParserLimits limits, Map<TableId, TableState> tables) {
         super(tables);
@@ -152,6 +161,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             return false; // tombstones and empty values: rare, and Jackson's reader decides which they are
         }
         resetRecord();
+        useShapes(keylessShapes);
         try {
             boolean kafkaKey = key != null && key.length > 0;
             if (kafkaKey) {
@@ -182,7 +192,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             } else {
                 valueSeen = true;
                 setValuePath(VALUE_PATH);
-                i = readEnvelope(i, 1, rootShape);
+                i = readEnvelope(i, 1, shapes.envelope);
             }
             if (ws(i) != end) {
                 throw HANDOVER;
@@ -207,6 +217,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         Shape s = rootShape;
         for (int k = 0; ; k++) {
             i = colon(memberName(i, s, k, false));
+            valueMemo = true;
             switch (memberId) {
                 case ID_KEY -> i = readKey(i);
                 case ID_VALUE -> i = readLineValue(i);
@@ -237,12 +248,13 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (at(i) != '"') {
             throw HANDOVER;
         }
-        memberName(i, envelopeShape, 0, false);
+        Shape envelope = shapes.envelope;
+        memberName(i, envelope, 0, false);
         if (memberId == ID_SCHEMA || memberId == ID_PAYLOAD) {
             throw HANDOVER;
         }
         setValuePath(VALUE_PATH);
-        return readEnvelope(i, 2, envelopeShape);
+        return readEnvelope(i, 2, envelope);
     }
 
     /** A plain key struct or null, at {@code i}. */
@@ -260,6 +272,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER; // no fields (an error), or not a name
         }
         Shape s = pick(keyShapes, i);
+        RecordShapes r = s.record;
+        if (r == null) {
+            r = new RecordShapes();
+            s.record = r;
+        }
+        useShapes(r);
         memberName(i, s, 0, true);
         String first = memberText(s);
         if ("schema".equals(first) || "payload".equals(first)) {
@@ -272,6 +290,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private int readEnvelope(int i, int depth, Shape s) {
         for (int k = 0; ; k++) {
             i = colon(memberName(i, s, k, false));
+            valueMemo = true;
             switch (memberId) {
                 case ID_AFTER -> i = readImage(i, afterBuf);
                 case ID_BEFORE -> i = readImage(i, beforeBuf);
@@ -304,7 +323,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        return readColumns(i, buf, pick(imageShapes, i));
+        return readColumns(i, buf, pick(shapes.images, i));
     }
 
     /** Columns up to the closing brace; {@code i} is at the first column name's quote. */
@@ -332,6 +351,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             if (buf.size >= maxFields) {
                 throw HANDOVER;
             }
+            valueMemo = k >= prev;
             i = readColumnValue(i, buf, memberText(s), s, k);
             if (k < MemberRuns.MAX_MEMBERS) { // every column value is a scalar
                 int last = buf.size - 1;
@@ -443,13 +463,29 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             default -> {
                 i = number(i);
                 if (numIsInt) {
-                    buf.add(name, FieldType.INT64, Long.valueOf(longValue()));
+                    buf.add(name, FieldType.INT64, box(longValue()));
                 } else {
                     buf.add(name, FieldType.FLOAT64, Double.valueOf(finiteDouble()));
                 }
             }
         }
         return i;
+    }
+
+    /**
+     * A boxed integer column value, shared with the last ones of the same value: a key column is
+     * repeated in the row images (and an unchanged column in before and after), so one record would
+     * otherwise box the same number two or three times.
+     */
+    private Long box(long v) {
+        int slot = (int) (v ^ (v >>> 29)) & (boxes.length - 1);
+        Long b = boxes[slot];
+        if (b != null && b == v) {
+            return b;
+        }
+        b = v;
+        boxes[slot] = b;
+        return b;
     }
 
     /**
@@ -473,7 +509,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        Shape s = sourceShape;
+        Shape s = shapes.source;
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
@@ -493,6 +529,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             parsed = true;
             int at = i;
             i = colon(memberName(i, s, k, false));
+            valueMemo = k >= prev;
             c = at(i);
             int effect = ID_OTHER; // what the member sets, for replaying it (a null sets nothing, except pos/row)
             Object text = null;
@@ -704,13 +741,35 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean sequenceSecond;
         /** The last object of this kind, for replaying its unchanged members. */
         final MemberRuns runs = new MemberRuns();
+        /** Key shapes: the shapes of the records with such a key (created on first use). */
+        RecordShapes record;
 
         void clear() {
+            record = null;
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
             sequenceSlot = -1;
             runs.count = 0;
         }
+    }
+
+    private void useShapes(RecordShapes r) {
+        if (shapes != r) { // records of one kind come in runs: no reference store (G1 barrier) for those
+            shapes = r;
+        }
+    }
+
+    /**
+     * The shapes of one kind of record, chosen by the shape of its key: in practice one table's envelope,
+     * source block and row images. A transaction's changes alternate between tables, so shapes shared by
+     * all records would be compared with another table's last record most of the time (other names,
+     * other table name, other values); per key shape, each record is compared with the last one like it.
+     * Tables whose keys look alike share these, and their images still get a shape per first column name.
+     */
+    private static final class RecordShapes {
+        final Shape envelope = new Shape();
+        final Shape source = new Shape();
+        final Shape[] images = shapes(2);
     }
 
     /** Row images of different tables alternate, so they keep a few shapes, chosen by the first name. */
@@ -795,7 +854,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * bytes are the same, else scanned (and remembered). With a cache, its text is then {@link #memo}.
      */
     private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
-        if (k < Shape.MAX_MEMBERS) {
+        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
                 memoHit = true;
@@ -812,7 +872,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
         }
         int len = next - i;
-        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
+        if (memo && len <= MAX_REMEMBERED_VALUE) {
             remember(s, k, i, len);
             if (s.valueText[k] != text) {
                 s.valueText[k] = text;
@@ -845,7 +905,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * non-negative 64-bit integer and goes to {@link #numValue}.
      */
     private int numberMember(int i, Shape s, int k, boolean nonNegativeLong) {
-        if (k < Shape.MAX_MEMBERS) {
+        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && (!nonNegativeLong || s.valueIsLong[k]) && regionMatches(i, s.value[k], len) && endsNumber(i + len)) {
                 numValue = s.valueLong[k];
@@ -867,7 +928,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             isLong = true;
         }
         int len = next - i;
-        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
+        if (memo && len <= MAX_REMEMBERED_VALUE) {
             remember(s, k, i, len);
             s.valueText[k] = null;
             s.valueIsLong[k] = isLong;
