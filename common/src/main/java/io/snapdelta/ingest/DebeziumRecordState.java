@@ -18,7 +18,9 @@ abstract class DebeziumRecordState {
 
     /** Shared by the readers of one parser, so that both type schemaless nulls from the same history. */
     final Map<TableId, TableState> tables;
-    private TableState lastTable;
+    /** The tables of the last records, most recently added first (see tableState). */
+    private final TableState[] recentTables = new TableState[8];
+    private Version lastVersion;
 
     final RowBuffer keyBuf = new RowBuffer();
     final RowBuffer beforeBuf = new RowBuffer();
@@ -230,16 +232,27 @@ abstract class DebeziumRecordState {
             if (binlogRow > DebeziumVersions.MAX_MYSQL_ROW) {
                 throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/row", "row " + binlogRow + " exceeds 65535");
             }
-            return new Version(index, (binlogPos << 16) | binlogRow);
+            return version(index, (binlogPos << 16) | binlogRow);
         }
         if (sequenceSeen) {
-            return new Version(sequence[0], sequence[1]);
+            return version(sequence[0], sequence[1]);
         }
         if (lsnSeen) {
-            return new Version(0, lsn);
+            return version(0, lsn);
         }
         throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/lsn",
                 "no version: the source has neither sequence nor lsn (nor MySQL file/pos)");
+    }
+
+    /** The last record's version when it is the same (a snapshot's rows all share one), else a new one. */
+    private Version version(long major, long minor) {
+        Version last = lastVersion;
+        if (last != null && last.major() == major && last.minor() == minor) {
+            return last;
+        }
+        Version v = new Version(major, minor);
+        lastVersion = v;
+        return v;
     }
 
     private long timestamp(String vp) throws ParseException {
@@ -259,13 +272,22 @@ abstract class DebeziumRecordState {
         String schema = schema();
         String db = db();
         String ns = schema != null ? schema : db != null ? db : "";
-        TableState last = lastTable;
-        if (last != null && last.id.name() == table && last.id.namespace() == ns) { // canonical strings from TextCache
-            return last;
+        // The readers give canonical strings (scanner caches, TextCache): recent tables are found by
+        // reference, without a TableId or a hash. A transaction touches a few tables in turn.
+        TableState[] recent = recentTables;
+        for (int i = 0; i < recent.length; i++) {
+            TableState r = recent[i];
+            if (r == null) {
+                break;
+            }
+            if (r.id.name() == table && r.id.namespace() == ns) {
+                return r;
+            }
         }
         TableId id = new TableId(ns, table);
         TableState state = tables.computeIfAbsent(id, TableState::new);
-        lastTable = state;
+        System.arraycopy(recent, 0, recent, 1, recent.length - 1);
+        recent[0] = state;
         return state;
     }
 
