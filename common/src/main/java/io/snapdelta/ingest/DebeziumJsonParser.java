@@ -196,7 +196,7 @@ public final class DebeziumJsonParser extends DebeziumRecordState implements Cha
         if ("schema".equals(first) || "payload".equals(first)) {
             readWrappedValue(p, path);
         } else {
-            valuePath = path;
+            setValuePath(path);
             readEnvelope(p, path);
         }
     }
@@ -225,7 +225,7 @@ public final class DebeziumJsonParser extends DebeziumRecordState implements Cha
                 } else if (p.nextToken() == JsonToken.END_OBJECT) {
                     throw new ParseException(ParseErrorKind.MISSING_FIELD, path + "/payload/op", "payload is an empty object");
                 } else {
-                    valuePath = path + "/payload";
+                    setValuePath(path + "/payload");
                     readEnvelope(p, valuePath);
                 }
             } else {
@@ -502,10 +502,10 @@ public final class DebeziumJsonParser extends DebeziumRecordState implements Cha
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "table" -> table = cachedText(p, v);
-                case "schema" -> schema = cachedText(p, v);
-                case "db" -> db = cachedText(p, v);
-                case "connector" -> connector = connectorOf(cachedText(p, v));
+                case "table" -> setTable(cachedText(p, v));
+                case "schema" -> setSchema(cachedText(p, v));
+                case "db" -> setDb(cachedText(p, v));
+                case "connector" -> setConnector(connectorOf(cachedText(p, v)));
                 case "sequence" -> readSequence(p, v);
                 case "lsn" -> {
                     if (v != JsonToken.VALUE_NULL) {
@@ -525,7 +525,7 @@ public final class DebeziumJsonParser extends DebeziumRecordState implements Cha
                         tsMsSeen = true;
                     }
                 }
-                case "file" -> binlogFile = cachedText(p, v);
+                case "file" -> setBinlogFile(cachedText(p, v));
                 case "pos" -> binlogPos = v == JsonToken.VALUE_NULL ? -1 : nonNegativeLong(p, v, "pos");
                 case "row" -> binlogRow = v == JsonToken.VALUE_NULL ? 0 : nonNegativeLong(p, v, "row");
                 default -> p.skipChildren(); // version, name, snapshot, txId, xmin, origin, ...

@@ -99,6 +99,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** Short string column values. */
     private final AsciiStringCache values = new AsciiStringCache(1024, 128);
     private char[] chars = new char[64];
+    /** Recently boxed column integers, by value (see box). */
+    private final Long[] boxes = new Long[16];
 
     // The input being scanned: b[0, end).
     private byte[] b;
@@ -116,20 +118,30 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private long numMagnitude;
     // Set by nextMember: the object's closing brace was reached.
     private boolean closed;
-    // Outputs of memberName, stringMember and nonNegativeLong.
+    // Outputs of memberName, stringMember and nonNegativeLong. Texts are handed over as the index of the
+    // shape slot that holds them (-1: in otherMemberText / otherMemoText) rather than in String fields:
+    // a reference store into this long-lived object would cost a G1 barrier fence per member.
     private int memberId;
-    private String memberText;
-    private String memoText;
+    /**
+     * Whether member values are compared with (and remembered as) the last value of their shape slot. Not
+     * inside objects read with member runs when the runs cover the member: the replay stopped there
+     * because the member's bytes are not the last object's, so the compare could only fail.
+     */
+    private boolean valueMemo = true;
+    private int memberSlot;
+    private String otherMemberText;
+    private int memoSlot;
+    private String otherMemoText;
     private boolean memoHit;
     private boolean memoStored;
     private long numValue;
     // What the last records looked like (see Shape).
     private final Shape rootShape = new Shape();
-    private final Shape envelopeShape = new Shape();
-    private final Shape sourceShape = new Shape();
-    private final SourceMemo sourceMemo = new SourceMemo();
     private final Shape[] keyShapes = shapes(8);
-    private final Shape[] imageShapes = shapes(8);
+    /** For records without a key (or whose value comes before it): one set of shapes for all of them. */
+    private final RecordShapes keylessShapes = new RecordShapes();
+    /** This record's shapes: those of its key's shape (see RecordShapes). */
+    private RecordShapes shapes;
 
     DebeziumJsonScanner(ParserLimits limits, Map<TableId, TableState> tables) {
         super(tables);
@@ -149,6 +161,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             return false; // tombstones and empty values: rare, and Jackson's reader decides which they are
         }
         resetRecord();
+        useShapes(keylessShapes);
         try {
             boolean kafkaKey = key != null && key.length > 0;
             if (kafkaKey) {
@@ -178,8 +191,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 throw HANDOVER; // JsonConverter wrapping: typed by the Connect schema, Jackson's reader does that
             } else {
                 valueSeen = true;
-                valuePath = "/value";
-                i = readEnvelope(i, 1, rootShape);
+                setValuePath(VALUE_PATH);
+                i = readEnvelope(i, 1, shapes.envelope);
             }
             if (ws(i) != end) {
                 throw HANDOVER;
@@ -204,6 +217,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         Shape s = rootShape;
         for (int k = 0; ; k++) {
             i = colon(memberName(i, s, k, false));
+            valueMemo = true;
             switch (memberId) {
                 case ID_KEY -> i = readKey(i);
                 case ID_VALUE -> i = readLineValue(i);
@@ -234,12 +248,13 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (at(i) != '"') {
             throw HANDOVER;
         }
-        memberName(i, envelopeShape, 0, false);
+        Shape envelope = shapes.envelope;
+        memberName(i, envelope, 0, false);
         if (memberId == ID_SCHEMA || memberId == ID_PAYLOAD) {
             throw HANDOVER;
         }
-        valuePath = "/value";
-        return readEnvelope(i, 2, envelopeShape);
+        setValuePath(VALUE_PATH);
+        return readEnvelope(i, 2, envelope);
     }
 
     /** A plain key struct or null, at {@code i}. */
@@ -257,8 +272,15 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER; // no fields (an error), or not a name
         }
         Shape s = pick(keyShapes, i);
+        RecordShapes r = s.record;
+        if (r == null) {
+            r = new RecordShapes();
+            s.record = r;
+        }
+        useShapes(r);
         memberName(i, s, 0, true);
-        if ("schema".equals(memberText) || "payload".equals(memberText)) {
+        String first = memberText(s);
+        if ("schema".equals(first) || "payload".equals(first)) {
             throw HANDOVER; // JsonConverter wrapping, or a column of that name: Jackson's reader tells them apart
         }
         return readColumns(i, keyBuf, s);
@@ -268,6 +290,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private int readEnvelope(int i, int depth, Shape s) {
         for (int k = 0; ; k++) {
             i = colon(memberName(i, s, k, false));
+            valueMemo = true;
             switch (memberId) {
                 case ID_AFTER -> i = readImage(i, afterBuf);
                 case ID_BEFORE -> i = readImage(i, beforeBuf);
@@ -300,7 +323,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        return readColumns(i, buf, pick(imageShapes, i));
+        return readColumns(i, buf, pick(shapes.images, i));
     }
 
     /** Columns up to the closing brace; {@code i} is at the first column name's quote. */
@@ -308,6 +331,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
+        buf.expect(prev);
         boolean parsed = false;
         int k = 0;
         while (true) {
@@ -327,20 +351,27 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             if (buf.size >= maxFields) {
                 throw HANDOVER;
             }
-            i = readColumnValue(i, buf, memberText, s, k);
+            valueMemo = k >= prev;
+            i = readColumnValue(i, buf, memberText(s), s, k);
             if (k < MemberRuns.MAX_MEMBERS) { // every column value is a scalar
                 int last = buf.size - 1;
                 r.start[k] = at - objStart;
                 r.scalar[k] = true;
                 r.kind[k] = buf.types[last].ordinal();
-                r.name[k] = buf.names[last];
-                r.object[k] = buf.values[last];
+                String name = buf.names[last];
+                if (r.name[k] != name) {
+                    r.name[k] = name;
+                }
+                r.index[k] = last;
             }
             i = nextMember(i);
             k++;
             if (closed) {
                 break;
             }
+        }
+        if (parsed) { // replayed members now read from this record's values (same indexes, see replay)
+            r.values = buf.values;
         }
         r.end(b, objStart, i, k, !parsed);
         return i;
@@ -366,7 +397,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 if (buf.size >= maxFields) {
                     throw HANDOVER;
                 }
-                buf.add(r.name[j], FIELD_TYPES[r.kind[j]], r.object[j]);
+                buf.add(r.name[j], FIELD_TYPES[r.kind[j]], r.values[r.index[j]]);
+                r.index[j] = buf.size - 1;
             } else {
                 applySourceMember(r, j);
             }
@@ -380,11 +412,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** What a remembered source member set, set again. */
     private void applySourceMember(MemberRuns r, int j) {
         switch (r.kind[j]) {
-            case ID_TABLE -> table = (String) r.object[j];
-            case ID_SCHEMA -> schema = (String) r.object[j];
-            case ID_DB -> db = (String) r.object[j];
-            case ID_CONNECTOR -> connector = (Connector) r.object[j];
-            case ID_FILE -> binlogFile = (String) r.object[j];
+            case ID_TABLE -> setTable((String) r.object[j]);
+            case ID_SCHEMA -> setSchema((String) r.object[j]);
+            case ID_DB -> setDb((String) r.object[j]);
+            case ID_CONNECTOR -> setConnector((Connector) r.object[j]);
+            case ID_FILE -> setBinlogFile((String) r.object[j]);
             case ID_SEQUENCE -> {
                 sequence[0] = r.first[j];
                 sequence[1] = r.second[j];
@@ -414,7 +446,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         switch (c) {
             case '"' -> {
                 i = stringMember(i, s, k, values);
-                buf.add(name, FieldType.STRING, memoText);
+                buf.add(name, FieldType.STRING, memo(s));
             }
             case 'n' -> {
                 i = literal(i, NULL);
@@ -431,7 +463,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             default -> {
                 i = number(i);
                 if (numIsInt) {
-                    buf.add(name, FieldType.INT64, Long.valueOf(longValue()));
+                    buf.add(name, FieldType.INT64, box(longValue()));
                 } else {
                     buf.add(name, FieldType.FLOAT64, Double.valueOf(finiteDouble()));
                 }
@@ -441,31 +473,30 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     /**
-     * The source block at {@code i}; {@code depth} is its own nesting depth. Consecutive records often
-     * carry the very same block (a snapshot, a transaction's changes to one table): when the bytes are the
-     * ones read last time, what was read from them then is taken again.
+     * A boxed integer column value, shared with the last ones of the same value: a key column is
+     * repeated in the row images (and an unchanged column in before and after), so one record would
+     * otherwise box the same number two or three times.
+     */
+    private Long box(long v) {
+        int slot = (int) (v ^ (v >>> 29)) & (boxes.length - 1);
+        Long b = boxes[slot];
+        if (b != null && b == v) {
+            return b;
+        }
+        b = v;
+        boxes[slot] = b;
+        return b;
+    }
+
+    /**
+     * The source block at {@code i}; {@code depth} is its own nesting depth. Members whose bytes are those
+     * of the last block (most of them: connector, db, schema, version, ...) are replayed, not parsed.
      */
     private int readSource(int i, int depth) {
         if (at(i) != '{') {
             throw HANDOVER;
         }
-        if (sourceSeen) { // a second source block overrides only what it holds: read it member by member
-            return readSourceMembers(i, depth);
-        }
-        SourceMemo m = sourceMemo;
-        if (m.length > 0 && m.depth == depth && regionMatches(i, m.bytes, m.length)) { // depth: nesting limit
-            m.restore(this);
-            return i + m.length;
-        }
-        m.length = 0;
-        int next = readSourceMembers(i, depth);
-        if (next - i <= SourceMemo.MAX_BYTES) { // all it set came from these bytes (sourceSeen was false)
-            m.bytes = padded(i, next - i, m.bytes);
-            m.length = next - i;
-            m.depth = depth;
-            m.capture(this);
-        }
-        return next;
+        return readSourceMembers(i, depth);
     }
 
     private int readSourceMembers(int i, int depth) {
@@ -478,7 +509,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
-        Shape s = sourceShape;
+        Shape s = shapes.source;
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
@@ -498,6 +529,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             parsed = true;
             int at = i;
             i = colon(memberName(i, s, k, false));
+            valueMemo = k >= prev;
             c = at(i);
             int effect = ID_OTHER; // what the member sets, for replaying it (a null sets nothing, except pos/row)
             Object text = null;
@@ -505,33 +537,34 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             switch (memberId) {
                 case ID_TABLE -> {
                     i = sourceText(i, s, k);
-                    table = memoText;
+                    text = memo(s);
+                    setTable((String) text);
                     effect = ID_TABLE;
-                    text = memoText;
                 }
                 case ID_SCHEMA -> {
                     i = sourceText(i, s, k);
-                    schema = memoText;
+                    text = memo(s);
+                    setSchema((String) text);
                     effect = ID_SCHEMA;
-                    text = memoText;
                 }
                 case ID_DB -> {
                     i = sourceText(i, s, k);
-                    db = memoText;
+                    text = memo(s);
+                    setDb((String) text);
                     effect = ID_DB;
-                    text = memoText;
                 }
                 case ID_CONNECTOR -> {
                     i = sourceText(i, s, k);
-                    connector = connectorOf(memoText);
+                    Connector kind = connectorOf(memo(s));
+                    setConnector(kind);
                     effect = ID_CONNECTOR;
-                    text = connector;
+                    text = kind;
                 }
                 case ID_FILE -> {
                     i = sourceText(i, s, k);
-                    binlogFile = memoText;
+                    text = memo(s);
+                    setBinlogFile((String) text);
                     effect = ID_FILE;
-                    text = memoText;
                 }
                 case ID_SEQUENCE -> {
                     i = readSequence(i, s, k);
@@ -600,7 +633,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 r.start[k] = at - objStart;
                 r.scalar[k] = c != '{' && c != '[';
                 r.kind[k] = effect;
-                r.object[k] = text;
+                if (r.object[k] != text) {
+                    r.object[k] = text;
+                }
                 r.first[k] = effect == ID_SEQUENCE ? sequence[0] : first;
                 r.second[k] = sequence[1];
                 r.flag[k] = sequenceSeen;
@@ -615,11 +650,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return i;
     }
 
-    /** A string (canonical) or null into {@link #memoText}. */
+    /** A string (canonical) or null, then in {@link #memo}. */
     private int sourceText(int i, Shape s, int k) {
         byte c = at(i);
         if (c == 'n') {
-            memoText = null;
+            memoSlot = -1;
+            otherMemoText = null;
             return literal(i, NULL);
         }
         if (c != '"') {
@@ -677,69 +713,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     // ---------------------------------------------------------------- shapes: last record's names and texts
 
-    /** The last source block read as a whole (from a record's first source block) and what it set. */
-    private static final class SourceMemo {
-        static final int MAX_BYTES = 2048;
-        byte[] bytes;
-        int length;
-        int depth;
-        private String table;
-        private String schema;
-        private String db;
-        private Connector connector;
-        private long sequence0;
-        private long sequence1;
-        private boolean sequenceSeen;
-        private boolean lsnSeen;
-        private long lsn;
-        private boolean tsUsSeen;
-        private long tsUs;
-        private boolean tsMsSeen;
-        private long tsMs;
-        private String binlogFile;
-        private long binlogPos;
-        private long binlogRow;
-
-        void capture(DebeziumRecordState r) {
-            table = r.table;
-            schema = r.schema;
-            db = r.db;
-            connector = r.connector;
-            sequence0 = r.sequence[0];
-            sequence1 = r.sequence[1];
-            sequenceSeen = r.sequenceSeen;
-            lsnSeen = r.lsnSeen;
-            lsn = r.lsn;
-            tsUsSeen = r.tsUsSeen;
-            tsUs = r.tsUs;
-            tsMsSeen = r.tsMsSeen;
-            tsMs = r.tsMs;
-            binlogFile = r.binlogFile;
-            binlogPos = r.binlogPos;
-            binlogRow = r.binlogRow;
-        }
-
-        void restore(DebeziumRecordState r) {
-            r.sourceSeen = true;
-            r.table = table;
-            r.schema = schema;
-            r.db = db;
-            r.connector = connector;
-            r.sequence[0] = sequence0;
-            r.sequence[1] = sequence1;
-            r.sequenceSeen = sequenceSeen;
-            r.lsnSeen = lsnSeen;
-            r.lsn = lsn;
-            r.tsUsSeen = tsUsSeen;
-            r.tsUs = tsUs;
-            r.tsMsSeen = tsMsSeen;
-            r.tsMs = tsMs;
-            r.binlogFile = binlogFile;
-            r.binlogPos = binlogPos;
-            r.binlogRow = binlogRow;
-        }
-    }
-
     /**
      * The members one kind of object had in the last record, in order: the guess for the next record.
      * Debezium writes every record of a table with the same names in the same order, and many values
@@ -768,13 +741,35 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean sequenceSecond;
         /** The last object of this kind, for replaying its unchanged members. */
         final MemberRuns runs = new MemberRuns();
+        /** Key shapes: the shapes of the records with such a key (created on first use). */
+        RecordShapes record;
 
         void clear() {
+            record = null;
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
             sequenceSlot = -1;
             runs.count = 0;
         }
+    }
+
+    private void useShapes(RecordShapes r) {
+        if (shapes != r) { // records of one kind come in runs: no reference store (G1 barrier) for those
+            shapes = r;
+        }
+    }
+
+    /**
+     * The shapes of one kind of record, chosen by the shape of its key: in practice one table's envelope,
+     * source block and row images. A transaction's changes alternate between tables, so shapes shared by
+     * all records would be compared with another table's last record most of the time (other names,
+     * other table name, other values); per key shape, each record is compared with the last one like it.
+     * Tables whose keys look alike share these, and their images still get a shape per first column name.
+     */
+    private static final class RecordShapes {
+        final Shape envelope = new Shape();
+        final Shape source = new Shape();
+        final Shape[] images = shapes(2);
     }
 
     /** Row images of different tables alternate, so they keep a few shapes, chosen by the first name. */
@@ -815,7 +810,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             byte[] guess = s.name[k];
             if (guess != null && regionMatches(i, guess, s.nameLength[k])) {
                 memberId = s.id[k];
-                memberText = s.text[k];
+                memberSlot = k;
                 return i + s.nameLength[k];
             }
         }
@@ -824,31 +819,48 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER; // an escape could spell a name we dispatch on
         }
         memberId = strEscaped ? ID_OTHER : classify();
-        memberText = column ? columnName() : null;
+        String text = column ? columnName() : null;
         if (k < Shape.MAX_MEMBERS && plainAscii()) {
             s.name[k] = padded(i, next - i, null);
             s.nameLength[k] = next - i;
             s.id[k] = memberId;
-            s.text[k] = memberText;
+            s.text[k] = text;
             s.valueLength[k] = 0;
             if (s.sequenceSlot == k) {
                 s.sequenceSlot = -1;
             }
+            memberSlot = k;
+        } else {
+            memberSlot = -1;
+            otherMemberText = text;
         }
         return next;
     }
 
+    /** The text of the member name just read by {@link #memberName} with shape {@code s} (columns only). */
+    private String memberText(Shape s) {
+        int k = memberSlot;
+        return k >= 0 ? s.text[k] : otherMemberText;
+    }
+
+    /** The text of the string value just read by {@link #stringMember} or {@link #sourceText} with shape {@code s}. */
+    private String memo(Shape s) {
+        int k = memoSlot;
+        return k >= 0 ? s.valueText[k] : otherMemoText;
+    }
+
     /**
      * A string value of member {@code k} at {@code i} (its opening quote): the remembered one when the
-     * bytes are the same, else scanned (and remembered). With a cache, its text goes to {@link #memoText}.
+     * bytes are the same, else scanned (and remembered). With a cache, its text is then {@link #memo}.
      */
     private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
-        if (k < Shape.MAX_MEMBERS) {
+        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
                 memoHit = true;
                 memoStored = true;
-                memoText = s.valueText[k];
+                memoSlot = k;
                 return i + len;
             }
         }
@@ -859,14 +871,18 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (cache != null) {
             text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
         }
-        memoText = text;
         int len = next - i;
-        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
-            s.value[k] = padded(i, len, s.value[k]);
-            s.valueLength[k] = len;
-            s.valueText[k] = text;
+        if (memo && len <= MAX_REMEMBERED_VALUE) {
+            remember(s, k, i, len);
+            if (s.valueText[k] != text) {
+                s.valueText[k] = text;
+            }
             s.valueIsLong[k] = false;
             memoStored = true;
+            memoSlot = k;
+        } else {
+            memoSlot = -1;
+            otherMemoText = text;
         }
         return next;
     }
@@ -889,7 +905,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * non-negative 64-bit integer and goes to {@link #numValue}.
      */
     private int numberMember(int i, Shape s, int k, boolean nonNegativeLong) {
-        if (k < Shape.MAX_MEMBERS) {
+        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && (!nonNegativeLong || s.valueIsLong[k]) && regionMatches(i, s.value[k], len) && endsNumber(i + len)) {
                 numValue = s.valueLong[k];
@@ -911,14 +928,23 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             isLong = true;
         }
         int len = next - i;
-        if (k < Shape.MAX_MEMBERS && len <= MAX_REMEMBERED_VALUE) {
-            s.value[k] = padded(i, len, s.value[k]);
-            s.valueLength[k] = len;
+        if (memo && len <= MAX_REMEMBERED_VALUE) {
+            remember(s, k, i, len);
             s.valueText[k] = null;
             s.valueIsLong[k] = isLong;
             s.valueLong[k] = v;
         }
         return next;
+    }
+
+    /** Remembers member {@code k}'s value bytes {@code b[i, i + len)} in shape {@code s}. */
+    private void remember(Shape s, int k, int i, int len) {
+        byte[] old = s.value[k];
+        byte[] t = padded(i, len, old);
+        if (t != old) {
+            s.value[k] = t;
+        }
+        s.valueLength[k] = len;
     }
 
     /** Whether a number ends before {@code j}: the next byte cannot continue it. */

@@ -18,21 +18,34 @@ abstract class DebeziumRecordState {
 
     /** Shared by the readers of one parser, so that both type schemaless nulls from the same history. */
     final Map<TableId, TableState> tables;
-    private TableState lastTable;
+    /** The tables of the last records, most recently added first (see tableState). */
+    private final TableState[] recentTables = new TableState[8];
+    private Version lastVersion;
 
     final RowBuffer keyBuf = new RowBuffer();
     final RowBuffer beforeBuf = new RowBuffer();
     final RowBuffer afterBuf = new RowBuffer();
     final long[] sequence = new long[2];
+    /** Where the envelope is, for error paths: {@link #VALUE_PATH} unless the value is wrapped. */
     String valuePath;
     boolean valueSeen;
     boolean valueNull;
     char op;
     boolean sourceSeen;
-    Connector connector;
-    String db;
-    String schema;
-    String table;
+    // The source's texts: read through the accessors, which give null (OTHER) for those not set in this
+    // record. The fields keep the last record's values, so a text that repeats is not stored again: a
+    // reference store into this long-lived object costs a G1 barrier fence (see RowBuffer).
+    private static final int SET_CONNECTOR = 1;
+    private static final int SET_DB = 2;
+    private static final int SET_SCHEMA = 4;
+    private static final int SET_TABLE = 8;
+    private static final int SET_FILE = 16;
+    private int textsSet;
+    private Connector connector;
+    private String db;
+    private String schema;
+    private String table;
+    private String binlogFile;
     boolean sequenceSeen;
     boolean lsnSeen;
     long lsn;
@@ -40,7 +53,6 @@ abstract class DebeziumRecordState {
     boolean tsUsSeen;
     long tsMs;
     boolean tsMsSeen;
-    String binlogFile;
     long binlogPos = -1;
     long binlogRow;
 
@@ -52,22 +64,81 @@ abstract class DebeziumRecordState {
         keyBuf.reset();
         beforeBuf.reset();
         afterBuf.reset();
-        valuePath = "/value";
+        setValuePath(VALUE_PATH);
         valueSeen = false;
         valueNull = false;
         op = 0;
         sourceSeen = false;
-        connector = Connector.OTHER;
-        db = null;
-        schema = null;
-        table = null;
+        textsSet = 0;
         sequenceSeen = false;
         lsnSeen = false;
         tsUsSeen = false;
         tsMsSeen = false;
-        binlogFile = null;
         binlogPos = -1;
         binlogRow = 0;
+    }
+
+    static final String VALUE_PATH = "/value";
+
+    final void setValuePath(String path) {
+        if (valuePath != path) {
+            valuePath = path;
+        }
+    }
+
+    final Connector connector() {
+        return (textsSet & SET_CONNECTOR) != 0 ? connector : Connector.OTHER;
+    }
+
+    final String db() {
+        return (textsSet & SET_DB) != 0 ? db : null;
+    }
+
+    final String schema() {
+        return (textsSet & SET_SCHEMA) != 0 ? schema : null;
+    }
+
+    final String table() {
+        return (textsSet & SET_TABLE) != 0 ? table : null;
+    }
+
+    final String binlogFile() {
+        return (textsSet & SET_FILE) != 0 ? binlogFile : null;
+    }
+
+    final void setConnector(Connector c) {
+        if (connector != c) {
+            connector = c;
+        }
+        textsSet |= SET_CONNECTOR;
+    }
+
+    final void setDb(String s) {
+        if (db != s) {
+            db = s;
+        }
+        textsSet |= SET_DB;
+    }
+
+    final void setSchema(String s) {
+        if (schema != s) {
+            schema = s;
+        }
+        textsSet |= SET_SCHEMA;
+    }
+
+    final void setTable(String s) {
+        if (table != s) {
+            table = s;
+        }
+        textsSet |= SET_TABLE;
+    }
+
+    final void setBinlogFile(String s) {
+        if (binlogFile != s) {
+            binlogFile = s;
+        }
+        textsSet |= SET_FILE;
     }
 
     static Connector connectorOf(String name) {
@@ -110,6 +181,7 @@ abstract class DebeziumRecordState {
         if (!sourceSeen) {
             throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source", "the envelope has no source block");
         }
+        String table = table();
         if (table == null) {
             throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/table", "source has no table name");
         }
@@ -129,7 +201,7 @@ abstract class DebeziumRecordState {
         }
         Version version = version(vp);
         long ts = timestamp(vp);
-        TableState state = tableState();
+        TableState state = tableState(table);
         try {
             Row key = state.build(keyBuf, afterBuf.hasRow() ? afterBuf : beforeBuf);
             Row after = afterBuf.hasRow() ? state.build(afterBuf, beforeBuf) : null;
@@ -141,7 +213,8 @@ abstract class DebeziumRecordState {
     }
 
     private Version version(String vp) throws ParseException {
-        if (connector == Connector.MYSQL) {
+        if (connector() == Connector.MYSQL) {
+            String binlogFile = binlogFile();
             if (binlogFile == null) {
                 throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/file", "a MySQL event needs source.file (binlog file)");
             }
@@ -159,16 +232,27 @@ abstract class DebeziumRecordState {
             if (binlogRow > DebeziumVersions.MAX_MYSQL_ROW) {
                 throw new ParseException(ParseErrorKind.INVALID_VALUE, vp + "/source/row", "row " + binlogRow + " exceeds 65535");
             }
-            return new Version(index, (binlogPos << 16) | binlogRow);
+            return version(index, (binlogPos << 16) | binlogRow);
         }
         if (sequenceSeen) {
-            return new Version(sequence[0], sequence[1]);
+            return version(sequence[0], sequence[1]);
         }
         if (lsnSeen) {
-            return new Version(0, lsn);
+            return version(0, lsn);
         }
         throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/lsn",
                 "no version: the source has neither sequence nor lsn (nor MySQL file/pos)");
+    }
+
+    /** The last record's version when it is the same (a snapshot's rows all share one), else a new one. */
+    private Version version(long major, long minor) {
+        Version last = lastVersion;
+        if (last != null && last.major() == major && last.minor() == minor) {
+            return last;
+        }
+        Version v = new Version(major, minor);
+        lastVersion = v;
+        return v;
     }
 
     private long timestamp(String vp) throws ParseException {
@@ -184,20 +268,33 @@ abstract class DebeziumRecordState {
         throw new ParseException(ParseErrorKind.MISSING_FIELD, vp + "/source/ts_ms", "source has neither ts_us nor ts_ms");
     }
 
-    private TableState tableState() {
+    private TableState tableState(String table) {
+        String schema = schema();
+        String db = db();
         String ns = schema != null ? schema : db != null ? db : "";
-        TableState last = lastTable;
-        if (last != null && last.id.name() == table && last.id.namespace() == ns) { // canonical strings from TextCache
-            return last;
+        // The readers give canonical strings (scanner caches, TextCache): recent tables are found by
+        // reference, without a TableId or a hash. A transaction touches a few tables in turn.
+        TableState[] recent = recentTables;
+        for (int i = 0; i < recent.length; i++) {
+            TableState r = recent[i];
+            if (r == null) {
+                break;
+            }
+            if (r.id.name() == table && r.id.namespace() == ns) {
+                return r;
+            }
         }
         TableId id = new TableId(ns, table);
         TableState state = tables.computeIfAbsent(id, TableState::new);
-        lastTable = state;
+        System.arraycopy(recent, 0, recent, 1, recent.length - 1);
+        recent[0] = state;
         return state;
     }
 
     private String tableName() {
-        return (schema != null ? schema : db != null ? db : "") + "." + table;
+        String schema = schema();
+        String db = db();
+        return (schema != null ? schema : db != null ? db : "") + "." + table();
     }
 
 }

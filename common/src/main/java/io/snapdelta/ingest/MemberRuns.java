@@ -34,6 +34,9 @@ final class MemberRuns {
     final int[] kind = new int[MAX_MEMBERS];
     final Object[] object = new Object[MAX_MEMBERS];
     final String[] name = new String[MAX_MEMBERS];
+    /** Row images: the value of member k is {@code values[index[k]]}, the last object's values array. */
+    Object[] values;
+    final int[] index = new int[MAX_MEMBERS];
     final long[] first = new long[MAX_MEMBERS];
     final long[] second = new long[MAX_MEMBERS];
     final boolean[] flag = new boolean[MAX_MEMBERS];

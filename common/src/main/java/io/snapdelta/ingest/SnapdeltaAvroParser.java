@@ -149,9 +149,8 @@ public final class SnapdeltaAvroParser implements ChangeEventParser {
                 buf.add(name, type, value(type, name));
             }
         }
-        int n = buf.size;
         try {
-            return Row.wrapTrusted(schema(), Arrays.copyOf(buf.values, n));
+            return Row.wrapTrusted(schema(), buf.takeValues());
         } catch (IllegalArgumentException e) {
             throw new ParseException(ParseErrorKind.INVALID_VALUE, at, e.getMessage());
         }

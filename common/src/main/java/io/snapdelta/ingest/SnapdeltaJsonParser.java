@@ -276,13 +276,13 @@ public final class SnapdeltaJsonParser implements ChangeEventParser {
         for (int s = 0; s < recent.length && recent[s] != null; s++) {
             RowSchema c = recent[s];
             if (c.size() == n && matches(c, buf)) {
-                return Row.wrapTrusted(c, Arrays.copyOf(buf.values, n));
+                return Row.wrapTrusted(c, buf.takeValues());
             }
         }
         RowSchema schema = RowSchema.of(Arrays.copyOf(buf.names, n), Arrays.copyOf(buf.types, n));
         System.arraycopy(recent, 0, recent, 1, recent.length - 1);
         recent[0] = schema;
-        return Row.wrapTrusted(schema, Arrays.copyOf(buf.values, n));
+        return Row.wrapTrusted(schema, buf.takeValues());
     }
 
     private static boolean matches(RowSchema c, RowBuffer buf) {

@@ -20,36 +20,62 @@ final class TableState {
     private RowSchema[] schemas = new RowSchema[4];
     private int schemaCount;
     private final Map<String, FieldType> knownTypes = new HashMap<>();
+    private FieldType[] resolved = new FieldType[16];
 
     TableState(TableId id) {
         this.id = id;
     }
 
     /**
-     * Builds the row held in {@code buf}. Schemaless nulls (type NULL) take their type from {@code other}
-     * (the other image of the same record) or from what this table's column was last seen as.
+     * Builds the row held in {@code buf}, which hands over its values array. Schemaless nulls (type NULL)
+     * take their type from {@code other} (the other image of the same record) or from what this table's
+     * column was last seen as.
      */
     Row build(RowBuffer buf, RowBuffer other) {
         int n = buf.size;
-        String[] names = buf.names;
         FieldType[] types = buf.types;
         for (int i = 0; i < n; i++) {
             if (types[i] == FieldType.NULL) {
-                FieldType t = other == null ? null : other.typeOf(names[i], i);
-                if (t == null || t == FieldType.NULL) {
-                    t = knownTypes.get(names[i]);
-                }
-                if (t != null) {
-                    types[i] = t;
-                }
+                types = resolveNulls(buf, other, i);
+                break;
             }
         }
-        RowSchema schema = find(names, types, n);
+        RowSchema schema = find(buf.names, types, n);
         if (schema == null) {
-            schema = RowSchema.of(Arrays.copyOf(names, n), Arrays.copyOf(types, n));
+            schema = RowSchema.of(Arrays.copyOf(buf.names, n), Arrays.copyOf(types, n));
             remember(schema);
         }
-        return Row.wrapTrusted(schema, Arrays.copyOf(buf.values, n));
+        return Row.wrapTrusted(schema, buf.takeValues());
+    }
+
+    /**
+     * The types of {@code buf} with its NULLs typed, in this table's scratch array (left as the last row
+     * of the table had it where nothing changed: no stores into a long-lived array, see {@link RowBuffer}).
+     */
+    private FieldType[] resolveNulls(RowBuffer buf, RowBuffer other, int from) {
+        int n = buf.size;
+        if (resolved.length < n) {
+            resolved = new FieldType[Math.max(n, resolved.length * 2)];
+        }
+        FieldType[] r = resolved;
+        String[] names = buf.names;
+        FieldType[] types = buf.types;
+        for (int i = 0; i < n; i++) {
+            FieldType t = types[i];
+            if (t == FieldType.NULL && i >= from) {
+                FieldType o = other == null ? null : other.typeOf(names[i], i);
+                if (o == null || o == FieldType.NULL) {
+                    o = knownTypes.get(names[i]);
+                }
+                if (o != null) {
+                    t = o;
+                }
+            }
+            if (r[i] != t) {
+                r[i] = t;
+            }
+        }
+        return r;
     }
 
     private RowSchema find(String[] names, FieldType[] types, int n) {
