@@ -446,78 +446,70 @@ final class ColumnWriter {
             stringLengths = new int[Math.max(n, stringLengths.length * 2)];
             dictIndexes = new int[stringLengths.length];
         }
+        // Dictionary in first-occurrence order, keyed by the full (padded) text. Each distinct value is
+        // encoded to UTF-8 once (utf8 and stringLengths are indexed by dictionary index);
+        // each present value keeps its dictionary index for the writing pass.
+        Map<String, Integer> dict = this.dict;
+        dict.clear();
         int paddedLength = -1;
         boolean uniform = true;
         boolean anyTrailingBlank = false;
-        for (int i = 0; i < n; i++) {
-            if (values[i] == null) {
-                continue;
-            }
-            byte[] b = Utf8.encode(cast(values[i], String.class, context), context);
-            utf8[i] = b;
-            if (paddedLength < 0) {
-                paddedLength = b.length;
-            } else if (paddedLength != b.length) {
-                uniform = false;
-            }
-            anyTrailingBlank |= b.length > 0 && b[b.length - 1] == ' ';
-        }
-        boolean padded = uniform && anyTrailingBlank;
-        // Dictionary in first-occurrence order; values are keyed by their full (padded) text. Each value's
-        // written length and dictionary index are computed once and kept for the writing pass.
-        Map<String, Integer> dict = this.dict;
-        dict.clear();
-        long plainSize = 0;
-        long dictSize = 0;
         int m = 0;
         for (int i = 0; i < n; i++) {
             if (values[i] == null) {
                 continue;
             }
-            int len = padded ? stripped(utf8[i]) : utf8[i].length;
-            stringLengths[m] = len;
-            long entry = ByteSink.varLongSize(len) + len;
-            plainSize += entry;
-            Integer idx = dict.get((String) values[i]);
+            String v = cast(values[i], String.class, context);
+            Integer idx = dict.get(v);
             if (idx == null) {
                 idx = dict.size();
-                dict.put((String) values[i], idx);
-                dictSize += entry;
+                dict.put(v, idx);
+                byte[] b = Utf8.encode(v, context);
+                utf8[idx] = b;
+                if (paddedLength < 0) {
+                    paddedLength = b.length;
+                } else if (paddedLength != b.length) {
+                    uniform = false;
+                }
+                anyTrailingBlank |= b.length > 0 && b[b.length - 1] == ' ';
             }
-            dictIndexes[m] = idx;
-            m++;
+            dictIndexes[m++] = idx;
+        }
+        boolean padded = uniform && anyTrailingBlank;
+        int distinct = dict.size();
+        long dictSize = 0;
+        for (int d = 0; d < distinct; d++) {
+            int len = padded ? stripped(utf8[d]) : utf8[d].length;
+            stringLengths[d] = len;
+            dictSize += ByteSink.varLongSize(len) + len;
+        }
+        long plainSize = 0;
+        for (int k = 0; k < m; k++) {
+            int idx = dictIndexes[k];
+            plainSize += ByteSink.varLongSize(stringLengths[idx]) + stringLengths[idx];
             dictSize += ByteSink.varLongSize(idx);
         }
-        boolean useDict = dictSize + ByteSink.varLongSize(dict.size()) < plainSize;
+        boolean useDict = dictSize + ByteSink.varLongSize(distinct) < plainSize;
         if (padded) {
             out.writeVarInt(paddedLength);
         }
         if (useDict) {
-            out.writeVarInt(dict.size());
-            // Indexes were given in first-occurrence order, so index k first occurs when k entries are written.
-            int written = 0;
-            for (int i = 0, k = 0; i < n; i++) {
-                if (values[i] == null) {
-                    continue;
-                }
-                if (dictIndexes[k] == written) {
-                    writeString(utf8[i], stringLengths[k]);
-                    written++;
-                }
-                k++;
+            out.writeVarInt(distinct);
+            // Indexes were given in first-occurrence order, so entries are written in index order.
+            for (int d = 0; d < distinct; d++) {
+                writeString(utf8[d], stringLengths[d]);
             }
-            for (int i = 0; i < m; i++) {
-                out.writeVarInt(dictIndexes[i]);
+            for (int k = 0; k < m; k++) {
+                out.writeVarInt(dictIndexes[k]);
             }
         } else {
-            for (int i = 0, k = 0; i < n; i++) {
-                if (values[i] != null) {
-                    writeString(utf8[i], stringLengths[k++]);
-                }
+            for (int k = 0; k < m; k++) {
+                int idx = dictIndexes[k];
+                writeString(utf8[idx], stringLengths[idx]);
             }
         }
-        for (int i = 0; i < n; i++) {
-            utf8[i] = null;
+        for (int d = 0; d < distinct; d++) {
+            utf8[d] = null;
         }
         dict.clear();
         return ((useDict ? STR_DICT : STR_PLAIN) << ENC_SHIFT) | (padded ? PADDED_FLAG : 0);

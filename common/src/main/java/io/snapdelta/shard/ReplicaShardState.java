@@ -19,8 +19,26 @@ import java.util.function.BiConsumer;
  * instead of hashing the old row again: one SHA-256 per change, not two.
  */
 public final class ReplicaShardState {
-    /** A held row and its entry hash lanes ({@link RowHasher#hashEntry}); never mutated. */
-    private record Held(Row row, long[] lanes) {
+    /**
+     * A held row and its entry hash lanes ({@link RowHasher#hashEntry}). Mutable so that an update replaces
+     * both in place, with the one hash lookup that found them.
+     */
+    private static final class Held {
+        Row row;
+        long[] lanes;
+
+        Held(Row row, long[] lanes) {
+            this.row = row;
+            this.lanes = lanes;
+        }
+
+        Row row() {
+            return row;
+        }
+
+        long[] lanes() {
+            return lanes;
+        }
     }
 
     private final Map<TableKey, Held> rows = new HashMap<>();
@@ -34,19 +52,26 @@ public final class ReplicaShardState {
 
     public void apply(DeltaOp op) {
         TableKey tk = new TableKey(op.table(), op.key());
-        Held held = rows.get(tk);
         if (op instanceof DeltaOp.Insert ins) {
+            long[] lanes = lanesOf(tk, ins.after());
+            Held held = rows.putIfAbsent(tk, new Held(ins.after(), lanes));
             if (held != null) {
                 throw new StateDivergenceException("insert of " + tk.table() + " key " + tk.key() + " which is already held as " + held.row());
             }
-            rows.put(tk, hold(tk, ins.after()));
-        } else if (op instanceof DeltaOp.Update upd) {
+            digest.addLanes(lanes);
+            return;
+        }
+        Held held = rows.get(tk);
+        if (op instanceof DeltaOp.Update upd) {
             if (held == null || !held.row().equals(upd.before())) {
                 throw new StateDivergenceException("update of " + tk.table() + " key " + tk.key() + " expects "
                         + upd.before() + " but holds " + (held == null ? null : held.row()));
             }
+            long[] lanes = lanesOf(tk, upd.after());
             digest.subtractLanes(held.lanes());
-            rows.put(tk, hold(tk, upd.after()));
+            digest.addLanes(lanes);
+            held.row = upd.after();
+            held.lanes = lanes;
         } else if (op instanceof DeltaOp.Delete del) {
             if (held == null || !held.row().equals(del.before())) {
                 throw new StateDivergenceException("delete of " + tk.table() + " key " + tk.key() + " expects "
@@ -59,12 +84,11 @@ public final class ReplicaShardState {
         }
     }
 
-    /** Hashes a row the state now holds and adds it to the digest. */
-    private Held hold(TableKey tk, Row row) {
+    /** The entry hash lanes of a row the state is about to hold. */
+    private long[] lanesOf(TableKey tk, Row row) {
         long[] lanes = new long[StateDigest.LANES];
         hasher.hashEntry(tk.table(), tk.key(), row, lanes);
-        digest.addLanes(lanes);
-        return new Held(row, lanes);
+        return lanes;
     }
 
     public void applyAll(Iterable<? extends DeltaOp> ops) {
