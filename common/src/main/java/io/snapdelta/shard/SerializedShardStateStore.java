@@ -22,7 +22,9 @@ import java.util.function.BiConsumer;
  *
  * <p>The decoded entries of the {@value #RECENT_KEYS} most recently used keys are kept on the heap, so a hot
  * key (a pgbench branch or teller row, changed many times per batch) is read and decoded once, not on
- * every change. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
+ * every change. The cache is keyed by {@link TableKey} (hash computed once per lookup from the row's cached
+ * hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
+ * kept with the cached entry for its write-back. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
  * {@link ShardStateBytes} when the key leaves the cache or at {@link #flush()}, so a hot key costs one
  * encode and one write per flush instead of one per change. The owner must call {@link #flush()} before
  * the bytes are snapshotted (the job: before each checkpoint barrier, in {@code prepareSnapshotPreBarrier}),
@@ -37,9 +39,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final Set<Long> schemasStored = new HashSet<>();
     /** Bound of the decoded-entry cache, per shard. */
     static final int RECENT_KEYS = 1024;
-    private final Map<EncodedKey, Cached> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
+    private final Map<TableKey, Cached> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<EncodedKey, Cached> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<TableKey, Cached> eldest) {
             if (size() <= RECENT_KEYS) {
                 return false;
             }
@@ -55,13 +57,15 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private long live;
     private long tombstones;
 
-    private byte[] lastKey;
-    /** {@link #lastKey} as a cache key, and its cache slot while it is in the cache (else null). */
-    private EncodedKey lastEncoded;
-    private Cached lastCached;
+    /** The key of the last get/put/delete (a get followed by a put of one key looks it up once). */
+    private TableKey lastKey;
     private TableId lastTable;
     private Row lastKeyRow;
-    /** What the last get found: -1 absent, 0 live, 1 tombstone. */
+    /** {@link #lastKey} encoded, or null if it has not been needed yet. */
+    private byte[] lastKeyBytes;
+    /** {@link #lastKey}'s cache slot while it is in the cache (else null). */
+    private Cached lastCached;
+    /** What the last get found: -2 not looked up yet, -1 absent, 0 live, 1 tombstone. */
     private int lastFound;
 
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec) {
@@ -71,22 +75,22 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public StoredEntry get(TableId table, Row key) {
-        byte[] k = keyBytes(table, key);
-        EncodedKey ek = lastEncoded;
-        Cached cached = lastCached != null ? lastCached : recent.get(ek);
+        TableKey tk = key(table, key);
+        Cached cached = lastCached != null ? lastCached : recent.get(tk);
         if (cached != null) {
             lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;
             return cached.entry;
         }
+        byte[] k = keyBytes();
         byte[] v = bytes.getEntry(k);
         lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
         if (v == null) {
             return null;
         }
         StoredEntry e = decode(v);
-        Cached slot = new Cached(e, false);
-        recent.put(ek, slot);
+        Cached slot = new Cached(e, false, k);
+        recent.put(tk, slot);
         lastCached = slot;
         return e;
     }
@@ -104,27 +108,37 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return codec.decodeEntry(v);
     }
 
-    /** Encodes the key once for a get followed by a put of the same key. */
-    private byte[] keyBytes(TableId table, Row key) {
+    /** The cache key of (table, key), made once for a get followed by a put of the same key. */
+    private TableKey key(TableId table, Row key) {
         if (lastKey != null && lastKeyRow == key && lastTable.equals(table)) {
             return lastKey;
         }
-        lastKey = codec.encodeKey(table, key);
-        lastEncoded = new EncodedKey(lastKey);
-        lastCached = null;
+        lastKey = new TableKey(table, key);
         lastTable = table;
         lastKeyRow = key;
+        lastKeyBytes = null;
+        lastCached = null;
         lastFound = -2;
         return lastKey;
     }
 
-    private int found(byte[] k) {
+    /** {@link #lastKey} encoded (the bytes' key), encoded at most once. */
+    private byte[] keyBytes() {
+        if (lastKeyBytes == null) {
+            lastKeyBytes = lastCached != null && lastCached.keyBytes != null
+                    ? lastCached.keyBytes : codec.encodeKey(lastTable, lastKeyRow);
+        }
+        return lastKeyBytes;
+    }
+
+    private int found(TableKey tk) {
         if (lastFound == -2) {
-            Cached cached = recent.get(lastEncoded);
+            Cached cached = recent.get(tk);
             if (cached != null) {
+                lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
             } else {
-                byte[] v = bytes.getEntry(k);
+                byte[] v = bytes.getEntry(keyBytes());
                 lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
             }
         }
@@ -133,8 +147,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public void put(TableId table, Row key, StoredEntry entry) {
-        byte[] k = keyBytes(table, key);
-        int before = found(k);
+        TableKey tk = key(table, key);
+        int before = found(tk);
         if (!entry.isTombstone()) {
             RowSchema schema = entry.row().schema();
             long id = codec.schemaId(schema);
@@ -142,12 +156,11 @@ public final class SerializedShardStateStore implements ShardStateStore {
                 bytes.putSchema(id, codec.schemaDefinition(schema));
             }
         } else {
-            bytes.addTombstoneIndex(entry.deletedAtMicros(), k);
+            bytes.addTombstoneIndex(entry.deletedAtMicros(), keyBytes());
         }
         // Written back later (eviction or flush) from the entry itself: the codec round-trips every field and
         // entries are immutable, so the cache holds what a get would decode from those bytes.
-        EncodedKey ek = lastEncoded;
-        Cached cached = lastCached != null ? lastCached : recent.get(ek);
+        Cached cached = lastCached != null ? lastCached : recent.get(tk);
         if (cached != null) {
             if (!cached.dirty) {
                 cached.dirty = true;
@@ -156,8 +169,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
             cached.entry = entry;
         } else {
             dirty++;
-            cached = new Cached(entry, true);
-            recent.put(ek, cached);
+            cached = new Cached(entry, true, lastKeyBytes);
+            recent.put(tk, cached);
         }
         lastCached = cached; // the newest entry: a put never evicts the entry it adds
         adjust(before, -1);
@@ -167,11 +180,11 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public void delete(TableId table, Row key) {
-        byte[] k = keyBytes(table, key);
-        adjust(found(k), -1);
-        bytes.removeEntry(k);
+        TableKey tk = key(table, key);
+        adjust(found(tk), -1);
+        bytes.removeEntry(keyBytes());
         lastCached = null;
-        Cached cached = recent.remove(lastEncoded);
+        Cached cached = recent.remove(tk);
         if (cached != null && cached.dirty) {
             dirty--;
         }
@@ -183,7 +196,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         if (dirty == 0) {
             return;
         }
-        for (Map.Entry<EncodedKey, Cached> e : recent.entrySet()) {
+        for (Map.Entry<TableKey, Cached> e : recent.entrySet()) {
             if (e.getValue().dirty) {
                 writeBack(e.getKey(), e.getValue());
             }
@@ -195,9 +208,12 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return dirty;
     }
 
-    private void writeBack(EncodedKey key, Cached cached) {
+    private void writeBack(TableKey key, Cached cached) {
         if (cached.dirty) {
-            bytes.putEntry(key.bytes, codec.encodeEntry(cached.entry));
+            if (cached.keyBytes == null) {
+                cached.keyBytes = codec.encodeKey(key.table(), key.key());
+            }
+            bytes.putEntry(cached.keyBytes, codec.encodeEntry(cached.entry));
             cached.dirty = false;
             dirty--;
         }
@@ -216,6 +232,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
         int[] purged = {0};
         flush();
         lastKey = null;
+        lastKeyRow = null;
+        lastKeyBytes = null;
         lastCached = null;
         recent.clear();
         bytes.pollTombstoneIndexBefore(olderThanMicros, k -> {
@@ -266,31 +284,13 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private static final class Cached {
         StoredEntry entry;
         boolean dirty;
+        /** The key's encoding once it has been needed (a read on a miss, a write-back), else null. */
+        byte[] keyBytes;
 
-        Cached(StoredEntry entry, boolean dirty) {
+        Cached(StoredEntry entry, boolean dirty, byte[] keyBytes) {
             this.entry = entry;
             this.dirty = dirty;
-        }
-    }
-
-    /** An encoded (table, key) as a hash-map key: compared by content. */
-    private static final class EncodedKey {
-        private final byte[] bytes;
-        private final int hash;
-
-        EncodedKey(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof EncodedKey other && hash == other.hash && Arrays.equals(bytes, other.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
+            this.keyBytes = keyBytes;
         }
     }
 }
