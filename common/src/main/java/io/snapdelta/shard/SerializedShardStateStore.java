@@ -3,6 +3,7 @@ package io.snapdelta.shard;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,6 +55,14 @@ public final class SerializedShardStateStore implements ShardStateStore {
     };
     /** Cached entries whose bytes have not been written yet. */
     private int dirty;
+    /**
+     * The cache slots made dirty since the last flush, in that order (a slot may have been written back or
+     * removed since: then it is no longer dirty and is skipped), so a flush visits only those.
+     */
+    private final ArrayList<Cached> dirtySlots = new ArrayList<>();
+    /** The schema id of the last live row put, known to be stored (saves a set lookup per put). */
+    private long lastStoredSchemaId;
+    private boolean anySchemaStored;
     private long live;
     private long tombstones;
 
@@ -89,7 +98,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
             return null;
         }
         StoredEntry e = decode(v);
-        Cached slot = new Cached(e, false, k);
+        Cached slot = new Cached(tk, e, false, k);
         recent.put(tk, slot);
         lastCached = slot;
         return e;
@@ -152,8 +161,12 @@ public final class SerializedShardStateStore implements ShardStateStore {
         if (!entry.isTombstone()) {
             RowSchema schema = entry.row().schema();
             long id = codec.schemaId(schema);
-            if (schemasStored.add(id) && bytes.getSchema(id) == null) {
-                bytes.putSchema(id, codec.schemaDefinition(schema));
+            if (!anySchemaStored || id != lastStoredSchemaId) {
+                if (schemasStored.add(id) && bytes.getSchema(id) == null) {
+                    bytes.putSchema(id, codec.schemaDefinition(schema));
+                }
+                lastStoredSchemaId = id;
+                anySchemaStored = true;
             }
         } else {
             bytes.addTombstoneIndex(entry.deletedAtMicros(), keyBytes());
@@ -165,11 +178,13 @@ public final class SerializedShardStateStore implements ShardStateStore {
             if (!cached.dirty) {
                 cached.dirty = true;
                 dirty++;
+                markDirty(cached);
             }
             cached.entry = entry;
         } else {
             dirty++;
-            cached = new Cached(entry, true, lastKeyBytes);
+            cached = new Cached(tk, entry, true, lastKeyBytes);
+            markDirty(cached);
             recent.put(tk, cached);
         }
         lastCached = cached; // the newest entry: a put never evicts the entry it adds
@@ -186,6 +201,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         lastCached = null;
         Cached cached = recent.remove(tk);
         if (cached != null && cached.dirty) {
+            cached.dirty = false; // its slot in dirtySlots is skipped
             dirty--;
         }
         lastFound = -1;
@@ -193,14 +209,18 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     /** Writes every dirty cached entry to the bytes; afterwards the bytes hold the whole shard. */
     public void flush() {
-        if (dirty == 0) {
-            return;
+        for (Cached c : dirtySlots) {
+            writeBack(c.key, c);
         }
-        for (Map.Entry<TableKey, Cached> e : recent.entrySet()) {
-            if (e.getValue().dirty) {
-                writeBack(e.getKey(), e.getValue());
-            }
+        dirtySlots.clear();
+    }
+
+    private void markDirty(Cached slot) {
+        if (dirtySlots.size() >= 4 * RECENT_KEYS) {
+            // Without a flush for long, drop the slots written back (evicted) since: at most RECENT_KEYS are dirty.
+            dirtySlots.removeIf(c -> !c.dirty);
         }
+        dirtySlots.add(slot);
     }
 
     /** Cached entries not yet written to the bytes. */
@@ -282,12 +302,14 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     /** A decoded entry in the cache; dirty until its bytes are written. */
     private static final class Cached {
+        final TableKey key;
         StoredEntry entry;
         boolean dirty;
         /** The key's encoding once it has been needed (a read on a miss, a write-back), else null. */
         byte[] keyBytes;
 
-        Cached(StoredEntry entry, boolean dirty, byte[] keyBytes) {
+        Cached(TableKey key, StoredEntry entry, boolean dirty, byte[] keyBytes) {
+            this.key = key;
             this.entry = entry;
             this.dirty = dirty;
             this.keyBytes = keyBytes;

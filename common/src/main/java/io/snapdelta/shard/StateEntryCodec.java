@@ -51,14 +51,28 @@ public final class StateEntryCodec {
     private final ByteArrayDataOutput scratch = new ByteArrayDataOutput(128);
     private final ConcurrentHashMap<Long, RowSchema> schemas = new ConcurrentHashMap<>();
 
+    /**
+     * The last schema asked for and its id: rows of one table share one interned schema, so most lookups
+     * are this identity check. Immutable, so a reader on another thread sees a whole pair or an older one.
+     */
+    private SchemaId lastId;
+
+    private record SchemaId(RowSchema schema, long id) {
+    }
+
     /** The row schema id (content-derived: equal on every machine and across restarts). */
     public long schemaId(RowSchema schema) {
+        SchemaId last = lastId;
+        if (last != null && last.schema == schema) {
+            return last.id;
+        }
         Long id = ids.get(schema);
         if (id == null) {
             id = idOf(schemaDefinition(schema));
             ids.put(schema, id);
             schemas.put(id, schema);
         }
+        lastId = new SchemaId(schema, id);
         return id;
     }
 
