@@ -4,11 +4,11 @@ import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -46,8 +46,11 @@ public final class OpenBatchCodec {
     private static final int INSERT = 1;
     private static final int UPDATE = 2;
     private static final int DELETE = 3;
-    /** Key encoding needs no schema registry: keys carry their schema inline. */
-    private static final StateEntryCodec KEYS = new StateEntryCodec();
+    /**
+     * Key encoding needs no schema registry (keys carry their schema inline); one codec per thread, since a
+     * codec encodes into its own scratch buffer and several shard tasks checkpoint at once.
+     */
+    private static final ThreadLocal<StateEntryCodec> KEYS = ThreadLocal.withInitial(StateEntryCodec::new);
 
     private OpenBatchCodec() {
     }
@@ -68,8 +71,9 @@ public final class OpenBatchCodec {
         if (schemaIndex.size() > 0xFFFF) {
             throw new IllegalStateException("open batch uses " + schemaIndex.size() + " row schemas, the layout holds 65535");
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + 64 * b.stream().size());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        StateEntryCodec keys = KEYS.get();
+        ByteArrayDataOutput out = new ByteArrayDataOutput(256 + 64 * b.stream().size());
+        try {
             out.writeByte(VERSION);
             out.writeLong(b.sourceChanges());
             boolean versions = b.firstVersion() != null;
@@ -83,11 +87,11 @@ public final class OpenBatchCodec {
             out.write(b.digestBefore().toBytes());
             out.writeShort(schemaIndex.size());
             for (RowSchema s : schemaIndex.keySet()) {
-                writeBytes(out, KEYS.schemaDefinition(s));
+                writeBytes(out, keys.schemaDefinition(s));
             }
             out.writeInt(b.startRows().size());
             for (ShardDeltaState.StartRow r : b.startRows()) {
-                writeKey(out, r.key());
+                writeKey(out, keys, r.key());
                 if (r.row() == null) {
                     out.writeByte(0);
                 } else {
@@ -98,7 +102,7 @@ public final class OpenBatchCodec {
             out.writeInt(b.stream().size());
             for (DeltaOp op : b.stream()) {
                 out.writeByte(op instanceof DeltaOp.Insert ? INSERT : op instanceof DeltaOp.Update ? UPDATE : DELETE);
-                writeKey(out, new TableKey(op.table(), op.key()));
+                writeKey(out, keys, op.table(), op.key());
                 Row row = storedRow(op);
                 if (row != null) {
                     writeRow(out, row, schemaIndex);
@@ -107,7 +111,7 @@ public final class OpenBatchCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     public static ShardDeltaState.OpenBatch decode(byte[] encoded) {
@@ -177,15 +181,19 @@ public final class OpenBatchCodec {
         return op instanceof DeltaOp.Update u ? u.after() : null;
     }
 
-    private static void writeKey(DataOutputStream out, TableKey key) throws IOException {
-        writeBytes(out, KEYS.encodeKey(key.table(), key.key()));
+    private static void writeKey(DataOutput out, StateEntryCodec keys, TableKey key) throws IOException {
+        writeKey(out, keys, key.table(), key.key());
+    }
+
+    private static void writeKey(DataOutput out, StateEntryCodec keys, TableId table, Row key) throws IOException {
+        writeBytes(out, keys.encodeKey(table, key));
     }
 
     private static TableKey readKey(DataInputStream in) throws IOException {
-        return KEYS.decodeKey(readBytes(in));
+        return KEYS.get().decodeKey(readBytes(in));
     }
 
-    private static void writeRow(DataOutputStream out, Row row, Map<RowSchema, Integer> schemaIndex) throws IOException {
+    private static void writeRow(DataOutput out, Row row, Map<RowSchema, Integer> schemaIndex) throws IOException {
         out.writeShort(schemaIndex.get(row.schema()));
         StateEntryCodec.writeValues(out, row);
     }
@@ -198,7 +206,7 @@ public final class OpenBatchCodec {
         return StateEntryCodec.readValues(in, schemas[i]);
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    private static void writeBytes(DataOutput out, byte[] b) throws IOException {
         out.writeInt(b.length);
         out.write(b);
     }

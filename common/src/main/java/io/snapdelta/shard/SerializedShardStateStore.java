@@ -3,6 +3,7 @@ package io.snapdelta.shard;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,7 +23,9 @@ import java.util.function.BiConsumer;
  *
  * <p>The decoded entries of the {@value #RECENT_KEYS} most recently used keys are kept on the heap, so a hot
  * key (a pgbench branch or teller row, changed many times per batch) is read and decoded once, not on
- * every change. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
+ * every change. The cache is keyed by {@link TableKey} (hash computed once per lookup from the row's cached
+ * hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
+ * kept with the cached entry for its write-back. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
  * {@link ShardStateBytes} when the key leaves the cache or at {@link #flush()}, so a hot key costs one
  * encode and one write per flush instead of one per change. The owner must call {@link #flush()} before
  * the bytes are snapshotted (the job: before each checkpoint barrier, in {@code prepareSnapshotPreBarrier}),
@@ -37,9 +40,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final Set<Long> schemasStored = new HashSet<>();
     /** Bound of the decoded-entry cache, per shard. */
     static final int RECENT_KEYS = 1024;
-    private final Map<EncodedKey, Cached> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
+    private final Map<TableKey, Cached> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<EncodedKey, Cached> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<TableKey, Cached> eldest) {
             if (size() <= RECENT_KEYS) {
                 return false;
             }
@@ -52,16 +55,26 @@ public final class SerializedShardStateStore implements ShardStateStore {
     };
     /** Cached entries whose bytes have not been written yet. */
     private int dirty;
+    /**
+     * The cache slots made dirty since the last flush, in that order (a slot may have been written back or
+     * removed since: then it is no longer dirty and is skipped), so a flush visits only those.
+     */
+    private final ArrayList<Cached> dirtySlots = new ArrayList<>();
+    /** The schema id of the last live row put, known to be stored (saves a set lookup per put). */
+    private long lastStoredSchemaId;
+    private boolean anySchemaStored;
     private long live;
     private long tombstones;
 
-    private byte[] lastKey;
-    /** {@link #lastKey} as a cache key, and its cache slot while it is in the cache (else null). */
-    private EncodedKey lastEncoded;
-    private Cached lastCached;
+    /** The key of the last get/put/delete (a get followed by a put of one key looks it up once). */
+    private TableKey lastKey;
     private TableId lastTable;
     private Row lastKeyRow;
-    /** What the last get found: -1 absent, 0 live, 1 tombstone. */
+    /** {@link #lastKey} encoded, or null if it has not been needed yet. */
+    private byte[] lastKeyBytes;
+    /** {@link #lastKey}'s cache slot while it is in the cache (else null). */
+    private Cached lastCached;
+    /** What the last get found: -2 not looked up yet, -1 absent, 0 live, 1 tombstone. */
     private int lastFound;
 
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec) {
@@ -71,22 +84,22 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public StoredEntry get(TableId table, Row key) {
-        byte[] k = keyBytes(table, key);
-        EncodedKey ek = lastEncoded;
-        Cached cached = lastCached != null ? lastCached : recent.get(ek);
+        TableKey tk = key(table, key);
+        Cached cached = lastCached != null ? lastCached : recent.get(tk);
         if (cached != null) {
             lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;
             return cached.entry;
         }
+        byte[] k = keyBytes();
         byte[] v = bytes.getEntry(k);
         lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
         if (v == null) {
             return null;
         }
         StoredEntry e = decode(v);
-        Cached slot = new Cached(e, false);
-        recent.put(ek, slot);
+        Cached slot = new Cached(tk, e, false, k);
+        recent.put(tk, slot);
         lastCached = slot;
         return e;
     }
@@ -104,27 +117,37 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return codec.decodeEntry(v);
     }
 
-    /** Encodes the key once for a get followed by a put of the same key. */
-    private byte[] keyBytes(TableId table, Row key) {
+    /** The cache key of (table, key), made once for a get followed by a put of the same key. */
+    private TableKey key(TableId table, Row key) {
         if (lastKey != null && lastKeyRow == key && lastTable.equals(table)) {
             return lastKey;
         }
-        lastKey = codec.encodeKey(table, key);
-        lastEncoded = new EncodedKey(lastKey);
-        lastCached = null;
+        lastKey = new TableKey(table, key);
         lastTable = table;
         lastKeyRow = key;
+        lastKeyBytes = null;
+        lastCached = null;
         lastFound = -2;
         return lastKey;
     }
 
-    private int found(byte[] k) {
+    /** {@link #lastKey} encoded (the bytes' key), encoded at most once. */
+    private byte[] keyBytes() {
+        if (lastKeyBytes == null) {
+            lastKeyBytes = lastCached != null && lastCached.keyBytes != null
+                    ? lastCached.keyBytes : codec.encodeKey(lastTable, lastKeyRow);
+        }
+        return lastKeyBytes;
+    }
+
+    private int found(TableKey tk) {
         if (lastFound == -2) {
-            Cached cached = recent.get(lastEncoded);
+            Cached cached = recent.get(tk);
             if (cached != null) {
+                lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
             } else {
-                byte[] v = bytes.getEntry(k);
+                byte[] v = bytes.getEntry(keyBytes());
                 lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
             }
         }
@@ -133,31 +156,36 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public void put(TableId table, Row key, StoredEntry entry) {
-        byte[] k = keyBytes(table, key);
-        int before = found(k);
+        TableKey tk = key(table, key);
+        int before = found(tk);
         if (!entry.isTombstone()) {
             RowSchema schema = entry.row().schema();
             long id = codec.schemaId(schema);
-            if (schemasStored.add(id) && bytes.getSchema(id) == null) {
-                bytes.putSchema(id, codec.schemaDefinition(schema));
+            if (!anySchemaStored || id != lastStoredSchemaId) {
+                if (schemasStored.add(id) && bytes.getSchema(id) == null) {
+                    bytes.putSchema(id, codec.schemaDefinition(schema));
+                }
+                lastStoredSchemaId = id;
+                anySchemaStored = true;
             }
         } else {
-            bytes.addTombstoneIndex(entry.deletedAtMicros(), k);
+            bytes.addTombstoneIndex(entry.deletedAtMicros(), keyBytes());
         }
         // Written back later (eviction or flush) from the entry itself: the codec round-trips every field and
         // entries are immutable, so the cache holds what a get would decode from those bytes.
-        EncodedKey ek = lastEncoded;
-        Cached cached = lastCached != null ? lastCached : recent.get(ek);
+        Cached cached = lastCached != null ? lastCached : recent.get(tk);
         if (cached != null) {
             if (!cached.dirty) {
                 cached.dirty = true;
                 dirty++;
+                markDirty(cached);
             }
             cached.entry = entry;
         } else {
             dirty++;
-            cached = new Cached(entry, true);
-            recent.put(ek, cached);
+            cached = new Cached(tk, entry, true, lastKeyBytes);
+            markDirty(cached);
+            recent.put(tk, cached);
         }
         lastCached = cached; // the newest entry: a put never evicts the entry it adds
         adjust(before, -1);
@@ -167,12 +195,13 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     @Override
     public void delete(TableId table, Row key) {
-        byte[] k = keyBytes(table, key);
-        adjust(found(k), -1);
-        bytes.removeEntry(k);
+        TableKey tk = key(table, key);
+        adjust(found(tk), -1);
+        bytes.removeEntry(keyBytes());
         lastCached = null;
-        Cached cached = recent.remove(lastEncoded);
+        Cached cached = recent.remove(tk);
         if (cached != null && cached.dirty) {
+            cached.dirty = false; // its slot in dirtySlots is skipped
             dirty--;
         }
         lastFound = -1;
@@ -180,14 +209,18 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     /** Writes every dirty cached entry to the bytes; afterwards the bytes hold the whole shard. */
     public void flush() {
-        if (dirty == 0) {
-            return;
+        for (Cached c : dirtySlots) {
+            writeBack(c.key, c);
         }
-        for (Map.Entry<EncodedKey, Cached> e : recent.entrySet()) {
-            if (e.getValue().dirty) {
-                writeBack(e.getKey(), e.getValue());
-            }
+        dirtySlots.clear();
+    }
+
+    private void markDirty(Cached slot) {
+        if (dirtySlots.size() >= 4 * RECENT_KEYS) {
+            // Without a flush for long, drop the slots written back (evicted) since: at most RECENT_KEYS are dirty.
+            dirtySlots.removeIf(c -> !c.dirty);
         }
+        dirtySlots.add(slot);
     }
 
     /** Cached entries not yet written to the bytes. */
@@ -195,9 +228,12 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return dirty;
     }
 
-    private void writeBack(EncodedKey key, Cached cached) {
+    private void writeBack(TableKey key, Cached cached) {
         if (cached.dirty) {
-            bytes.putEntry(key.bytes, codec.encodeEntry(cached.entry));
+            if (cached.keyBytes == null) {
+                cached.keyBytes = codec.encodeKey(key.table(), key.key());
+            }
+            bytes.putEntry(cached.keyBytes, codec.encodeEntry(cached.entry));
             cached.dirty = false;
             dirty--;
         }
@@ -216,6 +252,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
         int[] purged = {0};
         flush();
         lastKey = null;
+        lastKeyRow = null;
+        lastKeyBytes = null;
         lastCached = null;
         recent.clear();
         bytes.pollTombstoneIndexBefore(olderThanMicros, k -> {
@@ -264,33 +302,17 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     /** A decoded entry in the cache; dirty until its bytes are written. */
     private static final class Cached {
+        final TableKey key;
         StoredEntry entry;
         boolean dirty;
+        /** The key's encoding once it has been needed (a read on a miss, a write-back), else null. */
+        byte[] keyBytes;
 
-        Cached(StoredEntry entry, boolean dirty) {
+        Cached(TableKey key, StoredEntry entry, boolean dirty, byte[] keyBytes) {
+            this.key = key;
             this.entry = entry;
             this.dirty = dirty;
-        }
-    }
-
-    /** An encoded (table, key) as a hash-map key: compared by content. */
-    private static final class EncodedKey {
-        private final byte[] bytes;
-        private final int hash;
-
-        EncodedKey(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof EncodedKey other && hash == other.hash && Arrays.equals(bytes, other.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
+            this.keyBytes = keyBytes;
         }
     }
 }

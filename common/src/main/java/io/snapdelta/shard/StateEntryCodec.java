@@ -10,6 +10,7 @@ import io.snapdelta.model.Version;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * Integers are big-endian. Row schemas of values travel by id (rows of one table share one definition),
  * keys carry theirs inline (keys are narrow, and a key must decode without a lookup).
+ *
+ * <p>An instance encodes into one reused scratch buffer, so it must not encode on two threads at once (the
+ * job has one per shard operator, which runs on one thread); its schema registry is thread-safe.
  */
 public final class StateEntryCodec {
     static final int VERSION = 1;
@@ -43,16 +47,32 @@ public final class StateEntryCodec {
     private static final int HAS_HASH = 2;
 
     private final ConcurrentHashMap<RowSchema, Long> ids = new ConcurrentHashMap<>();
+    /** Scratch for the encoders: one encode at a time per codec (a codec serves one thread). */
+    private final ByteArrayDataOutput scratch = new ByteArrayDataOutput(128);
     private final ConcurrentHashMap<Long, RowSchema> schemas = new ConcurrentHashMap<>();
+
+    /**
+     * The last schema asked for and its id: rows of one table share one interned schema, so most lookups
+     * are this identity check. Immutable, so a reader on another thread sees a whole pair or an older one.
+     */
+    private SchemaId lastId;
+
+    private record SchemaId(RowSchema schema, long id) {
+    }
 
     /** The row schema id (content-derived: equal on every machine and across restarts). */
     public long schemaId(RowSchema schema) {
+        SchemaId last = lastId;
+        if (last != null && last.schema == schema) {
+            return last.id;
+        }
         Long id = ids.get(schema);
         if (id == null) {
             id = idOf(schemaDefinition(schema));
             ids.put(schema, id);
             schemas.put(id, schema);
         }
+        lastId = new SchemaId(schema, id);
         return id;
     }
 
@@ -98,8 +118,8 @@ public final class StateEntryCodec {
     }
 
     public byte[] encodeKey(TableId table, Row key) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteArrayDataOutput out = scratch.reset();
+        try {
             out.writeByte(VERSION);
             out.writeUTF(table.namespace());
             out.writeUTF(table.name());
@@ -108,7 +128,7 @@ public final class StateEntryCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     public TableKey decodeKey(byte[] encoded) {
@@ -124,8 +144,8 @@ public final class StateEntryCodec {
 
     /** Encodes an entry; a live row's schema must be known by id ({@link #schemaId}) to whoever decodes it. */
     public byte[] encodeEntry(StoredEntry entry) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.isTombstone() ? 26 : 64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        ByteArrayDataOutput out = scratch.reset();
+        try {
             out.writeByte(VERSION);
             boolean hash = !entry.isTombstone() && entry.entryHash() != null;
             out.writeByte((entry.isTombstone() ? TOMBSTONE : 0) | (hash ? HAS_HASH : 0));
@@ -145,7 +165,7 @@ public final class StateEntryCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     /** Row schema id of an encoded live entry, or 0 for a tombstone (no lookup needed). */
@@ -212,7 +232,7 @@ public final class StateEntryCodec {
         }
     }
 
-    private static void writeSchema(DataOutputStream out, RowSchema schema) throws IOException {
+    private static void writeSchema(DataOutput out, RowSchema schema) throws IOException {
         out.writeShort(schema.size());
         for (int i = 0; i < schema.size(); i++) {
             out.writeUTF(schema.name(i));
@@ -232,7 +252,7 @@ public final class StateEntryCodec {
     }
 
     /** Writes a row's values in the "values" layout above (no schema); also used by {@link OpenBatchCodec}. */
-    static void writeValues(DataOutputStream out, Row row) throws IOException {
+    static void writeValues(DataOutput out, Row row) throws IOException {
         RowValuesCodec.writeValues(out, row);
     }
 

@@ -208,4 +208,34 @@ class SerializedShardStateStoreTest {
         store.flush();
         assertNull(counting.heap.getEntry(new StateEntryCodec().encodeKey(T, key(5))));
     }
+
+    @Test
+    void manyChangesWithoutAFlushKeepEveryKeysLastRowAndAFlushWritesEachDirtyKeyOnce() {
+        CountingBytes counting = new CountingBytes();
+        SerializedShardStateStore store = new SerializedShardStateStore(counting, new StateEntryCodec());
+        ShardDeltaState s = new ShardDeltaState(0, store, Integer.MAX_VALUE, Duration.ofSeconds(10));
+        int keys = 10 * SerializedShardStateStore.RECENT_KEYS;
+        long v = 0;
+        for (int round = 0; round < 3; round++) {
+            for (int id = 0; id < keys; id++) {
+                s.apply(round == 0 ? ins(id, ++v, round, "r" + round) : upd(id, ++v, round, "r" + round));
+                if (id % 7 == 0) {
+                    s.apply(upd(id % 13, ++v, round, "hot" + v)); // a few keys stay hot, updated in the cache
+                }
+            }
+        }
+        int writesBefore = counting.writes;
+        int dirty = store.dirtyEntries();
+        store.flush();
+        assertEquals(writesBefore + dirty, counting.writes, "the flush writes each dirty key once");
+        assertEquals(0, store.dirtyEntries());
+        SerializedShardStateStore restored = new SerializedShardStateStore(counting.heap, new StateEntryCodec());
+        Map<TableKey, Row> live = new HashMap<>();
+        restored.forEachLive(live::put);
+        Map<TableKey, Row> expected = new HashMap<>();
+        store.forEachLive(expected::put);
+        assertEquals(keys, live.size());
+        assertEquals(expected, live);
+        assertEquals(Row.of(ShardDeltaStateTest.ROW, (long) (keys - 1), 2L, "r2"), live.get(new TableKey(T, key(keys - 1))));
+    }
 }

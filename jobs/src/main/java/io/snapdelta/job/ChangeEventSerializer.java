@@ -2,27 +2,65 @@ package io.snapdelta.job;
 
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeEventCodec;
+import io.snapdelta.model.ChangeOp;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.RowValuesCodec;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Flink serializer of {@link ChangeEvent}s (the records of the {@code keyBy(shard)} exchange), so Flink
- * never falls back to Kryo for them. The bytes are {@link ChangeEventCodec}'s (schemas/change-event-binary-v1.md),
- * whose first byte versions each record; the serializer itself has no configuration, so its snapshot is a
- * {@link SimpleTypeSerializerSnapshot}. Events and rows are immutable, so copies are the same object.
+ * never falls back to Kryo for them. The bytes are exactly {@link ChangeEventCodec}'s
+ * (schemas/change-event-binary-v1.md): every record self-contained, its first byte the version.
+ *
+ * <p>What makes it cheaper than the codec: a record names its table and spells out each row's schema
+ * (field names and types), but a stream has few tables and schemas. So each serializer instance keeps the
+ * encoded form of the tables and schemas it has written, and on reading looks a table's or schema's bytes up
+ * (hash and compare of a few dozen bytes) instead of decoding strings and interning a {@link RowSchema} per
+ * row. The caches only memoize: the bytes and the decoded events are the codec's. Because of them an instance
+ * is not thread-safe; {@link #duplicate()} gives each user its own, as Flink requires of stateful serializers.
+ * Events and rows are immutable, so copies are the same object.
  */
-public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeEvent> {
-    private static final long serialVersionUID = 1L;
+public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
+    private static final long serialVersionUID = 2L;
 
+    /** A template: Flink duplicates it for every thread that serializes. */
     public static final ChangeEventSerializer INSTANCE = new ChangeEventSerializer();
+
+    private static final int HAS_BEFORE = 1;
+    private static final int HAS_AFTER = 2;
+    /** Bound of each cache; a stream with more distinct tables or schemas starts the cache again. */
+    private static final int CACHE_LIMIT = 4096;
+
+    private transient Map<TableId, byte[]> tableBytes;
+    private transient Map<RowSchema, byte[]> schemaBytes;
+    private transient Map<BytesKey, TableId> tables;
+    private transient Map<BytesKey, RowSchema> schemas;
+    private transient byte[] scratch;
+    private transient BytesKey probe;
 
     @Override
     public boolean isImmutableType() {
         return true;
+    }
+
+    @Override
+    public TypeSerializer<ChangeEvent> duplicate() {
+        return new ChangeEventSerializer();
     }
 
     @Override
@@ -46,24 +84,181 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         return -1;
     }
 
-    @Override
-    public void serialize(ChangeEvent record, DataOutputView target) throws IOException {
-        ChangeEventCodec.write(record, target);
+    private void init() {
+        if (scratch == null) {
+            tableBytes = new HashMap<>();
+            schemaBytes = new IdentityHashMap<>(); // row schemas are interned
+            tables = new HashMap<>();
+            schemas = new HashMap<>();
+            scratch = new byte[256];
+            probe = new BytesKey();
+        }
     }
 
     @Override
-    public ChangeEvent deserialize(DataInputView source) throws IOException {
-        return ChangeEventCodec.read(source);
+    public void serialize(ChangeEvent e, DataOutputView out) throws IOException {
+        init();
+        out.writeByte(ChangeEventCodec.VERSION);
+        out.write(encodedTable(e.table()));
+        out.writeByte(e.op().code());
+        out.writeLong(e.version().major());
+        out.writeLong(e.version().minor());
+        out.writeLong(e.sourceTimestampMicros());
+        writeRow(e.key(), out);
+        out.writeByte((e.before() != null ? HAS_BEFORE : 0) | (e.after() != null ? HAS_AFTER : 0));
+        if (e.before() != null) {
+            writeRow(e.before(), out);
+        }
+        if (e.after() != null) {
+            writeRow(e.after(), out);
+        }
+    }
+
+    private byte[] encodedTable(TableId table) throws IOException {
+        byte[] b = tableBytes.get(table);
+        if (b == null) {
+            var bytes = new org.apache.flink.core.memory.DataOutputSerializer(32);
+            bytes.writeUTF(table.namespace());
+            bytes.writeUTF(table.name());
+            b = bytes.getCopyOfBuffer();
+            if (tableBytes.size() >= CACHE_LIMIT) {
+                tableBytes.clear();
+            }
+            tableBytes.put(table, b);
+        }
+        return b;
+    }
+
+    private void writeRow(Row row, DataOutputView out) throws IOException {
+        RowSchema s = row.schema();
+        byte[] b = schemaBytes.get(s);
+        if (b == null) {
+            var bytes = new org.apache.flink.core.memory.DataOutputSerializer(16 * s.size() + 2);
+            bytes.writeShort(s.size());
+            for (int i = 0; i < s.size(); i++) {
+                bytes.writeUTF(s.name(i));
+                bytes.writeByte(s.type(i).id());
+            }
+            b = bytes.getCopyOfBuffer();
+            if (schemaBytes.size() >= CACHE_LIMIT) {
+                schemaBytes.clear();
+            }
+            schemaBytes.put(s, b);
+        }
+        out.write(b);
+        RowValuesCodec.writeValues(out, row);
+    }
+
+    @Override
+    public ChangeEvent deserialize(DataInputView in) throws IOException {
+        init();
+        int v = in.readUnsignedByte();
+        if (v != ChangeEventCodec.VERSION) {
+            throw new IOException("unknown change event encoding version " + v + " (this build reads " + ChangeEventCodec.VERSION + ")");
+        }
+        TableId table = readTable(in);
+        int code = in.readUnsignedByte();
+        ChangeOp op;
+        try {
+            op = ChangeOp.fromCode((char) code);
+        } catch (IllegalArgumentException ex) {
+            throw new IOException("change event of " + table + ": " + ex.getMessage(), ex);
+        }
+        Version version = new Version(in.readLong(), in.readLong());
+        long ts = in.readLong();
+        Row key = readRow(in);
+        int images = in.readUnsignedByte();
+        Row before = (images & HAS_BEFORE) != 0 ? readRow(in) : null;
+        Row after = (images & HAS_AFTER) != 0 ? readRow(in) : null;
+        return new ChangeEvent(table, key, op, version, before, after, ts);
     }
 
     @Override
     public ChangeEvent deserialize(ChangeEvent reuse, DataInputView source) throws IOException {
-        return ChangeEventCodec.read(source);
+        return deserialize(source);
+    }
+
+    /** Reads a {@code str} (u16 length + modified UTF-8) into the scratch buffer at {@code at}, prefix included. */
+    private int readStr(DataInputView in, int at) throws IOException {
+        int n = in.readUnsignedShort();
+        ensure(at + 2 + n);
+        scratch[at] = (byte) (n >>> 8);
+        scratch[at + 1] = (byte) n;
+        in.readFully(scratch, at + 2, n);
+        return at + 2 + n;
+    }
+
+    private void ensure(int size) {
+        if (size > scratch.length) {
+            scratch = Arrays.copyOf(scratch, Math.max(size, 2 * scratch.length));
+        }
+    }
+
+    private TableId readTable(DataInputView in) throws IOException {
+        int end = readStr(in, readStr(in, 0));
+        TableId t = tables.get(probe.set(scratch, end));
+        if (t == null) {
+            DataInputStream d = new DataInputStream(new ByteArrayInputStream(scratch, 0, end));
+            t = new TableId(d.readUTF(), d.readUTF());
+            if (tables.size() >= CACHE_LIMIT) {
+                tables.clear();
+            }
+            tables.put(BytesKey.copyOf(scratch, end), t);
+        }
+        return t;
+    }
+
+    private Row readRow(DataInputView in) throws IOException {
+        int n = in.readUnsignedShort();
+        ensure(2);
+        scratch[0] = (byte) (n >>> 8);
+        scratch[1] = (byte) n;
+        int at = 2;
+        for (int i = 0; i < n; i++) {
+            at = readStr(in, at);
+            ensure(at + 1);
+            scratch[at++] = in.readByte();
+        }
+        RowSchema s = schemas.get(probe.set(scratch, at));
+        if (s == null) {
+            s = parseSchema(n, at);
+            if (schemas.size() >= CACHE_LIMIT) {
+                schemas.clear();
+            }
+            schemas.put(BytesKey.copyOf(scratch, at), s);
+        }
+        return RowValuesCodec.readValues(in, s);
+    }
+
+    private RowSchema parseSchema(int n, int length) throws IOException {
+        DataInputStream d = new DataInputStream(new ByteArrayInputStream(scratch, 2, length - 2));
+        String[] names = new String[n];
+        FieldType[] types = new FieldType[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = d.readUTF();
+            int id = d.readUnsignedByte();
+            try {
+                types[i] = FieldType.fromId(id);
+            } catch (IllegalArgumentException ex) {
+                throw new IOException("field '" + names[i] + "': " + ex.getMessage(), ex);
+            }
+        }
+        return RowSchema.of(names, types);
     }
 
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
-        ChangeEventCodec.copy(source, target);
+        serialize(deserialize(source), target);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChangeEventSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return ChangeEventSerializer.class.hashCode();
     }
 
     @Override
@@ -71,14 +266,42 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         return new Snapshot();
     }
 
-    private Object readResolve() {
-        return INSTANCE;
-    }
-
     /** Snapshot for serializer evolution; restores to the current serializer (the byte layout carries its version). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ChangeEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(ChangeEventSerializer::new);
+        }
+    }
+
+    /** A range of bytes as a hash key; the probe instance wraps the scratch buffer, stored keys own a copy. */
+    private static final class BytesKey {
+        private byte[] bytes;
+        private int length;
+        private int hash;
+
+        BytesKey set(byte[] b, int n) {
+            bytes = b;
+            length = n;
+            int h = 1;
+            for (int i = 0; i < n; i++) {
+                h = 31 * h + b[i];
+            }
+            hash = h;
+            return this;
+        }
+
+        static BytesKey copyOf(byte[] b, int n) {
+            return new BytesKey().set(Arrays.copyOf(b, n), n);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BytesKey k && k.hash == hash && Arrays.equals(bytes, 0, length, k.bytes, 0, k.length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 }

@@ -46,7 +46,7 @@ public final class ChangeEventTypeInfo extends TypeInformation<ChangeEvent> {
 
     @Override
     public TypeSerializer<ChangeEvent> createSerializer(SerializerConfig config) {
-        return ChangeEventSerializer.INSTANCE;
+        return new ChangeEventSerializer(); // stateful (caches): one per user
     }
 
     @Override

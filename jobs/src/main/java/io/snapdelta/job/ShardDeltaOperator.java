@@ -96,9 +96,13 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     private transient StateEntryCodec codec;
     private transient DeltaFormatOptions formatOptions;
     private transient DictionaryStore dictionaryStore;
+    /** By shard; read by the metric threads, hence the concurrent map. */
     private transient Map<Integer, ShardPipeline> pipelines;
+    /** The same pipelines indexed by shard, for the per-record lookup (no boxing, no hashing). */
+    private transient ShardPipeline[] pipelineOf;
     private transient Map<Integer, SerializedShardStateStore> stores;
-    private transient Map<Integer, Boolean> touched;
+    /** Shards changed since the last checkpoint, in shard order. */
+    private transient java.util.BitSet touched;
     private transient long batches;
     private transient long deltaBytes;
     private transient long shippedOps;
@@ -132,8 +136,9 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         formatOptions = DeltaFormatOptions.fromConfiguration(io.snapdelta.config.Configuration.fromMap(settings.formatOptions()));
         dictionaryStore = settings.dictionaries().create();
         pipelines = new ConcurrentHashMap<>();
+        pipelineOf = new ShardPipeline[settings.shards()];
         stores = new java.util.HashMap<>();
-        touched = new TreeMap<>();
+        touched = new java.util.BitSet(settings.shards());
         sealLatency = new DescriptiveStatisticsHistogram(1000);
         registerMetrics();
         LOG.info("Shard operator subtask {} of {} owns key groups {} ({} shards in all), latency budget {} ms, batch caps {} changes / {} bytes, "
@@ -186,7 +191,11 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
 
     /** The pipeline of the current key's shard, restored from state on first use. */
     private ShardPipeline pipeline(int shard) throws Exception {
-        ShardPipeline p = pipelines.get(shard);
+        if (shard < 0 || shard >= pipelineOf.length) {
+            throw new IllegalStateException("shard " + shard + " is outside 0.." + (pipelineOf.length - 1) + " (S=" + settings.shards()
+                    + "): state or a timer written by a deployment with another shard count");
+        }
+        ShardPipeline p = pipelineOf[shard];
         if (p != null) {
             return p;
         }
@@ -208,6 +217,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                     state.openSourceChanges());
         }
         pipelines.put(shard, p);
+        pipelineOf[shard] = p;
         stores.put(shard, store);
         return p;
     }
@@ -219,7 +229,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         long now = getProcessingTimeService().getCurrentProcessingTime();
         boolean wasOpen = p.isOpen();
         ShardPipeline.Sealed sealed = p.apply(element.getValue(), now);
-        touched.put(shard, Boolean.TRUE);
+        touched.set(shard);
         if (sealed != null) {
             emit(sealed);
         } else if (!wasOpen && p.isOpen()) {
@@ -236,7 +246,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         if (sealed != null) {
             emit(sealed);
             // The shard's checkpoint value still holds the batch as open: rewrite it at the next checkpoint.
-            touched.put(timer.getKey(), Boolean.TRUE);
+            touched.set(timer.getKey());
         }
     }
 
@@ -282,7 +292,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
      */
     private void saveTouched(FlushPolicy.Reason sealReason) throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        for (Integer shard : new ArrayList<>(touched.keySet())) {
+        for (int shard = touched.nextSetBit(0); shard >= 0; shard = touched.nextSetBit(shard + 1)) {
             setCurrentKey(shard);
             ShardPipeline p = pipeline(shard);
             if (sealReason != null) {
@@ -321,7 +331,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 continue;
             }
             setCurrentKey(shard);
-            if (!pipelines.containsKey(shard) && checkpoints.value() == null) {
+            if (pipelineOf[shard] == null && checkpoints.value() == null) {
                 finals.put(shard, ShardFinalAccumulator.format(-1, new StateDigest().toHex()));
                 idle.add(shard);
                 continue;

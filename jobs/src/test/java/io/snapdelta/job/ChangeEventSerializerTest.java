@@ -61,6 +61,49 @@ class ChangeEventSerializerTest {
     }
 
     @Test
+    void writesExactlyTheCodecsBytesAndReadsTheCodecsBytesAlsoPastItsCacheBound() throws Exception {
+        // More distinct tables and schemas than the serializer caches (4096), each event written twice so that
+        // the second one is served from the cache, and a non-ASCII table and field name.
+        java.util.List<ChangeEvent> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            RowSchema row = RowSchema.of(new String[] {"id", "f\u00e9" + i}, new FieldType[] {FieldType.INT64, FieldType.STRING});
+            TableId t = TableId.of("s\u20ac", "t" + (i % 4500));
+            ChangeEvent e = new ChangeEvent(t, Row.of(KEY, (long) i), ChangeOp.INSERT, new Version(i, 0), null,
+                    Row.of(row, (long) i, "v" + i), i);
+            many.add(e);
+            many.add(e);
+        }
+        many.addAll(events());
+        TypeSerializer<ChangeEvent> s = ChangeEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream codecOut = new java.io.DataOutputStream(expected)) {
+            for (ChangeEvent e : many) {
+                s.serialize(e, out);
+                io.snapdelta.model.ChangeEventCodec.write(e, codecOut);
+            }
+        }
+        assertArrayEquals(expected.toByteArray(), out.getCopyOfBuffer());
+
+        TypeSerializer<ChangeEvent> reader = s.duplicate();
+        DataInputDeserializer in = new DataInputDeserializer(expected.toByteArray());
+        for (ChangeEvent e : many) {
+            ChangeEvent read = reader.deserialize(in);
+            assertEquals(e, read);
+            assertSame(e.after() == null ? null : e.after().schema(), read.after() == null ? null : read.after().schema());
+        }
+        assertEquals(0, in.available());
+    }
+
+    @Test
+    void anUnknownVersionByteIsRefusedNamingTheVersion() {
+        DataInputDeserializer in = new DataInputDeserializer(new byte[] {9, 0, 0});
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> new ChangeEventSerializer().deserialize(in));
+        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+    }
+
+    @Test
     void immutableEventsAreCopiedAsTheSameObjectAndTheSerializerSurvivesJavaSerialization() throws Exception {
         ChangeEvent e = events().get(1);
         TypeSerializer<ChangeEvent> s = ChangeEventSerializer.INSTANCE;
