@@ -50,6 +50,28 @@ public final class DeltaBatchWriter implements AutoCloseable {
         this.selector = selector;
     }
 
+    /** The v2 layout probe's state: the layout in use and how many batches this writer sealed. */
+    public record LayoutState(boolean compact, long batches) {
+        /** A new writer's state. */
+        public static final LayoutState INITIAL = new LayoutState(true, 0);
+
+        public LayoutState {
+            if (batches < 0) {
+                throw new IllegalArgumentException("negative batch count " + batches);
+            }
+        }
+    }
+
+    public LayoutState layoutState() {
+        return new LayoutState(compactLayout, layoutBatches);
+    }
+
+    /** Continues the layout probe of a writer whose {@link #layoutState} this was (from a checkpoint). */
+    public void restoreLayoutState(LayoutState state) {
+        compactLayout = state.compact();
+        layoutBatches = state.batches();
+    }
+
     public int formatVersion() {
         return formatVersion;
     }

@@ -8,51 +8,104 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Encodes, compresses and seals the batches of one shard stream: each {@link ShardBatch} is sealed with
- * its coalesced body and with its stream-ordered body, from the same stream state (schemas defined so far),
- * and the smaller is shipped. Both decode to the same state (issue 4: on transactional captures the
- * stream-ordered body can compress smaller, because repeated deltas sit next to each other). Ties go to the
- * coalesced body. Deterministic for a fixed codec; with the adaptive selector the codec, and so the bytes,
- * depend on measured CPU time.
+ * Encodes, compresses and seals the batches of one shard stream, choosing between a batch's coalesced body
+ * and its stream-ordered body. Both decode to the same state (issue 4: on transactional captures the
+ * stream-ordered body can compress smaller, because repeated deltas sit next to each other).
+ *
+ * <p>Which body is smaller is a property of the stream more than of one batch, and encoding both costs a
+ * second encode and compression (about a third of the format's time when they differ). So the choice is
+ * probed, like the writer's v2 layout: on the stream's first {@value #FIRST_PROBES} batches whose bodies
+ * differ and on every {@value #BODY_PROBE_INTERVAL}th after, both bodies are sealed from the same stream
+ * state (schemas defined so far) and the smaller is shipped (ties: coalesced); between probes the last
+ * winner is sealed alone. The probe state travels in checkpoints ({@link #probeState}), so a restored
+ * stream chooses exactly as an uninterrupted one. Deterministic for a fixed codec; with the adaptive
+ * selector the codec, and so the bytes, depend on measured CPU time.
  */
 public final class ShardBatchEncoder implements AutoCloseable {
     /** Which body a shipped batch carries. */
     public enum Body { COALESCED, STREAM_ORDERED }
 
-    /** A sealed batch and what it is. */
+    /**
+     * A sealed batch and what it is.
+     *
+     * @param bodiesDiffered whether the batch's coalesced and stream-ordered bodies differed (if not, one
+     *     body was sealed and {@code alternativeBytes} is the shipped size)
+     * @param alternativeBytes the other body's sealed size on a probe, -1 between probes
+     */
     public record Encoded(int shard, long sequence, byte[] bytes, Body body, int ops, long sourceChanges,
-                          CodecDecision codec, int alternativeBytes) {
+                          CodecDecision codec, boolean bodiesDiffered, int alternativeBytes) {
     }
 
+    /**
+     * What the body choice has learnt so far: the last probe's winner and how many batches with differing
+     * bodies were sealed; with the writer's layout state ({@link DeltaBatchWriter.LayoutState}).
+     */
+    public record ProbeState(Body lastWinner, long differingBatches, DeltaBatchWriter.LayoutState layout) {
+        /** A new stream's state. */
+        public static final ProbeState INITIAL = new ProbeState(Body.COALESCED, 0, DeltaBatchWriter.LayoutState.INITIAL);
+    }
+
+    /** Both bodies are sealed on the first this many batches whose bodies differ. */
+    static final int FIRST_PROBES = 2;
+    /** Then on every this many batches whose bodies differ. */
+    static final int BODY_PROBE_INTERVAL = 16;
+
     private final DeltaBatchWriter writer;
+    private Body lastWinner = Body.COALESCED;
+    private long differingBatches;
 
     public ShardBatchEncoder(DeltaBatchWriter writer) {
         this.writer = writer;
     }
 
+    /**
+     * Seals {@code b}. {@link Encoded#alternativeBytes} is the other body's sealed size on a probe (or the
+     * shipped size when the bodies are equal) and -1 between probes, where the other body is not sealed.
+     */
     public Encoded encode(ShardBatch b) {
+        if (b.bodiesEqual()) {
+            byte[] coalesced = seal(b, b.coalescedOps());
+            return new Encoded(b.shard(), b.sequence(), coalesced, Body.COALESCED, b.coalescedOps().size(),
+                    b.sourceChanges(), writer.selector().lastDecision(), false, coalesced.length);
+        }
+        long n = differingBatches++;
+        if (n >= FIRST_PROBES && n % BODY_PROBE_INTERVAL != 0) {
+            List<DeltaOp> ops = lastWinner == Body.COALESCED ? b.coalescedOps() : b.streamOrderedOps();
+            byte[] bytes = seal(b, ops);
+            return new Encoded(b.shard(), b.sequence(), bytes, lastWinner, ops.size(), b.sourceChanges(),
+                    writer.selector().lastDecision(), true, -1);
+        }
         Set<Long> start = writer.emittedSchemaIds();
         byte[] coalesced = seal(b, b.coalescedOps());
         CodecDecision coalescedCodec = writer.selector().lastDecision();
-        if (b.bodiesEqual()) {
-            return new Encoded(b.shard(), b.sequence(), coalesced, Body.COALESCED, b.coalescedOps().size(),
-                    b.sourceChanges(), coalescedCodec, coalesced.length);
-        }
         Set<Long> afterCoalesced = writer.emittedSchemaIds();
         writer.restoreEmittedSchemaIds(start);
         byte[] stream = seal(b, b.streamOrderedOps());
         if (stream.length < coalesced.length) {
+            lastWinner = Body.STREAM_ORDERED;
             return new Encoded(b.shard(), b.sequence(), stream, Body.STREAM_ORDERED, b.streamOrderedOps().size(),
-                    b.sourceChanges(), writer.selector().lastDecision(), coalesced.length);
+                    b.sourceChanges(), writer.selector().lastDecision(), true, coalesced.length);
         }
         writer.restoreEmittedSchemaIds(afterCoalesced);
+        lastWinner = Body.COALESCED;
         return new Encoded(b.shard(), b.sequence(), coalesced, Body.COALESCED, b.coalescedOps().size(),
-                b.sourceChanges(), coalescedCodec, stream.length);
+                b.sourceChanges(), coalescedCodec, true, stream.length);
     }
 
     private byte[] seal(ShardBatch b, List<DeltaOp> ops) {
         return writer.write(new DeltaBatch(b.shard(), b.sequence(), b.firstVersion(), b.lastVersion(), ops,
                 b.digestBefore().toBytes(), b.digestAfter().toBytes()));
+    }
+
+    /** What a checkpoint keeps so that a restored stream chooses bodies and layouts as this one would. */
+    public ProbeState probeState() {
+        return new ProbeState(lastWinner, differingBatches, writer.layoutState());
+    }
+
+    public void restoreProbeState(ProbeState state) {
+        lastWinner = state.lastWinner();
+        differingBatches = state.differingBatches();
+        writer.restoreLayoutState(state.layout());
     }
 
     public Set<Long> emittedSchemaIds() {

@@ -13,9 +13,11 @@ import java.util.TreeSet;
 /**
  * Everything of one shard a checkpoint holds besides its rows: the delta state's
  * {@link ShardDeltaState.Progress}, the store's counts, the schema ids the shard's batch stream has
- * defined, the flush policy's rate estimates, and the open batch with the time it opened (so a checkpoint
- * does not have to seal it). In every savepoint, so versioned and only extended: this build writes v2 and
- * reads v1 (written between batches: no open batch) and v2.
+ * defined, the flush policy's rate estimates, the open batch with the time it opened (so a checkpoint
+ * does not have to seal it), and the encoder's probe state (which body and layout the last probes chose,
+ * so a restored stream seals the bytes an uninterrupted one would). In every savepoint, so versioned and
+ * only extended: this build writes v3 and reads v1 (written between batches: no open batch), v2 and v3; a
+ * v1 or v2 checkpoint restores the probe state of a new stream (what builds before v3 did).
  *
  * <pre>
  * v1: u8 1 | i64 next sequence | 32 bytes digest | i64 max source micros | i64 last purge micros
@@ -23,16 +25,22 @@ import java.util.TreeSet;
  *     | f64 changes per ms | f64 bytes per change
  * v2: u8 2 | the v1 fields after the version byte | i64 open batch opened-at millis (-1: no open batch)
  *     | [u32 length + open batch ({@link OpenBatchCodec} v1)]   if a batch is open
+ * v3: u8 3 | the v2 fields after the version byte | u8 probe flags (bit 0: the last body probe chose the
+ *     stream-ordered body; bit 1: the writer uses the plain v2 layout; other bits 0)
+ *     | i64 batches with differing bodies sealed | i64 batches the writer sealed
  * </pre>
  *
  * @param openedAtMillis when the open batch opened, on the pipeline's clock; -1 if none is open
  * @param openBatch the open batch, or null (exactly when {@code openedAtMillis} is -1)
+ * @param probe the shard's {@link ShardBatchEncoder.ProbeState}
  */
 public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCounts, Set<Long> emittedSchemaIds,
                               double changesPerMilli, double bytesPerChange, long openedAtMillis,
-                              ShardDeltaState.OpenBatch openBatch) {
-    private static final int VERSION = 2;
+                              ShardDeltaState.OpenBatch openBatch, ShardBatchEncoder.ProbeState probe) {
+    private static final int VERSION = 3;
     private static final int VERSION_WITHOUT_OPEN_BATCH = 1;
+    private static final int FLAG_STREAM_ORDERED = 1;
+    private static final int FLAG_PLAIN_LAYOUT = 2;
 
     public ShardCheckpoint {
         storeCounts = storeCounts.clone();
@@ -41,12 +49,22 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
             throw new IllegalArgumentException("an open batch comes with the time it opened (>= 0), no open batch with -1; got "
                     + openedAtMillis + (openBatch == null ? " without" : " with") + " an open batch");
         }
+        java.util.Objects.requireNonNull(probe, "probe");
+    }
+
+    /** A checkpoint of a stream whose encoder has probed nothing yet. */
+    public ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCounts, Set<Long> emittedSchemaIds,
+                           double changesPerMilli, double bytesPerChange, long openedAtMillis,
+                           ShardDeltaState.OpenBatch openBatch) {
+        this(progress, storeCounts, emittedSchemaIds, changesPerMilli, bytesPerChange, openedAtMillis, openBatch,
+                ShardBatchEncoder.ProbeState.INITIAL);
     }
 
     /** A checkpoint taken between batches. */
     public ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCounts, Set<Long> emittedSchemaIds,
                            double changesPerMilli, double bytesPerChange) {
-        this(progress, storeCounts, emittedSchemaIds, changesPerMilli, bytesPerChange, -1, null);
+        this(progress, storeCounts, emittedSchemaIds, changesPerMilli, bytesPerChange, -1, null,
+                ShardBatchEncoder.ProbeState.INITIAL);
     }
 
     public byte[] encode() {
@@ -76,6 +94,10 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
                 out.writeInt(open.length);
                 out.write(open);
             }
+            out.writeByte((probe.lastWinner() == ShardBatchEncoder.Body.STREAM_ORDERED ? FLAG_STREAM_ORDERED : 0)
+                    | (probe.layout().compact() ? 0 : FLAG_PLAIN_LAYOUT));
+            out.writeLong(probe.differingBatches());
+            out.writeLong(probe.layout().batches());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,9 +107,9 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
     public static ShardCheckpoint decode(byte[] encoded) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
             int v = in.readUnsignedByte();
-            if (v != VERSION && v != VERSION_WITHOUT_OPEN_BATCH) {
+            if (v < VERSION_WITHOUT_OPEN_BATCH || v > VERSION) {
                 throw new IllegalStateException("unknown shard checkpoint version " + v + " (this build reads "
-                        + VERSION_WITHOUT_OPEN_BATCH + " and " + VERSION + ")");
+                        + VERSION_WITHOUT_OPEN_BATCH + " to " + VERSION + ")");
             }
             long next = in.readLong();
             StateDigest digest = StateDigest.fromBytes(in.readNBytes(StateDigest.BYTES), 0);
@@ -118,10 +140,25 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
                     open = OpenBatchCodec.decode(in.readNBytes(n));
                 }
             }
+            ShardBatchEncoder.ProbeState probe = ShardBatchEncoder.ProbeState.INITIAL;
+            if (v >= 3) {
+                int flags = in.readUnsignedByte();
+                if ((flags & ~(FLAG_STREAM_ORDERED | FLAG_PLAIN_LAYOUT)) != 0) {
+                    throw new IOException("unknown probe flags 0x" + Integer.toHexString(flags));
+                }
+                long differing = in.readLong();
+                long written = in.readLong();
+                if (differing < 0 || written < 0) {
+                    throw new IOException("negative probe batch counts " + differing + ", " + written);
+                }
+                probe = new ShardBatchEncoder.ProbeState(
+                        (flags & FLAG_STREAM_ORDERED) != 0 ? ShardBatchEncoder.Body.STREAM_ORDERED : ShardBatchEncoder.Body.COALESCED,
+                        differing, new io.snapdelta.format.DeltaBatchWriter.LayoutState((flags & FLAG_PLAIN_LAYOUT) == 0, written));
+            }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " bytes after the end of the checkpoint");
             }
-            return new ShardCheckpoint(progress, storeCounts, ids, changesPerMilli, bytesPerChange, openedAt, open);
+            return new ShardCheckpoint(progress, storeCounts, ids, changesPerMilli, bytesPerChange, openedAt, open, probe);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("corrupt shard checkpoint (" + encoded.length + " bytes)", e);
         }

@@ -94,7 +94,7 @@ public final class ShardPipeline implements AutoCloseable {
         ShardDeltaState.OpenBatch open = state.openBatch();
         return new ShardCheckpoint(state.progress(), serializedStore == null ? new long[2] : serializedStore.counts(),
                 encoder.emittedSchemaIds(), policy.changesPerMilli(), policy.bytesPerChange(),
-                open == null ? -1 : openedAtMillis, open);
+                open == null ? -1 : openedAtMillis, open, encoder.probeState());
     }
 
     /** Continues from a checkpoint; the store must hold the rows of the same checkpoint. */
@@ -106,6 +106,7 @@ public final class ShardPipeline implements AutoCloseable {
             serializedStore.restoreCounts(c.storeCounts());
         }
         encoder.restoreEmittedSchemaIds(c.emittedSchemaIds());
+        encoder.restoreProbeState(c.probe());
         policy.restore(c.changesPerMilli(), c.bytesPerChange());
     }
 

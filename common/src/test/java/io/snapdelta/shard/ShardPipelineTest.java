@@ -239,4 +239,118 @@ class ShardPipelineTest {
                 s.batch().body() + " shipped with " + s.batch().bytes().length + " bytes, the other body had " + s.batch().alternativeBytes());
         assertEquals(p.state().digest(), replay(List.of(s.batch().bytes())).digest());
     }
+
+    @Test
+    void bothBodiesAreSealedOnlyOnProbeBatchesAndBetweenProbesTheLastWinnerShipsAlone() throws Exception {
+        ShardPipeline p = pipeline(new HeapShardStateBytes(), 40);
+        List<ShardBatchEncoder.Encoded> sealed = new ArrayList<>();
+        long now = 0;
+        for (ChangeEvent e : events(4000, 11)) {
+            ShardPipeline.Sealed s = p.apply(e, now++);
+            if (s != null) {
+                sealed.add(s.batch());
+            }
+        }
+        ShardPipeline.Sealed last = p.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, now);
+        if (last != null) {
+            sealed.add(last.batch());
+        }
+
+        long differing = 0;
+        ShardBatchEncoder.Body winner = ShardBatchEncoder.Body.COALESCED;
+        int probes = 0;
+        int betweenProbes = 0;
+        for (ShardBatchEncoder.Encoded b : sealed) {
+            if (!b.bodiesDiffered()) {
+                assertEquals(ShardBatchEncoder.Body.COALESCED, b.body());
+                continue; // nothing coalesced: one body, one seal, not a probe
+            }
+            if (isProbe(differing)) {
+                probes++;
+                assertTrue(b.alternativeBytes() >= 0, "batch " + b.sequence() + " is a probe");
+                assertTrue(b.bytes().length <= b.alternativeBytes(), "a probe ships the smaller body, batch " + b.sequence());
+                winner = b.body();
+            } else {
+                betweenProbes++;
+                assertEquals(-1, b.alternativeBytes(), "batch " + b.sequence() + " seals one body");
+                assertEquals(winner, b.body(), "batch " + b.sequence() + " ships the last probe's winner");
+            }
+            differing++;
+        }
+        assertTrue(probes >= 3 && betweenProbes > probes, probes + " probes, " + betweenProbes + " batches between");
+        List<byte[]> bytes = new ArrayList<>();
+        sealed.forEach(b -> bytes.add(b.bytes()));
+        assertEquals(p.state().digest(), replay(bytes).digest());
+        p.close();
+    }
+
+    private static boolean isProbe(long differingIndex) {
+        return differingIndex < ShardBatchEncoder.FIRST_PROBES || differingIndex % ShardBatchEncoder.BODY_PROBE_INTERVAL == 0;
+    }
+
+    @Test
+    void aCheckpointCarriesTheProbeStateAndOlderCheckpointsRestoreANewStreamsState() {
+        ShardPipeline p = pipeline(new HeapShardStateBytes(), 40);
+        long now = 0;
+        for (ChangeEvent e : events(3000, 12)) {
+            p.apply(e, now++);
+        }
+        ShardCheckpoint c = p.checkpoint();
+        ShardBatchEncoder.ProbeState probe = p.encoder().probeState();
+        assertTrue(probe.differingBatches() > ShardBatchEncoder.FIRST_PROBES && probe.layout().batches() > 0, probe.toString());
+        byte[] v3 = c.encode();
+        assertEquals(3, v3[0]);
+        assertEquals(probe, ShardCheckpoint.decode(v3).probe());
+
+        // The same checkpoint as a build before v3 wrote it: version 2, without the 17 probe bytes at the end.
+        byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 17);
+        v2[0] = 2;
+        ShardCheckpoint old = ShardCheckpoint.decode(v2);
+        assertEquals(ShardBatchEncoder.ProbeState.INITIAL, old.probe());
+        assertEquals(c.progress().nextSequence(), old.progress().nextSequence());
+
+        byte[] badFlags = v3.clone();
+        badFlags[v3.length - 17] = 4;
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ShardCheckpoint.decode(badFlags));
+        assertTrue(e.getCause().getMessage().contains("unknown probe flags"), e.getCause().getMessage());
+        p.close();
+    }
+
+    @Test
+    void aRestoredStreamProbesOnTheSameBatchesAsAnUninterruptedOne() {
+        List<ChangeEvent> events = events(4000, 13);
+        List<String> whole = new ArrayList<>();
+        ShardPipeline a = pipeline(new HeapShardStateBytes(), 40);
+        for (int i = 0; i < events.size(); i++) {
+            record(a.apply(events.get(i), i), whole);
+        }
+
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        ShardPipeline b = pipeline(bytes, 40);
+        List<String> restored = new ArrayList<>();
+        int cut = 2000;
+        for (int i = 0; i < cut; i++) {
+            record(b.apply(events.get(i), i), restored);
+        }
+        ShardCheckpoint c = ShardCheckpoint.decode(b.checkpoint().encode());
+        b.close();
+        ShardPipeline r = pipeline(bytes.copy(), 40);
+        r.restore(c);
+        for (int i = cut; i < events.size(); i++) {
+            record(r.apply(events.get(i), i), restored);
+        }
+        assertTrue(whole.stream().anyMatch(x -> x.endsWith("/-1")) && whole.stream().anyMatch(x -> !x.endsWith("/-1")),
+                "both probes and batches between probes: " + whole);
+        assertEquals(whole, restored, "body, and whether both bodies were sealed, batch by batch");
+        a.close();
+        r.close();
+    }
+
+    /** One line per sealed batch: sequence, body, and -1 where only one body was sealed. */
+    private static void record(ShardPipeline.Sealed s, List<String> out) {
+        if (s != null) {
+            out.add(s.batch().sequence() + " " + s.batch().body() + "/" + (s.batch().alternativeBytes() < 0 ? -1 : 0));
+        }
+    }
 }
