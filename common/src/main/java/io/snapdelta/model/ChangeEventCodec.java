@@ -31,30 +31,78 @@ public final class ChangeEventCodec {
     private ChangeEventCodec() {
     }
 
+    /**
+     * How the table and the rows of an event are written and read. {@link #PLAIN} spells them out; a
+     * reader or writer that sees many events of few tables and schemas can memoize their bytes (the Flink
+     * serializer does) as long as it writes and reads exactly these bytes.
+     */
+    public interface Parts {
+        /** {@code str namespace | str name}. */
+        void writeTable(TableId table, DataOutput out) throws IOException;
+
+        /** {@code row}: schema, then values. */
+        void writeRow(Row row, DataOutput out) throws IOException;
+
+        TableId readTable(DataInput in) throws IOException;
+
+        Row readRow(DataInput in) throws IOException;
+    }
+
+    /** Tables and rows written and read in full, with no state across records. */
+    public static final Parts PLAIN = new Parts() {
+        @Override
+        public void writeTable(TableId table, DataOutput out) throws IOException {
+            out.writeUTF(table.namespace());
+            out.writeUTF(table.name());
+        }
+
+        @Override
+        public void writeRow(Row row, DataOutput out) throws IOException {
+            ChangeEventCodec.writeRow(row, out);
+        }
+
+        @Override
+        public TableId readTable(DataInput in) throws IOException {
+            return new TableId(in.readUTF(), in.readUTF());
+        }
+
+        @Override
+        public Row readRow(DataInput in) throws IOException {
+            return ChangeEventCodec.readRow(in);
+        }
+    };
+
     public static void write(ChangeEvent e, DataOutput out) throws IOException {
+        write(e, out, PLAIN);
+    }
+
+    public static void write(ChangeEvent e, DataOutput out, Parts parts) throws IOException {
         out.writeByte(VERSION);
-        out.writeUTF(e.table().namespace());
-        out.writeUTF(e.table().name());
+        parts.writeTable(e.table(), out);
         out.writeByte(e.op().code());
         out.writeLong(e.version().major());
         out.writeLong(e.version().minor());
         out.writeLong(e.sourceTimestampMicros());
-        writeRow(e.key(), out);
+        parts.writeRow(e.key(), out);
         out.writeByte((e.before() != null ? HAS_BEFORE : 0) | (e.after() != null ? HAS_AFTER : 0));
         if (e.before() != null) {
-            writeRow(e.before(), out);
+            parts.writeRow(e.before(), out);
         }
         if (e.after() != null) {
-            writeRow(e.after(), out);
+            parts.writeRow(e.after(), out);
         }
     }
 
     public static ChangeEvent read(DataInput in) throws IOException {
+        return read(in, PLAIN);
+    }
+
+    public static ChangeEvent read(DataInput in, Parts parts) throws IOException {
         int v = in.readUnsignedByte();
         if (v != VERSION) {
             throw new IOException("unknown change event encoding version " + v + " (this build reads " + VERSION + ")");
         }
-        TableId table = new TableId(in.readUTF(), in.readUTF());
+        TableId table = parts.readTable(in);
         int code = in.readUnsignedByte();
         ChangeOp op;
         try {
@@ -64,10 +112,10 @@ public final class ChangeEventCodec {
         }
         Version version = new Version(in.readLong(), in.readLong());
         long ts = in.readLong();
-        Row key = readRow(in);
+        Row key = parts.readRow(in);
         int images = in.readUnsignedByte();
-        Row before = (images & HAS_BEFORE) != 0 ? readRow(in) : null;
-        Row after = (images & HAS_AFTER) != 0 ? readRow(in) : null;
+        Row before = (images & HAS_BEFORE) != 0 ? parts.readRow(in) : null;
+        Row after = (images & HAS_AFTER) != 0 ? parts.readRow(in) : null;
         return new ChangeEvent(table, key, op, version, before, after, ts);
     }
 

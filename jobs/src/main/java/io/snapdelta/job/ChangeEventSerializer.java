@@ -2,13 +2,11 @@ package io.snapdelta.job;
 
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeEventCodec;
-import io.snapdelta.model.ChangeOp;
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.RowValuesCodec;
 import io.snapdelta.model.TableId;
-import io.snapdelta.model.Version;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -41,8 +39,6 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     /** A template: Flink duplicates it for every thread that serializes. */
     public static final ChangeEventSerializer INSTANCE = new ChangeEventSerializer();
 
-    private static final int HAS_BEFORE = 1;
-    private static final int HAS_AFTER = 2;
     /** Bound of each cache; a stream with more distinct tables or schemas starts the cache again. */
     private static final int CACHE_LIMIT = 4096;
 
@@ -52,6 +48,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     private transient Map<BytesKey, RowSchema> schemas;
     private transient byte[] scratch;
     private transient BytesKey probe;
+    private transient ChangeEventCodec.Parts parts;
 
     @Override
     public boolean isImmutableType() {
@@ -92,26 +89,14 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             schemas = new HashMap<>();
             scratch = new byte[256];
             probe = new BytesKey();
+            parts = new CachedParts();
         }
     }
 
     @Override
     public void serialize(ChangeEvent e, DataOutputView out) throws IOException {
         init();
-        out.writeByte(ChangeEventCodec.VERSION);
-        out.write(encodedTable(e.table()));
-        out.writeByte(e.op().code());
-        out.writeLong(e.version().major());
-        out.writeLong(e.version().minor());
-        out.writeLong(e.sourceTimestampMicros());
-        writeRow(e.key(), out);
-        out.writeByte((e.before() != null ? HAS_BEFORE : 0) | (e.after() != null ? HAS_AFTER : 0));
-        if (e.before() != null) {
-            writeRow(e.before(), out);
-        }
-        if (e.after() != null) {
-            writeRow(e.after(), out);
-        }
+        ChangeEventCodec.write(e, out, parts);
     }
 
     private byte[] encodedTable(TableId table) throws IOException {
@@ -129,7 +114,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
         return b;
     }
 
-    private void writeRow(Row row, DataOutputView out) throws IOException {
+    private void writeRow(Row row, java.io.DataOutput out) throws IOException {
         RowSchema s = row.schema();
         byte[] b = schemaBytes.get(s);
         if (b == null) {
@@ -152,25 +137,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     @Override
     public ChangeEvent deserialize(DataInputView in) throws IOException {
         init();
-        int v = in.readUnsignedByte();
-        if (v != ChangeEventCodec.VERSION) {
-            throw new IOException("unknown change event encoding version " + v + " (this build reads " + ChangeEventCodec.VERSION + ")");
-        }
-        TableId table = readTable(in);
-        int code = in.readUnsignedByte();
-        ChangeOp op;
-        try {
-            op = ChangeOp.fromCode((char) code);
-        } catch (IllegalArgumentException ex) {
-            throw new IOException("change event of " + table + ": " + ex.getMessage(), ex);
-        }
-        Version version = new Version(in.readLong(), in.readLong());
-        long ts = in.readLong();
-        Row key = readRow(in);
-        int images = in.readUnsignedByte();
-        Row before = (images & HAS_BEFORE) != 0 ? readRow(in) : null;
-        Row after = (images & HAS_AFTER) != 0 ? readRow(in) : null;
-        return new ChangeEvent(table, key, op, version, before, after, ts);
+        return ChangeEventCodec.read(in, parts);
     }
 
     @Override
@@ -179,7 +146,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     }
 
     /** Reads a {@code str} (u16 length + modified UTF-8) into the scratch buffer at {@code at}, prefix included. */
-    private int readStr(DataInputView in, int at) throws IOException {
+    private int readStr(java.io.DataInput in, int at) throws IOException {
         int n = in.readUnsignedShort();
         ensure(at + 2 + n);
         scratch[at] = (byte) (n >>> 8);
@@ -194,7 +161,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
         }
     }
 
-    private TableId readTable(DataInputView in) throws IOException {
+    private TableId readTable(java.io.DataInput in) throws IOException {
         int end = readStr(in, readStr(in, 0));
         TableId t = tables.get(probe.set(scratch, end));
         if (t == null) {
@@ -208,7 +175,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
         return t;
     }
 
-    private Row readRow(DataInputView in) throws IOException {
+    private Row readRow(java.io.DataInput in) throws IOException {
         int n = in.readUnsignedShort();
         ensure(2);
         scratch[0] = (byte) (n >>> 8);
@@ -244,6 +211,29 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             }
         }
         return RowSchema.of(names, types);
+    }
+
+    /** The codec's parts over this instance's caches. */
+    private final class CachedParts implements ChangeEventCodec.Parts {
+        @Override
+        public void writeTable(TableId table, java.io.DataOutput out) throws IOException {
+            out.write(encodedTable(table));
+        }
+
+        @Override
+        public void writeRow(Row row, java.io.DataOutput out) throws IOException {
+            ChangeEventSerializer.this.writeRow(row, out);
+        }
+
+        @Override
+        public TableId readTable(java.io.DataInput in) throws IOException {
+            return ChangeEventSerializer.this.readTable(in);
+        }
+
+        @Override
+        public Row readRow(java.io.DataInput in) throws IOException {
+            return ChangeEventSerializer.this.readRow(in);
+        }
     }
 
     @Override
