@@ -672,6 +672,10 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
+        int compact = compactSequence(i);
+        if (compact > 0) {
+            return compact;
+        }
         int next = stringMember(i, s, k, null);
         if (memoHit && s.sequenceSlot == k) { // the same text as last time (it repeats within a transaction)
             sequence[0] = s.sequence0;
@@ -693,6 +697,72 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             s.sequenceSlot = k;
         }
         return next;
+    }
+
+    /**
+     * A sequence string as Debezium writes it, {@code "[null,\"79471320\"]"} or {@code "[\"1\",\"2\"]"}
+     * (no whitespace, no other escape, at most 18 digits per LSN), parsed straight from the bytes into
+     * {@link #sequence} with no decoding or memo: returns the index after the closing quote, or -1 when the
+     * text is written otherwise (then the general path reads it, and reports it if it is wrong).
+     */
+    private int compactSequence(int i) {
+        byte[] buf = b;
+        int n = end;
+        int j = i + 1;
+        if (j + 12 > n || buf[j] != '[') { // shortest: "[null,null]" and the closing quote
+            return -1;
+        }
+        j = sequenceElement(buf, j + 1, n);
+        if (j < 0 || j >= n || buf[j] != ',') {
+            return -1;
+        }
+        long previous = sequenceElementValue;
+        boolean previousPresent = sequenceElementPresent;
+        j = sequenceElement(buf, j + 1, n);
+        if (j < 0 || j + 1 >= n || buf[j] != ']' || buf[j + 1] != '"') {
+            return -1;
+        }
+        sequence[0] = previousPresent ? previous : 0;
+        sequence[1] = sequenceElementValue;
+        sequenceSeen = sequenceElementPresent;
+        return j + 2;
+    }
+
+    // Outputs of sequenceElement.
+    private long sequenceElementValue;
+    private boolean sequenceElementPresent;
+
+    /** {@code null} or {@code \"digits\"} at {@code j}; returns the index after it, or -1 (not so written). */
+    private int sequenceElement(byte[] buf, int j, int n) {
+        if (j + 4 > n) {
+            return -1;
+        }
+        if (buf[j] == 'n') {
+            if (buf[j + 1] != 'u' || buf[j + 2] != 'l' || buf[j + 3] != 'l') {
+                return -1;
+            }
+            sequenceElementValue = 0;
+            sequenceElementPresent = false;
+            return j + 4;
+        }
+        if (buf[j] != '\\' || buf[j + 1] != '"') {
+            return -1;
+        }
+        j += 2;
+        int start = j;
+        long v = 0;
+        byte c;
+        while (j < n && (c = buf[j]) >= '0' && c <= '9') {
+            v = v * 10 + (c - '0');
+            j++;
+        }
+        int digits = j - start;
+        if (digits == 0 || digits > 18 || j + 2 > n || buf[j] != '\\' || buf[j + 1] != '"') {
+            return -1;
+        }
+        sequenceElementValue = v;
+        sequenceElementPresent = true;
+        return j + 2;
     }
 
     private int readOp(int i) {
