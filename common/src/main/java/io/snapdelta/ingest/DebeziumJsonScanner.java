@@ -128,6 +128,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * because the member's bytes are not the last object's, so the compare could only fail.
      */
     private boolean valueMemo = true;
+    /** Records read; every {@link #MEMO_RETRY_MASK} + 1st one retries the memo of members that keep changing. */
+    private int recordCount;
+    private static final int MEMO_RETRY_MASK = 15;
+    /** Misses in a row after which a member's value is taken to change every record (timestamps, positions). */
+    private static final int MEMO_GIVE_UP = 2;
     private int memberSlot;
     private String otherMemberText;
     private int memoSlot;
@@ -161,6 +166,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             return false; // tombstones and empty values: rare, and Jackson's reader decides which they are
         }
         resetRecord();
+        recordCount++;
         useShapes(keylessShapes);
         try {
             boolean kafkaKey = key != null && key.length > 0;
@@ -804,6 +810,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         /** For a remembered integer that fits 64 bits: its value. */
         final boolean[] valueIsLong = new boolean[MAX_MEMBERS];
         final long[] valueLong = new long[MAX_MEMBERS];
+        /** Memo misses in a row per member (saturating): past MEMO_GIVE_UP its value is neither compared nor kept. */
+        final byte[] misses = new byte[MAX_MEMBERS];
         /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
         int sequenceSlot = -1;
         long sequence0;
@@ -818,6 +826,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             record = null;
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
+            java.util.Arrays.fill(misses, (byte) 0);
             sequenceSlot = -1;
             runs.count = 0;
         }
@@ -896,6 +905,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             s.id[k] = memberId;
             s.text[k] = text;
             s.valueLength[k] = 0;
+            s.misses[k] = 0;
             if (s.sequenceSlot == k) {
                 s.sequenceSlot = -1;
             }
@@ -924,15 +934,19 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * bytes are the same, else scanned (and remembered). With a cache, its text is then {@link #memo}.
      */
     private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
-        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        boolean memo = memoWorthIt(s, k);
         if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
+                if (s.misses[k] != 0) {
+                    s.misses[k] = 0;
+                }
                 memoHit = true;
                 memoStored = true;
                 memoSlot = k;
                 return i + len;
             }
+            missed(s, k);
         }
         memoHit = false;
         memoStored = false;
@@ -975,13 +989,17 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * non-negative 64-bit integer and goes to {@link #numValue}.
      */
     private int numberMember(int i, Shape s, int k, boolean nonNegativeLong) {
-        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        boolean memo = memoWorthIt(s, k);
         if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && (!nonNegativeLong || s.valueIsLong[k]) && regionMatches(i, s.value[k], len) && endsNumber(i + len)) {
+                if (s.misses[k] != 0) {
+                    s.misses[k] = 0;
+                }
                 numValue = s.valueLong[k];
                 return i + len;
             }
+            missed(s, k);
         }
         int next = number(i);
         boolean isLong = false;
@@ -1005,6 +1023,23 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             s.valueLong[k] = v;
         }
         return next;
+    }
+
+    /**
+     * Whether member {@code k}'s value is worth comparing with the remembered one (and remembering): not
+     * when its last values all differed (a timestamp or position changes every record: comparing and
+     * copying would be wasted), except in every 16th record, so a member that settles is memoised again.
+     * Only a cost decision: a remembered value stays paired with its bytes, so a later hit is still right.
+     */
+    private boolean memoWorthIt(Shape s, int k) {
+        return valueMemo && k < Shape.MAX_MEMBERS
+                && (s.misses[k] < MEMO_GIVE_UP || (recordCount & MEMO_RETRY_MASK) == 0);
+    }
+
+    private static void missed(Shape s, int k) {
+        if (s.misses[k] < MEMO_GIVE_UP) {
+            s.misses[k]++;
+        }
     }
 
     /** Remembers member {@code k}'s value bytes {@code b[i, i + len)} in shape {@code s}. */
