@@ -1001,7 +1001,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             }
             missed(s, k);
         }
-        int next = number(i);
+        int next = nonNegativeLong ? number(i) : skipNumber(i);
         boolean isLong = false;
         long v = 0;
         if (nonNegativeLong) {
@@ -1468,6 +1468,36 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         numIntDigits = intDigits;
         numMagnitude = magnitude;
         return i;
+    }
+
+    /**
+     * Steps over a JSON number at {@code i} whose value is not needed: a plain integer's digits are found
+     * eight at a time without computing its value; anything else (sign, leading zero, fraction, exponent,
+     * the end of the input near) is checked by {@link #number}. Leaves the last-number fields unset.
+     */
+    private int skipNumber(int i) {
+        byte[] buf = b;
+        int n = end;
+        int j = i;
+        if (j >= n || buf[j] < '1' || buf[j] > '9') {
+            return number(i);
+        }
+        while (true) {
+            if (j + 8 > n) {
+                return number(i);
+            }
+            long nd = nonDigits((long) LONGS.get(buf, j));
+            if (nd != 0) {
+                j += Long.numberOfTrailingZeros(nd) >>> 3; // the first byte that is not a digit
+                break;
+            }
+            j += 8;
+        }
+        byte c = buf[j];
+        if (c == '.' || c == 'e' || c == 'E' || j - i > MAX_NUMBER_LENGTH) {
+            return number(i);
+        }
+        return j;
     }
 
     /** Non-zero unless all eight bytes of the little-endian word are ASCII digits. */
