@@ -1472,19 +1472,22 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     /**
      * Steps over a JSON number at {@code i} whose value is not needed: a plain integer's digits are found
-     * eight at a time without computing its value; anything else (sign, leading zero, fraction, exponent,
-     * the end of the input near) is checked by {@link #number}. Leaves the last-number fields unset.
+     * eight at a time without computing its value; anything else (sign, leading zero, fraction,
+     * exponent, too many digits) is checked by {@link #number}. Leaves the last-number fields unset.
      */
     private int skipNumber(int i) {
         byte[] buf = b;
         int n = end;
-        int j = i;
-        if (j >= n || buf[j] < '1' || buf[j] > '9') {
+        if (i >= n || buf[i] < '1' || buf[i] > '9') {
             return number(i);
         }
+        int j = i + 1;
         while (true) {
-            if (j + 8 > n) {
-                return number(i);
+            if (j + 8 > n) { // the last few bytes of the input (the envelope's last member): one at a time
+                while (j < n && buf[j] >= '0' && buf[j] <= '9') {
+                    j++;
+                }
+                break;
             }
             long nd = nonDigits((long) LONGS.get(buf, j));
             if (nd != 0) {
@@ -1493,8 +1496,13 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             }
             j += 8;
         }
-        byte c = buf[j];
-        if (c == '.' || c == 'e' || c == 'E' || j - i > MAX_NUMBER_LENGTH) {
+        if (j < n) {
+            byte c = buf[j];
+            if (c == '.' || c == 'e' || c == 'E') {
+                return number(i);
+            }
+        }
+        if (j - i > MAX_NUMBER_LENGTH) {
             return number(i);
         }
         return j;
