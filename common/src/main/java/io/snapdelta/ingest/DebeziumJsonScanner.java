@@ -128,6 +128,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * because the member's bytes are not the last object's, so the compare could only fail.
      */
     private boolean valueMemo = true;
+    /** Records read; every {@link #MEMO_RETRY_MASK} + 1st one retries the memo of members that keep changing. */
+    private int recordCount;
+    private static final int MEMO_RETRY_MASK = 15;
+    /** Misses in a row after which a member's value is taken to change every record (timestamps, positions). */
+    private static final int MEMO_GIVE_UP = 2;
     private int memberSlot;
     private String otherMemberText;
     private int memoSlot;
@@ -161,6 +166,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             return false; // tombstones and empty values: rare, and Jackson's reader decides which they are
         }
         resetRecord();
+        recordCount++;
         useShapes(keylessShapes);
         try {
             boolean kafkaKey = key != null && key.length > 0;
@@ -672,6 +678,10 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c != '"') {
             throw HANDOVER;
         }
+        int compact = compactSequence(i);
+        if (compact > 0) {
+            return compact;
+        }
         int next = stringMember(i, s, k, null);
         if (memoHit && s.sequenceSlot == k) { // the same text as last time (it repeats within a transaction)
             sequence[0] = s.sequence0;
@@ -693,6 +703,72 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             s.sequenceSlot = k;
         }
         return next;
+    }
+
+    /**
+     * A sequence string as Debezium writes it, {@code "[null,\"79471320\"]"} or {@code "[\"1\",\"2\"]"}
+     * (no whitespace, no other escape, at most 18 digits per LSN), parsed straight from the bytes into
+     * {@link #sequence} with no decoding or memo: returns the index after the closing quote, or -1 when the
+     * text is written otherwise (then the general path reads it, and reports it if it is wrong).
+     */
+    private int compactSequence(int i) {
+        byte[] buf = b;
+        int n = end;
+        int j = i + 1;
+        if (j + 12 > n || buf[j] != '[') { // shortest: "[null,null]" and the closing quote
+            return -1;
+        }
+        j = sequenceElement(buf, j + 1, n);
+        if (j < 0 || j >= n || buf[j] != ',') {
+            return -1;
+        }
+        long previous = sequenceElementValue;
+        boolean previousPresent = sequenceElementPresent;
+        j = sequenceElement(buf, j + 1, n);
+        if (j < 0 || j + 1 >= n || buf[j] != ']' || buf[j + 1] != '"') {
+            return -1;
+        }
+        sequence[0] = previousPresent ? previous : 0;
+        sequence[1] = sequenceElementValue;
+        sequenceSeen = sequenceElementPresent;
+        return j + 2;
+    }
+
+    // Outputs of sequenceElement.
+    private long sequenceElementValue;
+    private boolean sequenceElementPresent;
+
+    /** {@code null} or {@code \"digits\"} at {@code j}; returns the index after it, or -1 (not so written). */
+    private int sequenceElement(byte[] buf, int j, int n) {
+        if (j + 4 > n) {
+            return -1;
+        }
+        if (buf[j] == 'n') {
+            if (buf[j + 1] != 'u' || buf[j + 2] != 'l' || buf[j + 3] != 'l') {
+                return -1;
+            }
+            sequenceElementValue = 0;
+            sequenceElementPresent = false;
+            return j + 4;
+        }
+        if (buf[j] != '\\' || buf[j + 1] != '"') {
+            return -1;
+        }
+        j += 2;
+        int start = j;
+        long v = 0;
+        byte c;
+        while (j < n && (c = buf[j]) >= '0' && c <= '9') {
+            v = v * 10 + (c - '0');
+            j++;
+        }
+        int digits = j - start;
+        if (digits == 0 || digits > 18 || j + 2 > n || buf[j] != '\\' || buf[j + 1] != '"') {
+            return -1;
+        }
+        sequenceElementValue = v;
+        sequenceElementPresent = true;
+        return j + 2;
     }
 
     private int readOp(int i) {
@@ -734,6 +810,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         /** For a remembered integer that fits 64 bits: its value. */
         final boolean[] valueIsLong = new boolean[MAX_MEMBERS];
         final long[] valueLong = new long[MAX_MEMBERS];
+        /** Memo misses in a row per member (saturating): past MEMO_GIVE_UP its value is neither compared nor kept. */
+        final byte[] misses = new byte[MAX_MEMBERS];
         /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
         int sequenceSlot = -1;
         long sequence0;
@@ -748,6 +826,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             record = null;
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
+            java.util.Arrays.fill(misses, (byte) 0);
             sequenceSlot = -1;
             runs.count = 0;
         }
@@ -826,6 +905,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             s.id[k] = memberId;
             s.text[k] = text;
             s.valueLength[k] = 0;
+            s.misses[k] = 0;
             if (s.sequenceSlot == k) {
                 s.sequenceSlot = -1;
             }
@@ -854,15 +934,19 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * bytes are the same, else scanned (and remembered). With a cache, its text is then {@link #memo}.
      */
     private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
-        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        boolean memo = memoWorthIt(s, k);
         if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && regionMatches(i, s.value[k], len) && (cache == null || s.valueText[k] != null)) {
+                if (s.misses[k] != 0) {
+                    s.misses[k] = 0;
+                }
                 memoHit = true;
                 memoStored = true;
                 memoSlot = k;
                 return i + len;
             }
+            missed(s, k);
         }
         memoHit = false;
         memoStored = false;
@@ -905,15 +989,19 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * non-negative 64-bit integer and goes to {@link #numValue}.
      */
     private int numberMember(int i, Shape s, int k, boolean nonNegativeLong) {
-        boolean memo = valueMemo && k < Shape.MAX_MEMBERS;
+        boolean memo = memoWorthIt(s, k);
         if (memo) {
             int len = s.valueLength[k];
             if (len > 0 && (!nonNegativeLong || s.valueIsLong[k]) && regionMatches(i, s.value[k], len) && endsNumber(i + len)) {
+                if (s.misses[k] != 0) {
+                    s.misses[k] = 0;
+                }
                 numValue = s.valueLong[k];
                 return i + len;
             }
+            missed(s, k);
         }
-        int next = number(i);
+        int next = nonNegativeLong ? number(i) : skipNumber(i);
         boolean isLong = false;
         long v = 0;
         if (nonNegativeLong) {
@@ -935,6 +1023,23 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             s.valueLong[k] = v;
         }
         return next;
+    }
+
+    /**
+     * Whether member {@code k}'s value is worth comparing with the remembered one (and remembering): not
+     * when its last values all differed (a timestamp or position changes every record: comparing and
+     * copying would be wasted), except in every 16th record, so a member that settles is memoised again.
+     * Only a cost decision: a remembered value stays paired with its bytes, so a later hit is still right.
+     */
+    private boolean memoWorthIt(Shape s, int k) {
+        return valueMemo && k < Shape.MAX_MEMBERS
+                && (s.misses[k] < MEMO_GIVE_UP || (recordCount & MEMO_RETRY_MASK) == 0);
+    }
+
+    private static void missed(Shape s, int k) {
+        if (s.misses[k] < MEMO_GIVE_UP) {
+            s.misses[k]++;
+        }
     }
 
     /** Remembers member {@code k}'s value bytes {@code b[i, i + len)} in shape {@code s}. */
@@ -1363,6 +1468,44 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         numIntDigits = intDigits;
         numMagnitude = magnitude;
         return i;
+    }
+
+    /**
+     * Steps over a JSON number at {@code i} whose value is not needed: a plain integer's digits are found
+     * eight at a time without computing its value; anything else (sign, leading zero, fraction,
+     * exponent, too many digits) is checked by {@link #number}. Leaves the last-number fields unset.
+     */
+    private int skipNumber(int i) {
+        byte[] buf = b;
+        int n = end;
+        if (i >= n || buf[i] < '1' || buf[i] > '9') {
+            return number(i);
+        }
+        int j = i + 1;
+        while (true) {
+            if (j + 8 > n) { // the last few bytes of the input (the envelope's last member): one at a time
+                while (j < n && buf[j] >= '0' && buf[j] <= '9') {
+                    j++;
+                }
+                break;
+            }
+            long nd = nonDigits((long) LONGS.get(buf, j));
+            if (nd != 0) {
+                j += Long.numberOfTrailingZeros(nd) >>> 3; // the first byte that is not a digit
+                break;
+            }
+            j += 8;
+        }
+        if (j < n) {
+            byte c = buf[j];
+            if (c == '.' || c == 'e' || c == 'E') {
+                return number(i);
+            }
+        }
+        if (j - i > MAX_NUMBER_LENGTH) {
+            return number(i);
+        }
+        return j;
     }
 
     /** Non-zero unless all eight bytes of the little-endian word are ASCII digits. */

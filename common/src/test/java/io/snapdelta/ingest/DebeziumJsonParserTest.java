@@ -108,6 +108,29 @@ class DebeziumJsonParserTest {
     }
 
     @Test
+    void everySpellingOfTheSequenceArrayGivesTheSameVersionInOneParser() throws ParseException {
+        DebeziumJsonParser parser = new DebeziumJsonParser(); // compact and other spellings alternate in one parser
+        String compact = "\"[\\\"79473992\\\",\\\"79472864\\\"]\"";
+        String[][] cases = {
+            {compact, "79473992", "79472864"},
+            {"\"[ \\\"79473992\\\" , \\\"79472864\\\" ]\"", "79473992", "79472864"},
+            {"\"[\\\"\\u0037\\u0039473992\\\",\\\"79472864\\\"]\"", "79473992", "79472864"},
+            {"\"[null,\\\"79472864\\\"]\"", "0", "79472864"},
+            {"\"[\\\"18446744073709551615\\\",\\\"1234567890123456789\\\"]\"", "-1", "1234567890123456789"},
+            {compact, "79473992", "79472864"},
+        };
+        for (String[] c : cases) {
+            String env = ENVELOPE.replace(compact, c[0]);
+            assertEquals(new Version(Long.parseLong(c[1]), Long.parseLong(c[2])), parser.parse(b("{\"tid\":8}"), b(env)).version(), c[0]);
+        }
+        for (String bad : new String[] {"\"[\\\"79473992\\\"]\"", "\"[\\\"\\\",\\\"1\\\"]\"", "\"[\\\"7x\\\",\\\"1\\\"]\""}) {
+            ParseException e = assertThrows(ParseException.class,
+                    () -> parser.parse(b("{\"tid\":8}"), b(ENVELOPE.replace(compact, bad))), bad);
+            assertEquals("/value/source/sequence", e.fieldPath(), bad);
+        }
+    }
+
+    @Test
     void errorsNameTheFieldAndTheValue() {
         ParseException e = assertThrows(ParseException.class,
                 () -> new DebeziumJsonParser().parse(b("{\"tid\":8}"), b(ENVELOPE.replace("\"tbalance\":151", "\"tbalance\":[151]"))));
