@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 
@@ -35,13 +38,45 @@ public final class RowHasher {
      * length-prefixed UTF-8 name and its type tag. Bounded: cleared when it would grow past
      * {@value #MAX_CACHED_SCHEMAS} schemas.
      */
-    private final IdentityHashMap<RowSchema, byte[][]> fieldPrefixes = new IdentityHashMap<>();
-    private RowSchema lastSchema;
-    private byte[][] lastPrefixes;
+    private final IdentityHashMap<RowSchema, SchemaEncoding> fieldPrefixes = new IdentityHashMap<>();
+    /** The last key schema's and the last row schema's encodings (they alternate within every entry). */
+    private SchemaEncoding lastKey;
+    private SchemaEncoding lastRow;
+
+    /**
+     * One row schema's constant field prefixes, and per field the last string value hashed there (by
+     * identity) with its UTF-8 bytes: decoders share one String among equal consecutive column values
+     * (fixed-width filler, repeated names), so such a field skips the encode.
+     */
+    private static final class SchemaEncoding {
+        final RowSchema schema;
+        final byte[][] prefixes;
+        final String[] lastStrings;
+        final byte[][] lastStringBytes;
+
+        SchemaEncoding(RowSchema schema, byte[][] prefixes) {
+            this.schema = schema;
+            this.prefixes = prefixes;
+            this.lastStrings = new String[prefixes.length];
+            this.lastStringBytes = new byte[prefixes.length][];
+        }
+
+        byte[] utf8(int field, String v) {
+            if (lastStrings[field] == v) {
+                return lastStringBytes[field];
+            }
+            byte[] b = v.getBytes(StandardCharsets.UTF_8);
+            lastStrings[field] = v;
+            lastStringBytes[field] = b;
+            return b;
+        }
+    }
     /** The last table's length-prefixed namespace and name (tables are few; one instance each, mostly). */
     private TableId lastTable;
     private byte[] lastTablePrefix;
     private static final int MAX_CACHED_SCHEMAS = 1024;
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     public RowHasher() {
         try {
@@ -64,7 +99,7 @@ public final class RowHasher {
             throw new IllegalStateException(e);
         }
         for (int lane = 0; lane < StateDigest.LANES; lane++) {
-            lanes[lane] = readLongBE(hash, lane * 8);
+            lanes[lane] = (long) LONG_BE.get(hash, lane * 8);
         }
     }
 
@@ -102,7 +137,7 @@ public final class RowHasher {
         } else {
             putRaw(lastTablePrefix);
         }
-        putRow(key, "key");
+        putRow(key, true);
     }
 
     /** The canonical encoding of the entry (a copy; for tests, tools and the spec's worked example). */
@@ -113,16 +148,23 @@ public final class RowHasher {
 
     private void encodeEntry(TableId table, Row key, Row row) {
         encodeTableKey(table, key);
-        putRow(row, "row");
+        putRow(row, false);
     }
 
-    private void putRow(Row row, String what) {
+    private void putRow(Row row, boolean isKey) {
         if (row == null) {
-            throw new IllegalArgumentException("the state digest needs a " + what + " (got null)");
+            throw new IllegalArgumentException("the state digest needs a " + (isKey ? "key" : "row") + " (got null)");
         }
         RowSchema schema = row.schema();
         int n = schema.size();
-        byte[][] prefixes = prefixesOf(schema);
+        SchemaEncoding last = isKey ? lastKey : lastRow;
+        SchemaEncoding enc = last != null && last.schema == schema ? last : encodingOf(schema);
+        if (isKey) {
+            lastKey = enc;
+        } else {
+            lastRow = enc;
+        }
+        byte[][] prefixes = enc.prefixes;
         putInt(n);
         for (int i = 0; i < n; i++) {
             FieldType type = schema.type(i);
@@ -146,7 +188,7 @@ public final class RowHasher {
                     putInt(d.scale());
                     putBytes(d.unscaledValue().toByteArray());
                 }
-                case STRING -> putString((String) v);
+                case STRING -> putBytes(enc.utf8(i, (String) v));
                 case BYTES -> putBytes((byte[]) v);
                 case NULL -> throw new IllegalArgumentException("field '" + schema.name(i) + "' of type NULL holds a value");
                 default -> throw new IllegalStateException("unhandled field type " + type);
@@ -154,13 +196,10 @@ public final class RowHasher {
         }
     }
 
-    private byte[][] prefixesOf(RowSchema schema) {
-        if (schema == lastSchema) {
-            return lastPrefixes;
-        }
-        byte[][] p = fieldPrefixes.get(schema);
-        if (p == null) {
-            p = new byte[schema.size()][];
+    private SchemaEncoding encodingOf(RowSchema schema) {
+        SchemaEncoding e = fieldPrefixes.get(schema);
+        if (e == null) {
+            byte[][] p = new byte[schema.size()][];
             for (int i = 0; i < p.length; i++) {
                 byte[] name = schema.name(i).getBytes(StandardCharsets.UTF_8);
                 byte[] prefix = new byte[4 + name.length + 1];
@@ -175,11 +214,10 @@ public final class RowHasher {
             if (fieldPrefixes.size() >= MAX_CACHED_SCHEMAS) {
                 fieldPrefixes.clear();
             }
-            fieldPrefixes.put(schema, p);
+            e = new SchemaEncoding(schema, p);
+            fieldPrefixes.put(schema, e);
         }
-        lastSchema = schema;
-        lastPrefixes = p;
-        return p;
+        return e;
     }
 
     private void putRaw(byte[] b) {
@@ -207,17 +245,14 @@ public final class RowHasher {
     }
 
     private void writeIntBE(int v) {
-        buf[len++] = (byte) (v >>> 24);
-        buf[len++] = (byte) (v >>> 16);
-        buf[len++] = (byte) (v >>> 8);
-        buf[len++] = (byte) v;
+        INT_BE.set(buf, len, v);
+        len += 4;
     }
 
     private void putLong(long v) {
         ensure(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            buf[len++] = (byte) (v >>> shift);
-        }
+        LONG_BE.set(buf, len, v);
+        len += 8;
     }
 
     private void ensure(int extra) {

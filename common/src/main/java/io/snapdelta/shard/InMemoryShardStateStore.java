@@ -2,37 +2,79 @@ package io.snapdelta.shard;
 
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
- * A heap {@link ShardStateStore}: a hash map, with a tombstone count kept on the side.
+ * A heap {@link ShardStateStore}: an open-addressing table (linear probing, backward-shift deletion) of one
+ * mutable slot per key that carries the table, key, key hash and entry, with a tombstone count kept on the
+ * side. One allocation per new key (no map node or {@link TableKey}), none per read or overwrite.
  *
- * <p>Values are mutable slots, and the slot of the last {@link #get} is remembered: the producer reads a
- * key and then writes the same key, and that write replaces the slot's entry without a second hash lookup
- * (only when the write passes the very same table and key objects as the read).
+ * <p>The slot of the last {@link #get} is remembered: the producer reads a key and then writes the same key,
+ * and that write replaces the slot's entry without a second probe (only when the write passes the very same
+ * table and key objects as the read).
  */
 public final class InMemoryShardStateStore implements ShardStateStore {
     private static final class Slot {
+        final TableId table;
+        final Row key;
+        final int hash;
         StoredEntry entry;
 
-        Slot(StoredEntry entry) {
+        Slot(TableId table, Row key, int hash, StoredEntry entry) {
+            this.table = table;
+            this.key = key;
+            this.hash = hash;
             this.entry = entry;
+        }
+
+        boolean holds(TableId t, Row k) {
+            return key == k && table == t || table.equals(t) && key.equals(k);
         }
     }
 
-    private final Map<TableKey, Slot> entries = new HashMap<>();
+    private static final int MIN_CAPACITY = 16;
+
+    /** Power-of-two slot array, at most 5/8 full; {@link #hashes} holds each used slot's key hash. */
+    private Slot[] slots = new Slot[MIN_CAPACITY];
+    private int[] hashes = new int[MIN_CAPACITY];
+    /** 32 - log2(capacity): a key's home slot is the top bits of its mixed hash. */
+    private int shift = 32 - Integer.numberOfTrailingZeros(MIN_CAPACITY);
+    private int size;
     private long tombstones;
     private TableId lastTable;
     private Row lastKey;
     /** The slot {@link #get} found for ({@link #lastTable}, {@link #lastKey}); null if absent or invalidated. */
     private Slot lastSlot;
 
+    /** The same hash as {@link TableKey#hashCode()}. */
+    private static int hashOf(TableId table, Row key) {
+        return 31 * table.hashCode() + key.hashCode();
+    }
+
+    /** Fibonacci hashing from the top bits, so that a doubling writes the new table nearly in order. */
+    private static int homeOf(int hash, int shift) {
+        return (hash * 0x9E3779B9) >>> shift;
+    }
+
+    /** The index of the key's slot, or of the empty slot where it would go. */
+    private int indexOf(TableId table, Row key, int hash) {
+        Slot[] s = slots;
+        int[] hs = hashes;
+        int mask = s.length - 1;
+        int i = homeOf(hash, shift);
+        for (Slot x; (x = s[i]) != null; i = (i + 1) & mask) {
+            if (hs[i] == hash && x.holds(table, key)) {
+                return i;
+            }
+        }
+        return i;
+    }
+
     @Override
     public StoredEntry get(TableId table, Row key) {
-        Slot s = entries.get(new TableKey(table, key));
+        Slot s = slots[indexOf(table, key, hashOf(table, key))];
         lastTable = table;
         lastKey = key;
         lastSlot = s;
@@ -46,9 +88,21 @@ public final class InMemoryShardStateStore implements ShardStateStore {
             old = lastSlot.entry;
             lastSlot.entry = entry;
         } else {
-            Slot previous = entries.put(new TableKey(table, key), new Slot(entry));
-            old = previous == null ? null : previous.entry;
-            lastSlot = null; // the remembered slot may be the one just replaced
+            int hash = hashOf(table, key);
+            int i = indexOf(table, key, hash);
+            Slot s = slots[i];
+            if (s != null) {
+                old = s.entry;
+                s.entry = entry;
+            } else {
+                old = null;
+                slots[i] = new Slot(table, key, hash, entry);
+                hashes[i] = hash;
+                if (++size > slots.length - (slots.length >>> 2) - (slots.length >>> 3)) {
+                    resize();
+                }
+            }
+            lastSlot = null;
         }
         if (old != null && old.isTombstone()) {
             tombstones--;
@@ -61,39 +115,86 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     @Override
     public void delete(TableId table, Row key) {
         lastSlot = null;
-        Slot old = entries.remove(new TableKey(table, key));
-        if (old != null && old.entry.isTombstone()) {
-            tombstones--;
+        int i = indexOf(table, key, hashOf(table, key));
+        Slot old = slots[i];
+        if (old != null) {
+            removeAt(i);
+            if (old.entry.isTombstone()) {
+                tombstones--;
+            }
         }
+    }
+
+    /** Empties slot {@code gap}, shifting back the slots after it whose probe sequence passed it. */
+    private void removeAt(int gap) {
+        Slot[] s = slots;
+        int[] hs = hashes;
+        int mask = s.length - 1;
+        for (int i = (gap + 1) & mask; s[i] != null; i = (i + 1) & mask) {
+            int home = homeOf(hs[i], shift);
+            if (((i - home) & mask) >= ((i - gap) & mask)) {
+                s[gap] = s[i];
+                hs[gap] = hs[i];
+                gap = i;
+            }
+        }
+        s[gap] = null;
+        size--;
+    }
+
+    private void resize() {
+        Slot[] old = slots;
+        int[] oldHashes = hashes;
+        int capacity = old.length * 2;
+        Slot[] s = new Slot[capacity];
+        int[] hs = new int[capacity];
+        int newShift = shift - 1;
+        int mask = capacity - 1;
+        for (int j = 0; j < old.length; j++) {
+            if (old[j] != null) {
+                int hash = oldHashes[j];
+                int i = homeOf(hash, newShift);
+                while (s[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                s[i] = old[j];
+                hs[i] = hash;
+            }
+        }
+        slots = s;
+        hashes = hs;
+        shift = newShift;
     }
 
     @Override
     public int purgeTombstonesBefore(long olderThanMicros) {
         lastSlot = null;
-        int purged = 0;
-        for (Iterator<Slot> it = entries.values().iterator(); it.hasNext(); ) {
-            StoredEntry e = it.next().entry;
-            if (e.isTombstone() && e.deletedAtMicros() < olderThanMicros) {
-                it.remove();
-                purged++;
+        List<Slot> purge = new ArrayList<>();
+        for (Slot s : slots) {
+            if (s != null && s.entry.isTombstone() && s.entry.deletedAtMicros() < olderThanMicros) {
+                purge.add(s);
             }
         }
-        tombstones -= purged;
-        return purged;
+        // Removed one by one after the scan: a backward shift during the scan could move a slot behind it.
+        for (Slot p : purge) {
+            removeAt(indexOf(p.table, p.key, p.hash));
+        }
+        tombstones -= purge.size();
+        return purge.size();
     }
 
     @Override
     public void forEachLive(BiConsumer<TableKey, Row> visitor) {
-        entries.forEach((k, s) -> {
-            if (!s.entry.isTombstone()) {
-                visitor.accept(k, s.entry.row());
+        for (Slot s : slots) {
+            if (s != null && !s.entry.isTombstone()) {
+                visitor.accept(new TableKey(s.table, s.key), s.entry.row());
             }
-        });
+        }
     }
 
     @Override
     public long liveCount() {
-        return entries.size() - tombstones;
+        return size - tombstones;
     }
 
     @Override

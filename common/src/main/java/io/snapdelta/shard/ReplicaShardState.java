@@ -10,85 +10,213 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The receiving side of one shard: a heap map of rows and the incrementally maintained digest. Applies
+ * The receiving side of one shard: the held rows and the incrementally maintained digest. Applies
  * {@link DeltaOp}s strictly: an insert of a key already held, or an update/delete whose {@code before}
  * differs from the row held, is a divergence and throws {@link StateDivergenceException} (never silently
  * repaired).
  *
  * <p>Each held row keeps its state-digest entry hash, so replacing or deleting it subtracts the stored hash
  * instead of hashing the old row again: one SHA-256 per change, not two.
+ *
+ * <p>The rows live in an open-addressing table (linear probing, backward-shift deletion) of one
+ * {@link Held} object per row that carries the table, key, key hash, row and the four hash lanes inline:
+ * one allocation per inserted row instead of five (map node, {@link TableKey}, holder, lanes array) and no
+ * allocation per update or delete, which keeps the young collections of a large replica short.
  */
 public final class ReplicaShardState {
-    /**
-     * A held row and its entry hash lanes ({@link RowHasher#hashEntry}). Mutable so that an update replaces
-     * both in place, with the one hash lookup that found them.
-     */
-    private static final class Held {
-        Row row;
-        long[] lanes;
-
-        Held(Row row, long[] lanes) {
-            this.row = row;
-            this.lanes = lanes;
-        }
-
-        Row row() {
-            return row;
-        }
-
-        long[] lanes() {
-            return lanes;
+    static {
+        if (StateDigest.LANES != 4) {
+            throw new AssertionError("Held stores exactly four digest lanes");
         }
     }
 
-    private final Map<TableKey, Held> rows = new HashMap<>();
+    /** One held row: its table and key (with their hash), the row and its entry hash lanes. */
+    private static final class Held {
+        final TableId table;
+        final Row key;
+        final int hash;
+        Row row;
+        long lane0;
+        long lane1;
+        long lane2;
+        long lane3;
+
+        Held(TableId table, Row key, int hash) {
+            this.table = table;
+            this.key = key;
+            this.hash = hash;
+        }
+
+        boolean holds(TableId t, Row k, int h) {
+            return hash == h && (key == k || table.equals(t) && key.equals(k));
+        }
+    }
+
+    private static final int MIN_CAPACITY = 16;
+
+    /**
+     * Power-of-two slot array; at most {@link #maxSize()} of its slots are used, so probes stay short.
+     * {@link #hashes} holds each used slot's key hash, so that a probe compares ints in one array and
+     * dereferences a {@link Held} only on a hash match.
+     */
+    private Held[] slots = new Held[MIN_CAPACITY];
+    private int[] hashes = new int[MIN_CAPACITY];
+    /** 32 - log2(capacity): a key's home slot is the top bits of its mixed hash. */
+    private int shift = 32 - Integer.numberOfTrailingZeros(MIN_CAPACITY);
+    private int size;
     private final StateDigest digest = new StateDigest();
     private final RowHasher hasher = new RowHasher();
+    private final long[] lanes = new long[StateDigest.LANES];
+
+    /** The same hash as {@link TableKey#hashCode()}. */
+    private static int hashOf(TableId table, Row key) {
+        return 31 * table.hashCode() + key.hashCode();
+    }
+
+    /**
+     * Fibonacci hashing: the top bits of the hash times 2^32/phi. Because the home slot is taken from the
+     * top bits, doubling the table sends slot i to 2i or 2i+1, so {@link #resize} writes the new table
+     * almost in order instead of scattering cache misses over it.
+     */
+    private static int homeOf(int hash, int shift) {
+        return (hash * 0x9E3779B9) >>> shift;
+    }
+
+    private int maxSize() {
+        return slots.length - (slots.length >>> 2) - (slots.length >>> 3); // 5/8 of the slots
+    }
+
+    private Held find(TableId table, Row key, int hash) {
+        Held[] s = slots;
+        int[] hs = hashes;
+        int mask = s.length - 1;
+        for (int i = homeOf(hash, shift); ; i = (i + 1) & mask) {
+            Held h = s[i];
+            if (h == null || hs[i] == hash && h.holds(table, key, hash)) {
+                return h;
+            }
+        }
+    }
 
     public Row get(TableId table, Row key) {
-        Held h = rows.get(new TableKey(table, key));
-        return h == null ? null : h.row();
+        Held h = find(table, key, hashOf(table, key));
+        return h == null ? null : h.row;
     }
 
     public void apply(DeltaOp op) {
-        TableKey tk = new TableKey(op.table(), op.key());
+        TableId table = op.table();
+        Row key = op.key();
+        int hash = hashOf(table, key);
         if (op instanceof DeltaOp.Insert ins) {
-            long[] lanes = lanesOf(tk, ins.after());
-            Held held = rows.putIfAbsent(tk, new Held(ins.after(), lanes));
-            if (held != null) {
-                throw new StateDivergenceException("insert of " + tk.table() + " key " + tk.key() + " which is already held as " + held.row());
-            }
-            digest.addLanes(lanes);
+            insert(table, key, hash, ins.after());
             return;
         }
-        Held held = rows.get(tk);
+        Held held = find(table, key, hash);
         if (op instanceof DeltaOp.Update upd) {
-            if (held == null || !held.row().equals(upd.before())) {
-                throw new StateDivergenceException("update of " + tk.table() + " key " + tk.key() + " expects "
-                        + upd.before() + " but holds " + (held == null ? null : held.row()));
+            if (held == null || !held.row.equals(upd.before())) {
+                throw new StateDivergenceException("update of " + table + " key " + key + " expects "
+                        + upd.before() + " but holds " + (held == null ? null : held.row));
             }
-            long[] lanes = lanesOf(tk, upd.after());
-            digest.subtractLanes(held.lanes());
+            subtract(held);
+            hasher.hashEntry(table, key, upd.after(), lanes);
             digest.addLanes(lanes);
             held.row = upd.after();
-            held.lanes = lanes;
+            store(held);
         } else if (op instanceof DeltaOp.Delete del) {
-            if (held == null || !held.row().equals(del.before())) {
-                throw new StateDivergenceException("delete of " + tk.table() + " key " + tk.key() + " expects "
-                        + del.before() + " but holds " + (held == null ? null : held.row()));
+            if (held == null || !held.row.equals(del.before())) {
+                throw new StateDivergenceException("delete of " + table + " key " + key + " expects "
+                        + del.before() + " but holds " + (held == null ? null : held.row));
             }
-            rows.remove(tk);
-            digest.subtractLanes(held.lanes());
+            remove(held);
+            subtract(held);
         } else {
             throw new IllegalArgumentException("unknown delta op " + op.getClass().getName());
         }
     }
 
-    /** The entry hash lanes of a row the state is about to hold. */
-    private long[] lanesOf(TableKey tk, Row row) {
-        long[] lanes = new long[StateDigest.LANES];
-        hasher.hashEntry(tk.table(), tk.key(), row, lanes);
-        return lanes;
+    private void insert(TableId table, Row key, int hash, Row after) {
+        Held[] s = slots;
+        int[] hs = hashes;
+        int mask = s.length - 1;
+        int i = homeOf(hash, shift);
+        for (Held h; (h = s[i]) != null; i = (i + 1) & mask) {
+            if (hs[i] == hash && h.holds(table, key, hash)) {
+                throw new StateDivergenceException("insert of " + table + " key " + key + " which is already held as " + h.row);
+            }
+        }
+        Held held = new Held(table, key, hash);
+        held.row = after;
+        hasher.hashEntry(table, key, after, lanes);
+        digest.addLanes(lanes);
+        store(held);
+        s[i] = held;
+        hs[i] = hash;
+        if (++size > maxSize()) {
+            resize();
+        }
+    }
+
+    /** Copies the last computed entry hash into the held row. */
+    private void store(Held h) {
+        h.lane0 = lanes[0];
+        h.lane1 = lanes[1];
+        h.lane2 = lanes[2];
+        h.lane3 = lanes[3];
+    }
+
+    private void subtract(Held h) {
+        lanes[0] = h.lane0;
+        lanes[1] = h.lane1;
+        lanes[2] = h.lane2;
+        lanes[3] = h.lane3;
+        digest.subtractLanes(lanes);
+    }
+
+    /** Removes a held row, shifting back the rows after it whose probe sequence passed its slot. */
+    private void remove(Held held) {
+        Held[] s = slots;
+        int[] hs = hashes;
+        int mask = s.length - 1;
+        int gap = homeOf(held.hash, shift);
+        while (s[gap] != held) {
+            gap = (gap + 1) & mask;
+        }
+        for (int i = (gap + 1) & mask; s[i] != null; i = (i + 1) & mask) {
+            int home = homeOf(hs[i], shift);
+            // s[i] may move into the gap if the gap lies on its probe path home..i (cyclically)
+            if (((i - home) & mask) >= ((i - gap) & mask)) {
+                s[gap] = s[i];
+                hs[gap] = hs[i];
+                gap = i;
+            }
+        }
+        s[gap] = null;
+        size--;
+    }
+
+    private void resize() {
+        Held[] old = slots;
+        int[] oldHashes = hashes;
+        int capacity = old.length * 2;
+        Held[] s = new Held[capacity];
+        int[] hs = new int[capacity];
+        int newShift = shift - 1;
+        int mask = capacity - 1;
+        for (int j = 0; j < old.length; j++) {
+            Held h = old[j];
+            if (h != null) {
+                int hash = oldHashes[j];
+                int i = homeOf(hash, newShift);
+                while (s[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                s[i] = h;
+                hs[i] = hash;
+            }
+        }
+        slots = s;
+        hashes = hs;
+        shift = newShift;
     }
 
     public void applyAll(Iterable<? extends DeltaOp> ops) {
@@ -104,22 +232,30 @@ public final class ReplicaShardState {
     /** The digest recomputed from every held row, without the stored hashes (O(state); for verification). */
     public StateDigest recomputeDigest() {
         StateDigest d = new StateDigest();
-        rows.forEach((k, h) -> d.add(k.table(), k.key(), h.row()));
+        for (Held h : slots) {
+            if (h != null) {
+                d.add(h.table, h.key, h.row);
+            }
+        }
         return d;
     }
 
     public int size() {
-        return rows.size();
+        return size;
     }
 
     public void forEach(BiConsumer<TableKey, Row> visitor) {
-        rows.forEach((k, h) -> visitor.accept(k, h.row()));
+        for (Held h : slots) {
+            if (h != null) {
+                visitor.accept(new TableKey(h.table, h.key), h.row);
+            }
+        }
     }
 
     /** A snapshot copy of the held rows (O(state); for verification and export). */
     public Map<TableKey, Row> rows() {
-        Map<TableKey, Row> copy = new HashMap<>(rows.size() * 4 / 3 + 1);
-        rows.forEach((k, h) -> copy.put(k, h.row()));
+        Map<TableKey, Row> copy = new HashMap<>(size * 4 / 3 + 1);
+        forEach(copy::put);
         return java.util.Collections.unmodifiableMap(copy);
     }
 }

@@ -1,0 +1,50 @@
+package io.snapdelta.digest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import org.junit.jupiter.api.Test;
+
+class RowHasherTest {
+    static final TableId T = TableId.of("public", "t");
+    static final TableId U = TableId.of("s", "u");
+    static final RowSchema KEY = RowSchema.of(new String[] {"name"}, new FieldType[] {FieldType.STRING});
+    static final RowSchema ROW = RowSchema.of(new String[] {"name", "note", "n"},
+            new FieldType[] {FieldType.STRING, FieldType.STRING, FieldType.INT64});
+    static final RowSchema OTHER = RowSchema.of(new String[] {"note", "name"}, new FieldType[] {FieldType.STRING, FieldType.STRING});
+
+    private static long[] fresh(TableId t, Row key, Row row) {
+        long[] lanes = new long[StateDigest.LANES];
+        new RowHasher().hashEntry(t, key, row, lanes);
+        return lanes;
+    }
+
+    /**
+     * One hasher reused over entries whose rows share string objects with the previous entry, change
+     * them, alternate tables and schemas (its per-field cache of UTF-8 bytes) hashes each entry exactly as
+     * a new hasher does.
+     */
+    @Test
+    void aReusedHasherHashesEveryEntryLikeAFreshOne() {
+        String filler = "x".repeat(84);
+        String other = "é".repeat(3);
+        Object[][] entries = {
+                {T, Row.of(KEY, "a"), Row.of(ROW, "a", filler, 1L)},
+                {T, Row.of(KEY, "b"), Row.of(ROW, "b", filler, 2L)},
+                {T, Row.of(KEY, "b"), Row.of(ROW, "b", other, 2L)},
+                {U, Row.of(KEY, "b"), Row.of(OTHER, filler, "b")},
+                {T, Row.of(KEY, "c"), Row.of(ROW, "c", other, null)},
+                {T, Row.of(KEY, filler), Row.of(ROW, filler, new String(filler), 3L)},
+                {U, Row.of(KEY, other), Row.of(OTHER, other, other)},
+        };
+        RowHasher reused = new RowHasher();
+        for (Object[] e : entries) {
+            long[] lanes = new long[StateDigest.LANES];
+            reused.hashEntry((TableId) e[0], (Row) e[1], (Row) e[2], lanes);
+            assertArrayEquals(fresh((TableId) e[0], (Row) e[1], (Row) e[2]), lanes, "entry " + e[2]);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.snapdelta.shard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class InMemoryShardStateStoreTest {
+    static final TableId T = TableId.of("public", "t");
+    static final TableId U = TableId.of("public", "u");
+    static final RowSchema KEY = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
+
+    /**
+     * Random reads, read-then-writes of the same key objects, writes of equal but distinct key objects,
+     * deletes and tombstone purges over two tables, through many growths and backward shifts: the store
+     * answers like a plain map, and its live and tombstone counts and live rows match.
+     */
+    @Test
+    void answersLikeAPlainMapThroughGrowthDeletesAndPurges() {
+        InMemoryShardStateStore store = new InMemoryShardStateStore();
+        Map<TableKey, StoredEntry> model = new HashMap<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 80_000; i++) {
+            TableId table = random.nextBoolean() ? T : U;
+            Row key = Row.of(KEY, (long) random.nextInt(4_000));
+            TableKey tk = new TableKey(table, key);
+            int action = random.nextInt(10);
+            if (action < 3) {
+                assertEquals(model.get(tk), store.get(table, key));
+                StoredEntry e = StoredEntry.live(new Version(i, 0), key);
+                store.put(table, key, e); // the same objects as the read: the remembered slot
+                model.put(tk, e);
+            } else if (action < 6) {
+                StoredEntry e = random.nextBoolean() ? StoredEntry.live(new Version(i, 0), key) : StoredEntry.tombstone(new Version(i, 0), i);
+                store.put(table, Row.of(KEY, key.get(0)), e); // an equal, distinct key object
+                model.put(tk, e);
+            } else if (action < 8) {
+                store.delete(table, key);
+                model.remove(tk);
+            } else if (action == 8) {
+                assertEquals(model.get(tk), store.get(table, key));
+            } else if (random.nextInt(50) == 0) {
+                long before = i - random.nextInt(5_000);
+                int expected = 0;
+                for (var it = model.values().iterator(); it.hasNext(); ) {
+                    StoredEntry e = it.next();
+                    if (e.isTombstone() && e.deletedAtMicros() < before) {
+                        it.remove();
+                        expected++;
+                    }
+                }
+                assertEquals(expected, store.purgeTombstonesBefore(before));
+            }
+        }
+        long tombstones = model.values().stream().filter(StoredEntry::isTombstone).count();
+        assertEquals(tombstones, store.tombstoneCount());
+        assertEquals(model.size() - tombstones, store.liveCount());
+        Map<TableKey, Row> live = new HashMap<>();
+        store.forEachLive(live::put);
+        Map<TableKey, Row> expectedLive = new HashMap<>();
+        model.forEach((k, e) -> {
+            if (!e.isTombstone()) {
+                expectedLive.put(k, e.row());
+            }
+        });
+        assertEquals(expectedLive, live);
+        for (long id = 0; id < 4_000; id++) {
+            assertEquals(model.get(new TableKey(T, Row.of(KEY, id))), store.get(T, Row.of(KEY, id)));
+            assertEquals(model.get(new TableKey(U, Row.of(KEY, id))), store.get(U, Row.of(KEY, id)));
+        }
+    }
+}
