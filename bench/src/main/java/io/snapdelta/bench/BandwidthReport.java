@@ -25,8 +25,13 @@ final class BandwidthReport {
         return r.streamedBytes + r.outOfBandBytes;
     }
 
+    /**
+     * @param main the default-settings pass whose bytes are reported
+     * @param speeds where the speeds come from: the medians of {@code speedPasses} later default passes, or
+     *     {@code main} itself when there were none
+     */
     static Map<String, Object> json(Path input, CaptureEvents capture, DebeziumBaseline baseline, BandwidthRun.Result main,
-                                    Map<String, BandwidthRun.Result> byCodec, List<BandwidthRun.Result> sweep,
+                                    BandwidthRun.Result speeds, int speedPasses, Map<String, BandwidthRun.Result> byCodec, List<BandwidthRun.Result> sweep,
                                     boolean deterministic, boolean verified) {
         long n = capture.streamedChanges;
         Map<String, Object> j = new LinkedHashMap<>();
@@ -54,20 +59,24 @@ final class BandwidthReport {
         j.put("snapshot_batches", main.snapshotBatches);
         j.put("bodies_chosen", Map.of("coalesced", main.bodiesChosenCoalesced, "stream_ordered", main.bodiesChosenStreamOrdered));
         j.put("codecs_chosen", main.codecsChosen);
-        j.put("encode_changes_per_s", round(main.sourceChanges / main.encodeSeconds));
-        j.put("decode_apply_changes_per_s", round(main.sourceChanges / main.decodeApplySeconds));
-        j.put("shard_logic_changes_per_s", round(main.sourceChanges / (main.encodeSeconds - main.formatSeconds)));
-        j.put("format_encode_changes_per_s", round(main.sourceChanges / main.formatSeconds));
+        j.put("encode_changes_per_s", round(speeds.sourceChanges / speeds.encodeSeconds));
+        j.put("decode_apply_changes_per_s", round(speeds.sourceChanges / speeds.decodeApplySeconds));
+        j.put("shard_logic_changes_per_s", round(speeds.sourceChanges / (speeds.encodeSeconds - speeds.formatSeconds)));
+        j.put("format_encode_changes_per_s", round(speeds.sourceChanges / speeds.formatSeconds));
         j.put("zstd3_debezium_changes_per_s", round(n / baseline.zstd3Seconds()));
-        j.put("encode_changes_per_cpu_s", round(main.sourceChanges / main.encodeCpuSeconds));
-        j.put("shard_logic_changes_per_cpu_s", round(main.sourceChanges / (main.encodeCpuSeconds - main.formatCpuSeconds)));
-        j.put("format_encode_changes_per_cpu_s", round(main.sourceChanges / main.formatCpuSeconds));
-        j.put("decode_apply_changes_per_cpu_s", round(main.sourceChanges / main.decodeApplyCpuSeconds));
+        j.put("encode_changes_per_cpu_s", round(speeds.sourceChanges / speeds.encodeCpuSeconds));
+        j.put("shard_logic_changes_per_cpu_s", round(speeds.sourceChanges / (speeds.encodeCpuSeconds - speeds.formatCpuSeconds)));
+        j.put("format_encode_changes_per_cpu_s", round(speeds.sourceChanges / speeds.formatCpuSeconds));
+        j.put("decode_apply_changes_per_cpu_s", round(speeds.sourceChanges / speeds.decodeApplyCpuSeconds));
         j.put("zstd3_debezium_changes_per_cpu_s", round(n / baseline.zstd3CpuSeconds()));
         j.put("speed_note", "single thread; encode = route + shard state (dedup, diff, coalesce, digest) + encode both bodies"
                 + " + compress + seal, over all source changes incl. snapshot reads; decode_apply = decode + apply + digest check;"
                 + " *_per_s over wall time, *_per_cpu_s over the thread's CPU time (the per-core rate on a shared machine);"
-                + " measured on the default-settings pass, which runs after a whole warm-up pass at zstd-3 whose speeds are discarded");
+                + (speedPasses == 0 ? " measured on the first default-settings pass, which runs after a whole warm-up pass at zstd-3 (a JVM still compiling)"
+                : " medians over " + speedPasses + " default-settings passes timed after every byte pass (the first default pass runs in a JVM still compiling)"));
+        j.put("speed_passes", speedPasses);
+        j.put("encode_changes_per_cpu_s_first_pass", round(main.sourceChanges / main.encodeCpuSeconds));
+        j.put("decode_apply_changes_per_cpu_s_first_pass", round(main.sourceChanges / main.decodeApplyCpuSeconds));
         j.put("counters", main.counters.asMap());
         List<Object> rows = new ArrayList<>();
         for (BandwidthRun.Result r : sweep) {
@@ -104,7 +113,8 @@ final class BandwidthReport {
         out.println("where the default run's streamed bytes go (bytes per streamed change):");
         ((Map<String, Object>) j.get("snapdelta_streamed_bytes_per_change_by_section")).forEach((k, v) -> out.printf("  %-42s %12s%n", k, v));
         out.println();
-        out.println("speeds, one thread, default-settings pass (after a discarded warm-up pass at zstd-3):");
+        out.println("speeds, one thread, " + (((Number) j.get("speed_passes")).intValue() == 0 ? "the first default-settings pass:"
+                : "medians of " + j.get("speed_passes") + " default-settings passes timed after the byte passes:"));
         out.printf("%-44s %14s %14s%n", "changes per second of", "wall time", "thread CPU");
         speedRow(out, j, "encode (shard logic + format)", "encode_changes_per_s", "encode_changes_per_cpu_s");
         speedRow(out, j, "  of which shard logic alone", "shard_logic_changes_per_s", "shard_logic_changes_per_cpu_s");

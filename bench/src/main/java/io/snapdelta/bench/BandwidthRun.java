@@ -70,6 +70,28 @@ final class BandwidthRun {
     private BandwidthRun() {
     }
 
+    /**
+     * A result holding only speeds: each time (wall and CPU, encode, format, decode + apply) the median over
+     * {@code passes} (equal settings), so one slow pass (a GC pause, a deoptimization) does not set the figure.
+     */
+    static Result medianSpeeds(List<Result> passes) {
+        Result first = passes.get(0);
+        Result m = new Result(first.shards, first.batchChanges);
+        m.sourceChanges = first.sourceChanges;
+        m.encodeSeconds = median(passes, r -> r.encodeSeconds);
+        m.formatSeconds = median(passes, r -> r.formatSeconds);
+        m.decodeApplySeconds = median(passes, r -> r.decodeApplySeconds);
+        m.encodeCpuSeconds = median(passes, r -> r.encodeCpuSeconds);
+        m.formatCpuSeconds = median(passes, r -> r.formatCpuSeconds);
+        m.decodeApplyCpuSeconds = median(passes, r -> r.decodeApplyCpuSeconds);
+        return m;
+    }
+
+    private static double median(List<Result> passes, java.util.function.ToDoubleFunction<Result> f) {
+        double[] v = passes.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
     static Result run(CaptureEvents capture, int shards, int batchChanges, BatchCodecDriver driver) {
         Result r = new Result(shards, batchChanges);
         ShardAssigner assigner = new ShardAssigner(shards);

@@ -52,9 +52,12 @@ class BandwidthBenchCommandTest {
         for (String field : List.of("streamed_changes", "debezium_json_zstd3_bytes_per_change", "debezium_json_gzip6_bytes_per_change",
                 "snapdelta_bytes_per_change", "snapdelta_by_codec", "encode_changes_per_s", "decode_apply_changes_per_s",
                 "zstd3_debezium_changes_per_s", "shards", "batch_changes", "verified", "sweep",
-                "snapdelta_streamed_bytes_per_change_by_section", "snapdelta_snapshot_bytes_per_read")) {
+                "snapdelta_streamed_bytes_per_change_by_section", "snapdelta_snapshot_bytes_per_read",
+                "encode_changes_per_cpu_s", "decode_apply_changes_per_cpu_s", "encode_changes_per_cpu_s_first_pass")) {
             assertTrue(j.has(field), "missing field " + field + " in " + j);
         }
+        assertEquals(5, j.get("speed_passes").asInt(), "the default number of timed speed passes");
+        assertTrue(j.get("speed_note").asText().contains("medians over 5"), j.get("speed_note").asText());
         assertTrue(j.get("verified").asBoolean());
         assertTrue(j.get("deterministic").asBoolean());
         assertEquals(STREAMED, j.get("streamed_changes").asLong());
@@ -78,6 +81,22 @@ class BandwidthBenchCommandTest {
             sum += v.asDouble();
         }
         assertEquals(snapdelta, sum, 0.01);
+    }
+
+    @Test
+    void withoutSpeedPassesTheFirstDefaultPassIsTimedAndSaysSo() throws Exception {
+        Path json = dir.resolve("out/first-pass.json");
+        assertEquals(0, BenchMain.execute("bandwidth", "--input", smallCapture().toString(), "--shards", "4", "--batch-changes", "250",
+                "--no-sweep", "--speed-passes", "0", "--json", json.toString()));
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals(0, j.get("speed_passes").asInt());
+        assertEquals(j.get("encode_changes_per_cpu_s_first_pass").asDouble(), j.get("encode_changes_per_cpu_s").asDouble());
+        assertTrue(j.get("speed_note").asText().contains("first default-settings pass"), j.get("speed_note").asText());
+    }
+
+    @Test
+    void negativeSpeedPassesIsAUsageError() throws Exception {
+        assertEquals(2, BenchMain.execute("bandwidth", "--input", smallCapture().toString(), "--speed-passes", "-1"));
     }
 
     @Test
