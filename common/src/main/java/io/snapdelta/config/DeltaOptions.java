@@ -29,7 +29,9 @@ public final class DeltaOptions {
             .description("Longest a change waits in an open batch (processing time) before the batch is sealed. "
                     + "The count target follows the observed rate: the changes one budget brings, capped by "
                     + "batch.max-changes. Checkpoints keep open batches in state rather than sealing them (see "
-                    + "batch.seal-on-checkpoint); exactly-once output becomes visible only when the first checkpoint "
+                    + "batch.seal-on-checkpoint), except a batch whose budget runs out before the next barrier "
+                    + "(job.checkpoint.interval later): that one is sealed at the barrier and commits with it, one "
+                    + "interval earlier than a seal on its deadline would; exactly-once output becomes visible only when the first checkpoint "
                     + "after the seal completes (job.checkpoint.interval). A budget far above the input's duration "
                     + "makes batch boundaries depend on the input alone (docs/determinism.md).");
 

@@ -64,6 +64,18 @@ public final class ShardPipeline implements AutoCloseable {
     }
 
     /**
+     * At a checkpoint barrier: seals the open batch if its latency budget runs out at or before
+     * {@code nextBarrierMillis}. Such a batch would be sealed by its deadline before the next barrier and
+     * then wait for that barrier's checkpoint to become visible (exactly-once output commits with
+     * checkpoints); sealed now, it commits with this checkpoint, one interval earlier, and holds nearly the
+     * same changes. A budget longer than the checkpoint interval never seals here, so batch boundaries of
+     * such runs (e.g. {@code batch.latency-budget 1d}) stay independent of checkpoint timing.
+     */
+    public Sealed sealIfDueBefore(long nextBarrierMillis, long nowMillis) {
+        return isOpen() && deadline() <= nextBarrierMillis ? seal(FlushPolicy.Reason.LATENCY, nowMillis) : null;
+    }
+
+    /**
      * Seals whatever is open ({@code reason} CHECKPOINT or END_OF_INPUT). Returns null if nothing was open
      * or the open batch only held dropped or no-op events (nothing to ship, no sequence used).
      */

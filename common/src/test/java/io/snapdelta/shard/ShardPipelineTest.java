@@ -86,6 +86,22 @@ class ShardPipelineTest {
     }
 
     @Test
+    void atABarrierOnlyABatchWhoseBudgetRunsOutBeforeTheNextBarrierIsSealed() {
+        ShardPipeline p = pipeline(new HeapShardStateBytes(), 1000);
+        assertNull(p.sealIfDueBefore(5_000, 0), "nothing open, nothing sealed");
+        assertNull(p.apply(ins(1, 1, 0, "a"), 100)); // budget 1,000 ms: due at 1,100
+        assertNull(p.sealIfDueBefore(1_099, 300), "due after the next barrier: kept open in the checkpoint");
+        assertTrue(p.isOpen());
+        ShardPipeline.Sealed early = p.sealIfDueBefore(1_100, 300);
+        assertNotNull(early, "due by the next barrier: sealed now, committed with this checkpoint");
+        assertEquals(FlushPolicy.Reason.LATENCY, early.reason());
+        assertEquals(200, early.openMillis());
+        assertEquals(0, early.batch().sequence());
+        assertTrue(!p.isOpen());
+        assertNull(p.sealIfDue(1_100), "the batch's own deadline timer then finds nothing to seal");
+    }
+
+    @Test
     void aRunRestoredFromACheckpointContinuesTheSequenceAndDigestChainOfAnUninterruptedRun() throws Exception {
         List<ChangeEvent> events = events(3000, 11);
         // Uninterrupted.

@@ -78,7 +78,8 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
 
     /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
-                    boolean sealOnCheckpoint, Map<String, String> formatOptions, DictionaryStoreFactory dictionaries)
+                    boolean sealOnCheckpoint, Duration checkpointInterval, Map<String, String> formatOptions,
+                    DictionaryStoreFactory dictionaries)
             implements Serializable {
     }
 
@@ -277,16 +278,17 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
      * Writes each touched shard's checkpoint value (with its open batch), before the barrier goes
      * downstream: the batches emitted so far belong to this checkpoint's transaction, and the state after
      * them, open batches included, to this checkpoint. With {@code batch.seal-on-checkpoint} the open
-     * batches are sealed and emitted first.
+     * batches are sealed and emitted first; without it, those whose latency budget runs out before the next
+     * barrier ({@link ShardPipeline#sealIfDueBefore}), which then commit one checkpoint earlier.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        saveTouched(settings.sealOnCheckpoint() ? FlushPolicy.Reason.CHECKPOINT : null);
+        saveTouched(settings.sealOnCheckpoint() ? FlushPolicy.Reason.CHECKPOINT : FlushPolicy.Reason.LATENCY);
     }
 
     /**
-     * Seals the touched shards' open batches if {@code sealReason} is set, writes their checkpoint values, and
+     * Seals the touched shards' open batches (for LATENCY only those due before the next barrier), writes their checkpoint values, and
      * writes every shard's cached row changes to RocksDB ({@link SerializedShardStateStore#flush}, write-back),
      * so the keyed state snapshotted next holds exactly the rows the checkpoint values describe.
      */
@@ -296,7 +298,9 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
             setCurrentKey(shard);
             ShardPipeline p = pipeline(shard);
             if (sealReason != null) {
-                ShardPipeline.Sealed sealed = p.sealForCheckpoint(sealReason, now);
+                ShardPipeline.Sealed sealed = sealReason == FlushPolicy.Reason.LATENCY
+                        ? p.sealIfDueBefore(now + settings.checkpointInterval().toMillis(), now)
+                        : p.sealForCheckpoint(sealReason, now);
                 if (sealed != null) {
                     emit(sealed);
                 }
