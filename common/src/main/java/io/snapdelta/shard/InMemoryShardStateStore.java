@@ -54,16 +54,13 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     }
 
     /** Fibonacci hashing from the top bits, so that a doubling writes the new table nearly in order. */
-    private static int homeOf(int hash, int shift) {
-        return (hash * 0x9E3779B9) >>> shift;
-    }
 
     /** The index of the key's slot, or of the empty slot where it would go. */
     private int indexOf(TableId table, Row key, int hash) {
         Slot[] s = slots;
         int[] hs = hashes;
         int mask = s.length - 1;
-        int i = homeOf(hash, shift);
+        int i = OpenSlots.homeOf(hash, shift);
         for (Slot x; (x = s[i]) != null; i = (i + 1) & mask) {
             if (hs[i] == hash && x.holds(table, key)) {
                 return i;
@@ -125,45 +122,20 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         }
     }
 
-    /** Empties slot {@code gap}, shifting back the slots after it whose probe sequence passed it. */
+    /** Empties slot {@code gap} ({@link OpenSlots#removeAt}). */
     private void removeAt(int gap) {
-        Slot[] s = slots;
-        int[] hs = hashes;
-        int mask = s.length - 1;
-        for (int i = (gap + 1) & mask; s[i] != null; i = (i + 1) & mask) {
-            int home = homeOf(hs[i], shift);
-            if (((i - home) & mask) >= ((i - gap) & mask)) {
-                s[gap] = s[i];
-                hs[gap] = hs[i];
-                gap = i;
-            }
-        }
-        s[gap] = null;
+        OpenSlots.removeAt(slots, hashes, shift, gap);
         size--;
     }
 
     private void resize() {
-        Slot[] old = slots;
-        int[] oldHashes = hashes;
-        int capacity = old.length * 2;
+        int capacity = slots.length * 2;
         Slot[] s = new Slot[capacity];
         int[] hs = new int[capacity];
-        int newShift = shift - 1;
-        int mask = capacity - 1;
-        for (int j = 0; j < old.length; j++) {
-            if (old[j] != null) {
-                int hash = oldHashes[j];
-                int i = homeOf(hash, newShift);
-                while (s[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                s[i] = old[j];
-                hs[i] = hash;
-            }
-        }
+        OpenSlots.rehash(slots, hashes, s, hs, shift - 1);
         slots = s;
         hashes = hs;
-        shift = newShift;
+        shift--;
     }
 
     @Override

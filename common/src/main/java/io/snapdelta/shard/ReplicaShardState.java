@@ -78,9 +78,6 @@ public final class ReplicaShardState {
      * top bits, doubling the table sends slot i to 2i or 2i+1, so {@link #resize} writes the new table
      * almost in order instead of scattering cache misses over it.
      */
-    private static int homeOf(int hash, int shift) {
-        return (hash * 0x9E3779B9) >>> shift;
-    }
 
     private int maxSize() {
         return slots.length - (slots.length >>> 2) - (slots.length >>> 3); // 5/8 of the slots
@@ -90,7 +87,7 @@ public final class ReplicaShardState {
         Held[] s = slots;
         int[] hs = hashes;
         int mask = s.length - 1;
-        for (int i = homeOf(hash, shift); ; i = (i + 1) & mask) {
+        for (int i = OpenSlots.homeOf(hash, shift); ; i = (i + 1) & mask) {
             Held h = s[i];
             if (h == null || hs[i] == hash && h.holds(table, key, hash)) {
                 return h;
@@ -138,7 +135,7 @@ public final class ReplicaShardState {
         Held[] s = slots;
         int[] hs = hashes;
         int mask = s.length - 1;
-        int i = homeOf(hash, shift);
+        int i = OpenSlots.homeOf(hash, shift);
         for (Held h; (h = s[i]) != null; i = (i + 1) & mask) {
             if (hs[i] == hash && h.holds(table, key, hash)) {
                 throw new StateDivergenceException("insert of " + table + " key " + key + " which is already held as " + h.row);
@@ -172,51 +169,25 @@ public final class ReplicaShardState {
         digest.subtractLanes(lanes);
     }
 
-    /** Removes a held row, shifting back the rows after it whose probe sequence passed its slot. */
+    /** Removes a held row ({@link OpenSlots#removeAt}). */
     private void remove(Held held) {
-        Held[] s = slots;
-        int[] hs = hashes;
-        int mask = s.length - 1;
-        int gap = homeOf(held.hash, shift);
-        while (s[gap] != held) {
+        int mask = slots.length - 1;
+        int gap = OpenSlots.homeOf(held.hash, shift);
+        while (slots[gap] != held) {
             gap = (gap + 1) & mask;
         }
-        for (int i = (gap + 1) & mask; s[i] != null; i = (i + 1) & mask) {
-            int home = homeOf(hs[i], shift);
-            // s[i] may move into the gap if the gap lies on its probe path home..i (cyclically)
-            if (((i - home) & mask) >= ((i - gap) & mask)) {
-                s[gap] = s[i];
-                hs[gap] = hs[i];
-                gap = i;
-            }
-        }
-        s[gap] = null;
+        OpenSlots.removeAt(slots, hashes, shift, gap);
         size--;
     }
 
     private void resize() {
-        Held[] old = slots;
-        int[] oldHashes = hashes;
-        int capacity = old.length * 2;
+        int capacity = slots.length * 2;
         Held[] s = new Held[capacity];
         int[] hs = new int[capacity];
-        int newShift = shift - 1;
-        int mask = capacity - 1;
-        for (int j = 0; j < old.length; j++) {
-            Held h = old[j];
-            if (h != null) {
-                int hash = oldHashes[j];
-                int i = homeOf(hash, newShift);
-                while (s[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                s[i] = h;
-                hs[i] = hash;
-            }
-        }
+        OpenSlots.rehash(slots, hashes, s, hs, shift - 1);
         slots = s;
         hashes = hs;
-        shift = newShift;
+        shift--;
     }
 
     public void applyAll(Iterable<? extends DeltaOp> ops) {
