@@ -6,6 +6,7 @@ import io.snapdelta.codec.Codec;
 import io.snapdelta.codec.CodecSelector;
 import io.snapdelta.codec.NoneCodec;
 import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.delta.OpCounts;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -77,18 +78,7 @@ public final class DeltaBatchWriter implements AutoCloseable {
     }
 
     public byte[] write(DeltaBatch batch) {
-        int inserts = 0;
-        int updates = 0;
-        int deletes = 0;
-        for (DeltaOp op : batch.ops()) {
-            if (op instanceof DeltaOp.Insert) {
-                inserts++;
-            } else if (op instanceof DeltaOp.Update) {
-                updates++;
-            } else {
-                deletes++;
-            }
-        }
+        OpCounts counts = OpCounts.of(batch.ops());
         Set<Long> emittedAfter = new HashSet<>(emitted);
         ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout);
         byte[] body = sink.array();
@@ -146,9 +136,9 @@ public final class DeltaBatchWriter implements AutoCloseable {
             out.writeLongBE(batch.firstVersion().minor());
             out.writeLongBE(batch.lastVersion().major());
             out.writeLongBE(batch.lastVersion().minor());
-            out.writeIntBE(inserts);
-            out.writeIntBE(updates);
-            out.writeIntBE(deletes);
+            out.writeIntBE(counts.inserts());
+            out.writeIntBE(counts.updates());
+            out.writeIntBE(counts.deletes());
             out.writeIntBE(codec.dictionaryId());
             out.writeIntBE(bodyLength);
             out.writeIntBE(stored.length);
@@ -159,9 +149,9 @@ public final class DeltaBatchWriter implements AutoCloseable {
             out.writeVarLong(batch.firstVersion().minor());
             out.writeVarLong(batch.lastVersion().major() - batch.firstVersion().major());
             out.writeVarLong(batch.lastVersion().minor());
-            out.writeVarInt(inserts);
-            out.writeVarInt(updates);
-            out.writeVarInt(deletes);
+            out.writeVarInt(counts.inserts());
+            out.writeVarInt(counts.updates());
+            out.writeVarInt(counts.deletes());
             out.writeVarInt(bodyLength);
             if (codec.dictionaryId() != 0) {
                 out.writeIntBE(codec.dictionaryId());

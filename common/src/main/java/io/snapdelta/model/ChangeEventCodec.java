@@ -135,7 +135,12 @@ public final class ChangeEventCodec {
     }
 
     static Row readRow(DataInput in) throws IOException {
-        int n = in.readUnsignedShort();
+        RowSchema s = readSchemaFields(in, in.readUnsignedShort());
+        return RowValuesCodec.readValues(in, s);
+    }
+
+    /** The {@code n x (str field name, u8 field type id)} of a row's schema, after its u16 count. */
+    public static RowSchema readSchemaFields(DataInput in, int n) throws IOException {
         String[] names = new String[n];
         FieldType[] types = new FieldType[n];
         for (int i = 0; i < n; i++) {
@@ -147,8 +152,7 @@ public final class ChangeEventCodec {
                 throw new IOException("field '" + names[i] + "': " + ex.getMessage(), ex);
             }
         }
-        RowSchema s = RowSchema.of(names, types);
-        return RowValuesCodec.readValues(in, s);
+        return RowSchema.of(names, types);
     }
 
 }

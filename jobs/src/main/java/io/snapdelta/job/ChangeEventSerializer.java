@@ -2,7 +2,6 @@ package io.snapdelta.job;
 
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeEventCodec;
-import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.RowValuesCodec;
@@ -198,19 +197,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     }
 
     private RowSchema parseSchema(int n, int length) throws IOException {
-        DataInputStream d = new DataInputStream(new ByteArrayInputStream(scratch, 2, length - 2));
-        String[] names = new String[n];
-        FieldType[] types = new FieldType[n];
-        for (int i = 0; i < n; i++) {
-            names[i] = d.readUTF();
-            int id = d.readUnsignedByte();
-            try {
-                types[i] = FieldType.fromId(id);
-            } catch (IllegalArgumentException ex) {
-                throw new IOException("field '" + names[i] + "': " + ex.getMessage(), ex);
-            }
-        }
-        return RowSchema.of(names, types);
+        return ChangeEventCodec.readSchemaFields(new DataInputStream(new ByteArrayInputStream(scratch, 2, length - 2)), n);
     }
 
     /** The codec's parts over this instance's caches. */

@@ -2,7 +2,7 @@ package io.snapdelta.replica;
 
 import io.snapdelta.codec.DictionaryStore;
 import io.snapdelta.config.DeltaFormatOptions;
-import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.delta.OpCounts;
 import io.snapdelta.format.BatchHeader;
 import io.snapdelta.format.CorruptBatchException;
 import io.snapdelta.format.DeltaBatchReader;
@@ -144,15 +144,10 @@ final class ShardStreamVerifier implements AutoCloseable {
             stop(ProblemKind.DIGEST_MISMATCH, seq, r, "digest after " + hex(h.digestAfter()) + " but the replica reached " + hex(reached));
             return;
         }
-        for (DeltaOp op : batch.ops()) {
-            if (op instanceof DeltaOp.Insert) {
-                inserts++;
-            } else if (op instanceof DeltaOp.Update) {
-                updates++;
-            } else {
-                deletes++;
-            }
-        }
+        OpCounts counts = OpCounts.of(batch.ops());
+        inserts += counts.inserts();
+        updates += counts.updates();
+        deletes += counts.deletes();
         if (seq >= appliedCrcs.length) {
             appliedCrcs = Arrays.copyOf(appliedCrcs, appliedCrcs.length * 2);
         }
