@@ -8,14 +8,14 @@ import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowOrder;
+import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,11 +48,17 @@ public final class ShardDeltaState {
 
     /**
      * Keys touched by the open batch, with the row each held when the batch opened and the row it holds
-     * now, so that sealing needs no store lookup (a store read can be a RocksDB get and a decode).
+     * now, so that sealing needs no store lookup (a store read can be a RocksDB get and a decode); in the
+     * order the batch first touched them: nearly sorted for scans, so sealing sorts fast.
      */
-    private final Map<TableKey, Touched> openTouched = new HashMap<>();
-    /** The same keys in the order the batch first touched them: nearly sorted for scans, so sealing sorts fast. */
     private final List<Touched> openTouchedOrder = new ArrayList<>();
+    /**
+     * The same keys as an open-addressing set by (table, key) ({@link OpenSlots} probing; no deletions, emptied
+     * at seal): a change allocates no map key or node, and a single integer key compares by its cached value.
+     */
+    private Touched[] touchedSlots = new Touched[64];
+    private int[] touchedHashes = new int[64];
+    private int touchedShift = 32 - 6;
     private final List<DeltaOp> openStream = new ArrayList<>();
     private StateDigest openDigestBefore = new StateDigest();
     private long openChanges;
@@ -65,7 +71,11 @@ public final class ShardDeltaState {
 
     /** A key the open batch touched: its row when the batch opened, and its row now (if known). */
     private static final class Touched {
-        final TableKey key;
+        final TableId table;
+        final Row key;
+        /** {@link TableKey#hashCode()} of (table, key). */
+        final int hash;
+        final RowSchema keySchema;
         final Row start;
         /** The single integer key's value, when {@link #longKey}: sealing sorts on it without reading the key row. */
         final long sortKey;
@@ -79,11 +89,13 @@ public final class ShardDeltaState {
          */
         DeltaOp onlyOp;
 
-        Touched(TableKey key, Row start) {
+        Touched(TableId table, Row key, int hash, Row start) {
+            this.table = table;
             this.key = key;
+            this.hash = hash;
+            this.keySchema = key.schema();
             this.start = start;
-            Row k = key.key();
-            if (k.size() == 1 && k.get(0) instanceof Long v) {
+            if (key.size() == 1 && key.get(0) instanceof Long v) {
                 this.sortKey = v;
                 this.longKey = true;
             } else {
@@ -98,11 +110,52 @@ public final class ShardDeltaState {
      * values: a batch's sort then reads each key row once instead of at every comparison.
      */
     private static final Comparator<Touched> TOUCHED_ORDER = (a, b) -> {
-        if (a.longKey && b.longKey && a.key.table() == b.key.table()) {
+        if (a.longKey && b.longKey && a.table == b.table) {
             return Long.compare(a.sortKey, b.sortKey);
         }
-        return TableKey.ORDER.compare(a.key, b.key);
+        int c = a.table.compareTo(b.table);
+        return c != 0 ? c : RowOrder.INSTANCE.compare(a.key, b.key); // TableKey.ORDER
     };
+
+    /** The touched entry of (table, key), or null. */
+    private Touched findTouched(TableId table, Row key, int hash) {
+        Touched[] slots = touchedSlots;
+        int[] hashes = touchedHashes;
+        int mask = slots.length - 1;
+        RowSchema keySchema = key.schema();
+        boolean longKey = key.size() == 1 && key.get(0) instanceof Long;
+        long value = longKey ? (Long) key.get(0) : 0;
+        for (int i = OpenSlots.homeOf(hash, touchedShift); slots[i] != null; i = (i + 1) & mask) {
+            Touched t = slots[i];
+            if (hashes[i] != hash || !(t.table == table || t.table.equals(table))) {
+                continue;
+            }
+            if (longKey && t.longKey && t.keySchema == keySchema ? t.sortKey == value : t.key == key || t.key.equals(key)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a key not touched yet to the set and to the first-touch order. */
+    private void addTouched(Touched t) {
+        openTouchedOrder.add(t);
+        if (openTouchedOrder.size() > touchedSlots.length - (touchedSlots.length >>> 2) - (touchedSlots.length >>> 3)) {
+            Touched[] slots = new Touched[touchedSlots.length * 2];
+            int[] hashes = new int[slots.length];
+            OpenSlots.rehash(touchedSlots, touchedHashes, slots, hashes, touchedShift - 1);
+            touchedSlots = slots;
+            touchedHashes = hashes;
+            touchedShift--;
+        }
+        int mask = touchedSlots.length - 1;
+        int i = OpenSlots.homeOf(t.hash, touchedShift);
+        while (touchedSlots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        touchedSlots[i] = t;
+        touchedHashes[i] = t.hash;
+    }
 
     public ShardDeltaState(int shard, ShardStateStore store, int batchMaxChanges, Duration tombstoneRetention) {
         if (batchMaxChanges < 1) {
@@ -190,8 +243,10 @@ public final class ShardDeltaState {
         if (openChanges == 0) {
             return null;
         }
-        List<StartRow> start = new ArrayList<>(openTouched.size());
-        openTouched.forEach((k, t) -> start.add(new StartRow(k, t.start)));
+        List<StartRow> start = new ArrayList<>(openTouchedOrder.size());
+        for (Touched t : openTouchedOrder) {
+            start.add(new StartRow(new TableKey(t.table, t.key), t.start));
+        }
         start.sort((a, b) -> TableKey.ORDER.compare(a.key(), b.key()));
         return new OpenBatch(openChanges, openFirst, openLast, openDigestBefore, start, openStream);
     }
@@ -213,9 +268,8 @@ public final class ShardDeltaState {
         openLast = b.lastVersion();
         openDigestBefore = b.digestBefore().copy();
         for (StartRow r : b.startRows()) {
-            Touched t = new Touched(r.key(), r.row());
-            openTouched.put(r.key(), t);
-            openTouchedOrder.add(t);
+            TableKey k = r.key();
+            addTouched(new Touched(k.table(), k.key(), k.hashCode(), r.row()));
         }
         openStream.addAll(b.stream());
     }
@@ -298,13 +352,12 @@ public final class ShardDeltaState {
             op = new DeltaOp.Update(table, key, old, next);
         }
         openStream.add(op);
-        TableKey tk = new TableKey(table, key);
-        Touched touched = openTouched.get(tk);
+        int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
+        Touched touched = findTouched(table, key, hash);
         if (touched == null) {
-            touched = new Touched(tk, old);
+            touched = new Touched(table, key, hash, old);
             touched.onlyOp = op;
-            openTouched.put(tk, touched);
-            openTouchedOrder.add(touched);
+            addTouched(touched);
         } else {
             touched.onlyOp = null;
         }
@@ -368,23 +421,22 @@ public final class ShardDeltaState {
                 }
                 continue;
             }
-            TableKey tk = t.key;
             Row start = t.start;
             Row endRow;
             if (t.endKnown) {
                 endRow = t.end;
             } else {
-                StoredEntry end = store.get(tk.table(), tk.key());
+                StoredEntry end = store.get(t.table, t.key);
                 endRow = end == null ? null : end.row();
             }
             if (start == null && endRow != null) {
-                coalesced.add(new DeltaOp.Insert(tk.table(), tk.key(), endRow));
+                coalesced.add(new DeltaOp.Insert(t.table, t.key, endRow));
                 counters.coalescedInsertOps++;
             } else if (start != null && endRow == null) {
-                coalesced.add(new DeltaOp.Delete(tk.table(), tk.key(), start));
+                coalesced.add(new DeltaOp.Delete(t.table, t.key, start));
                 counters.coalescedDeleteOps++;
             } else if (start != null && !start.equals(endRow)) {
-                coalesced.add(new DeltaOp.Update(tk.table(), tk.key(), start, endRow));
+                coalesced.add(new DeltaOp.Update(t.table, t.key, start, endRow));
                 counters.coalescedUpdateOps++;
             }
         }
@@ -393,7 +445,7 @@ public final class ShardDeltaState {
         counters.batchesSealed++;
         ShardBatch batch = new ShardBatch(shard, nextSequence++, openChanges, openFirst, openLast, coalesced,
                 openStream, openDigestBefore, digest);
-        openTouched.clear();
+        java.util.Arrays.fill(touchedSlots, null);
         openTouchedOrder.clear();
         openStream.clear();
         openDigestBefore = digest.copy();
