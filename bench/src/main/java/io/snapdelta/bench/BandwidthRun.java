@@ -3,26 +3,27 @@ package io.snapdelta.bench;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
-import io.snapdelta.shard.InMemoryShardStateStore;
+import io.snapdelta.model.Row;
+import io.snapdelta.shard.FlushPolicy;
 import io.snapdelta.shard.ReplicaShardState;
 import io.snapdelta.shard.ShardAssigner;
-import io.snapdelta.shard.ShardBatch;
+import io.snapdelta.shard.ShardBatchEncoder;
 import io.snapdelta.shard.ShardCounters;
 import io.snapdelta.shard.ShardDeltaState;
+import io.snapdelta.shard.ShardPipeline;
 import io.snapdelta.shard.StateDivergenceException;
 import io.snapdelta.shard.TableKey;
-import io.snapdelta.model.Row;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One pass of the bandwidth benchmark at one setting: route every event to its shard, run the shard's
- * {@link ShardDeltaState}, seal every N source changes per shard (and at the end of the snapshot phase and
- * of the input), encode both bodies and ship the smaller, then decode every sealed batch again, apply it to
- * a separate replica per shard, and check the digests after every batch and the final states.
+ * One pass of the bandwidth benchmark at one setting: route every event to its shard's {@link ShardPipeline}
+ * (the job's per-shard path: dedup, diff, coalescing, digest, body probe, encode, compress, seal), which seals
+ * every N source changes (and at the end of the snapshot phase and of the input), ship what it seals, then
+ * decode every sealed batch again, apply it to a separate replica per shard, and check the digests after
+ * every batch and the final states.
  */
 final class BandwidthRun {
     /** What one run measured. */
@@ -34,14 +35,19 @@ final class BandwidthRun {
         long streamedBatches;
         long streamedBytes;
         long snapshotBytes;
-        long streamedCoalescedBytes;
-        long streamedStreamOrderedBytes;
+        /** Streamed batches on which the body probe sealed both bodies (they differed), and their sizes. */
+        long streamedBodyProbes;
+        long streamedProbeShippedBytes;
+        long streamedProbeOtherBodyBytes;
         long bodiesChosenCoalesced;
         long bodiesChosenStreamOrdered;
         long outOfBandBytes;
         long sourceChanges;
         double encodeSeconds;
-        /** Of {@link #encodeSeconds}, the time inside the format (encode + compress + seal), both bodies. */
+        /**
+         * Of {@link #encodeSeconds}, the time of the pipeline calls that sealed a batch: the sealing change's
+         * shard logic, coalescing, then the encoder (encode, compress, seal; both bodies on probe batches).
+         */
         double formatSeconds;
         double decodeApplySeconds;
         /** CPU time of the benchmark thread over {@link #encodeSeconds} (per-core rate on a shared machine). */
@@ -64,8 +70,11 @@ final class BandwidthRun {
         }
     }
 
-    private record Shipped(int shard, byte[] bytes, boolean streamed, long sourceChanges) {
+    private record Shipped(int shard, byte[] bytes) {
     }
+
+    /** The bench's pipelines run on a clock that stands still: batches seal on count, never on a deadline. */
+    private static final long CLOCK_MILLIS = 0;
 
     private BandwidthRun() {
     }
@@ -92,99 +101,109 @@ final class BandwidthRun {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    static Result run(CaptureEvents capture, int shards, int batchChanges, BatchCodecDriver driver) {
+    static Result run(CaptureEvents capture, int shards, int batchChanges, DeltaFormatDriver driver) {
         Result r = new Result(shards, batchChanges);
         ShardAssigner assigner = new ShardAssigner(shards);
-        ShardDeltaState[] states = new ShardDeltaState[shards];
+        ShardPipeline[] pipelines = new ShardPipeline[shards];
         for (int s = 0; s < shards; s++) {
-            // Retention far beyond the capture: the benchmark measures bytes, not tombstone clean-up.
-            states[s] = new ShardDeltaState(s, new InMemoryShardStateStore(), batchChanges, Duration.ofDays(3650));
+            pipelines[s] = driver.pipeline(s, batchChanges);
         }
-        BatchCodecDriver encoder = driver;
         List<Shipped> shipped = new ArrayList<>();
-        boolean[] phaseStreamed = {false};
+        boolean streamedPhase = false;
 
         long t0 = System.nanoTime();
         long c0 = cpuNanos();
         for (ChangeEvent e : capture.events) {
             boolean streamedEvent = e.op() != ChangeOp.SNAPSHOT_READ;
-            if (streamedEvent && !phaseStreamed[0]) {
+            if (streamedEvent && !streamedPhase) {
                 // End of the snapshot phase: seal what it left open, so its bytes are reported apart.
-                for (ShardDeltaState st : states) {
-                    ship(st.seal(), false, encoder, shipped, r);
+                for (ShardPipeline p : pipelines) {
+                    sealAndShip(p, FlushPolicy.Reason.CHECKPOINT, false, shipped, r);
                 }
-                phaseStreamed[0] = true;
+                streamedPhase = true;
             }
-            ShardBatch b = states[assigner.shardOf(e.table(), e.key())].apply(e);
-            if (b != null) {
-                ship(b, phaseStreamed[0], encoder, shipped, r);
+            ShardPipeline p = pipelines[assigner.shardOf(e.table(), e.key())];
+            if (sealsOnNextChange(p)) {
+                // Only the calls that seal are timed (a CPU clock read per change would cost more than a change).
+                long f0 = System.nanoTime();
+                long fc0 = cpuNanos();
+                ShardPipeline.Sealed sealed = p.apply(e, CLOCK_MILLIS);
+                r.formatSeconds += (System.nanoTime() - f0) / 1e9;
+                r.formatCpuSeconds += (cpuNanos() - fc0) / 1e9;
+                if (sealed == null && p.isOpen()) {
+                    throw new IllegalStateException("shard " + p.state().shard() + " was expected to seal on count and did not");
+                }
+                ship(sealed, streamedPhase, shipped, r);
+            } else if (p.apply(e, CLOCK_MILLIS) != null) {
+                throw new IllegalStateException("shard " + p.state().shard() + " sealed before its count was reached");
             }
         }
-        for (ShardDeltaState st : states) {
-            ship(st.seal(), phaseStreamed[0], encoder, shipped, r);
+        for (ShardPipeline p : pipelines) {
+            sealAndShip(p, FlushPolicy.Reason.END_OF_INPUT, streamedPhase, shipped, r);
         }
         r.encodeSeconds = (System.nanoTime() - t0) / 1e9;
         r.encodeCpuSeconds = (cpuNanos() - c0) / 1e9;
-        r.outOfBandBytes = encoder.outOfBandBytes();
-        for (ShardDeltaState st : states) {
-            r.counters.addAll(st.counters());
+        r.outOfBandBytes = driver.outOfBandBytes();
+        for (ShardPipeline p : pipelines) {
+            r.counters.addAll(p.state().counters());
         }
         r.sourceChanges = r.counters.sourceChanges;
 
-        verify(shipped, states, driver, r);
+        verify(shipped, pipelines, driver, r);
         driver.close();
         return r;
     }
 
-    private static void ship(ShardBatch b, boolean streamed, BatchCodecDriver encoder, List<Shipped> shipped, Result r) {
-        if (b == null) {
-            return;
-        }
+    /**
+     * The bench's pipelines seal on count only (no latency deadline, no byte cap), so the call that seals is
+     * the one that brings the open batch to the count target; the target moves only when a batch is sealed.
+     */
+    private static boolean sealsOnNextChange(ShardPipeline p) {
+        return p.state().openSourceChanges() + 1 >= p.policy().countTarget();
+    }
+
+    private static void sealAndShip(ShardPipeline p, FlushPolicy.Reason reason, boolean streamed, List<Shipped> shipped, Result r) {
         long t0 = System.nanoTime();
         long c0 = cpuNanos();
-        Object start = encoder.streamState(b.shard());
-        BatchCodecDriver.Encoded coalesced = encoder.encode(b, b.coalescedOps());
-        BatchCodecDriver.Encoded chosen = coalesced;
-        long orderedLength = coalesced.bytes().length;
-        if (!b.bodiesEqual()) {
-            // Encode the alternative from the same stream state (schemas defined so far), keep the smaller.
-            Object afterCoalesced = encoder.streamState(b.shard());
-            encoder.restoreStreamState(b.shard(), start);
-            BatchCodecDriver.Encoded ordered = encoder.encode(b, b.streamOrderedOps());
-            orderedLength = ordered.bytes().length;
-            if (ordered.bytes().length < coalesced.bytes().length) {
-                chosen = ordered;
-            } else {
-                encoder.restoreStreamState(b.shard(), afterCoalesced);
-            }
-        }
+        ShardPipeline.Sealed sealed = p.sealForCheckpoint(reason, CLOCK_MILLIS);
         r.formatSeconds += (System.nanoTime() - t0) / 1e9;
         r.formatCpuSeconds += (cpuNanos() - c0) / 1e9;
-        if (chosen == coalesced) {
+        ship(sealed, streamed, shipped, r);
+    }
+
+    private static void ship(ShardPipeline.Sealed sealed, boolean streamed, List<Shipped> shipped, Result r) {
+        if (sealed == null) {
+            return;
+        }
+        ShardBatchEncoder.Encoded b = sealed.batch();
+        byte[] bytes = b.bytes();
+        if (b.body() == ShardBatchEncoder.Body.COALESCED) {
             r.bodiesChosenCoalesced++;
         } else {
             r.bodiesChosenStreamOrdered++;
         }
         r.batches++;
-        r.codecsChosen.merge(chosen.codec(), 1L, Long::sum);
+        r.codecsChosen.merge(DeltaFormatDriver.codecName(b), 1L, Long::sum);
         if (streamed) {
             r.streamedBatches++;
-            r.streamedBytes += chosen.bytes().length;
-            r.streamedCoalescedBytes += coalesced.bytes().length;
-            r.streamedStreamOrderedBytes += orderedLength;
-            chosen.sections().forEach((k, v) -> r.streamedSections.merge(k, v, Long::sum));
+            r.streamedBytes += bytes.length;
+            if (b.bodiesDiffered() && b.alternativeBytes() >= 0) {
+                r.streamedBodyProbes++;
+                r.streamedProbeShippedBytes += bytes.length;
+                r.streamedProbeOtherBodyBytes += b.alternativeBytes();
+            }
+            DeltaFormatDriver.sections(bytes).forEach((k, v) -> r.streamedSections.merge(k, v, Long::sum));
         } else {
             r.snapshotBatches++;
-            r.snapshotBytes += chosen.bytes().length;
+            r.snapshotBytes += bytes.length;
         }
-        r.shippedCrc.update(chosen.bytes());
-        shipped.add(new Shipped(b.shard(), chosen.bytes(), streamed, b.sourceChanges()));
+        r.shippedCrc.update(bytes);
+        shipped.add(new Shipped(b.shard(), bytes));
     }
 
-    private static void verify(List<Shipped> shipped, ShardDeltaState[] states, BatchCodecDriver driver, Result r) {
-        BatchCodecDriver decoder = driver;
-        ReplicaShardState[] replicas = new ReplicaShardState[states.length];
-        long[] nextSequence = new long[states.length];
+    private static void verify(List<Shipped> shipped, ShardPipeline[] pipelines, DeltaFormatDriver decoder, Result r) {
+        ReplicaShardState[] replicas = new ReplicaShardState[pipelines.length];
+        long[] nextSequence = new long[pipelines.length];
         for (int s = 0; s < replicas.length; s++) {
             replicas[s] = new ReplicaShardState();
         }
@@ -193,7 +212,7 @@ final class BandwidthRun {
         try {
             for (Shipped sh : shipped) {
                 ReplicaShardState replica = replicas[sh.shard()];
-                BatchCodecDriver.Decoded d = decoder.decode(sh.shard(), sh.bytes(), replica::get);
+                DeltaFormatDriver.Decoded d = decoder.decode(sh.shard(), sh.bytes(), replica::get);
                 if (d.shard() != sh.shard() || d.sequence() != nextSequence[sh.shard()]) {
                     throw new StateDivergenceException("batch of shard " + sh.shard() + " decoded as shard " + d.shard()
                             + " sequence " + d.sequence() + ", expected sequence " + nextSequence[sh.shard()]);
@@ -211,14 +230,15 @@ final class BandwidthRun {
             }
             r.decodeApplySeconds = (System.nanoTime() - t0) / 1e9;
             r.decodeApplyCpuSeconds = (cpuNanos() - c0) / 1e9;
-            for (int s = 0; s < states.length; s++) {
-                StateDigest producer = states[s].digest();
+            for (int s = 0; s < pipelines.length; s++) {
+                ShardDeltaState state = pipelines[s].state();
+                StateDigest producer = state.digest();
                 if (!producer.equals(replicas[s].digest()) || !producer.equals(replicas[s].recomputeDigest())) {
                     throw new StateDivergenceException("shard " + s + ": final replica digest " + replicas[s].digest()
                             + " differs from the producer's " + producer);
                 }
                 Map<TableKey, Row> producerRows = new java.util.HashMap<>();
-                states[s].store().forEachLive(producerRows::put);
+                state.store().forEachLive(producerRows::put);
                 if (!producerRows.equals(replicas[s].rows())) {
                     throw new StateDivergenceException("shard " + s + ": replica holds " + replicas[s].size()
                             + " rows, producer " + producerRows.size() + ", or some rows differ");

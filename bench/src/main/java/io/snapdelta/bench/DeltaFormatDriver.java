@@ -11,14 +11,18 @@ import io.snapdelta.digest.StateDigest;
 import io.snapdelta.format.BatchHeader;
 import io.snapdelta.format.BatchLayout;
 import io.snapdelta.format.CorruptBatchException;
-import io.snapdelta.format.DeltaBatch;
 import io.snapdelta.format.DeltaBatchReader;
 import io.snapdelta.format.DeltaBatchWriter;
+import io.snapdelta.format.RowLookup;
 import io.snapdelta.format.SealedBatch;
 import io.snapdelta.format.TableSchemaRegistry;
-import io.snapdelta.format.RowLookup;
-import io.snapdelta.model.Version;
-import io.snapdelta.shard.ShardBatch;
+import io.snapdelta.shard.FlushPolicy;
+import io.snapdelta.shard.InMemoryShardStateStore;
+import io.snapdelta.shard.ShardBatchEncoder;
+import io.snapdelta.shard.ShardDeltaState;
+import io.snapdelta.shard.ShardPipeline;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +31,28 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link BatchCodecDriver} over the real delta batch format: one {@link DeltaBatchWriter} per shard
- * stream (each stream defines its own schemas, as a replica may follow a subset of shards), one
- * {@link DeltaBatchReader} per shard on the receiving side, and a shared dictionary store whose published
+ * Both sides of the delta batch format at one codec setting, for one bandwidth run. The sending side is the
+ * job's per-shard path itself: one {@link ShardPipeline} per shard ({@link ShardDeltaState},
+ * {@link FlushPolicy}, {@link ShardBatchEncoder} with its body probe, {@link DeltaBatchWriter} and
+ * {@link CodecSelector}), built as {@code ShardDeltaOperator} builds it, over a heap store instead of
+ * RocksDB; a fixed codec is a {@link DeltaFormatOptions} setting of the same classes. Each shard stream
+ * defines its own schemas (a replica may follow a subset of shards). The receiving side is one
+ * {@link DeltaBatchReader} per shard; the two sides share nothing but the published dictionaries, whose
  * bytes count as out-of-band bytes of the run.
  */
-final class DeltaFormatDriver implements BatchCodecDriver {
+final class DeltaFormatDriver implements AutoCloseable {
     static final String DEFAULT = "default";
+    /** Retention far beyond any capture: the benchmark measures bytes, not tombstone clean-up. */
+    private static final Duration TOMBSTONE_RETENTION = Duration.ofDays(3650);
+    /**
+     * The flush policy's latency budget: longer than any run, so batches seal on count only. The bench
+     * drives the pipelines with a clock that stands still, so the rate-derived count target is always the cap.
+     */
+    private static final long LATENCY_BUDGET_MILLIS = Duration.ofDays(3650).toMillis();
+
+    /** What the receiver learns from a sealed batch. */
+    record Decoded(int shard, long sequence, List<DeltaOp> ops, StateDigest digestBefore, StateDigest digestAfter) {
+    }
 
     /** The fixed codec settings every run reports beside the default (adaptive) one. */
     static List<String> fixedSettings() {
@@ -81,48 +100,37 @@ final class DeltaFormatDriver implements BatchCodecDriver {
 
     private final DeltaFormatOptions options;
     private final CountingDictionaryStore dictionaries = new CountingDictionaryStore();
-    private final Map<Integer, DeltaBatchWriter> writers = new LinkedHashMap<>();
+    private final List<ShardPipeline> pipelines = new ArrayList<>();
     private final Map<Integer, DeltaBatchReader> readers = new LinkedHashMap<>();
 
     DeltaFormatDriver(String setting) {
         this.options = optionsFor(setting);
     }
 
-    private DeltaBatchWriter writer(int shard) {
-        return writers.computeIfAbsent(shard,
-                s -> new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.create(options, dictionaries)));
+    /**
+     * A new shard's producer pipeline that seals a batch every {@code batchChanges} source changes (and
+     * whenever the caller seals it): drive it with a clock that stands still (e.g. always 0).
+     */
+    ShardPipeline pipeline(int shard, int batchChanges) {
+        ShardDeltaState state = new ShardDeltaState(shard, new InMemoryShardStateStore(), Integer.MAX_VALUE, TOMBSTONE_RETENTION);
+        FlushPolicy policy = new FlushPolicy(LATENCY_BUDGET_MILLIS, batchChanges, Long.MAX_VALUE);
+        ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),
+                CodecSelector.create(options, dictionaries)));
+        ShardPipeline p = new ShardPipeline(state, policy, encoder, null);
+        pipelines.add(p);
+        return p;
     }
 
-    @Override
-    public Object streamState(int shard) {
-        return writer(shard).emittedSchemaIds();
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public void restoreStreamState(int shard, Object state) {
-        writer(shard).restoreEmittedSchemaIds((Set<Long>) state);
-    }
-
-    @Override
-    public Encoded encode(ShardBatch b, List<DeltaOp> body) {
-        DeltaBatchWriter writer = writer(b.shard());
-        Version first = b.firstVersion();
-        Version last = b.lastVersion();
-        if (first == null || last == null) {
-            throw new IllegalStateException("shard " + b.shard() + " batch " + b.sequence() + " accepted no event and has no version range");
-        }
-        byte[] sealed = writer.write(new DeltaBatch(b.shard(), b.sequence(), first, last, body,
-                b.digestBefore().toBytes(), b.digestAfter().toBytes()));
-        return new Encoded(sealed, sections(sealed), writer.selector().lastDecision().codec().configName()
-                + "-" + writer.selector().lastDecision().level());
+    /** A sealed batch's codec as the report names it, e.g. {@code zstd-3}. */
+    static String codecName(ShardBatchEncoder.Encoded e) {
+        return e.codec().codec().configName() + "-" + e.codec().level();
     }
 
     /**
-     * Where a sealed batch's bytes go. The body's share of schema definitions cannot be separated after
-     * compression; it is inside {@code body_compressed}.
+     * Where a sealed batch's bytes go (section name -> bytes; sums to the length). The body's share of
+     * schema definitions cannot be separated after compression; it is inside {@code body_compressed}.
      */
-    private static Map<String, Long> sections(byte[] sealed) {
+    static Map<String, Long> sections(byte[] sealed) {
         Map<String, Long> m = new LinkedHashMap<>();
         int bodyAt = BatchLayout.bodyOffset(sealed);
         long fixed = bodyAt - 2L * BatchLayout.DIGEST_LENGTH;
@@ -133,8 +141,8 @@ final class DeltaFormatDriver implements BatchCodecDriver {
         return m;
     }
 
-    @Override
-    public Decoded decode(int shard, byte[] sealed, RowLookup held) {
+    /** Decodes a batch of {@code shard}; {@code held} answers what the receiver holds before the batch. */
+    Decoded decode(int shard, byte[] sealed, RowLookup held) {
         DeltaBatchReader reader = readers.computeIfAbsent(shard,
                 s -> new DeltaBatchReader(options, new TableSchemaRegistry(), dictionaries));
         SealedBatch batch;
@@ -148,14 +156,14 @@ final class DeltaFormatDriver implements BatchCodecDriver {
                 StateDigest.fromBytes(h.digestAfter(), 0));
     }
 
-    @Override
-    public long outOfBandBytes() {
+    /** Bytes a replica fetches outside the batches (dictionaries), to amortise over the run. */
+    long outOfBandBytes() {
         return dictionaries.bytes;
     }
 
     @Override
     public void close() {
-        writers.values().forEach(DeltaBatchWriter::close);
+        pipelines.forEach(ShardPipeline::close);
         readers.values().forEach(DeltaBatchReader::close);
     }
 }

@@ -70,6 +70,17 @@ class BandwidthBenchCommandTest {
         for (String codec : DeltaFormatDriver.fixedSettings()) {
             assertTrue(j.get("snapdelta_by_codec").get(codec).asDouble() > 0, "codec " + codec);
         }
+        // The job's body probe: both bodies only on some batches, never on every one.
+        JsonNode probes = j.get("body_probes");
+        long probed = probes.get("streamed_batches_probed").asLong();
+        assertTrue(probed > 0 && probed < j.get("streamed_batches").asLong(), probes.toString());
+        assertTrue(probes.get("shipped_bytes").asLong() <= probes.get("other_body_bytes").asLong(),
+                "a probe ships the smaller body: " + probes);
+        assertEquals(j.get("streamed_batches").asLong() + j.get("snapshot_batches").asLong(),
+                j.get("bodies_chosen").get("coalesced").asLong() + j.get("bodies_chosen").get("stream_ordered").asLong());
+        for (String codec : DeltaFormatDriver.fixedSettings()) {
+            assertTrue(j.get("shipped_crc32c_by_codec").get(codec).asText().matches("[0-9a-f]{8}"), "crc of codec " + codec);
+        }
         JsonNode sweep = j.get("sweep");
         assertEquals(9, sweep.size());
         for (JsonNode row : sweep) {

@@ -74,6 +74,14 @@ public final class RowHasher {
     /** The last table's length-prefixed namespace and name (tables are few; one instance each, mostly). */
     private TableId lastTable;
     private byte[] lastTablePrefix;
+    /**
+     * The prefixes of the last {@value #CACHED_TABLES} tables (by identity), filled round-robin: a capture
+     * interleaves the tables of each transaction, so the last table alone would re-encode on most calls.
+     */
+    private static final int CACHED_TABLES = 8;
+    private final TableId[] cachedTables = new TableId[CACHED_TABLES];
+    private final byte[][] cachedTablePrefixes = new byte[CACHED_TABLES][];
+    private int nextCachedTable;
     private static final int MAX_CACHED_SCHEMAS = 1024;
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -129,15 +137,32 @@ public final class RowHasher {
         ensure(1);
         buf[len++] = ENCODING_VERSION;
         if (table != lastTable) {
-            int start = len;
-            putString(table.namespace());
-            putString(table.name());
-            lastTablePrefix = Arrays.copyOfRange(buf, start, len);
+            lastTablePrefix = tablePrefix(table);
             lastTable = table;
-        } else {
-            putRaw(lastTablePrefix);
         }
+        putRaw(lastTablePrefix);
         putRow(key, true);
+    }
+
+    /** The table's length-prefixed namespace and name, from the cache or encoded into it. */
+    private byte[] tablePrefix(TableId table) {
+        for (int i = 0; i < CACHED_TABLES; i++) {
+            if (cachedTables[i] == table) {
+                return cachedTablePrefixes[i];
+            }
+        }
+        byte[] ns = table.namespace().getBytes(StandardCharsets.UTF_8);
+        byte[] name = table.name().getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = new byte[8 + ns.length + name.length];
+        INT_BE.set(prefix, 0, ns.length);
+        System.arraycopy(ns, 0, prefix, 4, ns.length);
+        INT_BE.set(prefix, 4 + ns.length, name.length);
+        System.arraycopy(name, 0, prefix, 8 + ns.length, name.length);
+        int slot = nextCachedTable;
+        nextCachedTable = (slot + 1) % CACHED_TABLES;
+        cachedTables[slot] = table;
+        cachedTablePrefixes[slot] = prefix;
+        return prefix;
     }
 
     /** The canonical encoding of the entry (a copy; for tests, tools and the spec's worked example). */

@@ -34,7 +34,8 @@ final class BodyEncoder {
         final TableSchema schema;
         final int index;
         final List<DeltaOp> ops = new ArrayList<>();
-        final List<Integer> kinds = new ArrayList<>();
+        /** Op kind per op of {@link #ops} (the first {@code ops.size()} entries). */
+        int[] kinds = new int[16];
         int full;
         int updates;
 
@@ -57,15 +58,24 @@ final class BodyEncoder {
             }
             java.util.Arrays.sort(order, (a, b) -> KeyOrder.INSTANCE.compare(ops.get(a).key(), ops.get(b).key()));
             List<DeltaOp> sortedOps = new ArrayList<>(order.length);
-            List<Integer> sortedKinds = new ArrayList<>(order.length);
-            for (int i : order) {
+            int[] sortedKinds = new int[kinds.length];
+            for (int j = 0; j < order.length; j++) {
+                int i = order[j];
                 sortedOps.add(ops.get(i));
-                sortedKinds.add(kinds.get(i));
+                sortedKinds[j] = kinds[i];
             }
             ops.clear();
             ops.addAll(sortedOps);
-            kinds.clear();
-            kinds.addAll(sortedKinds);
+            kinds = sortedKinds;
+        }
+
+        void add(DeltaOp op, int kind) {
+            int n = ops.size();
+            if (n == kinds.length) {
+                kinds = java.util.Arrays.copyOf(kinds, n * 2);
+            }
+            kinds[n] = kind;
+            ops.add(op);
         }
     }
 
@@ -108,8 +118,7 @@ final class BodyEncoder {
                 sections.add(s);
             }
             checkKey(op, schema, i);
-            s.ops.add(op);
-            s.kinds.add(kind);
+            s.add(op, kind);
             if (kind == KIND_INSERT || kind == KIND_REPLACE) {
                 s.full++;
             } else if (kind == KIND_UPDATE) {
@@ -209,23 +218,26 @@ final class BodyEncoder {
     }
 
     private static void checkKey(DeltaOp op, TableSchema schema, int index) {
+        if (op instanceof DeltaOp.Insert i) {
+            checkKeyIn(i.after(), op, schema, index);
+        } else if (op instanceof DeltaOp.Update u) {
+            if (u.before().schema().equals(u.after().schema())) {
+                checkKeyIn(u.before(), op, schema, index);
+            }
+            checkKeyIn(u.after(), op, schema, index);
+        } else {
+            checkKeyIn(((DeltaOp.Delete) op).before(), op, schema, index);
+        }
+    }
+
+    private static void checkKeyIn(Row r, DeltaOp op, TableSchema schema, int index) {
         int[] keys = schema.keyIndexesShared();
         Row key = op.key();
-        List<Row> rows;
-        if (op instanceof DeltaOp.Insert i) {
-            rows = List.of(i.after());
-        } else if (op instanceof DeltaOp.Update u) {
-            rows = u.before().schema().equals(u.after().schema()) ? List.of(u.before(), u.after()) : List.of(u.after());
-        } else {
-            rows = List.of(((DeltaOp.Delete) op).before());
-        }
-        for (Row r : rows) {
-            for (int k = 0; k < keys.length; k++) {
-                if (!Row.valueEquals(key.get(k), r.get(keys[k]))) {
-                    throw new IllegalArgumentException("op " + index + " (" + op.getClass().getSimpleName() + " on "
-                            + op.table() + "): key field '" + schema.keySchema().name(k) + "' is " + key.get(k)
-                            + " in the key but " + r.get(keys[k]) + " in the row; a key change must travel as delete + insert");
-                }
+        for (int k = 0; k < keys.length; k++) {
+            if (!Row.valueEquals(key.get(k), r.get(keys[k]))) {
+                throw new IllegalArgumentException("op " + index + " (" + op.getClass().getSimpleName() + " on "
+                        + op.table() + "): key field '" + schema.keySchema().name(k) + "' is " + key.get(k)
+                        + " in the key but " + r.get(keys[k]) + " in the row; a key change must travel as delete + insert");
             }
         }
     }
@@ -243,17 +255,18 @@ final class BodyEncoder {
         int n = s.ops.size();
         out.writeLongBE(schema.id());
         out.writeVarInt(n);
-        int first = s.kinds.get(0);
+        int[] kinds = s.kinds;
+        int first = kinds[0];
         boolean sameKind = true;
-        for (int k : s.kinds) {
-            sameKind &= k == first;
+        for (int i = 0; i < n; i++) {
+            sameKind &= kinds[i] == first;
         }
         if (sameKind) {
             out.writeByte(first);
         } else {
             out.writeByte(KINDS_EXPLICIT);
-            for (int k : s.kinds) {
-                out.writeByte(k);
+            for (int i = 0; i < n; i++) {
+                out.writeByte(kinds[i]);
             }
         }
         int[] keyIdx = schema.keyIndexesShared();
@@ -271,7 +284,7 @@ final class BodyEncoder {
                 Object[] v = scratch(s.full);
                 int m = 0;
                 for (int i = 0; i < n; i++) {
-                    int kind = s.kinds.get(i);
+                    int kind = kinds[i];
                     if (kind == KIND_INSERT || kind == KIND_REPLACE) {
                         v[m++] = after(s.ops.get(i)).get(f);
                     }
@@ -284,7 +297,7 @@ final class BodyEncoder {
             byte[] bitmaps = new byte[s.updates * bitmapBytes];
             List<DeltaOp.Update> updates = new ArrayList<>(s.updates);
             for (int i = 0; i < n; i++) {
-                if (s.kinds.get(i) == KIND_UPDATE) {
+                if (kinds[i] == KIND_UPDATE) {
                     DeltaOp.Update u = (DeltaOp.Update) s.ops.get(i);
                     int base = updates.size() * bitmapBytes;
                     for (int j = 0; j < nonKey.length; j++) {

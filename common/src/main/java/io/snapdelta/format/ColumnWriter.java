@@ -27,7 +27,16 @@ final class ColumnWriter {
     private long[] oldValues = new long[1024];
     /** RICE sizes of the (at most five) parameters tried for one transform. */
     private final long[] riceBitsOf = new long[5];
-    private final long[] histogram = new long[256];
+    /** Per transform (PLAIN, DELTA_PREV, DELTA_OLD): varint byte histogram, varint bytes, distinct byte values. */
+    private final long[][] histograms = new long[3][256];
+    private final long[] varintBytesOf = new long[3];
+    private final int[] distinctOf = new int[3];
+    /** Per transform: the cheapest packing's cost in bits (Long.MAX_VALUE: none), which one, its k, min and spread. */
+    private final long[] packedCost = new long[3];
+    private final int[] packedPacking = new int[3];
+    private final int[] packedK = new int[3];
+    private final long[] minOf = new long[3];
+    private final long[] spreadOf = new long[3];
 
     private boolean packIntegers = true;
 
@@ -225,22 +234,37 @@ final class ColumnWriter {
                 j++;
             }
         }
+        // Every candidate is costed and the cheapest written; ties go to the earlier candidate in the order
+        // (transform, then VARINT < RANGE < RICE, then k). The RANGE and RICE costs are whole numbers of bits;
+        // a VARINT cost needs the entropy (logarithms) only when its whole-number lower bound could still win.
         double bestCost = Double.MAX_VALUE;
         int bestTransform = INT_PLAIN;
         int bestPacking = IntegerPacking.VARINT;
         int bestK = 0;
         int transforms = oldsUsable ? 3 : 2;
-        long[] riceBitsOf = this.riceBitsOf;
+        long[] varintBytesOf = this.varintBytesOf;
+        int[] distinctOf = this.distinctOf;
+        long[][] histograms = this.histograms;
+        long[] packedCost = this.packedCost;
+        int[] packedPacking = this.packedPacking;
+        int[] packedK = this.packedK;
+        long[] minOf = this.minOf;
+        long[] spreadOf = this.spreadOf;
         for (int t = 0; t < transforms; t++) {
-            fillTransformed(m, t);
-            // DELTA_PREV keeps its first value (the base) as a varint; the packing covers the deltas after it.
+            long[] histogram = histograms[t];
+            // One pass: the transform, its min and max (DELTA_PREV: over the deltas after the base) and the
+            // histogram of its varint bytes.
             int from = t == INT_DELTA_PREV ? 1 : 0;
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             java.util.Arrays.fill(histogram, 0);
             long varintBytes = 0;
+            long prev = 0;
             for (int i = 0; i < m; i++) {
-                long v = transformed[i];
+                long p = plainValues[i];
+                long v = t == INT_PLAIN ? p : t == INT_DELTA_PREV ? p - prev : p - oldValues[i];
+                prev = p;
+                transformed[i] = v;
                 if (i >= from) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
@@ -254,30 +278,22 @@ final class ColumnWriter {
                 histogram[(int) z]++;
                 varintBytes++;
             }
-            // Plus one bit per byte: the codec shares one literal table among all columns of the body, so a
-            // column's bytes never reach their own order-0 entropy (measured on pgbench: packed columns win);
-            // plus four bits per distinct byte value, what a Huffman table pays to describe a symbol (and
-            // the empirical entropy of a short column understates its true entropy).
-            double varintCost = packIntegers ? entropyBits(varintBytes) + varintBytes + 4.0 * distinctBytes()
-                    : varintBytes; // plain layout: varints only, the transform with the fewest bytes (as v1)
-            if (varintCost < bestCost) {
-                bestCost = varintCost;
-                bestTransform = t;
-                bestPacking = IntegerPacking.VARINT;
-            }
-            if (!packIntegers) {
+            varintBytesOf[t] = varintBytes;
+            distinctOf[t] = distinct(histogram);
+            packedCost[t] = Long.MAX_VALUE;
+            if (!packIntegers || m - from < 1) {
                 continue;
             }
-            if (m - from < 1) {
-                continue;
-            }
-            double baseCost = from == 1 ? 8.0 * ByteSink.varLongSize(ByteSink.zigZag(transformed[0])) : 0;
             long spread = max - min;
             if (spread < 0 || spread >= IntegerPacking.MAX_SPREAD) {
                 continue;
             }
+            minOf[t] = min;
+            spreadOf[t] = spread;
+            long baseBits = from == 1 ? 8L * ByteSink.varLongSize(ByteSink.zigZag(transformed[0])) : 0;
             // One pass for the RANGE code lengths (w bits, or w - 1 below the threshold s; see
-            // IntegerPacking.rangeCodeLength) and the sum that centres the RICE parameters.
+            // IntegerPacking.rangeCodeLength) and the sum that centres the RICE parameters. Every u is in
+            // [0, spread], spread < 2^62, so the running sum only overflows by passing Long.MAX_VALUE.
             int w = IntegerPacking.bitLength(spread);
             long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
             long shortCodes = 0;
@@ -290,52 +306,75 @@ final class ColumnWriter {
                 }
                 if (!sumOverflow) {
                     sum += u;
-                    sumOverflow = sum < 0 || u < 0;
+                    sumOverflow = sum < 0;
                 }
             }
             long rangeBits = (long) (m - from) * w - shortCodes;
-            double rangeCost = baseCost + 8.0 * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
+            long bestPacked = baseBits + 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
                     + ByteSink.varLongSize((rangeBits + 7) >>> 3)) + ((rangeBits + 7) & ~7L);
-            if (rangeCost < bestCost) {
-                bestCost = rangeCost;
-                bestTransform = t;
-                bestPacking = IntegerPacking.RANGE;
-            }
+            int bestPackedPacking = IntegerPacking.RANGE;
+            int bestPackedK = 0;
             // The best k is near log2 of the mean (exactly optimal for geometric spreads); the writer tries
-            // the five parameters around it, which keeps encoding linear. All five are summed in one pass;
-            // a sum that reaches Long.MAX_VALUE / 4 stops growing and rules its k out.
+            // the five parameters around it, which keeps encoding linear. A RICE size that reaches
+            // Long.MAX_VALUE / 4 rules its k out; below that bound (sum < 2^58) no size can reach it.
             int maxK = Math.min(IntegerPacking.MAX_RICE_K, IntegerPacking.bitLength(spread));
             int center = sumOverflow ? maxK : IntegerPacking.bitLength(sum / (m - from));
             int kFrom = Math.max(0, center - 3);
             int kCount = Math.min(maxK, center + 1) - kFrom + 1;
-            for (int j = 0; j < kCount; j++) {
-                riceBitsOf[j] = (long) (m - from) * (kFrom + j + 1);
-            }
-            for (int i = from; i < m; i++) {
-                long u = transformed[i] - min;
-                for (int j = 0; j < kCount; j++) {
-                    if (riceBitsOf[j] < Long.MAX_VALUE / 4) {
-                        riceBitsOf[j] += u >>> (kFrom + j);
-                    }
-                }
-            }
+            riceSizes(from, m, min, kFrom, kCount, !sumOverflow && sum < (1L << 58));
+            long minBits = 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + 1);
             for (int j = 0; j < kCount; j++) {
                 long riceBits = riceBitsOf[j];
                 if (riceBits >= Long.MAX_VALUE / 4) {
                     continue;
                 }
-                int k = kFrom + j;
-                double riceCost = baseCost + 8.0 * (ByteSink.varLongSize(ByteSink.zigZag(min)) + 1
-                        + ByteSink.varLongSize((riceBits + 7) >>> 3)) + ((riceBits + 7) & ~7L);
-                if (riceCost < bestCost) {
-                    bestCost = riceCost;
-                    bestTransform = t;
-                    bestPacking = IntegerPacking.RICE;
-                    bestK = k;
+                long riceCost = baseBits + minBits + 8L * ByteSink.varLongSize((riceBits + 7) >>> 3) + ((riceBits + 7) & ~7L);
+                if (riceCost < bestPacked) {
+                    bestPacked = riceCost;
+                    bestPackedPacking = IntegerPacking.RICE;
+                    bestPackedK = kFrom + j;
                 }
             }
+            packedCost[t] = bestPacked;
+            packedPacking[t] = bestPackedPacking;
+            packedK[t] = bestPackedK;
         }
-        fillTransformed(m, bestTransform);
+        for (int t = 0; t < transforms; t++) {
+            long varintBytes = varintBytesOf[t];
+            double varintCost;
+            if (!packIntegers) {
+                varintCost = varintBytes; // plain layout: varints only, the transform with the fewest bytes (as v1)
+            } else {
+                // Plus one bit per byte: the codec shares one literal table among all columns of the body, so a
+                // column's bytes never reach their own order-0 entropy (measured on pgbench: packed columns
+                // win); plus four bits per distinct byte value, what a Huffman table pays to describe a symbol
+                // (and the empirical entropy of a short column understates its true entropy). The entropy is
+                // >= 0: when the rest alone cannot beat the best so far (or a packing of a transform not yet
+                // compared that it must beat or tie), the logarithms are not needed.
+                long lowerBound = varintBytes + 4L * distinctOf[t];
+                long laterPacked = Long.MAX_VALUE;
+                for (int u = t; u < transforms; u++) {
+                    laterPacked = Math.min(laterPacked, packedCost[u]);
+                }
+                // The same expression (and so the same double) as always when it is computed.
+                varintCost = lowerBound >= bestCost || lowerBound > laterPacked ? Double.MAX_VALUE
+                        : entropyBits(histograms[t], varintBytes) + varintBytes + 4.0 * distinctOf[t];
+            }
+            if (varintCost < bestCost) {
+                bestCost = varintCost;
+                bestTransform = t;
+                bestPacking = IntegerPacking.VARINT;
+            }
+            if (packedCost[t] != Long.MAX_VALUE && packedCost[t] < bestCost) {
+                bestCost = packedCost[t];
+                bestTransform = t;
+                bestPacking = packedPacking[t];
+                bestK = packedK[t];
+            }
+        }
+        if (bestTransform != transforms - 1) {
+            fillTransformed(m, bestTransform);
+        }
         if (bestPacking == IntegerPacking.VARINT) {
             for (int i = 0; i < m; i++) {
                 out.writeZigZag(transformed[i]);
@@ -345,13 +384,8 @@ final class ColumnWriter {
             if (from == 1) {
                 out.writeZigZag(transformed[0]);
             }
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            for (int i = from; i < m; i++) {
-                min = Math.min(min, transformed[i]);
-                max = Math.max(max, transformed[i]);
-            }
-            long spread = max - min;
+            long min = minOf[bestTransform];
+            long spread = spreadOf[bestTransform];
             out.writeZigZag(min);
             long payloadBits = 0;
             if (bestPacking == IntegerPacking.RANGE) {
@@ -380,15 +414,57 @@ final class ColumnWriter {
                 }
             } else {
                 for (int i = from; i < m; i++) {
-                    long u = transformed[i] - min;
-                    bits.writeOnes(u >>> bestK);
-                    bits.writeMsbFirst(0, 1);
-                    bits.writeMsbFirst(u & ((1L << bestK) - 1), bestK);
+                    bits.writeRice(transformed[i] - min, bestK);
                 }
             }
             bits.flush();
         }
         return (bestTransform << ENC_SHIFT) | (bestPacking << IntegerPacking.SHIFT);
+    }
+
+    /**
+     * {@link #riceBitsOf}[j] = the RICE payload bits of {@code transformed[from, m) - min} with parameter
+     * {@code kFrom + j}, for {@code j < kCount} (at most five); a size that would reach Long.MAX_VALUE / 4
+     * stops there. {@code noOverflow}: the values' sum is below 2^58, so no size can reach it and the five
+     * sums run without checks.
+     */
+    private void riceSizes(int from, int m, long min, int kFrom, int kCount, boolean noOverflow) {
+        long[] riceBitsOf = this.riceBitsOf;
+        long n = m - from;
+        if (noOverflow) {
+            // Shifts past 63 wrap in Java; the sums of the parameters j >= kCount are never read.
+            int k0 = kFrom;
+            long r0 = 0;
+            long r1 = 0;
+            long r2 = 0;
+            long r3 = 0;
+            long r4 = 0;
+            for (int i = from; i < m; i++) {
+                long u = transformed[i] - min;
+                r0 += u >>> k0;
+                r1 += u >>> (k0 + 1);
+                r2 += u >>> (k0 + 2);
+                r3 += u >>> (k0 + 3);
+                r4 += u >>> (k0 + 4);
+            }
+            riceBitsOf[0] = n * (k0 + 1) + r0;
+            riceBitsOf[1] = n * (k0 + 2) + r1;
+            riceBitsOf[2] = n * (k0 + 3) + r2;
+            riceBitsOf[3] = n * (k0 + 4) + r3;
+            riceBitsOf[4] = n * (k0 + 5) + r4;
+            return;
+        }
+        for (int j = 0; j < kCount; j++) {
+            riceBitsOf[j] = n * (kFrom + j + 1);
+        }
+        for (int i = from; i < m; i++) {
+            long u = transformed[i] - min;
+            for (int j = 0; j < kCount; j++) {
+                if (riceBitsOf[j] < Long.MAX_VALUE / 4) {
+                    riceBitsOf[j] += u >>> (kFrom + j);
+                }
+            }
+        }
     }
 
     /** Fills {@link #transformed} with the first {@code m} unboxed values under {@code transform}. */
@@ -413,7 +489,7 @@ final class ColumnWriter {
         }
     }
 
-    private int distinctBytes() {
+    private static int distinct(long[] histogram) {
         int d = 0;
         for (long c : histogram) {
             if (c > 0) {
@@ -423,8 +499,8 @@ final class ColumnWriter {
         return d;
     }
 
-    /** Order-0 entropy in bits of the bytes counted in {@link #histogram}. */
-    private double entropyBits(long total) {
+    /** Order-0 entropy in bits of the bytes counted in {@code histogram}. */
+    private static double entropyBits(long[] histogram, long total) {
         if (total == 0) {
             return 0;
         }

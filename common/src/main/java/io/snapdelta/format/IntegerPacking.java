@@ -77,6 +77,22 @@ final class IntegerPacking {
             }
         }
 
+        /**
+         * One RICE code: {@code u >>> k} one bits, a zero bit, then the low {@code k} bits of {@code u} most
+         * significant first; as one accumulator write when the code fits in 56 bits.
+         */
+        void writeRice(long u, int k) {
+            long q = u >>> k;
+            if (q + 1 + k <= 56) {
+                long low = k == 0 ? 0 : Long.reverse(u) >>> (64 - k); // u's low k bits, the first to write lowest
+                writeLsbFirst(((1L << q) - 1) | (low << (q + 1)), (int) q + 1 + k);
+                return;
+            }
+            writeOnes(q);
+            writeMsbFirst(0, 1);
+            writeMsbFirst(u & ((1L << k) - 1), k);
+        }
+
         void writeOnes(long count) {
             while (count > 0) {
                 int take = (int) Math.min(count, 32);

@@ -1,6 +1,7 @@
 package io.snapdelta.shard;
 
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,10 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         final TableId table;
         final Row key;
         final int hash;
+        /** The key's schema and, for a single non-null integer key, its value: compared without reading the key row. */
+        final RowSchema keySchema;
+        final long longKey;
+        final boolean longKeyed;
         StoredEntry entry;
 
         Slot(TableId table, Row key, int hash, StoredEntry entry) {
@@ -27,11 +32,23 @@ public final class InMemoryShardStateStore implements ShardStateStore {
             this.key = key;
             this.hash = hash;
             this.entry = entry;
+            this.keySchema = key.schema();
+            this.longKeyed = isLongKey(key);
+            this.longKey = longKeyed ? (Long) key.get(0) : 0;
         }
 
         boolean holds(TableId t, Row k) {
             return key == k && table == t || table.equals(t) && key.equals(k);
         }
+
+        /** {@link #holds} for a single integer key {@code k} whose value is {@code v}. */
+        boolean holdsLong(TableId t, Row k, long v) {
+            return longKeyed && keySchema == k.schema() ? longKey == v && (table == t || table.equals(t)) : holds(t, k);
+        }
+    }
+
+    private static boolean isLongKey(Row key) {
+        return key.size() == 1 && key.get(0) instanceof Long;
     }
 
     private static final int MIN_CAPACITY = 16;
@@ -61,6 +78,17 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         int[] hs = hashes;
         int mask = s.length - 1;
         int i = OpenSlots.homeOf(hash, shift);
+        if (isLongKey(key)) {
+            // The common single integer key: a slot of the same key schema is compared by its cached value,
+            // so a probe does not follow the slot's key row to its boxed value (cache misses on a large state).
+            long v = (Long) key.get(0);
+            for (Slot x; (x = s[i]) != null; i = (i + 1) & mask) {
+                if (hs[i] == hash && x.holdsLong(table, key, v)) {
+                    return i;
+                }
+            }
+            return i;
+        }
         for (Slot x; (x = s[i]) != null; i = (i + 1) & mask) {
             if (hs[i] == hash && x.holds(table, key)) {
                 return i;

@@ -8,13 +8,14 @@ import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowOrder;
+import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,11 +48,17 @@ public final class ShardDeltaState {
 
     /**
      * Keys touched by the open batch, with the row each held when the batch opened and the row it holds
-     * now, so that sealing needs no store lookup (a store read can be a RocksDB get and a decode).
+     * now, so that sealing needs no store lookup (a store read can be a RocksDB get and a decode); in the
+     * order the batch first touched them: nearly sorted for scans, so sealing sorts fast.
      */
-    private final Map<TableKey, Touched> openTouched = new HashMap<>();
-    /** The same keys in the order the batch first touched them: nearly sorted for scans, so sealing sorts fast. */
     private final List<Touched> openTouchedOrder = new ArrayList<>();
+    /**
+     * The same keys as an open-addressing set by (table, key) ({@link OpenSlots} probing; no deletions, emptied
+     * at seal): a change allocates no map key or node, and a single integer key compares by its cached value.
+     */
+    private Touched[] touchedSlots = new Touched[64];
+    private int[] touchedHashes = new int[64];
+    private int touchedShift = 32 - 6;
     private final List<DeltaOp> openStream = new ArrayList<>();
     private StateDigest openDigestBefore = new StateDigest();
     private long openChanges;
@@ -64,16 +71,185 @@ public final class ShardDeltaState {
 
     /** A key the open batch touched: its row when the batch opened, and its row now (if known). */
     private static final class Touched {
-        final TableKey key;
+        final TableId table;
+        final Row key;
+        /** {@link TableKey#hashCode()} of (table, key). */
+        final int hash;
+        final RowSchema keySchema;
         final Row start;
+        /** The single integer key's value, when {@link #longKey}: sealing sorts on it without reading the key row. */
+        final long sortKey;
+        final boolean longKey;
         Row end;
         /** False only for keys of a restored open batch until they are touched again: read the store at seal. */
         boolean endKnown;
+        /**
+         * The stream op of a key the batch touched exactly once (and not before a restore): its net effect is
+         * that op, so the coalesced body reuses the object (no second op, and equal bodies compare by identity).
+         */
+        DeltaOp onlyOp;
 
-        Touched(TableKey key, Row start) {
+        Touched(TableId table, Row key, int hash, Row start) {
+            this.table = table;
             this.key = key;
+            this.hash = hash;
+            this.keySchema = key.schema();
             this.start = start;
+            if (key.size() == 1 && key.get(0) instanceof Long v) {
+                this.sortKey = v;
+                this.longKey = true;
+            } else {
+                this.sortKey = 0;
+                this.longKey = false;
+            }
         }
+    }
+
+    /**
+     * {@link TableKey#ORDER} on touched keys, comparing two single integer keys of one table by their cached
+     * values: a batch's sort then reads each key row once instead of at every comparison.
+     */
+    private static final Comparator<Touched> TOUCHED_ORDER = (a, b) -> {
+        if (a.longKey && b.longKey && a.table == b.table) {
+            return Long.compare(a.sortKey, b.sortKey);
+        }
+        int c = a.table.compareTo(b.table);
+        return c != 0 ? c : RowOrder.INSTANCE.compare(a.key, b.key); // TableKey.ORDER
+    };
+
+    /** Scratch of {@link #sortTouched}: per touched key its table's group, the keys of each group, the result. */
+    private int[] sortGroup = new int[0];
+    private long[] sortKeys = new long[0];
+    private Touched[] sortOut = new Touched[0];
+    private static final int MAX_SORT_GROUPS = 8;
+
+    /**
+     * Sorts {@link #openTouchedOrder} by {@link #TOUCHED_ORDER}. Already sorted (snapshot scans, keys from a
+     * sequence): one linear check. When every key is a single integer and each table is one object with one
+     * key schema (the usual case), the keys are unique per table, so each table's keys are sorted as a
+     * {@code long[]} and every entry placed by binary search: each entry is read once, not at every
+     * comparison (they are scattered in memory, and the comparisons were cache misses). Otherwise a stable
+     * comparison sort. All three give the same order: there are no ties.
+     */
+    private void sortTouched() {
+        List<Touched> order = openTouchedOrder;
+        int n = order.size();
+        boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = TOUCHED_ORDER.compare(order.get(i - 1), order.get(i)) <= 0;
+        }
+        if (sorted) {
+            return;
+        }
+        TableId[] tables = new TableId[MAX_SORT_GROUPS];
+        RowSchema[] schemas = new RowSchema[MAX_SORT_GROUPS];
+        int[] counts = new int[MAX_SORT_GROUPS];
+        int groups = 0;
+        if (sortGroup.length < n) {
+            sortGroup = new int[n * 2];
+            sortKeys = new long[n * 2];
+            sortOut = new Touched[n * 2];
+        }
+        int[] groupOf = sortGroup;
+        for (int i = 0; i < n; i++) {
+            Touched t = order.get(i);
+            int g = 0;
+            while (g < groups && tables[g] != t.table) {
+                g++;
+            }
+            if (g == groups) {
+                if (groups == MAX_SORT_GROUPS) {
+                    order.sort(TOUCHED_ORDER);
+                    return;
+                }
+                for (int h = 0; h < groups; h++) {
+                    if (tables[h].equals(t.table)) {
+                        order.sort(TOUCHED_ORDER); // one table as two objects: their keys interleave
+                        return;
+                    }
+                }
+                tables[g] = t.table;
+                schemas[g] = t.keySchema;
+                groups++;
+            }
+            if (!t.longKey || schemas[g] != t.keySchema) {
+                order.sort(TOUCHED_ORDER);
+                return;
+            }
+            groupOf[i] = g;
+            counts[g]++;
+        }
+        // Groups in table order; each group's keys at [from[g], from[g] + counts[g]) of sortKeys and the result.
+        Integer[] byTable = new Integer[groups];
+        for (int g = 0; g < groups; g++) {
+            byTable[g] = g;
+        }
+        java.util.Arrays.sort(byTable, (a, b) -> tables[a].compareTo(tables[b]));
+        int[] from = new int[groups];
+        int[] fill = new int[groups];
+        for (int r = 0, at = 0; r < groups; r++) {
+            int g = byTable[r];
+            from[g] = at;
+            fill[g] = at;
+            at += counts[g];
+        }
+        long[] keys = sortKeys;
+        for (int i = 0; i < n; i++) {
+            keys[fill[groupOf[i]]++] = order.get(i).sortKey;
+        }
+        for (int g = 0; g < groups; g++) {
+            java.util.Arrays.sort(keys, from[g], from[g] + counts[g]);
+        }
+        Touched[] out = sortOut;
+        for (int i = 0; i < n; i++) {
+            Touched t = order.get(i);
+            int g = groupOf[i];
+            out[java.util.Arrays.binarySearch(keys, from[g], from[g] + counts[g], t.sortKey)] = t;
+        }
+        for (int i = 0; i < n; i++) {
+            order.set(i, out[i]);
+            out[i] = null;
+        }
+    }
+
+    /** The touched entry of (table, key), or null. */
+    private Touched findTouched(TableId table, Row key, int hash) {
+        Touched[] slots = touchedSlots;
+        int[] hashes = touchedHashes;
+        int mask = slots.length - 1;
+        RowSchema keySchema = key.schema();
+        boolean longKey = key.size() == 1 && key.get(0) instanceof Long;
+        long value = longKey ? (Long) key.get(0) : 0;
+        for (int i = OpenSlots.homeOf(hash, touchedShift); slots[i] != null; i = (i + 1) & mask) {
+            Touched t = slots[i];
+            if (hashes[i] != hash || !(t.table == table || t.table.equals(table))) {
+                continue;
+            }
+            if (longKey && t.longKey && t.keySchema == keySchema ? t.sortKey == value : t.key == key || t.key.equals(key)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a key not touched yet to the set and to the first-touch order. */
+    private void addTouched(Touched t) {
+        openTouchedOrder.add(t);
+        if (openTouchedOrder.size() > touchedSlots.length - (touchedSlots.length >>> 2) - (touchedSlots.length >>> 3)) {
+            Touched[] slots = new Touched[touchedSlots.length * 2];
+            int[] hashes = new int[slots.length];
+            OpenSlots.rehash(touchedSlots, touchedHashes, slots, hashes, touchedShift - 1);
+            touchedSlots = slots;
+            touchedHashes = hashes;
+            touchedShift--;
+        }
+        int mask = touchedSlots.length - 1;
+        int i = OpenSlots.homeOf(t.hash, touchedShift);
+        while (touchedSlots[i] != null) {
+            i = (i + 1) & mask;
+        }
+        touchedSlots[i] = t;
+        touchedHashes[i] = t.hash;
     }
 
     public ShardDeltaState(int shard, ShardStateStore store, int batchMaxChanges, Duration tombstoneRetention) {
@@ -162,8 +338,10 @@ public final class ShardDeltaState {
         if (openChanges == 0) {
             return null;
         }
-        List<StartRow> start = new ArrayList<>(openTouched.size());
-        openTouched.forEach((k, t) -> start.add(new StartRow(k, t.start)));
+        List<StartRow> start = new ArrayList<>(openTouchedOrder.size());
+        for (Touched t : openTouchedOrder) {
+            start.add(new StartRow(new TableKey(t.table, t.key), t.start));
+        }
         start.sort((a, b) -> TableKey.ORDER.compare(a.key(), b.key()));
         return new OpenBatch(openChanges, openFirst, openLast, openDigestBefore, start, openStream);
     }
@@ -185,9 +363,8 @@ public final class ShardDeltaState {
         openLast = b.lastVersion();
         openDigestBefore = b.digestBefore().copy();
         for (StartRow r : b.startRows()) {
-            Touched t = new Touched(r.key(), r.row());
-            openTouched.put(r.key(), t);
-            openTouchedOrder.add(t);
+            TableKey k = r.key();
+            addTouched(new Touched(k.table(), k.key(), k.hashCode(), r.row()));
         }
         openStream.addAll(b.stream());
     }
@@ -261,22 +438,26 @@ public final class ShardDeltaState {
         }
         counters.appliedChanges++;
         openApplied++;
-        TableKey tk = new TableKey(table, key);
-        Touched touched = openTouched.get(tk);
+        DeltaOp op;
+        if (old == null) {
+            op = new DeltaOp.Insert(table, key, next);
+        } else if (next == null) {
+            op = new DeltaOp.Delete(table, key, old);
+        } else {
+            op = new DeltaOp.Update(table, key, old, next);
+        }
+        openStream.add(op);
+        int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
+        Touched touched = findTouched(table, key, hash);
         if (touched == null) {
-            touched = new Touched(tk, old);
-            openTouched.put(tk, touched);
-            openTouchedOrder.add(touched);
+            touched = new Touched(table, key, hash, old);
+            touched.onlyOp = op;
+            addTouched(touched);
+        } else {
+            touched.onlyOp = null;
         }
         touched.end = next;
         touched.endKnown = true;
-        if (old == null) {
-            openStream.add(new DeltaOp.Insert(table, key, next));
-        } else if (next == null) {
-            openStream.add(new DeltaOp.Delete(table, key, old));
-        } else {
-            openStream.add(new DeltaOp.Update(table, key, old, next));
-        }
     }
 
     private long[] hashOf(TableId table, Row key, StoredEntry stored) {
@@ -317,28 +498,38 @@ public final class ShardDeltaState {
             openChanges = 0;
             return null;
         }
-        // Stable sort of the first-touch order: runs of ascending keys (snapshot scans, sequence inserts) cost
-        // one linear pass.
-        openTouchedOrder.sort((a, b) -> TableKey.ORDER.compare(a.key, b.key));
+        sortTouched();
         List<DeltaOp> coalesced = new ArrayList<>(openTouchedOrder.size());
         for (Touched t : openTouchedOrder) {
-            TableKey tk = t.key;
+            DeltaOp only = t.onlyOp;
+            if (only != null) {
+                // Touched once: the net effect is that change (an update here never leaves the row as it was).
+                coalesced.add(only);
+                if (only instanceof DeltaOp.Insert) {
+                    counters.coalescedInsertOps++;
+                } else if (only instanceof DeltaOp.Delete) {
+                    counters.coalescedDeleteOps++;
+                } else {
+                    counters.coalescedUpdateOps++;
+                }
+                continue;
+            }
             Row start = t.start;
             Row endRow;
             if (t.endKnown) {
                 endRow = t.end;
             } else {
-                StoredEntry end = store.get(tk.table(), tk.key());
+                StoredEntry end = store.get(t.table, t.key);
                 endRow = end == null ? null : end.row();
             }
             if (start == null && endRow != null) {
-                coalesced.add(new DeltaOp.Insert(tk.table(), tk.key(), endRow));
+                coalesced.add(new DeltaOp.Insert(t.table, t.key, endRow));
                 counters.coalescedInsertOps++;
             } else if (start != null && endRow == null) {
-                coalesced.add(new DeltaOp.Delete(tk.table(), tk.key(), start));
+                coalesced.add(new DeltaOp.Delete(t.table, t.key, start));
                 counters.coalescedDeleteOps++;
             } else if (start != null && !start.equals(endRow)) {
-                coalesced.add(new DeltaOp.Update(tk.table(), tk.key(), start, endRow));
+                coalesced.add(new DeltaOp.Update(t.table, t.key, start, endRow));
                 counters.coalescedUpdateOps++;
             }
         }
@@ -347,7 +538,7 @@ public final class ShardDeltaState {
         counters.batchesSealed++;
         ShardBatch batch = new ShardBatch(shard, nextSequence++, openChanges, openFirst, openLast, coalesced,
                 openStream, openDigestBefore, digest);
-        openTouched.clear();
+        java.util.Arrays.fill(touchedSlots, null);
         openTouchedOrder.clear();
         openStream.clear();
         openDigestBefore = digest.copy();

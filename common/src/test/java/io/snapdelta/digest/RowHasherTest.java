@@ -47,4 +47,27 @@ class RowHasherTest {
             assertArrayEquals(fresh((TableId) e[0], (Row) e[1], (Row) e[2]), lanes, "entry " + e[2]);
         }
     }
+
+    /**
+     * A reused hasher cycling through more tables than it caches prefixes for (and equal tables as distinct
+     * objects, and non-ASCII names) hashes entries and table keys exactly as a fresh one does.
+     */
+    @Test
+    void aReusedHasherCyclingThroughManyTablesHashesLikeAFreshOne() {
+        RowHasher reused = new RowHasher();
+        Row key = Row.of(KEY, "k");
+        Row row = Row.of(ROW, "k", "note", 7L);
+        for (int round = 0; round < 3; round++) {
+            for (int t = 0; t < 13; t++) {
+                TableId table = TableId.of(t % 2 == 0 ? "ns" + t : "", "täble_" + t);
+                if (round == 2) {
+                    table = TableId.of(table.namespace(), new String(table.name())); // equal, another object
+                }
+                long[] lanes = new long[StateDigest.LANES];
+                reused.hashEntry(table, key, row, lanes);
+                assertArrayEquals(fresh(table, key, row), lanes, "round " + round + ", table " + table);
+                org.junit.jupiter.api.Assertions.assertEquals(new RowHasher().hashTableKey(table, key), reused.hashTableKey(table, key));
+            }
+        }
+    }
 }

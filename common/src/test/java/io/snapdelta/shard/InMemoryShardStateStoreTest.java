@@ -18,6 +18,37 @@ class InMemoryShardStateStoreTest {
     static final RowSchema KEY = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
 
     /**
+     * Single integer keys are compared by a cached value: keys whose hashes collide (another key schema and
+     * value), and a null key beside the key 0 (same schema, same hash), stay distinct keys.
+     */
+    @Test
+    void integerKeysWithCollidingHashesButOtherSchemasOrNullStayDistinct() {
+        RowSchema other = RowSchema.of(new String[] {"aid"}, new FieldType[] {FieldType.INT64});
+        Row a = Row.of(KEY, 5L);
+        // Long.hashCode of a value below 2^32 is its low 32 bits: pick the value whose row hash equals a's.
+        Row b = Row.of(other, Integer.toUnsignedLong(31 * (KEY.hashCode() - other.hashCode()) + 5));
+        assertEquals(a.hashCode(), b.hashCode(), "the test needs colliding hashes");
+        Row zero = Row.of(KEY, 0L);
+        Row nullKey = Row.of(KEY, (Object) null);
+        assertEquals(zero.hashCode(), nullKey.hashCode(), "the test needs colliding hashes");
+        InMemoryShardStateStore store = new InMemoryShardStateStore();
+        StoredEntry ea = StoredEntry.live(new Version(1, 0), a);
+        StoredEntry eb = StoredEntry.live(new Version(2, 0), b);
+        StoredEntry ez = StoredEntry.live(new Version(3, 0), zero);
+        StoredEntry en = StoredEntry.live(new Version(4, 0), nullKey);
+        store.put(T, a, ea);
+        store.put(T, b, eb);
+        store.put(T, zero, ez);
+        store.put(T, nullKey, en);
+        assertEquals(ea, store.get(T, Row.of(KEY, 5L)));
+        assertEquals(eb, store.get(T, Row.of(other, b.get(0))));
+        assertEquals(ez, store.get(T, Row.of(KEY, 0L)));
+        assertEquals(en, store.get(T, Row.of(KEY, (Object) null)));
+        assertEquals(null, store.get(U, Row.of(KEY, 5L)));
+        assertEquals(4, store.liveCount());
+    }
+
+    /**
      * Random reads, read-then-writes of the same key objects, writes of equal but distinct key objects,
      * deletes and tombstone purges over two tables, through many growths and backward shifts: the store
      * answers like a plain map, and its live and tombstone counts and live rows match.

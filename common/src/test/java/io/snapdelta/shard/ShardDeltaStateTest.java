@@ -61,6 +61,69 @@ class ShardDeltaStateTest {
         return s.seal();
     }
 
+    /**
+     * The coalesced body is in {@link TableKey#ORDER} whatever order the keys came in: several tables (given in
+     * reverse table order), random integer keys including negatives and extremes, keys touched several times,
+     * a null key, a table with string keys and a second key schema of one table (the sort's fallbacks), and a
+     * batch already in order.
+     */
+    @Test
+    void coalescedOpsAreInTableKeyOrderForEveryKeyShape() {
+        RowSchema strKey = RowSchema.of(new String[] {"code"}, new FieldType[] {FieldType.STRING});
+        RowSchema strRow = RowSchema.of(new String[] {"code", "a", "b"}, new FieldType[] {FieldType.STRING, FieldType.INT64, FieldType.STRING});
+        RowSchema otherKey = RowSchema.of(new String[] {"aid"}, new FieldType[] {FieldType.INT64});
+        RowSchema otherRow = RowSchema.of(new String[] {"aid", "a", "b"}, new FieldType[] {FieldType.INT64, FieldType.INT64, FieldType.STRING});
+        TableId s1 = TableId.of("public", "s");
+        java.util.Random random = new java.util.Random(11);
+        for (int shape = 0; shape < 4; shape++) {
+            ShardDeltaState s = state(Integer.MAX_VALUE);
+            long v = 1;
+            for (int i = 0; i < 600; i++) {
+                TableId t = random.nextBoolean() ? U : T;
+                long id = switch (random.nextInt(8)) {
+                    case 0 -> Long.MIN_VALUE + random.nextInt(3);
+                    case 1 -> Long.MAX_VALUE - random.nextInt(3);
+                    default -> random.nextInt(200) - 100;
+                };
+                s.apply(new ChangeEvent(t, key(id), ChangeOp.UPDATE, new Version(0, v++), null, row(id, i, "x"), v * SECOND));
+            }
+            if (shape == 1) {
+                s.apply(new ChangeEvent(T, Row.of(KEY, (Object) null), ChangeOp.INSERT, new Version(0, v++), null,
+                        Row.of(ROW, null, 1L, "n"), v * SECOND));
+            } else if (shape == 2) {
+                for (int i = 0; i < 50; i++) {
+                    String code = Integer.toString(random.nextInt(1000));
+                    s.apply(new ChangeEvent(s1, Row.of(strKey, code), ChangeOp.INSERT, new Version(0, v++), null,
+                            Row.of(strRow, code, 1L, "s"), v * SECOND));
+                }
+            } else if (shape == 3) {
+                for (int i = 0; i < 50; i++) {
+                    long id = random.nextInt(200) - 100;
+                    s.apply(new ChangeEvent(T, Row.of(otherKey, id), ChangeOp.INSERT, new Version(0, v++), null,
+                            Row.of(otherRow, id, 1L, "o"), v * SECOND));
+                }
+            }
+            List<DeltaOp> ops = s.seal().coalescedOps();
+            for (int i = 1; i < ops.size(); i++) {
+                // <= : two key schemas of one table with equal values are equal in the order (shape 3).
+                assertTrue(TableKey.ORDER.compare(new TableKey(ops.get(i - 1).table(), ops.get(i - 1).key()),
+                        new TableKey(ops.get(i).table(), ops.get(i).key())) <= 0,
+                        "shape " + shape + ", op " + i + ": " + ops.get(i - 1) + " before " + ops.get(i));
+            }
+            assertTrue(ops.size() > 100, "shape " + shape);
+            // Sealed again in order: the next batch touches the same keys in the order just sealed.
+            for (DeltaOp op : ops) {
+                Row after = op instanceof DeltaOp.Insert ins ? ins.after() : ((DeltaOp.Update) op).after();
+                s.apply(new ChangeEvent(op.table(), op.key(), ChangeOp.DELETE, new Version(0, v++), after, null, v * SECOND));
+            }
+            List<DeltaOp> deletes = s.seal().coalescedOps();
+            assertEquals(ops.size(), deletes.size());
+            for (int i = 0; i < ops.size(); i++) {
+                assertEquals(ops.get(i).key(), deletes.get(i).key());
+            }
+        }
+    }
+
     @Test
     void duplicateVersionIsDroppedAndCounted() {
         ShardDeltaState s = state(100);
