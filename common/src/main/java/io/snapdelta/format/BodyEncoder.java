@@ -52,11 +52,8 @@ final class BodyEncoder {
             if (sorted) {
                 return; // e.g. keys from a sequence, inserted in order
             }
-            Integer[] order = new Integer[ops.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> KeyOrder.INSTANCE.compare(ops.get(a).key(), ops.get(b).key()));
+            long[] integerKeys = singleIntegerKeys();
+            int[] order = integerKeys != null ? StableIndexSort.byLong(integerKeys, integerKeys.length) : byKeyOrder();
             List<DeltaOp> sortedOps = new ArrayList<>(order.length);
             int[] sortedKinds = new int[kinds.length];
             for (int j = 0; j < order.length; j++) {
@@ -67,6 +64,36 @@ final class BodyEncoder {
             ops.clear();
             ops.addAll(sortedOps);
             kinds = sortedKinds;
+        }
+
+        /**
+         * Each op's key as a long when every key is a single integer (the common case), else null: those
+         * sort as primitives. A boxed comparator sort here made C2 recompile TimSort over and over, its
+         * profile shared with every other comparator in the JVM.
+         */
+        private long[] singleIntegerKeys() {
+            long[] keys = new long[ops.size()];
+            for (int i = 0; i < keys.length; i++) {
+                Row key = ops.get(i).key();
+                if (key.size() != 1 || !(key.get(0) instanceof Long v)) {
+                    return null;
+                }
+                keys[i] = v;
+            }
+            return keys;
+        }
+
+        private int[] byKeyOrder() {
+            Integer[] boxed = new Integer[ops.size()];
+            for (int i = 0; i < boxed.length; i++) {
+                boxed[i] = i;
+            }
+            java.util.Arrays.sort(boxed, (a, b) -> KeyOrder.INSTANCE.compare(ops.get(a).key(), ops.get(b).key()));
+            int[] order = new int[boxed.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = boxed[i];
+            }
+            return order;
         }
 
         void add(DeltaOp op, int kind) {
