@@ -838,6 +838,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         final MemberRuns runs = new MemberRuns();
         /** Key shapes: the shapes of the records with such a key (created on first use). */
         RecordShapes record;
+        /** When {@link #pick} last chose this shape. */
+        int usedAt;
 
         void clear() {
             record = null;
@@ -877,24 +879,32 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return s;
     }
 
-    /** The shape whose first name is at {@code i} (moved to the front), else the oldest one, cleared. */
+    /** Picks made, for {@link Shape#usedAt}. */
+    private int picks;
+
+    /**
+     * The shape whose first name is at {@code i}, else the least recently picked one, cleared. Shapes stay
+     * where they are: a move to the front would store references into a long-lived array on every record
+     * whose table differs from the last one's (each such store pays G1's post-write barrier fence); the
+     * recency is kept in a primitive stamp instead.
+     */
     private Shape pick(Shape[] set, int i) {
+        int stamp = ++picks;
+        Shape oldest = set[0];
         for (int j = 0; j < set.length; j++) {
             Shape s = set[j];
             byte[] first = s.name[0];
             if (first != null && regionMatches(i, first, s.nameLength[0])) {
-                if (j > 0) {
-                    System.arraycopy(set, 0, set, 1, j);
-                    set[0] = s;
-                }
+                s.usedAt = stamp;
                 return s;
             }
+            if (s.usedAt - oldest.usedAt < 0) { // wrap-safe: stamps only grow
+                oldest = s;
+            }
         }
-        Shape s = set[set.length - 1];
-        System.arraycopy(set, 0, set, 1, set.length - 1);
-        set[0] = s;
-        s.clear();
-        return s;
+        oldest.clear();
+        oldest.usedAt = stamp;
+        return oldest;
     }
 
     /**
