@@ -337,11 +337,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
+        boolean retry = retryReplay();
         buf.expect(prev);
         boolean parsed = false;
         int k = 0;
         while (true) {
-            if (k < prev && r.scalar[k]) {
+            if (k < prev && r.scalar[k] && (retry || r.sameLastTime(k))) {
                 int j = replay(i, objStart, r, k, prev, buf);
                 if (j > k) {
                     i = runEnd;
@@ -352,6 +353,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 }
             }
             parsed = true;
+            if (k < prev) {
+                r.differs(k);
+            }
             int at = i;
             i = colon(memberName(i, s, k, true));
             if (buf.size >= maxFields) {
@@ -381,6 +385,15 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         r.end(b, objStart, i, k, !parsed);
         return i;
+    }
+
+    /**
+     * Whether this record tries to replay every remembered member, also those whose bytes differed in the
+     * last object of their kind (positions, timestamps, changed columns), which are otherwise parsed
+     * straight away: one record in 16, so a member that stops changing is replayed again.
+     */
+    private boolean retryReplay() {
+        return (recordCount & MEMO_RETRY_MASK) == 0;
     }
 
     /** Output of {@link #replay}: where the input continues after the replayed members. */
@@ -519,10 +532,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
+        boolean retry = retryReplay();
         boolean parsed = false;
         int k = 0;
         while (true) {
-            if (k < prev && r.scalar[k]) {
+            if (k < prev && r.scalar[k] && (retry || r.sameLastTime(k))) {
                 int j = replay(i, objStart, r, k, prev, null);
                 if (j > k) {
                     i = runEnd;
@@ -533,6 +547,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 }
             }
             parsed = true;
+            if (k < prev) {
+                r.differs(k);
+            }
             int at = i;
             i = colon(memberName(i, s, k, false));
             valueMemo = k >= prev;
@@ -821,6 +838,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         final MemberRuns runs = new MemberRuns();
         /** Key shapes: the shapes of the records with such a key (created on first use). */
         RecordShapes record;
+        /** When {@link #pick} last chose this shape. */
+        int usedAt;
 
         void clear() {
             record = null;
@@ -860,24 +879,32 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return s;
     }
 
-    /** The shape whose first name is at {@code i} (moved to the front), else the oldest one, cleared. */
+    /** Picks made, for {@link Shape#usedAt}. */
+    private int picks;
+
+    /**
+     * The shape whose first name is at {@code i}, else the least recently picked one, cleared. Shapes stay
+     * where they are: a move to the front would store references into a long-lived array on every record
+     * whose table differs from the last one's (each such store pays G1's post-write barrier fence); the
+     * recency is kept in a primitive stamp instead.
+     */
     private Shape pick(Shape[] set, int i) {
+        int stamp = ++picks;
+        Shape oldest = set[0];
         for (int j = 0; j < set.length; j++) {
             Shape s = set[j];
             byte[] first = s.name[0];
             if (first != null && regionMatches(i, first, s.nameLength[0])) {
-                if (j > 0) {
-                    System.arraycopy(set, 0, set, 1, j);
-                    set[0] = s;
-                }
+                s.usedAt = stamp;
                 return s;
             }
+            if (s.usedAt - oldest.usedAt < 0) { // wrap-safe: stamps only grow
+                oldest = s;
+            }
         }
-        Shape s = set[set.length - 1];
-        System.arraycopy(set, 0, set, 1, set.length - 1);
-        set[0] = s;
-        s.clear();
-        return s;
+        oldest.clear();
+        oldest.usedAt = stamp;
+        return oldest;
     }
 
     /**

@@ -20,7 +20,10 @@ abstract class DebeziumRecordState {
     final Map<TableId, TableState> tables;
     /** The tables of the last records, most recently added first (see tableState). */
     private final TableState[] recentTables = new TableState[8];
-    private Version lastVersion;
+    private long lastMajor;
+    private long lastMinor;
+    private boolean lastSeen;
+    private Version sharedVersion;
 
     final RowBuffer keyBuf = new RowBuffer();
     final RowBuffer beforeBuf = new RowBuffer();
@@ -244,15 +247,26 @@ abstract class DebeziumRecordState {
                 "no version: the source has neither sequence nor lsn (nor MySQL file/pos)");
     }
 
-    /** The last record's version when it is the same (a snapshot's rows all share one), else a new one. */
+    /**
+     * A version object shared by the records of a run with the same version (a snapshot's rows all have
+     * one), else a new one. The last version is kept as two longs and the object only from the second
+     * record of a run on: storing every record's new object into this long-lived state would pay G1's
+     * post-write barrier fence on every change record, whose versions all differ.
+     */
     private Version version(long major, long minor) {
-        Version last = lastVersion;
-        if (last != null && last.major() == major && last.minor() == minor) {
-            return last;
+        if (major != lastMajor || minor != lastMinor || !lastSeen) {
+            lastMajor = major;
+            lastMinor = minor;
+            lastSeen = true;
+            return new Version(major, minor);
         }
-        Version v = new Version(major, minor);
-        lastVersion = v;
-        return v;
+        Version shared = sharedVersion;
+        if (shared != null && shared.major() == major && shared.minor() == minor) {
+            return shared;
+        }
+        shared = new Version(major, minor);
+        sharedVersion = shared;
+        return shared;
     }
 
     private long timestamp(String vp) throws ParseException {

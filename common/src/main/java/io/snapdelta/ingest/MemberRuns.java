@@ -41,11 +41,32 @@ final class MemberRuns {
     final long[] second = new long[MAX_MEMBERS];
     final boolean[] flag = new boolean[MAX_MEMBERS];
 
+    /** Objects begun with these runs (wrapping; only compared for equality). */
+    private int objects;
+    /** The object in which member k was last parsed although a last object was remembered (its bytes differed). */
+    private final int[] parsedIn = new int[MAX_MEMBERS];
+
     /** Starts reading an object: returns the members remembered from the last one and forgets them until {@link #end}. */
     int begin() {
+        objects++;
         int n = count;
         count = 0;
         return n;
+    }
+
+    /**
+     * Member k of the last object was replayed (or first read), not parsed because its bytes differed.
+     * A member that differed last time (a timestamp, a position, a changed column) most likely differs
+     * again, so the comparison would stop at once: the reader parses it without trying, which is only
+     * a cost decision (a member parsed instead of replayed has the same effect).
+     */
+    boolean sameLastTime(int k) {
+        return parsedIn[k] != objects - 1;
+    }
+
+    /** Member k ({@code < MAX_MEMBERS}) of the object being read differs from the last object's. */
+    void differs(int k) {
+        parsedIn[k] = objects;
     }
 
     /** How many bytes of {@code in} from {@code at} equal the remembered bytes from {@code from} (at most to {@code limit}). */
