@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Graph and stable operator uids (never change one: a savepoint maps state by uid):
  * <pre>
- *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► keyBy(shard) ─► shard-deltas ─► deltas-sink
+ *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► shard-of-&lt;topic&gt; ─► keyBy(shard) ─► shard-deltas ─► deltas-sink
  *   (one pair per input topic)         ├─► valid-events           (only with job.valid-events-topic)
  *                                      └─► dead-letter-sink       (side output, union of all topics)
  * </pre>
@@ -110,7 +110,9 @@ public final class SnapdeltaJob {
         String txPrefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
         boolean bounded = config.get(JobOptions.INPUT_BOUNDED);
 
+        int shards = config.get(ShardOptions.SHARDS);
         List<DataStream<ChangeEvent>> valid = new ArrayList<>();
+        List<DataStream<ShardedChangeEvent>> sharded = new ArrayList<>();
         List<DataStream<DeadLetterRecord>> dead = new ArrayList<>();
         for (Map.Entry<String, InputFormat> t : topics.entrySet()) {
             String topic = t.getKey();
@@ -122,6 +124,9 @@ public final class SnapdeltaJob {
                     .name("parse-" + topic + " (" + t.getValue().id() + ")")
                     .uid("parse-" + topic);
             valid.add(parsed);
+            // Chained to the parse operator (before the union: an operator with several inputs is not chained).
+            sharded.add(parsed.map(new ShardAssignFunction(shards), ShardedChangeEventTypeInfo.INSTANCE)
+                    .name("shard-of-" + topic).uid("shard-of-" + topic));
             dead.add(parsed.getSideOutput(ParseFunction.DEAD_LETTERS));
             LOG.info("Input topic {} as {}{}", topic, t.getValue().id(), bounded ? ", bounded at its end offsets as of job start" : "");
         }
@@ -147,9 +152,8 @@ public final class SnapdeltaJob {
                     .name("valid events -> " + eventsTopic + " (snapdelta-json)").uid(VALID_EVENTS_SINK_UID);
         }
 
-        int shards = config.get(ShardOptions.SHARDS);
         String deltasTopic = config.get(DeltaOptions.TOPIC);
-        events.keyBy(new ShardKeySelector(shards))
+        union(sharded).keyBy(new ShardKeySelector())
                 .transform("shard-deltas (S=" + shards + ")", TypeInformation.of(DeltaRecord.class),
                         new ShardDeltaOperator(shardSettings(config)))
                 .uid(SHARD_DELTAS_UID)
