@@ -29,6 +29,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -74,14 +75,19 @@ public final class SnapdeltaJob {
     }
 
     /**
-     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints,
-     * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
+     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (and bloom
+     * filters, {@code job.state.bloom-filter}), exactly-once checkpoints at {@code job.checkpoint.interval},
+     * retained on cancellation, object reuse.
      */
     public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
         JobOptions.checkTransactionTimeout(config);
         var flink = new org.apache.flink.configuration.Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        if (config.get(JobOptions.STATE_BLOOM_FILTER)) {
+            // Most row lookups of the shard operator are for keys not in state (inserts, snapshot reads).
+            flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
