@@ -1,16 +1,31 @@
 package io.snapdelta.job;
 
+import io.snapdelta.shard.ShardAssigner;
 import org.apache.flink.api.java.functions.KeySelector;
 
 /**
  * keyBy(shard): the shard {@link ShardAssignFunction} computed ({@code stable hash(table, key) mod S},
- * schemas/sharding-v1.md), S fixed per deployment. Shards below 128 box to cached Integers.
+ * schemas/sharding-v1.md), S fixed per deployment; computed here only for a record that did not carry it
+ * ({@link ShardedChangeEvent#SHARD_UNKNOWN}: in-flight data of an older build). Shards below 128 box to cached
+ * Integers.
  */
 final class ShardKeySelector implements KeySelector<ShardedChangeEvent, Integer> {
     private static final long serialVersionUID = 2L;
+    private final int shards;
+    private transient ShardAssigner assigner;
+
+    ShardKeySelector(int shards) {
+        this.shards = shards;
+    }
 
     @Override
     public Integer getKey(ShardedChangeEvent e) {
-        return e.shard();
+        if (e.shard() != ShardedChangeEvent.SHARD_UNKNOWN) {
+            return e.shard();
+        }
+        if (assigner == null) {
+            assigner = new ShardAssigner(shards);
+        }
+        return assigner.shardOf(e.event().table(), e.event().key());
     }
 }

@@ -10,9 +10,12 @@ import java.util.Objects;
  * sides of a keyBy (to pick the channel, then to set the keyed-state context), and the hash is SHA-256.
  */
 public record ShardedChangeEvent(int shard, ChangeEvent event) {
+    /** The shard of an event read from a record without it (written by an older build); the key selector computes it. */
+    public static final int SHARD_UNKNOWN = -1;
+
     public ShardedChangeEvent {
         Objects.requireNonNull(event, "event");
-        if (shard < 0 || shard > ShardedChangeEventSerializer.MAX_SHARD) {
+        if (shard < SHARD_UNKNOWN || shard > ShardedChangeEventSerializer.MAX_SHARD) {
             throw new IllegalArgumentException("shard " + shard + " is outside 0.." + ShardedChangeEventSerializer.MAX_SHARD);
         }
     }

@@ -159,7 +159,7 @@ public final class SnapdeltaJob {
         }
 
         String deltasTopic = config.get(DeltaOptions.TOPIC);
-        union(sharded).keyBy(new ShardKeySelector())
+        union(sharded).keyBy(new ShardKeySelector(shards))
                 .transform("shard-deltas (S=" + shards + ")", TypeInformation.of(DeltaRecord.class),
                         new ShardDeltaOperator(shardSettings(config)))
                 .uid(SHARD_DELTAS_UID)

@@ -16,6 +16,7 @@ import io.snapdelta.model.Version;
 import io.snapdelta.shard.ShardAssigner;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -36,7 +37,7 @@ class ShardedChangeEventSerializerTest {
     }
 
     @Test
-    void writesTheShardAsU16ThenExactlyTheEventCodecsBytesAndReadsThemBack() throws Exception {
+    void writesKindTwoAndTheShardAsU16ThenExactlyTheEventCodecsBytesAndReadsThemBack() throws Exception {
         List<ShardedChangeEvent> records = List.of(new ShardedChangeEvent(0, event(1, 1)), new ShardedChangeEvent(300, event(2, 2)),
                 new ShardedChangeEvent(65_535, event(3, 3)));
         TypeSerializer<ShardedChangeEvent> s = ShardedChangeEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
@@ -45,6 +46,7 @@ class ShardedChangeEventSerializerTest {
         try (DataOutputStream codec = new DataOutputStream(expected)) {
             for (ShardedChangeEvent r : records) {
                 s.serialize(r, out);
+                codec.writeByte(2);
                 codec.writeShort(r.shard());
                 ChangeEventCodec.write(r.event(), codec);
             }
@@ -68,16 +70,46 @@ class ShardedChangeEventSerializerTest {
             ChangeEvent e = event(aid, aid);
             ShardedChangeEvent r = assign.map(e);
             assertEquals(spec.shardOf(T, e.key()), r.shard());
-            assertEquals(r.shard(), new ShardKeySelector().getKey(r));
+            assertEquals(r.shard(), new ShardKeySelector(16).getKey(r));
             seen.add(r.shard());
         }
         assertEquals(16, seen.stream().distinct().count(), "200 keys should reach all 16 shards: " + seen);
     }
 
     @Test
+    void anEventWithoutItsShardFromAnOlderBuildIsReadAndKeyedByTheShardingSpecAndWrittenBackUnchanged() throws Exception {
+        // In-flight data (unaligned checkpoints) of a build before the shard travelled: bare change-event v1 records.
+        ByteArrayOutputStream old = new ByteArrayOutputStream();
+        try (DataOutputStream codec = new DataOutputStream(old)) {
+            ChangeEventCodec.write(event(7, 1), codec);
+            ChangeEventCodec.write(event(8, 2), codec);
+        }
+        TypeSerializer<ShardedChangeEvent> s = new ShardedChangeEventSerializer();
+        DataInputDeserializer in = new DataInputDeserializer(old.toByteArray());
+        ShardAssigner spec = new ShardAssigner(16);
+        DataOutputSerializer again = new DataOutputSerializer(64);
+        for (long aid : new long[] {7, 8}) {
+            ShardedChangeEvent r = s.deserialize(in);
+            assertEquals(ShardedChangeEvent.SHARD_UNKNOWN, r.shard());
+            assertEquals(event(aid, aid - 6), r.event());
+            assertEquals(spec.shardOf(T, r.event().key()), new ShardKeySelector(16).getKey(r));
+            s.serialize(r, again);
+        }
+        assertEquals(0, in.available());
+        assertArrayEquals(old.toByteArray(), again.getCopyOfBuffer());
+    }
+
+    @Test
+    void anUnknownRecordKindIsRefusedNamingIt() {
+        IOException e = assertThrows(IOException.class,
+                () -> new ShardedChangeEventSerializer().deserialize(new DataInputDeserializer(new byte[] {9, 0, 1})));
+        assertTrue(e.getMessage().contains("kind 9"), e.getMessage());
+    }
+
+    @Test
     void aShardOutsideTheU16RangeIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ShardedChangeEvent(65_536, event(1, 1)));
-        assertThrows(IllegalArgumentException.class, () -> new ShardedChangeEvent(-1, event(1, 1)));
+        assertThrows(IllegalArgumentException.class, () -> new ShardedChangeEvent(-2, event(1, 1)));
     }
 
     @Test
