@@ -53,8 +53,14 @@ public final class JobBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "Change events, one per line: .jsonl or .jsonl.zst.")
+    @Option(names = "--input", paramLabel = "FILE", description = "Change events, one per line: .jsonl or .jsonl.zst. This or --generate-pgbench.")
     Path input;
+
+    @Option(names = "--generate-pgbench", paramLabel = "ACCOUNTS:TRANSACTIONS",
+            description = "Instead of --input: a generated pgbench-shaped Debezium JSON capture (ACCOUNTS snapshot rows, one "
+                    + "branch, ACCOUNTS/100 tellers, then 4 events per transaction), written to a temporary file and deleted "
+                    + "at the end; e.g. 100000:500000 gives 2,101,001 events, long enough that JIT warm-up no longer dominates.")
+    String generatePgbench;
 
     @Option(names = "--format", defaultValue = "debezium-json", paramLabel = "FORMAT",
             description = "debezium-json, snapdelta-json or snapdelta-avro (default: ${DEFAULT-VALUE}).")
@@ -105,6 +111,20 @@ public final class JobBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFormat fmt = parseFormat();
+        GeneratedCapture.Spec generate = null;
+        if ((input == null) == (generatePgbench == null)) {
+            throw usage("give exactly one of --input FILE and --generate-pgbench ACCOUNTS:TRANSACTIONS");
+        }
+        if (generatePgbench != null) {
+            if (fmt != InputFormat.DEBEZIUM_JSON) {
+                throw usage("--generate-pgbench writes debezium-json; --format " + fmt.id() + " does not apply");
+            }
+            try {
+                generate = GeneratedCapture.Spec.parse(generatePgbench);
+            } catch (IllegalArgumentException e) {
+                throw usage("--generate-pgbench: " + e.getMessage());
+            }
+        }
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--rate must be a positive number of events per second, got " + rate);
         }
@@ -119,6 +139,22 @@ public final class JobBenchCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw usage(e.getMessage());
         }
+        Path generated = null;
+        if (generate != null) {
+            LOG.info("Generating a pgbench-shaped capture of {} events", generate.events());
+            generated = GeneratedCapture.write(generate, Path.of(System.getProperty("java.io.tmpdir")));
+            input = generated;
+        }
+        try {
+            return run(fmt, user, phaseTimeout, checkpointInterval);
+        } finally {
+            if (generated != null) {
+                Files.deleteIfExists(generated);
+            }
+        }
+    }
+
+    private int run(InputFormat fmt, Configuration user, Duration phaseTimeout, Duration checkpointInterval) throws Exception {
         if (!Files.isReadable(input)) {
             spec.commandLine().getErr().println("bench job: input file " + input + " does not exist or is not readable");
             return 1;

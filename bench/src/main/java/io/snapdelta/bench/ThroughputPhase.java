@@ -155,8 +155,9 @@ final class ThroughputPhase {
         double seconds = cpu.wallNanos() / 1e9;
         Map<CpuMeter.Group, Double> groups = new java.util.EnumMap<>(CpuMeter.Group.class);
         cpu.byGroup().forEach((g, nanos) -> groups.put(g, nanos / 1e9));
-        LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({})", setup.phase, String.format("%.2f", seconds),
-                String.format("%.2f", cpu.processCpuNanos() / 1e9), groups);
+        LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({}); the CPU meter's own thread: {} CPU s, not counted",
+                setup.phase, String.format("%.2f", seconds), String.format("%.2f", cpu.processCpuNanos() / 1e9), groups,
+                String.format("%.3f", cpu.meterCpuNanos() / 1e9));
         return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
                 cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups));

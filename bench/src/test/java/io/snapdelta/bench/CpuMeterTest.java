@@ -44,4 +44,21 @@ class CpuMeterTest {
         assertTrue(sum >= m.processCpuNanos(), sum + " < " + m.processCpuNanos());
         assertTrue(g.get(CpuMeter.Group.OTHER) > 0, "this test's own thread is in no named group: " + g);
     }
+
+    @Test
+    void theMetersOwnSamplingThreadIsMeasuredApartAndLeftOutOfTheProcessTotal() throws Exception {
+        CpuMeter m = CpuMeter.start();
+        long x = 0;
+        for (int i = 0; i < 20_000_000; i++) {
+            x += Long.hashCode(x * 31 + i);
+        }
+        m.close();
+        assertTrue(x != 1);
+        assertTrue(m.meterCpuNanos() > 0, "the sampler ran, so it used some CPU: " + m.meterCpuNanos());
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        assertTrue(java.util.Arrays.stream(threads.getThreadInfo(threads.getAllThreadIds()))
+                .noneMatch(t -> t != null && t.getThreadName().equals("snapdelta-bench-cpu-sampler")), "the sampler stopped");
+        long sum = m.byGroup().values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(sum >= m.processCpuNanos(), sum + " < " + m.processCpuNanos());
+    }
 }

@@ -24,6 +24,9 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--input", in, "--latency-checkpoint-interval", "0ms"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--no.such.option", "1"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--shard.count", "0"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--generate-pgbench", "10:5"));
+        assertEquals(2, BenchMain.execute("job", "--generate-pgbench", "10"));
+        assertEquals(2, BenchMain.execute("job", "--generate-pgbench", "10:5", "--format", "snapdelta-json"));
     }
 
     @Test

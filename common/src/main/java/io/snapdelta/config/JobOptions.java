@@ -55,6 +55,13 @@ public final class JobOptions {
             .intType().defaultValue(0).validator(Validators.atLeast(0))
             .description("Parallelism of the job's operators; 0 keeps the cluster's or the CLI's (-p) default.");
 
+    public static final ConfigOption<Boolean> STATE_BLOOM_FILTER = ConfigOption.key("job.state.bloom-filter")
+            .booleanType().defaultValue(true)
+            .description("Bloom filters in the job's RocksDB state files (Flink's state.backend.rocksdb.use-bloom-filter, "
+                    + "10 bits per key, set in the job's configuration). The shard operator looks up the stored row of every "
+                    + "change, and the keys of inserts and snapshot reads are absent: a filter answers those without reading "
+                    + "data blocks. false leaves it to the cluster's configuration (Flink's default: no filter).");
+
     /** Where a source starts without a checkpoint. */
     public enum StartingOffsets {
         COMMITTED("committed"), EARLIEST("earliest"), LATEST("latest");

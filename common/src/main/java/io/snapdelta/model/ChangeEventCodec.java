@@ -102,6 +102,14 @@ public final class ChangeEventCodec {
         if (v != VERSION) {
             throw new IOException("unknown change event encoding version " + v + " (this build reads " + VERSION + ")");
         }
+        return readAfterVersion(in, parts);
+    }
+
+    /**
+     * Reads an event whose version byte ({@link #VERSION}) the caller has already read, e.g. to tell it from
+     * another record kind sharing the stream (the job's sharded keyBy records, schemas/change-event-binary-v1.md).
+     */
+    public static ChangeEvent readAfterVersion(DataInput in, Parts parts) throws IOException {
         TableId table = parts.readTable(in);
         int code = in.readUnsignedByte();
         ChangeOp op;

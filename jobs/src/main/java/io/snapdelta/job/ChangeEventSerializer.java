@@ -139,6 +139,12 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
         return ChangeEventCodec.read(in, parts);
     }
 
+    /** Reads an event whose version byte the caller has already read and checked. */
+    ChangeEvent deserializeAfterVersion(DataInputView in) throws IOException {
+        init();
+        return ChangeEventCodec.readAfterVersion(in, parts);
+    }
+
     @Override
     public ChangeEvent deserialize(ChangeEvent reuse, DataInputView source) throws IOException {
         return deserialize(source);

@@ -7,7 +7,6 @@ import io.snapdelta.config.DeltaFormatOptions;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.format.DeltaBatchWriter;
 import io.snapdelta.format.TableSchemaRegistry;
-import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.shard.FlushPolicy;
 import io.snapdelta.shard.SerializedShardStateStore;
 import io.snapdelta.shard.ShardBatchEncoder;
@@ -72,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * {@value ShardFinalAccumulator#NAME}. With {@code batch.seal-on-checkpoint} every barrier also seals.
  */
 final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
-        implements OneInputStreamOperator<ChangeEvent, DeltaRecord>, Triggerable<Integer, VoidNamespace>, BoundedOneInput {
+        implements OneInputStreamOperator<ShardedChangeEvent, DeltaRecord>, Triggerable<Integer, VoidNamespace>, BoundedOneInput {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ShardDeltaOperator.class);
 
@@ -224,12 +223,12 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     }
 
     @Override
-    public void processElement(StreamRecord<ChangeEvent> element) throws Exception {
+    public void processElement(StreamRecord<ShardedChangeEvent> element) throws Exception {
         int shard = (Integer) getCurrentKey();
         ShardPipeline p = pipeline(shard);
         long now = getProcessingTimeService().getCurrentProcessingTime();
         boolean wasOpen = p.isOpen();
-        ShardPipeline.Sealed sealed = p.apply(element.getValue(), now);
+        ShardPipeline.Sealed sealed = p.apply(element.getValue().event(), now);
         touched.set(shard);
         if (sealed != null) {
             emit(sealed);

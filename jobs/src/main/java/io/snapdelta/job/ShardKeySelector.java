@@ -1,12 +1,16 @@
 package io.snapdelta.job;
 
-import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.shard.ShardAssigner;
 import org.apache.flink.api.java.functions.KeySelector;
 
-/** keyBy(shard): {@code shard = stable hash(table, key) mod S} (schemas/sharding-v1.md), S fixed per deployment. */
-final class ShardKeySelector implements KeySelector<ChangeEvent, Integer> {
-    private static final long serialVersionUID = 1L;
+/**
+ * keyBy(shard): the shard {@link ShardAssignFunction} computed ({@code stable hash(table, key) mod S},
+ * schemas/sharding-v1.md), S fixed per deployment; computed here only for a record that did not carry it
+ * ({@link ShardedChangeEvent#SHARD_UNKNOWN}: in-flight data of an older build). Shards below 128 box to cached
+ * Integers.
+ */
+final class ShardKeySelector implements KeySelector<ShardedChangeEvent, Integer> {
+    private static final long serialVersionUID = 2L;
     private final int shards;
     private transient ShardAssigner assigner;
 
@@ -15,10 +19,13 @@ final class ShardKeySelector implements KeySelector<ChangeEvent, Integer> {
     }
 
     @Override
-    public Integer getKey(ChangeEvent e) {
+    public Integer getKey(ShardedChangeEvent e) {
+        if (e.shard() != ShardedChangeEvent.SHARD_UNKNOWN) {
+            return e.shard();
+        }
         if (assigner == null) {
             assigner = new ShardAssigner(shards);
         }
-        return assigner.shardOf(e.table(), e.key());
+        return assigner.shardOf(e.event().table(), e.event().key());
     }
 }

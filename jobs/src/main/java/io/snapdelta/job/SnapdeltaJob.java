@@ -29,6 +29,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Graph and stable operator uids (never change one: a savepoint maps state by uid):
  * <pre>
- *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► keyBy(shard) ─► shard-deltas ─► deltas-sink
+ *   source-&lt;topic&gt; ─► parse-&lt;topic&gt; ─┬─► shard-of-&lt;topic&gt; ─► keyBy(shard) ─► shard-deltas ─► deltas-sink
  *   (one pair per input topic)         ├─► valid-events           (only with job.valid-events-topic)
  *                                      └─► dead-letter-sink       (side output, union of all topics)
  * </pre>
@@ -74,14 +75,19 @@ public final class SnapdeltaJob {
     }
 
     /**
-     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints,
-     * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
+     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (and bloom
+     * filters, {@code job.state.bloom-filter}), exactly-once checkpoints at {@code job.checkpoint.interval},
+     * retained on cancellation, object reuse.
      */
     public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
         JobOptions.checkTransactionTimeout(config);
         var flink = new org.apache.flink.configuration.Configuration();
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        if (config.get(JobOptions.STATE_BLOOM_FILTER)) {
+            // Most row lookups of the shard operator are for keys not in state (inserts, snapshot reads).
+            flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
@@ -110,7 +116,9 @@ public final class SnapdeltaJob {
         String txPrefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
         boolean bounded = config.get(JobOptions.INPUT_BOUNDED);
 
+        int shards = config.get(ShardOptions.SHARDS);
         List<DataStream<ChangeEvent>> valid = new ArrayList<>();
+        List<DataStream<ShardedChangeEvent>> sharded = new ArrayList<>();
         List<DataStream<DeadLetterRecord>> dead = new ArrayList<>();
         for (Map.Entry<String, InputFormat> t : topics.entrySet()) {
             String topic = t.getKey();
@@ -122,6 +130,9 @@ public final class SnapdeltaJob {
                     .name("parse-" + topic + " (" + t.getValue().id() + ")")
                     .uid("parse-" + topic);
             valid.add(parsed);
+            // Chained to the parse operator (before the union: an operator with several inputs is not chained).
+            sharded.add(parsed.map(new ShardAssignFunction(shards), ShardedChangeEventTypeInfo.INSTANCE)
+                    .name("shard-of-" + topic).uid("shard-of-" + topic));
             dead.add(parsed.getSideOutput(ParseFunction.DEAD_LETTERS));
             LOG.info("Input topic {} as {}{}", topic, t.getValue().id(), bounded ? ", bounded at its end offsets as of job start" : "");
         }
@@ -147,9 +158,8 @@ public final class SnapdeltaJob {
                     .name("valid events -> " + eventsTopic + " (snapdelta-json)").uid(VALID_EVENTS_SINK_UID);
         }
 
-        int shards = config.get(ShardOptions.SHARDS);
         String deltasTopic = config.get(DeltaOptions.TOPIC);
-        events.keyBy(new ShardKeySelector(shards))
+        union(sharded).keyBy(new ShardKeySelector(shards))
                 .transform("shard-deltas (S=" + shards + ")", TypeInformation.of(DeltaRecord.class),
                         new ShardDeltaOperator(shardSettings(config)))
                 .uid(SHARD_DELTAS_UID)

@@ -1,0 +1,127 @@
+package io.snapdelta.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.ChangeEventCodec;
+import io.snapdelta.model.ChangeOp;
+import io.snapdelta.model.FieldType;
+import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
+import io.snapdelta.model.TableId;
+import io.snapdelta.model.Version;
+import io.snapdelta.shard.ShardAssigner;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+class ShardedChangeEventSerializerTest {
+    private static final RowSchema KEY = RowSchema.of(new String[] {"aid"}, new FieldType[] {FieldType.INT64});
+    private static final RowSchema ROW = RowSchema.of(new String[] {"aid", "abalance"}, new FieldType[] {FieldType.INT64, FieldType.INT64});
+    private static final TableId T = TableId.of("public", "pgbench_accounts");
+
+    private static ChangeEvent event(long aid, long major) {
+        return new ChangeEvent(T, Row.of(KEY, aid), ChangeOp.UPDATE, new Version(major, 0), Row.of(ROW, aid, 1L), Row.of(ROW, aid, 2L), major);
+    }
+
+    @Test
+    void writesKindTwoAndTheShardAsU16ThenExactlyTheEventCodecsBytesAndReadsThemBack() throws Exception {
+        List<ShardedChangeEvent> records = List.of(new ShardedChangeEvent(0, event(1, 1)), new ShardedChangeEvent(300, event(2, 2)),
+                new ShardedChangeEvent(65_535, event(3, 3)));
+        TypeSerializer<ShardedChangeEvent> s = ShardedChangeEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (DataOutputStream codec = new DataOutputStream(expected)) {
+            for (ShardedChangeEvent r : records) {
+                s.serialize(r, out);
+                codec.writeByte(2);
+                codec.writeShort(r.shard());
+                ChangeEventCodec.write(r.event(), codec);
+            }
+        }
+        assertArrayEquals(expected.toByteArray(), out.getCopyOfBuffer());
+
+        TypeSerializer<ShardedChangeEvent> reader = s.duplicate();
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        for (ShardedChangeEvent r : records) {
+            assertEquals(r, reader.deserialize(in));
+        }
+        assertEquals(0, in.available());
+    }
+
+    @Test
+    void theAssignedShardIsTheShardingSpecsShardOfTheEventsTableAndKey() {
+        ShardAssignFunction assign = new ShardAssignFunction(16);
+        ShardAssigner spec = new ShardAssigner(16);
+        List<Integer> seen = new ArrayList<>();
+        for (long aid = 1; aid <= 200; aid++) {
+            ChangeEvent e = event(aid, aid);
+            ShardedChangeEvent r = assign.map(e);
+            assertEquals(spec.shardOf(T, e.key()), r.shard());
+            assertEquals(r.shard(), new ShardKeySelector(16).getKey(r));
+            seen.add(r.shard());
+        }
+        assertEquals(16, seen.stream().distinct().count(), "200 keys should reach all 16 shards: " + seen);
+    }
+
+    @Test
+    void anEventWithoutItsShardFromAnOlderBuildIsReadAndKeyedByTheShardingSpecAndWrittenBackUnchanged() throws Exception {
+        // In-flight data (unaligned checkpoints) of a build before the shard travelled: bare change-event v1 records.
+        ByteArrayOutputStream old = new ByteArrayOutputStream();
+        try (DataOutputStream codec = new DataOutputStream(old)) {
+            ChangeEventCodec.write(event(7, 1), codec);
+            ChangeEventCodec.write(event(8, 2), codec);
+        }
+        TypeSerializer<ShardedChangeEvent> s = new ShardedChangeEventSerializer();
+        DataInputDeserializer in = new DataInputDeserializer(old.toByteArray());
+        ShardAssigner spec = new ShardAssigner(16);
+        DataOutputSerializer again = new DataOutputSerializer(64);
+        for (long aid : new long[] {7, 8}) {
+            ShardedChangeEvent r = s.deserialize(in);
+            assertEquals(ShardedChangeEvent.SHARD_UNKNOWN, r.shard());
+            assertEquals(event(aid, aid - 6), r.event());
+            assertEquals(spec.shardOf(T, r.event().key()), new ShardKeySelector(16).getKey(r));
+            s.serialize(r, again);
+        }
+        assertEquals(0, in.available());
+        assertArrayEquals(old.toByteArray(), again.getCopyOfBuffer());
+    }
+
+    @Test
+    void anUnknownRecordKindIsRefusedNamingIt() {
+        IOException e = assertThrows(IOException.class,
+                () -> new ShardedChangeEventSerializer().deserialize(new DataInputDeserializer(new byte[] {9, 0, 1})));
+        assertTrue(e.getMessage().contains("kind 9"), e.getMessage());
+    }
+
+    @Test
+    void aShardOutsideTheU16RangeIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ShardedChangeEvent(65_536, event(1, 1)));
+        assertThrows(IllegalArgumentException.class, () -> new ShardedChangeEvent(-2, event(1, 1)));
+    }
+
+    @Test
+    void theSerializerSurvivesJavaSerializationAndItsSnapshotRestoresACompatibleOne() throws Exception {
+        TypeSerializer<ShardedChangeEvent> s = new ShardedChangeEventSerializer();
+        assertEquals(s, InstantiationUtil.clone(s));
+        assertEquals(ShardedChangeEventTypeInfo.INSTANCE, InstantiationUtil.clone(ShardedChangeEventTypeInfo.INSTANCE));
+        DataOutputSerializer out = new DataOutputSerializer(32);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, s.snapshotConfiguration());
+        TypeSerializerSnapshot<ShardedChangeEvent> read = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        assertEquals(s, read.restoreSerializer());
+        assertTrue(s.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs());
+    }
+}

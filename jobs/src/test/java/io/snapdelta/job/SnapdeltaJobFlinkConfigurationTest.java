@@ -1,0 +1,32 @@
+package io.snapdelta.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapdelta.config.Configuration;
+import java.util.Map;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.junit.jupiter.api.Test;
+
+class SnapdeltaJobFlinkConfigurationTest {
+    private static final Map<String, String> REQUIRED = Map.of("kafka.bootstrap-servers", "127.0.0.1:9092",
+            "kafka.input-topics", "in", "deltas.topic", "deltas");
+
+    private static org.apache.flink.configuration.Configuration flink(Map<String, String> extra) {
+        Map<String, String> m = new java.util.HashMap<>(REQUIRED);
+        m.putAll(extra);
+        return SnapdeltaJob.flinkConfiguration(Configuration.fromMap(m));
+    }
+
+    @Test
+    void rocksDbBloomFiltersAreOnByDefaultAndLeftToTheClusterWhenTheOptionIsFalse() {
+        var on = flink(Map.of());
+        assertEquals("rocksdb", on.get(StateBackendOptions.STATE_BACKEND));
+        assertTrue(on.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+
+        var off = flink(Map.of("job.state.bloom-filter", "false"));
+        assertFalse(off.contains(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+    }
+}
