@@ -44,6 +44,8 @@ public final class ShardDeltaState {
     private final long tombstoneRetentionMicros;
     private final StateDigest digest = new StateDigest();
     private final RowHasher hasher = new RowHasher();
+    /** Entry hash lanes on their way into a {@link StoredEntry} or the digest (entries copy them). */
+    private final long[] laneScratch = new long[StateDigest.LANES];
     private final ShardCounters counters = new ShardCounters();
 
     /**
@@ -424,17 +426,16 @@ public final class ShardDeltaState {
             }
         } else if (next.equals(old)) {
             // Keep the cached hash: the row is the same.
-            store.put(table, key, new StoredEntry(e.version(), old, 0L, stored.entryHash()));
+            store.put(table, key, stored.withVersion(e.version()));
             counters.noopUpdates++;
             return;
         } else {
-            long[] nextHash = new long[StateDigest.LANES];
-            hasher.hashEntry(table, key, next, nextHash);
-            store.put(table, key, StoredEntry.live(e.version(), next, nextHash));
-            digest.addLanes(nextHash);
+            hasher.hashEntry(table, key, next, laneScratch);
+            store.put(table, key, StoredEntry.live(e.version(), next, laneScratch));
+            digest.addLanes(laneScratch);
         }
         if (old != null) {
-            digest.subtractLanes(hashOf(table, key, stored));
+            subtractHash(table, key, stored);
         }
         counters.appliedChanges++;
         openApplied++;
@@ -460,13 +461,14 @@ public final class ShardDeltaState {
         touched.endKnown = true;
     }
 
-    private long[] hashOf(TableId table, Row key, StoredEntry stored) {
-        if (stored.entryHash() != null) {
-            return stored.entryHash();
+    /** Removes a replaced or deleted live entry from the digest, by its cached hash if it has one. */
+    private void subtractHash(TableId table, Row key, StoredEntry stored) {
+        if (stored.hasEntryHash()) {
+            stored.subtractHashFrom(digest);
+            return;
         }
-        long[] h = new long[StateDigest.LANES];
-        hasher.hashEntry(table, key, stored.row(), h);
-        return h;
+        hasher.hashEntry(table, key, stored.row(), laneScratch);
+        digest.subtractLanes(laneScratch);
     }
 
     /** Source changes the open batch has taken (dropped ones included). */
