@@ -86,6 +86,22 @@ public final class StateDigest {
         }
     }
 
+    /** Adds precomputed entry lanes, given one by one (no array to allocate or follow). */
+    public void addLanes(long l0, long l1, long l2, long l3) {
+        lanes[0] += l0;
+        lanes[1] += l1;
+        lanes[2] += l2;
+        lanes[3] += l3;
+    }
+
+    /** Subtracts precomputed entry lanes, given one by one. */
+    public void subtractLanes(long l0, long l1, long l2, long l3) {
+        lanes[0] -= l0;
+        lanes[1] -= l1;
+        lanes[2] -= l2;
+        lanes[3] -= l3;
+    }
+
     public long lane(int i) {
         return lanes[i];
     }

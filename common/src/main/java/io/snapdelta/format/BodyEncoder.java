@@ -23,6 +23,10 @@ final class BodyEncoder {
     private Object[] scratch = new Object[1024];
     private Object[] scratchOld = new Object[1024];
     private TableSchema lastSchema;
+    private final Map<TableSchema, Section> sectionsBySchema = new IdentityHashMap<>();
+    private Section lastSection;
+    private long batches;
+    private int[] sectionOfOpScratch = new int[1024];
 
     BodyEncoder(TableSchemaRegistry registry, int version) {
         this.registry = registry;
@@ -30,18 +34,34 @@ final class BodyEncoder {
         this.columns = new ColumnWriter(out, version);
     }
 
+    /**
+     * The ops of one (table, schema version) in the batch being encoded. Kept per schema across batches
+     * (cleared at first use in each batch), so that its op list and kinds keep their capacity instead of
+     * growing from empty in every batch.
+     */
     private static final class Section {
         final TableSchema schema;
-        final int index;
+        /** Position among the batch's sections; valid while {@link #batch} is the encoder's current batch. */
+        int index;
+        /** The batch number that last used this section. */
+        long batch = -1;
         final List<DeltaOp> ops = new ArrayList<>();
         /** Op kind per op of {@link #ops} (the first {@code ops.size()} entries). */
         int[] kinds = new int[16];
         int full;
         int updates;
 
-        Section(TableSchema schema, int index) {
+        Section(TableSchema schema) {
             this.schema = schema;
+        }
+
+        /** Starts this section's use in batch number {@code batch} at position {@code index}. */
+        void open(long batch, int index) {
+            this.batch = batch;
             this.index = index;
+            ops.clear();
+            full = 0;
+            updates = 0;
         }
 
         void sortByKey() {
@@ -129,19 +149,22 @@ final class BodyEncoder {
     ByteSink encode(List<DeltaOp> ops, Set<Long> emitted, boolean compact) {
         out.reset();
         columns.packIntegers(compact);
-        Map<TableSchema, Section> byschema = new IdentityHashMap<>();
+        long batch = ++batches;
         List<Section> sections = new ArrayList<>();
-        int[] sectionOfOp = new int[ops.size()];
+        if (sectionOfOpScratch.length < ops.size()) {
+            sectionOfOpScratch = new int[Math.max(ops.size(), sectionOfOpScratch.length * 2)];
+        }
+        int[] sectionOfOp = sectionOfOpScratch;
         boolean grouped = true;
         for (int i = 0; i < ops.size(); i++) {
             DeltaOp op = ops.get(i);
             int kind = kindOf(op);
             Row shape = op instanceof DeltaOp.Delete d ? d.before() : after(op);
             TableSchema schema = schemaOf(op.table(), shape.schema(), op.key().schema());
-            Section s = byschema.get(schema);
-            if (s == null) {
-                s = new Section(schema, sections.size());
-                byschema.put(schema, s);
+            Section s = lastSection != null && lastSection.schema == schema ? lastSection : sectionOf(schema);
+            lastSection = s;
+            if (s.batch != batch) {
+                s.open(batch, sections.size());
                 sections.add(s);
             }
             checkKey(op, schema, i);
@@ -185,14 +208,27 @@ final class BodyEncoder {
             out.writeByte(grouped ? ORDER_GROUPED : ORDER_EXPLICIT);
         }
         if (!grouped && !sorted) {
-            for (int idx : sectionOfOp) {
-                out.writeVarInt(idx);
+            for (int i = 0; i < ops.size(); i++) {
+                out.writeVarInt(sectionOfOp[i]);
             }
         }
         for (Section s : sections) {
             writeSection(s);
         }
+        for (Section s : sections) {
+            s.ops.clear(); // drop the batch's ops now, not when the schema next appears
+        }
         return out;
+    }
+
+    /** The reusable section of {@code schema} (one per schema the encoder has seen; schemas are few). */
+    private Section sectionOf(TableSchema schema) {
+        Section s = sectionsBySchema.get(schema);
+        if (s == null) {
+            s = new Section(schema);
+            sectionsBySchema.put(schema, s);
+        }
+        return s;
     }
 
     /**

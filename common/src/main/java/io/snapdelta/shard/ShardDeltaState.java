@@ -44,6 +44,8 @@ public final class ShardDeltaState {
     private final long tombstoneRetentionMicros;
     private final StateDigest digest = new StateDigest();
     private final RowHasher hasher = new RowHasher();
+    /** Entry hash lanes on their way into a {@link StoredEntry} or the digest (entries copy them). */
+    private final long[] laneScratch = new long[StateDigest.LANES];
     private final ShardCounters counters = new ShardCounters();
 
     /**
@@ -69,17 +71,22 @@ public final class ShardDeltaState {
     private long maxSourceMicros = Long.MIN_VALUE;
     private long lastPurgeMicros = Long.MIN_VALUE;
 
-    /** A key the open batch touched: its row when the batch opened, and its row now (if known). */
+    /**
+     * A key the open batch touched: its row when the batch opened, and its row now (if known). Reused from
+     * {@link #touchedPool} batch after batch (set by {@link #reset}, emptied at seal): no object per touched
+     * key, and a batch's entries sit where the previous batch's were instead of scattered among the events'
+     * garbage, which matters because sealing reads them all thousands of events after they were written.
+     */
     private static final class Touched {
-        final TableId table;
-        final Row key;
+        TableId table;
+        Row key;
         /** {@link TableKey#hashCode()} of (table, key). */
-        final int hash;
-        final RowSchema keySchema;
-        final Row start;
+        int hash;
+        RowSchema keySchema;
+        Row start;
         /** The single integer key's value, when {@link #longKey}: sealing sorts on it without reading the key row. */
-        final long sortKey;
-        final boolean longKey;
+        long sortKey;
+        boolean longKey;
         Row end;
         /** False only for keys of a restored open batch until they are touched again: read the store at seal. */
         boolean endKnown;
@@ -89,7 +96,7 @@ public final class ShardDeltaState {
          */
         DeltaOp onlyOp;
 
-        Touched(TableId table, Row key, int hash, Row start) {
+        Touched reset(TableId table, Row key, int hash, Row start) {
             this.table = table;
             this.key = key;
             this.hash = hash;
@@ -102,7 +109,36 @@ public final class ShardDeltaState {
                 this.sortKey = 0;
                 this.longKey = false;
             }
+            this.end = null;
+            this.endKnown = false;
+            this.onlyOp = null;
+            return this;
         }
+
+        /** Drops the references to the batch's rows and ops once it is sealed (they need not outlive it). */
+        void clear() {
+            table = null;
+            key = null;
+            keySchema = null;
+            start = null;
+            end = null;
+            onlyOp = null;
+        }
+    }
+
+    /** Touched entries to reuse; the first {@code openTouchedOrder.size()} are in use by the open batch. */
+    private Touched[] touchedPool = new Touched[0];
+
+    /** The next free pooled entry, set to (table, key) with its batch-start row. */
+    private Touched newTouched(TableId table, Row key, int hash, Row start) {
+        int used = openTouchedOrder.size();
+        if (used == touchedPool.length) {
+            touchedPool = java.util.Arrays.copyOf(touchedPool, Math.max(64, used * 2));
+            for (int i = used; i < touchedPool.length; i++) {
+                touchedPool[i] = new Touched();
+            }
+        }
+        return touchedPool[used].reset(table, key, hash, start);
     }
 
     /**
@@ -364,7 +400,7 @@ public final class ShardDeltaState {
         openDigestBefore = b.digestBefore().copy();
         for (StartRow r : b.startRows()) {
             TableKey k = r.key();
-            addTouched(new Touched(k.table(), k.key(), k.hashCode(), r.row()));
+            addTouched(newTouched(k.table(), k.key(), k.hashCode(), r.row()));
         }
         openStream.addAll(b.stream());
     }
@@ -424,17 +460,16 @@ public final class ShardDeltaState {
             }
         } else if (next.equals(old)) {
             // Keep the cached hash: the row is the same.
-            store.put(table, key, new StoredEntry(e.version(), old, 0L, stored.entryHash()));
+            store.put(table, key, stored.withVersion(e.version()));
             counters.noopUpdates++;
             return;
         } else {
-            long[] nextHash = new long[StateDigest.LANES];
-            hasher.hashEntry(table, key, next, nextHash);
-            store.put(table, key, StoredEntry.live(e.version(), next, nextHash));
-            digest.addLanes(nextHash);
+            hasher.hashEntry(table, key, next, laneScratch);
+            store.put(table, key, StoredEntry.live(e.version(), next, laneScratch));
+            digest.addLanes(laneScratch);
         }
         if (old != null) {
-            digest.subtractLanes(hashOf(table, key, stored));
+            subtractHash(table, key, stored);
         }
         counters.appliedChanges++;
         openApplied++;
@@ -450,7 +485,7 @@ public final class ShardDeltaState {
         int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
         Touched touched = findTouched(table, key, hash);
         if (touched == null) {
-            touched = new Touched(table, key, hash, old);
+            touched = newTouched(table, key, hash, old);
             touched.onlyOp = op;
             addTouched(touched);
         } else {
@@ -460,13 +495,14 @@ public final class ShardDeltaState {
         touched.endKnown = true;
     }
 
-    private long[] hashOf(TableId table, Row key, StoredEntry stored) {
-        if (stored.entryHash() != null) {
-            return stored.entryHash();
+    /** Removes a replaced or deleted live entry from the digest, by its cached hash if it has one. */
+    private void subtractHash(TableId table, Row key, StoredEntry stored) {
+        if (stored.hasEntryHash()) {
+            stored.subtractHashFrom(digest);
+            return;
         }
-        long[] h = new long[StateDigest.LANES];
-        hasher.hashEntry(table, key, stored.row(), h);
-        return h;
+        hasher.hashEntry(table, key, stored.row(), laneScratch);
+        digest.subtractLanes(laneScratch);
     }
 
     /** Source changes the open batch has taken (dropped ones included). */
@@ -539,6 +575,9 @@ public final class ShardDeltaState {
         ShardBatch batch = new ShardBatch(shard, nextSequence++, openChanges, openFirst, openLast, coalesced,
                 openStream, openDigestBefore, digest);
         java.util.Arrays.fill(touchedSlots, null);
+        for (int i = 0, n = openTouchedOrder.size(); i < n; i++) {
+            openTouchedOrder.get(i).clear();
+        }
         openTouchedOrder.clear();
         openStream.clear();
         openDigestBefore = digest.copy();

@@ -147,7 +147,7 @@ public final class StateEntryCodec {
         ByteArrayDataOutput out = scratch.reset();
         try {
             out.writeByte(VERSION);
-            boolean hash = !entry.isTombstone() && entry.entryHash() != null;
+            boolean hash = !entry.isTombstone() && entry.hasEntryHash();
             out.writeByte((entry.isTombstone() ? TOMBSTONE : 0) | (hash ? HAS_HASH : 0));
             out.writeLong(entry.version().major());
             out.writeLong(entry.version().minor());
@@ -156,7 +156,7 @@ public final class StateEntryCodec {
             } else {
                 if (hash) {
                     for (int i = 0; i < StateDigest.LANES; i++) {
-                        out.writeLong(entry.entryHash()[i]);
+                        out.writeLong(entry.entryHashLane(i));
                     }
                 }
                 out.writeLong(schemaId(entry.row().schema()));

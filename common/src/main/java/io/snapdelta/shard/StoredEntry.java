@@ -1,5 +1,6 @@
 package io.snapdelta.shard;
 
+import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.Version;
 import java.util.Objects;
@@ -7,18 +8,52 @@ import java.util.Objects;
 /**
  * What a shard's state holds for one (table, key): the version of the last applied change and the row,
  * or a tombstone ({@code row == null}) remembering the version of a delete until
- * {@code deletedAtMicros} + retention.
+ * {@code deletedAtMicros} + retention. Immutable; equal by value.
  *
- * @param version version of the last change applied to this key
- * @param row the current full row, or {@code null} for a tombstone
- * @param deletedAtMicros source timestamp of the delete (tombstones only; 0 for live rows)
- * @param entryHash the row's state-digest entry hash lanes ({@link io.snapdelta.digest.RowHasher#hashEntry}),
- *     cached so that replacing or deleting the row does not hash it again; {@code null} for tombstones or
- *     when the store does not keep it (then it is recomputed). Never mutated.
+ * <p>The row's state-digest entry hash ({@link io.snapdelta.digest.RowHasher#hashEntry}) is cached so that
+ * replacing or deleting the row does not hash it again; absent for tombstones or when the store does not
+ * keep it (then it is recomputed). Its 4 lanes (fixed by {@code schemas/state-digest-v1.md}) are fields of the entry, not an
+ * array beside it: one object per applied change instead of two, and subtracting an old row's hash reads
+ * the entry it already loaded instead of following a pointer to a cold array.
  */
-public record StoredEntry(Version version, Row row, long deletedAtMicros, long[] entryHash) {
-    public StoredEntry {
-        Objects.requireNonNull(version, "version");
+public final class StoredEntry {
+    private final Version version;
+    private final Row row;
+    private final long deletedAtMicros;
+    private final boolean hashed;
+    private final long lane0;
+    private final long lane1;
+    private final long lane2;
+    private final long lane3;
+
+    /**
+     * @param entryHash the row's entry hash lanes, or {@code null}; copied (the entry never shares it)
+     */
+    public StoredEntry(Version version, Row row, long deletedAtMicros, long[] entryHash) {
+        this(version, row, deletedAtMicros, entryHash != null,
+                lane(entryHash, 0), lane(entryHash, 1), lane(entryHash, 2), lane(entryHash, 3));
+    }
+
+    private StoredEntry(Version version, Row row, long deletedAtMicros, boolean hashed,
+                        long lane0, long lane1, long lane2, long lane3) {
+        this.version = Objects.requireNonNull(version, "version");
+        this.row = row;
+        this.deletedAtMicros = deletedAtMicros;
+        this.hashed = hashed;
+        this.lane0 = lane0;
+        this.lane1 = lane1;
+        this.lane2 = lane2;
+        this.lane3 = lane3;
+    }
+
+    private static long lane(long[] hash, int i) {
+        if (hash == null) {
+            return 0;
+        }
+        if (hash.length != StateDigest.LANES) {
+            throw new IllegalArgumentException("an entry hash has " + StateDigest.LANES + " lanes, got " + hash.length);
+        }
+        return hash[i];
     }
 
     public static StoredEntry live(Version version, Row row) {
@@ -33,7 +68,76 @@ public record StoredEntry(Version version, Row row, long deletedAtMicros, long[]
         return new StoredEntry(version, null, deletedAtMicros, null);
     }
 
+    /** The same row and cached hash at another version (a change that left the row as it was). */
+    public StoredEntry withVersion(Version newVersion) {
+        return new StoredEntry(newVersion, row, deletedAtMicros, hashed, lane0, lane1, lane2, lane3);
+    }
+
+    /** Version of the last change applied to this key. */
+    public Version version() {
+        return version;
+    }
+
+    /** The current full row, or {@code null} for a tombstone. */
+    public Row row() {
+        return row;
+    }
+
+    /** Source timestamp of the delete (tombstones only; 0 for live rows). */
+    public long deletedAtMicros() {
+        return deletedAtMicros;
+    }
+
     public boolean isTombstone() {
         return row == null;
+    }
+
+    /** True if the entry carries its row's entry hash. */
+    public boolean hasEntryHash() {
+        return hashed;
+    }
+
+    /** Lane {@code i} of the cached entry hash; only when {@link #hasEntryHash()}. */
+    public long entryHashLane(int i) {
+        return switch (i) {
+            case 0 -> lane0;
+            case 1 -> lane1;
+            case 2 -> lane2;
+            case 3 -> lane3;
+            default -> throw new IndexOutOfBoundsException("lane " + i + " of " + StateDigest.LANES);
+        };
+    }
+
+    /** Adds the cached entry hash to {@code digest}; only when {@link #hasEntryHash()}. */
+    public void addHashTo(StateDigest digest) {
+        digest.addLanes(lane0, lane1, lane2, lane3);
+    }
+
+    /** Subtracts the cached entry hash from {@code digest}; only when {@link #hasEntryHash()}. */
+    public void subtractHashFrom(StateDigest digest) {
+        digest.subtractLanes(lane0, lane1, lane2, lane3);
+    }
+
+    /** The cached entry hash lanes (a new array), or {@code null} if the entry carries none. */
+    public long[] entryHash() {
+        return hashed ? new long[] {lane0, lane1, lane2, lane3} : null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof StoredEntry e && version.equals(e.version) && Objects.equals(row, e.row)
+                && deletedAtMicros == e.deletedAtMicros && hashed == e.hashed && lane0 == e.lane0
+                && lane1 == e.lane1 && lane2 == e.lane2 && lane3 == e.lane3;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(version, row, deletedAtMicros, hashed, lane0, lane1, lane2, lane3);
+    }
+
+    @Override
+    public String toString() {
+        return "StoredEntry[version=" + version + ", row=" + row + ", deletedAtMicros=" + deletedAtMicros
+                + ", hashed=" + hashed + "]";
     }
 }
