@@ -78,6 +78,14 @@ public final class DeltaBatchWriter implements AutoCloseable {
     }
 
     public byte[] write(DeltaBatch batch) {
+        return write(batch, false);
+    }
+
+    /**
+     * Seals {@code batch}; with {@code probeLayout} the v2 layouts are both tried on this batch whatever the
+     * layout probe's schedule (a caller comparing two bodies of one batch compares each at its best layout).
+     */
+    public byte[] write(DeltaBatch batch, boolean probeLayout) {
         OpCounts counts = OpCounts.of(batch.ops());
         Set<Long> emittedAfter = new HashSet<>(emitted);
         ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout);
@@ -87,7 +95,8 @@ public final class DeltaBatchWriter implements AutoCloseable {
         long t0 = cpuNanos();
         byte[] stored = codec.compress(body, 0, bodyLength);
         long nanos = cpuNanos() - t0;
-        if (formatVersion >= FORMAT_VERSION_2 && (layoutBatches < 2 || layoutBatches % LAYOUT_PROBE_INTERVAL == 0)) {
+        if (formatVersion >= FORMAT_VERSION_2
+                && (probeLayout || layoutBatches < 2 || layoutBatches % LAYOUT_PROBE_INTERVAL == 0)) {
             // Layout probe: encode the other v2 layout too and keep the smaller compressed output. Which one
             // wins depends on the stream (one shard holding whole transactions favours the plain layout),
             // so it is measured, and the winner is kept until the next probe. Depends on sizes only.

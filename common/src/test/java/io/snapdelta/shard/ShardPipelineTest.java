@@ -300,6 +300,35 @@ class ShardPipelineTest {
         p.close();
     }
 
+    /**
+     * One shard of a pgbench-like stream holds whole transactions; their stream-ordered body is the smaller
+     * only in the plain v2 layout. The snapshot part (20 batches) settles the writer on the compact layout
+     * first; a probe that compared the stream-ordered body at that layout never chose it (fails so).
+     */
+    @Test
+    void aProbeComparesEachBodyAtItsOwnBetterLayoutSoTheStreamOrderedBodyCanWin() throws Exception {
+        ShardPipeline p = pipeline(new HeapShardStateBytes(), 1000);
+        io.snapdelta.ingest.DebeziumJsonParser parser = new io.snapdelta.ingest.DebeziumJsonParser();
+        List<ShardBatchEncoder.Encoded> sealed = new ArrayList<>();
+        long now = 0;
+        for (byte[] line : new io.snapdelta.workload.PgbenchDebeziumWorkload(20000, 8000, 7).lines()) {
+            ShardPipeline.Sealed s = p.apply(parser.parse(null, line), now++);
+            if (s != null) {
+                sealed.add(s.batch());
+            }
+        }
+        ShardPipeline.Sealed last = p.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, now);
+        if (last != null) {
+            sealed.add(last.batch());
+        }
+        long streamOrdered = sealed.stream().filter(b -> b.body() == ShardBatchEncoder.Body.STREAM_ORDERED).count();
+        assertTrue(streamOrdered > 0, "no batch of " + sealed.size() + " shipped the stream-ordered body");
+        List<byte[]> bytes = new ArrayList<>();
+        sealed.forEach(b -> bytes.add(b.bytes()));
+        assertEquals(p.state().digest(), replay(bytes).digest());
+        p.close();
+    }
+
     private static boolean isProbe(long differingIndex) {
         return differingIndex < ShardBatchEncoder.FIRST_PROBES || differingIndex % ShardBatchEncoder.BODY_PROBE_INTERVAL == 0;
     }
