@@ -48,6 +48,15 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     private transient byte[] scratch;
     private transient BytesKey probe;
     private transient ChangeEventCodec.Parts parts;
+    /**
+     * The schemas read most recently, with their bytes, checked by length and content before the hash map:
+     * a record's before and after rows and the records of a few hot tables mostly repeat a recent schema,
+     * and comparing bytes is cheaper than hashing them. Slot {@code i} is replaced round robin.
+     */
+    private transient byte[][] recentSchemaBytes;
+    private transient RowSchema[] recentSchemas;
+    private transient int recentNext;
+    private static final int RECENT_SCHEMAS = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -89,6 +98,8 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             scratch = new byte[256];
             probe = new BytesKey();
             parts = new CachedParts();
+            recentSchemaBytes = new byte[RECENT_SCHEMAS][];
+            recentSchemas = new RowSchema[RECENT_SCHEMAS];
         }
     }
 
@@ -191,15 +202,35 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             ensure(at + 1);
             scratch[at++] = in.readByte();
         }
-        RowSchema s = schemas.get(probe.set(scratch, at));
+        return RowValuesCodec.readValues(in, schemaOfScratch(n, at));
+    }
+
+    /** The schema whose bytes are {@code scratch[0, length)}: a recent one, a cached one, or parsed. */
+    private RowSchema schemaOfScratch(int n, int length) throws IOException {
+        for (int i = 0; i < RECENT_SCHEMAS; i++) {
+            byte[] b = recentSchemaBytes[i];
+            if (b != null && Arrays.equals(b, 0, b.length, scratch, 0, length)) {
+                return recentSchemas[i];
+            }
+        }
+        BytesKey key = probe.set(scratch, length);
+        RowSchema s = schemas.get(key);
+        byte[] own;
         if (s == null) {
-            s = parseSchema(n, at);
+            s = parseSchema(n, length);
             if (schemas.size() >= CACHE_LIMIT) {
                 schemas.clear();
             }
-            schemas.put(BytesKey.copyOf(scratch, at), s);
+            BytesKey stored = BytesKey.copyOf(scratch, length);
+            schemas.put(stored, s);
+            own = stored.bytes;
+        } else {
+            own = Arrays.copyOf(scratch, length);
         }
-        return RowValuesCodec.readValues(in, s);
+        recentSchemaBytes[recentNext] = own;
+        recentSchemas[recentNext] = s;
+        recentNext = (recentNext + 1) % RECENT_SCHEMAS;
+        return s;
     }
 
     private RowSchema parseSchema(int n, int length) throws IOException {

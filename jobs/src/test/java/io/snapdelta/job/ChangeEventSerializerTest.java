@@ -96,6 +96,35 @@ class ChangeEventSerializerTest {
     }
 
     @Test
+    void rowsWhoseSchemasDifferOnlyInTheLastTypeByteOrCycleThroughManySchemasReadWithTheirOwnSchema() throws Exception {
+        // Same-length schema bytes that differ only in the last field's type, interleaved with more schemas than
+        // the reader's recently-read slots, so a stale or prefix match would hand a row the wrong schema.
+        java.util.List<ChangeEvent> many = new java.util.ArrayList<>();
+        FieldType[] types = {FieldType.INT64, FieldType.STRING, FieldType.TIMESTAMP_MICROS, FieldType.BOOLEAN, FieldType.FLOAT64, FieldType.BYTES};
+        Object[] values = {5L, "s", 6L, true, 2.5d, new byte[] {9}};
+        TableId t = TableId.of("public", "t");
+        for (int i = 0; i < 60; i++) {
+            int k = (i * 5) % types.length;
+            RowSchema row = RowSchema.of(new String[] {"id", "v"}, new FieldType[] {FieldType.INT64, types[k]});
+            many.add(new ChangeEvent(t, Row.of(KEY, (long) i), ChangeOp.INSERT, new Version(i, 0), null,
+                    Row.of(row, (long) i, values[k]), i));
+        }
+        TypeSerializer<ChangeEvent> s = ChangeEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        for (ChangeEvent e : many) {
+            s.serialize(e, out);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        TypeSerializer<ChangeEvent> reader = s.duplicate();
+        for (ChangeEvent e : many) {
+            ChangeEvent read = reader.deserialize(in);
+            assertEquals(e, read);
+            assertSame(e.after().schema(), read.after().schema());
+        }
+        assertEquals(0, in.available());
+    }
+
+    @Test
     void anUnknownVersionByteIsRefusedNamingTheVersion() {
         DataInputDeserializer in = new DataInputDeserializer(new byte[] {9, 0, 0});
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
