@@ -242,103 +242,15 @@ final class ColumnWriter {
         int bestPacking = IntegerPacking.VARINT;
         int bestK = 0;
         int transforms = oldsUsable ? 3 : 2;
+        for (int t = 0; t < transforms; t++) {
+            costTransform(t, m);
+        }
         long[] varintBytesOf = this.varintBytesOf;
         int[] distinctOf = this.distinctOf;
         long[][] histograms = this.histograms;
         long[] packedCost = this.packedCost;
         int[] packedPacking = this.packedPacking;
         int[] packedK = this.packedK;
-        long[] minOf = this.minOf;
-        long[] spreadOf = this.spreadOf;
-        for (int t = 0; t < transforms; t++) {
-            long[] histogram = histograms[t];
-            // One pass: the transform, its min and max (DELTA_PREV: over the deltas after the base) and the
-            // histogram of its varint bytes.
-            int from = t == INT_DELTA_PREV ? 1 : 0;
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            java.util.Arrays.fill(histogram, 0);
-            long varintBytes = 0;
-            long prev = 0;
-            for (int i = 0; i < m; i++) {
-                long p = plainValues[i];
-                long v = t == INT_PLAIN ? p : t == INT_DELTA_PREV ? p - prev : p - oldValues[i];
-                prev = p;
-                transformed[i] = v;
-                if (i >= from) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
-                long z = ByteSink.zigZag(v);
-                while ((z & ~0x7FL) != 0) {
-                    histogram[(int) ((z & 0x7F) | 0x80)]++;
-                    z >>>= 7;
-                    varintBytes++;
-                }
-                histogram[(int) z]++;
-                varintBytes++;
-            }
-            varintBytesOf[t] = varintBytes;
-            distinctOf[t] = distinct(histogram);
-            packedCost[t] = Long.MAX_VALUE;
-            if (!packIntegers || m - from < 1) {
-                continue;
-            }
-            long spread = max - min;
-            if (spread < 0 || spread >= IntegerPacking.MAX_SPREAD) {
-                continue;
-            }
-            minOf[t] = min;
-            spreadOf[t] = spread;
-            long baseBits = from == 1 ? 8L * ByteSink.varLongSize(ByteSink.zigZag(transformed[0])) : 0;
-            // One pass for the RANGE code lengths (w bits, or w - 1 below the threshold s; see
-            // IntegerPacking.rangeCodeLength) and the sum that centres the RICE parameters. Every u is in
-            // [0, spread], spread < 2^62, so the running sum only overflows by passing Long.MAX_VALUE.
-            int w = IntegerPacking.bitLength(spread);
-            long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
-            long shortCodes = 0;
-            long sum = 0;
-            boolean sumOverflow = false;
-            for (int i = from; i < m; i++) {
-                long u = transformed[i] - min;
-                if (Long.compareUnsigned(u, s) < 0) {
-                    shortCodes++;
-                }
-                if (!sumOverflow) {
-                    sum += u;
-                    sumOverflow = sum < 0;
-                }
-            }
-            long rangeBits = (long) (m - from) * w - shortCodes;
-            long bestPacked = baseBits + 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
-                    + ByteSink.varLongSize((rangeBits + 7) >>> 3)) + ((rangeBits + 7) & ~7L);
-            int bestPackedPacking = IntegerPacking.RANGE;
-            int bestPackedK = 0;
-            // The best k is near log2 of the mean (exactly optimal for geometric spreads); the writer tries
-            // the five parameters around it, which keeps encoding linear. A RICE size that reaches
-            // Long.MAX_VALUE / 4 rules its k out; below that bound (sum < 2^58) no size can reach it.
-            int maxK = Math.min(IntegerPacking.MAX_RICE_K, IntegerPacking.bitLength(spread));
-            int center = sumOverflow ? maxK : IntegerPacking.bitLength(sum / (m - from));
-            int kFrom = Math.max(0, center - 3);
-            int kCount = Math.min(maxK, center + 1) - kFrom + 1;
-            riceSizes(from, m, min, kFrom, kCount, !sumOverflow && sum < (1L << 58));
-            long minBits = 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + 1);
-            for (int j = 0; j < kCount; j++) {
-                long riceBits = riceBitsOf[j];
-                if (riceBits >= Long.MAX_VALUE / 4) {
-                    continue;
-                }
-                long riceCost = baseBits + minBits + 8L * ByteSink.varLongSize((riceBits + 7) >>> 3) + ((riceBits + 7) & ~7L);
-                if (riceCost < bestPacked) {
-                    bestPacked = riceCost;
-                    bestPackedPacking = IntegerPacking.RICE;
-                    bestPackedK = kFrom + j;
-                }
-            }
-            packedCost[t] = bestPacked;
-            packedPacking[t] = bestPackedPacking;
-            packedK[t] = bestPackedK;
-        }
         for (int t = 0; t < transforms; t++) {
             long varintBytes = varintBytesOf[t];
             double varintCost;
@@ -380,46 +292,155 @@ final class ColumnWriter {
                 out.writeZigZag(transformed[i]);
             }
         } else {
-            int from = bestTransform == INT_DELTA_PREV ? 1 : 0;
-            if (from == 1) {
-                out.writeZigZag(transformed[0]);
-            }
-            long min = minOf[bestTransform];
-            long spread = spreadOf[bestTransform];
-            out.writeZigZag(min);
-            long payloadBits = 0;
-            if (bestPacking == IntegerPacking.RANGE) {
-                out.writeVarLong(spread);
-                for (int i = from; i < m; i++) {
-                    payloadBits += IntegerPacking.rangeCodeLength(transformed[i] - min, spread);
-                }
-            } else {
-                out.writeByte(bestK);
-                payloadBits = (long) (m - from) * (bestK + 1);
-                for (int i = from; i < m; i++) {
-                    payloadBits += (transformed[i] - min) >>> bestK;
-                }
-            }
-            out.writeVarLong((payloadBits + 7) >>> 3);
-            if (bestPacking == IntegerPacking.RANGE) {
-                int w = IntegerPacking.bitLength(spread);
-                long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
-                for (int i = from; i < m; i++) {
-                    long u = transformed[i] - min;
-                    if (Long.compareUnsigned(u, s) < 0) {
-                        bits.writeMsbFirst(u, w - 1);
-                    } else {
-                        bits.writeMsbFirst(u + s, w);
-                    }
-                }
-            } else {
-                for (int i = from; i < m; i++) {
-                    bits.writeRice(transformed[i] - min, bestK);
-                }
-            }
-            bits.flush();
+            writePacked(m, bestTransform, bestPacking, bestK);
         }
         return (bestTransform << ENC_SHIFT) | (bestPacking << IntegerPacking.SHIFT);
+    }
+
+    /** Writes {@code transformed[0, m)} in the chosen RANGE or RICE packing (spec: "Packed integer columns"). */
+    private void writePacked(int m, int bestTransform, int bestPacking, int bestK) {
+        int from = bestTransform == INT_DELTA_PREV ? 1 : 0;
+        if (from == 1) {
+            out.writeZigZag(transformed[0]);
+        }
+        long min = minOf[bestTransform];
+        long spread = spreadOf[bestTransform];
+        out.writeZigZag(min);
+        long payloadBits = 0;
+        if (bestPacking == IntegerPacking.RANGE) {
+            out.writeVarLong(spread);
+            for (int i = from; i < m; i++) {
+                payloadBits += IntegerPacking.rangeCodeLength(transformed[i] - min, spread);
+            }
+        } else {
+            out.writeByte(bestK);
+            payloadBits = (long) (m - from) * (bestK + 1);
+            for (int i = from; i < m; i++) {
+                payloadBits += (transformed[i] - min) >>> bestK;
+            }
+        }
+        out.writeVarLong((payloadBits + 7) >>> 3);
+        if (bestPacking == IntegerPacking.RANGE) {
+            int w = IntegerPacking.bitLength(spread);
+            long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
+            for (int i = from; i < m; i++) {
+                long u = transformed[i] - min;
+                if (Long.compareUnsigned(u, s) < 0) {
+                    bits.writeMsbFirst(u, w - 1);
+                } else {
+                    bits.writeMsbFirst(u + s, w);
+                }
+            }
+        } else {
+            for (int i = from; i < m; i++) {
+                bits.writeRice(transformed[i] - min, bestK);
+            }
+        }
+        bits.flush();
+    }
+
+    /**
+     * Costs transform {@code t} of the {@code m} unboxed values: its varint bytes and their histogram, and its
+     * best packed code ({@link #packedCost}[t], MAX_VALUE when none applies). Kept apart from
+     * {@link #writeIntegersV2} so that C2 compiles (and, after a deoptimisation, recompiles) small methods
+     * rather than one large one: recompiling the whole writer cost ~0.35 s of C2 time per compile in a job run.
+     */
+    private void costTransform(int t, int m) {
+        long[] varintBytesOf = this.varintBytesOf;
+        int[] distinctOf = this.distinctOf;
+        long[][] histograms = this.histograms;
+        long[] packedCost = this.packedCost;
+        int[] packedPacking = this.packedPacking;
+        int[] packedK = this.packedK;
+        long[] minOf = this.minOf;
+        long[] spreadOf = this.spreadOf;
+        long[] histogram = histograms[t];
+        // One pass: the transform, its min and max (DELTA_PREV: over the deltas after the base) and the
+        // histogram of its varint bytes.
+        int from = t == INT_DELTA_PREV ? 1 : 0;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        java.util.Arrays.fill(histogram, 0);
+        long varintBytes = 0;
+        long prev = 0;
+        for (int i = 0; i < m; i++) {
+            long p = plainValues[i];
+            long v = t == INT_PLAIN ? p : t == INT_DELTA_PREV ? p - prev : p - oldValues[i];
+            prev = p;
+            transformed[i] = v;
+            if (i >= from) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            long z = ByteSink.zigZag(v);
+            while ((z & ~0x7FL) != 0) {
+                histogram[(int) ((z & 0x7F) | 0x80)]++;
+                z >>>= 7;
+                varintBytes++;
+            }
+            histogram[(int) z]++;
+            varintBytes++;
+        }
+        varintBytesOf[t] = varintBytes;
+        distinctOf[t] = distinct(histogram);
+        packedCost[t] = Long.MAX_VALUE;
+        if (!packIntegers || m - from < 1) {
+            return;
+        }
+        long spread = max - min;
+        if (spread < 0 || spread >= IntegerPacking.MAX_SPREAD) {
+            return;
+        }
+        minOf[t] = min;
+        spreadOf[t] = spread;
+        long baseBits = from == 1 ? 8L * ByteSink.varLongSize(ByteSink.zigZag(transformed[0])) : 0;
+        // One pass for the RANGE code lengths (w bits, or w - 1 below the threshold s; see
+        // IntegerPacking.rangeCodeLength) and the sum that centres the RICE parameters. Every u is in
+        // [0, spread], spread < 2^62, so the running sum only overflows by passing Long.MAX_VALUE.
+        int w = IntegerPacking.bitLength(spread);
+        long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
+        long shortCodes = 0;
+        long sum = 0;
+        boolean sumOverflow = false;
+        for (int i = from; i < m; i++) {
+            long u = transformed[i] - min;
+            if (Long.compareUnsigned(u, s) < 0) {
+                shortCodes++;
+            }
+            if (!sumOverflow) {
+                sum += u;
+                sumOverflow = sum < 0;
+            }
+        }
+        long rangeBits = (long) (m - from) * w - shortCodes;
+        long bestPacked = baseBits + 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
+                + ByteSink.varLongSize((rangeBits + 7) >>> 3)) + ((rangeBits + 7) & ~7L);
+        int bestPackedPacking = IntegerPacking.RANGE;
+        int bestPackedK = 0;
+        // The best k is near log2 of the mean (exactly optimal for geometric spreads); the writer tries
+        // the five parameters around it, which keeps encoding linear. A RICE size that reaches
+        // Long.MAX_VALUE / 4 rules its k out; below that bound (sum < 2^58) no size can reach it.
+        int maxK = Math.min(IntegerPacking.MAX_RICE_K, IntegerPacking.bitLength(spread));
+        int center = sumOverflow ? maxK : IntegerPacking.bitLength(sum / (m - from));
+        int kFrom = Math.max(0, center - 3);
+        int kCount = Math.min(maxK, center + 1) - kFrom + 1;
+        riceSizes(from, m, min, kFrom, kCount, !sumOverflow && sum < (1L << 58));
+        long minBits = 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + 1);
+        for (int j = 0; j < kCount; j++) {
+            long riceBits = riceBitsOf[j];
+            if (riceBits >= Long.MAX_VALUE / 4) {
+                continue;
+            }
+            long riceCost = baseBits + minBits + 8L * ByteSink.varLongSize((riceBits + 7) >>> 3) + ((riceBits + 7) & ~7L);
+            if (riceCost < bestPacked) {
+                bestPacked = riceCost;
+                bestPackedPacking = IntegerPacking.RICE;
+                bestPackedK = kFrom + j;
+            }
+        }
+        packedCost[t] = bestPacked;
+        packedPacking[t] = bestPackedPacking;
+        packedK[t] = bestPackedK;
     }
 
     /**
