@@ -245,12 +245,6 @@ final class ColumnWriter {
         for (int t = 0; t < transforms; t++) {
             costTransform(t, m);
         }
-        long[] varintBytesOf = this.varintBytesOf;
-        int[] distinctOf = this.distinctOf;
-        long[][] histograms = this.histograms;
-        long[] packedCost = this.packedCost;
-        int[] packedPacking = this.packedPacking;
-        int[] packedK = this.packedK;
         for (int t = 0; t < transforms; t++) {
             long varintBytes = varintBytesOf[t];
             double varintCost;
@@ -346,14 +340,6 @@ final class ColumnWriter {
      * rather than one large one: recompiling the whole writer cost ~0.35 s of C2 time per compile in a job run.
      */
     private void costTransform(int t, int m) {
-        long[] varintBytesOf = this.varintBytesOf;
-        int[] distinctOf = this.distinctOf;
-        long[][] histograms = this.histograms;
-        long[] packedCost = this.packedCost;
-        int[] packedPacking = this.packedPacking;
-        int[] packedK = this.packedK;
-        long[] minOf = this.minOf;
-        long[] spreadOf = this.spreadOf;
         long[] histogram = histograms[t];
         // One pass: the transform, its min and max (DELTA_PREV: over the deltas after the base) and the
         // histogram of its varint bytes.
