@@ -116,6 +116,17 @@ final class BodyEncoder {
             return order;
         }
 
+        /** Insert ops in this section (their keys are not held before the batch). */
+        int inserts() {
+            int inserts = 0;
+            for (int i = 0; i < ops.size(); i++) {
+                if (kinds[i] == KIND_INSERT) {
+                    inserts++;
+                }
+            }
+            return inserts;
+        }
+
         void add(DeltaOp op, int kind) {
             int n = ops.size();
             if (n == kinds.length) {
@@ -138,7 +149,7 @@ final class BodyEncoder {
 
     /** Encodes; {@code emitted} holds the schema ids this stream has already defined and is updated. */
     ByteSink encode(List<DeltaOp> ops, Set<Long> emitted) {
-        return encode(ops, emitted, true);
+        return encode(ops, emitted, true, HeldKeys.NONE);
     }
 
     /**
@@ -146,7 +157,7 @@ final class BodyEncoder {
      *     layout (batch order, varint integers), which lets the codec match values that several tables of
      *     one transaction share when they are in one batch
      */
-    ByteSink encode(List<DeltaOp> ops, Set<Long> emitted, boolean compact) {
+    ByteSink encode(List<DeltaOp> ops, Set<Long> emitted, boolean compact, HeldKeys held) {
         out.reset();
         columns.packIntegers(compact);
         long batch = ++batches;
@@ -213,7 +224,7 @@ final class BodyEncoder {
             }
         }
         for (Section s : sections) {
-            writeSection(s);
+            writeSection(s, sorted && version >= 3 ? ranksOf(s, held) : null);
         }
         for (Section s : sections) {
             s.ops.clear(); // drop the batch's ops now, not when the schema next appears
@@ -305,6 +316,29 @@ final class BodyEncoder {
         }
     }
 
+    /**
+     * The changed-field bitmaps, one per update. From v3 a mode byte comes first: {@link #BITMAPS_SHARED}
+     * and one bitmap when every update of the section changed the same fields (an account balance, a
+     * status column: the usual case), else {@link #BITMAPS_PER_UPDATE} and all of them.
+     */
+    private void writeBitmaps(byte[] bitmaps, int bitmapBytes) {
+        if (version < 3) {
+            out.writeBytes(bitmaps, 0, bitmaps.length);
+            return;
+        }
+        boolean shared = true;
+        for (int i = bitmapBytes; i < bitmaps.length && shared; i++) {
+            shared = bitmaps[i] == bitmaps[i % bitmapBytes];
+        }
+        if (shared) {
+            out.writeByte(BITMAPS_SHARED);
+            out.writeBytes(bitmaps, 0, bitmapBytes);
+        } else {
+            out.writeByte(BITMAPS_PER_UPDATE);
+            out.writeBytes(bitmaps, 0, bitmaps.length);
+        }
+    }
+
     private Object[] scratch(int n) {
         if (scratch.length < n) {
             scratch = new Object[Math.max(n, scratch.length * 2)];
@@ -313,7 +347,38 @@ final class BodyEncoder {
         return scratch;
     }
 
-    private void writeSection(Section s) {
+    /**
+     * v3: the ranks of a sorted section's held keys (its update, replace and delete ops, in section order)
+     * among the receiver's keys of the table before the batch, or null when they travel as values: when the
+     * section has no such op, when this side keeps no index of the table, or when one of those keys is not
+     * held before the batch (in a stream-ordered body a key inserted earlier in the batch can be updated).
+     */
+    private static long[] ranksOf(Section s, HeldKeys held) {
+        int n = s.ops.size();
+        int ranked = n - s.inserts();
+        if (ranked == 0) {
+            return null;
+        }
+        HeldKeyIndex index = held.heldKeys(s.schema.table());
+        if (index == null) {
+            return null;
+        }
+        long[] ranks = new long[ranked];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (s.kinds[i] != KIND_INSERT) {
+                long r = index.rankOf(s.ops.get(i).key());
+                if (r < 0) {
+                    return null;
+                }
+                ranks[m++] = r;
+            }
+        }
+        return ranks;
+    }
+
+    /** @param ranks v3 rank-coded held keys ({@link #ranksOf}), or null to write every key as a value */
+    private void writeSection(Section s, long[] ranks) {
         TableSchema schema = s.schema;
         int n = s.ops.size();
         out.writeLongBE(schema.id());
@@ -324,10 +389,11 @@ final class BodyEncoder {
         for (int i = 0; i < n; i++) {
             sameKind &= kinds[i] == first;
         }
+        int rankedFlag = ranks != null ? KINDS_RANKED_KEYS : 0;
         if (sameKind) {
-            out.writeByte(first);
+            out.writeByte(first | rankedFlag);
         } else {
-            out.writeByte(KINDS_EXPLICIT);
+            out.writeByte(KINDS_EXPLICIT | rankedFlag);
             for (int i = 0; i < n; i++) {
                 out.writeByte(kinds[i]);
             }
@@ -335,12 +401,23 @@ final class BodyEncoder {
         int[] keyIdx = schema.keyIndexesShared();
         int[] nonKey = schema.nonKeyIndexesShared();
         String ctx = "table " + schema.table();
-        for (int k = 0; k < keyIdx.length; k++) {
+        int valueKeys = ranks == null ? n : n - ranks.length;
+        for (int k = 0; k < keyIdx.length && valueKeys > 0; k++) {
             Object[] v = scratch(n);
+            int m = 0;
             for (int i = 0; i < n; i++) {
-                v[i] = s.ops.get(i).key().get(k);
+                if (ranks == null || kinds[i] == KIND_INSERT) {
+                    v[m++] = s.ops.get(i).key().get(k);
+                }
             }
-            columns.write(schema.rowSchema().type(keyIdx[k]), v, n, null, ctx + " key " + schema.keySchema().name(k));
+            columns.write(schema.rowSchema().type(keyIdx[k]), v, m, null, ctx + " key " + schema.keySchema().name(k));
+        }
+        if (ranks != null) {
+            Object[] v = scratch(ranks.length);
+            for (int i = 0; i < ranks.length; i++) {
+                v[i] = ranks[i];
+            }
+            columns.write(io.snapdelta.model.FieldType.INT64, v, ranks.length, null, ctx + " key ranks");
         }
         if (s.full > 0) {
             for (int f : nonKey) {
@@ -371,7 +448,7 @@ final class BodyEncoder {
                     updates.add(u);
                 }
             }
-            out.writeBytes(bitmaps, 0, bitmaps.length);
+            writeBitmaps(bitmaps, bitmapBytes);
             for (int j = 0; j < nonKey.length; j++) {
                 Object[] v = scratch(s.updates);
                 Object[] olds = scratchOld;
