@@ -365,16 +365,41 @@ final class BodyEncoder {
         }
         long[] ranks = new long[ranked];
         int m = 0;
+        Row firstKey = null;
+        Row lastKey = null;
         for (int i = 0; i < n; i++) {
             if (s.kinds[i] != KIND_INSERT) {
-                long r = index.rankOf(s.ops.get(i).key());
+                Row key = s.ops.get(i).key();
+                long r = index.rankOf(key);
                 if (r < 0) {
                     return null;
                 }
                 ranks[m++] = r;
+                firstKey = firstKey == null ? key : firstKey;
+                lastKey = key;
             }
         }
-        return ranks;
+        return ranksPay(firstKey, lastKey, ranks) ? ranks : null;
+    }
+
+    /**
+     * Whether ranks beat the key values they stand for. Keys other than one integer always lose to ranks
+     * (strings, composites). Integer keys gain the bits by which the span of the ranks is narrower than the
+     * span of the keys: nothing where the receiver holds most of the key range (one shard, dense ids), log2(S)
+     * bits a key for dense ids spread over S shards: about log2(key span / rank span) per ranked key. Below a
+     * 64-bit gain the extra column header (when the section's inserts keep a key column) can cost more, so the
+     * keys travel as values. Only the sorted section's first and last ranked keys: cheap.
+     */
+    private static boolean ranksPay(Row firstKey, Row lastKey, long[] ranks) {
+        if (firstKey.size() != 1 || !(firstKey.get(0) instanceof Long first) || !(lastKey.get(0) instanceof Long last)) {
+            return true;
+        }
+        long keySpan = last - first; // sorted, so >= 0 unless the span passes 2^63
+        double keyRange = keySpan < 0 ? 0x1p64 : keySpan + 1.0;
+        double rankRange = ranks[ranks.length - 1] - ranks[0] + 1.0;
+        // StrictMath: the same answer on every JVM, so the same bytes (as the integer columns' cost model).
+        double gainBits = ranks.length * (StrictMath.log(keyRange) - StrictMath.log(rankRange)) / StrictMath.log(2);
+        return gainBits > 64;
     }
 
     /** @param ranks v3 rank-coded held keys ({@link #ranksOf}), or null to write every key as a value */
