@@ -248,8 +248,11 @@ final class BodyDecoder {
             int at = in.skip((int) bytes, where + " changed-field bitmaps");
             s.bitmaps = java.util.Arrays.copyOfRange(in.array(), at, at + (int) bytes);
             s.bitmapStride = mode == BITMAPS_SHARED ? 0 : s.bitmapBytes; // every update reads the shared one
-            if (mode == BITMAPS_PER_UPDATE && version >= 3 && upd > 1 && allBitmapsEqual(s.bitmaps, s.bitmapBytes)) {
-                throw in.malformed(where + ": per-update changed-field bitmaps that are all the same (must be shared)");
+            if (mode == BITMAPS_PER_UPDATE && version >= 3 && sorted && upd > 1 && allBitmapsEqual(s.bitmaps, s.bitmapBytes)) {
+                throw in.malformed(where + ": per-update changed-field bitmaps that are all the same in a sorted section (must be shared)");
+            }
+            if (mode == BITMAPS_SHARED && !sorted) {
+                throw in.malformed(where + ": a shared changed-field bitmap in an unsorted section (only sorted sections share one)");
             }
             int unusedBits = nonKey.length & 7;
             int[] changed = new int[nonKey.length];
