@@ -174,11 +174,35 @@ public final class GoldenVectors {
         return v;
     }
 
-    /** The v3 vectors: the v2 set sealed as v3, plus one of rank-coded keys among many held keys. */
+    /** The v3 vectors: the v2 set sealed as v3, plus rank-coded integer keys and the spec's string-key example. */
     public static List<Vector> allV3() {
         List<Vector> v = new ArrayList<>(allV2());
         v.add(rankedKeys());
+        v.add(stringKeysExample());
         return v;
+    }
+
+    static final TableId FRUIT = TableId.of("shop", "fruit");
+    static final RowSchema FRUIT_ROW = RowSchema.of(new String[] {"name", "qty"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
+    static final RowSchema FRUIT_KEY = RowSchema.of(new String[] {"name"}, new FieldType[] {FieldType.STRING});
+
+    /**
+     * The worked example of spec v3 §6: the receiver holds 7 fruits; the batch updates cherry's qty,
+     * deletes fig and inserts kiwi. String keys always travel as ranks when held: cherry is rank 2, fig 5.
+     */
+    static Vector stringKeysExample() {
+        List<Row> held = new ArrayList<>();
+        String[] names = {"apple", "banana", "cherry", "date", "elder", "fig", "grape"};
+        for (int i = 0; i < names.length; i++) {
+            held.add(Row.of(FRUIT_ROW, names[i], 10L + i));
+        }
+        List<DeltaOp> ops = List.of(
+                new DeltaOp.Update(FRUIT, Row.of(FRUIT_KEY, "cherry"), held.get(2), Row.of(FRUIT_ROW, "cherry", 5L)),
+                new DeltaOp.Delete(FRUIT, Row.of(FRUIT_KEY, "fig"), held.get(5)),
+                new DeltaOp.Insert(FRUIT, Row.of(FRUIT_KEY, "kiwi"), Row.of(FRUIT_ROW, "kiwi", 3L)));
+        return new Vector("string-keys-example", "spec v3 worked example: update cherry (rank 2), delete fig (rank 5), "
+                + "insert kiwi (a key value); codec none", new NoneCodec(), Map.of(FRUIT, held), Map.of(FRUIT, FRUIT_KEY),
+                new DeltaBatch(1, 43, new Version(101, 0), new Version(101, 2), ops, digest(3), digest(4)));
     }
 
     static List<Vector> forVersion(int formatVersion) {
