@@ -358,7 +358,7 @@ final class BodyEncoder {
     private static long[] ranksOf(Section s, HeldKeys held) {
         int n = s.ops.size();
         int ranked = n - s.inserts();
-        if (ranked == 0) {
+        if (ranked == 0 || !ranksMayPay(s, ranked)) {
             return null;
         }
         HeldKeyIndex index = held.heldKeys(s.schema.table());
@@ -382,6 +382,28 @@ final class BodyEncoder {
             }
         }
         return ranksPay(firstKey, lastKey, ranks) ? ranks : null;
+    }
+
+    /**
+     * Whether ranks could pass {@link #ranksPay} whatever the ranks turn out to be (they span at least one
+     * value): false for a few updates of one integer key (a teller, a branch), so that no index of such a
+     * table is built or searched.
+     */
+    private static boolean ranksMayPay(Section s, int ranked) {
+        Row first = null;
+        Row last = null;
+        for (int i = 0; i < s.ops.size(); i++) {
+            if (s.kinds[i] != KIND_INSERT) {
+                last = s.ops.get(i).key();
+                first = first == null ? last : first;
+            }
+        }
+        if (first.size() != 1 || !(first.get(0) instanceof Long a) || !(last.get(0) instanceof Long b)) {
+            return true;
+        }
+        long keySpan = b - a;
+        double keyRange = keySpan < 0 ? 0x1p64 : keySpan + 1.0;
+        return ranked * StrictMath.log(keyRange) / StrictMath.log(2) > 64;
     }
 
     /**

@@ -63,11 +63,7 @@ final class ReceiverKeys {
 
     private HeldKeyIndex build(TableId table, ShardBatch batch) {
         List<Row> keys = new ArrayList<>();
-        store.forEachLive((tableKey, row) -> {
-            if (tableKey.table().equals(table)) {
-                keys.add(tableKey.key());
-            }
-        });
+        store.forEachLiveKey(table, keys::add);
         HeldKeyIndex index = HeldKeyIndex.of(keys);
         for (DeltaOp op : batch.coalescedOps()) {
             if (op.table().equals(table)) {

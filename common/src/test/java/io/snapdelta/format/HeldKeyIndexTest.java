@@ -94,4 +94,21 @@ class HeldKeyIndexTest {
         assertThrows(IndexOutOfBoundsException.class, () -> index.keyAt(1));
         assertThrows(IllegalArgumentException.class, () -> HeldKeyIndex.of(List.of(id(3), id(3))));
     }
+
+    @Test
+    void aKeyOfAnotherShapeTurnsAnIntegerIndexIntoARowIndexThatStillRanksEveryKey() {
+        HeldKeyIndex index = HeldKeyIndex.of(List.of(id(30), id(10), id(20)));
+        Row other = Row.of(PAIR, "m", 1L);
+        index.add(other);
+        index.add(id(15));
+        List<Row> expected = new ArrayList<>(List.of(id(10), id(15), id(20), id(30), other));
+        expected.sort(KeyOrder.INSTANCE);
+        for (int r = 0; r < expected.size(); r++) {
+            assertEquals(expected.get(r), index.keyAt(r));
+            assertEquals(r, index.rankOf(expected.get(r)));
+        }
+        index.remove(id(20));
+        assertEquals(-1, index.rankOf(id(20)));
+        assertEquals(4, index.size());
+    }
 }
