@@ -212,13 +212,13 @@ final class BandwidthRun {
         try {
             for (Shipped sh : shipped) {
                 ReplicaShardState replica = replicas[sh.shard()];
-                DeltaFormatDriver.Decoded d = decoder.decode(sh.shard(), sh.bytes(), replica::get);
+                DeltaFormatDriver.Decoded d = decoder.decode(sh.shard(), sh.bytes(), replica);
                 if (d.shard() != sh.shard() || d.sequence() != nextSequence[sh.shard()]) {
                     throw new StateDivergenceException("batch of shard " + sh.shard() + " decoded as shard " + d.shard()
                             + " sequence " + d.sequence() + ", expected sequence " + nextSequence[sh.shard()]);
                 }
                 nextSequence[sh.shard()]++;
-                if (!d.digestBefore().equals(replica.digest())) {
+                if (d.digestBefore() != null && !d.digestBefore().equals(replica.digest())) {
                     throw new StateDivergenceException("shard " + sh.shard() + " batch " + d.sequence() + ": digest before "
                             + d.digestBefore() + " but the replica holds " + replica.digest());
                 }

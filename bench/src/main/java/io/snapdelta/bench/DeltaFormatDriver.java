@@ -50,7 +50,7 @@ final class DeltaFormatDriver implements AutoCloseable {
      */
     private static final long LATENCY_BUDGET_MILLIS = Duration.ofDays(3650).toMillis();
 
-    /** What the receiver learns from a sealed batch. */
+    /** What the receiver learns from a sealed batch ({@code digestBefore} null from format v3, which does not carry it). */
     record Decoded(int shard, long sequence, List<DeltaOp> ops, StateDigest digestBefore, StateDigest digestAfter) {
     }
 
@@ -116,7 +116,7 @@ final class DeltaFormatDriver implements AutoCloseable {
         FlushPolicy policy = new FlushPolicy(LATENCY_BUDGET_MILLIS, batchChanges, Long.MAX_VALUE);
         ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),
                 CodecSelector.create(options, dictionaries)));
-        ShardPipeline p = new ShardPipeline(state, policy, encoder, null);
+        ShardPipeline p = new ShardPipeline(state, policy, encoder, null, options.rankKeys());
         pipelines.add(p);
         return p;
     }
@@ -133,9 +133,9 @@ final class DeltaFormatDriver implements AutoCloseable {
     static Map<String, Long> sections(byte[] sealed) {
         Map<String, Long> m = new LinkedHashMap<>();
         int bodyAt = BatchLayout.bodyOffset(sealed);
-        long fixed = bodyAt - 2L * BatchLayout.DIGEST_LENGTH;
-        m.put("header_fixed_fields", fixed);
-        m.put("digests_before_after", 2L * BatchLayout.DIGEST_LENGTH);
+        long digests = (long) BatchLayout.digestCount(sealed[BatchLayout.VERSION_OFFSET]) * BatchLayout.DIGEST_LENGTH;
+        m.put("header_fixed_fields", bodyAt - digests);
+        m.put("digests", digests); // before and after up to v2, after only from v3
         m.put("body_compressed", (long) sealed.length - bodyAt - BatchLayout.CRC_LENGTH);
         m.put("crc32c", (long) BatchLayout.CRC_LENGTH);
         return m;
@@ -152,7 +152,7 @@ final class DeltaFormatDriver implements AutoCloseable {
             throw new IllegalStateException("shard " + shard + ": a batch this run sealed does not decode: " + e.getMessage(), e);
         }
         BatchHeader h = batch.header();
-        return new Decoded(h.shard(), h.sequence(), batch.ops(), StateDigest.fromBytes(h.digestBefore(), 0),
+        return new Decoded(h.shard(), h.sequence(), batch.ops(), h.hasDigestBefore() ? StateDigest.fromBytes(h.digestBefore(), 0) : null,
                 StateDigest.fromBytes(h.digestAfter(), 0));
     }
 

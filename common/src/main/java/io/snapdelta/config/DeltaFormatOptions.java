@@ -74,8 +74,15 @@ public final class DeltaFormatOptions {
             .validator(Validators.between(new MemorySize(1024), new MemorySize(1 << 20)))
             .description("Target size of a trained dictionary.");
 
+    public static final ConfigOption<Boolean> RANK_KEYS = ConfigOption.key("delta.format.rank-keys")
+            .booleanType().defaultValue(true)
+            .description("Code the keys of updates and deletes as ranks among the keys the receiver holds (format v3, "
+                    + "schemas/delta-batch-v3.md): about log2(shards) bits less per key for dense integer keys. Costs the "
+                    + "producer heap for an ordered index of each shard's keys of every table that receives updates or "
+                    + "deletes (built from the state on first use and after a restore); false codes every key as a value.");
+
     public static final List<ConfigOption<?>> ALL = List.of(MAX_OPS, MAX_UNCOMPRESSED_SIZE, MAX_STRING_LENGTH, MAX_VALUES,
-            CODEC, ZSTD_LEVEL, CPU_BUDGET_NS_PER_CHANGE, PROBE_INTERVAL, DICTIONARY_ENABLED,
+            RANK_KEYS, CODEC, ZSTD_LEVEL, CPU_BUDGET_NS_PER_CHANGE, PROBE_INTERVAL, DICTIONARY_ENABLED,
             DICTIONARY_TRAINING_BATCHES, DICTIONARY_RETRAIN_INTERVAL, DICTIONARY_SIZE);
 
     private final Configuration config;
@@ -119,5 +126,9 @@ public final class DeltaFormatOptions {
 
     public int maxValues() {
         return get(MAX_VALUES);
+    }
+
+    public boolean rankKeys() {
+        return get(RANK_KEYS);
     }
 }

@@ -8,6 +8,8 @@ import java.util.HexFormat;
 /**
  * The fixed header of a sealed batch, as read back (see {@link BatchLayout}). Digests are copies.
  *
+ * @param digestBefore the shard's digest before the batch as carried up to v2; null from v3, which does not
+ *     carry it (it equals the previous batch's digest after: see {@link #hasDigestBefore})
  * @param crc the stored CRC32C of the batch (already verified when a reader returns this)
  * @param headerLength bytes before the body: 140 in v1, variable in v2 (the body starts there)
  */
@@ -33,8 +35,17 @@ public record BatchHeader(int formatVersion, int shard, long sequence, Version f
         return headerLength + bodyLength + BatchLayout.CRC_LENGTH;
     }
 
+    /** Whether the batch carries the digest before it (v1, v2; not v3). */
+    public boolean hasDigestBefore() {
+        return digestBefore != null;
+    }
+
+    /** The digest before the batch; only when {@link #hasDigestBefore()}. */
     @Override
     public byte[] digestBefore() {
+        if (digestBefore == null) {
+            throw new IllegalStateException("a v" + formatVersion + " batch does not carry the digest before it");
+        }
         return digestBefore.clone();
     }
 
@@ -65,7 +76,7 @@ public record BatchHeader(int formatVersion, int shard, long sequence, Version f
         return "BatchHeader{v" + formatVersion + " shard=" + Integer.toUnsignedString(shard) + " seq=" + sequence
                 + " versions=" + firstVersion + ".." + lastVersion + " ins/upd/del=" + insertCount + "/" + updateCount
                 + "/" + deleteCount + " codec=" + codec + "(" + codecLevel + ") dict=" + Integer.toHexString(dictionaryId)
-                + " body=" + bodyLength + "/" + uncompressedLength + " digestBefore=" + hex.formatHex(digestBefore)
+                + " body=" + bodyLength + "/" + uncompressedLength + (digestBefore == null ? "" : " digestBefore=" + hex.formatHex(digestBefore))
                 + " digestAfter=" + hex.formatHex(digestAfter) + " crc=" + Integer.toHexString(crc) + "}";
     }
 }

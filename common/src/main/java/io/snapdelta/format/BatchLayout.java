@@ -39,7 +39,12 @@ public final class BatchLayout {
     public static final byte FORMAT_VERSION_1 = 1;
     /** v2 (spec: schemas/delta-batch-v2.md): varint header, sorted sections, bit-packed integer columns. */
     public static final byte FORMAT_VERSION_2 = 2;
-    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_2;
+    /**
+     * v3 (spec: schemas/delta-batch-v3.md): v2 without DigestBefore; sorted sections may code the keys of
+     * updates and deletes as ranks among the receiver's held keys.
+     */
+    public static final byte FORMAT_VERSION_3 = 3;
+    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_3;
     /**
      * v2 header: Magic, FormatVersion, Flags, CodecId, CodecLevel at the v1 offsets, then from
      * {@link #V2_VARINTS_OFFSET} the varints Shard, BatchSequence, FirstVersionMajor, FirstVersionMinor,
@@ -50,6 +55,8 @@ public final class BatchLayout {
     public static final int V2_VARINTS_OFFSET = 8;
     /** Smallest v2 batch: 8 fixed bytes, 10 one-byte varints, two digests, empty body, CRC. */
     public static final int V2_MIN_SEALED_LENGTH = V2_VARINTS_OFFSET + 10 + 2 * 32 + 4;
+    /** Smallest v3 batch: as v2 with one digest (the smallest batch of any version). */
+    public static final int V3_MIN_SEALED_LENGTH = V2_VARINTS_OFFSET + 10 + 32 + 4;
     /** Width of each state digest field; the digest is opaque to the format. */
     public static final int DIGEST_LENGTH = 32;
 
@@ -86,19 +93,19 @@ public final class BatchLayout {
     /** Smallest possible sealed batch: a header, an empty body and the CRC. */
     public static final int MIN_SEALED_LENGTH = HEADER_LENGTH + CRC_LENGTH;
 
-    /** Where the digest before starts in a sealed batch of either version (valid batches only; does not verify). */
-    public static int digestBeforeOffset(byte[] sealed) {
-        return sealed[VERSION_OFFSET] == FORMAT_VERSION_1 ? DIGEST_BEFORE_OFFSET : bodyOffset(sealed) - 2 * DIGEST_LENGTH;
+    /** Digests in the header of a batch of this version: 2 up to v2 (before and after), 1 from v3 (after). */
+    public static int digestCount(int formatVersion) {
+        return formatVersion >= FORMAT_VERSION_3 ? 1 : 2;
     }
 
-    /** Where the digest after starts in a sealed batch of either version (valid batches only; does not verify). */
+    /** Where the digest after starts in a sealed batch of any version (valid batches only; does not verify). */
     public static int digestAfterOffset(byte[] sealed) {
         return sealed[VERSION_OFFSET] == FORMAT_VERSION_1 ? DIGEST_AFTER_OFFSET : bodyOffset(sealed) - DIGEST_LENGTH;
     }
 
     /**
      * Where the body of a sealed batch written by this project starts (140 in v1; after the varints and
-     * digests in v2). For accounting (benchmarks, metrics) on batches already known valid; it does not verify.
+     * digests from v2). For accounting (benchmarks, metrics) on batches already known valid; it does not verify.
      */
     public static int bodyOffset(byte[] sealed) {
         if (sealed[VERSION_OFFSET] == FORMAT_VERSION_1) {
@@ -113,6 +120,6 @@ public final class BatchLayout {
         if (sealed[CODEC_OFFSET] == 2) {
             at += 4;
         }
-        return at + 2 * DIGEST_LENGTH;
+        return at + digestCount(sealed[VERSION_OFFSET]) * DIGEST_LENGTH;
     }
 }

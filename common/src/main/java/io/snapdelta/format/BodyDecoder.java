@@ -45,6 +45,8 @@ final class BodyDecoder {
         ColumnReader.Column[] updated; // per non-key field, null when no update changed it
         byte[] bitmaps;
         int bitmapBytes;
+        /** Bytes from one update's bitmap to the next: {@link #bitmapBytes}, or 0 when all share one (v3). */
+        int bitmapStride;
         // cursors for pass two
         int op;
         int fullRow;
@@ -114,7 +116,7 @@ final class BodyDecoder {
         int deletes = 0;
         Map<Long, Integer> seenSchemas = new HashMap<>();
         for (int si = 0; si < sectionCount; si++) {
-            Section s = readSection(in, budget, opsLeft, si, seenSchemas);
+            Section s = readSection(in, budget, opsLeft, si, seenSchemas, order == ORDER_SORTED, lookup);
             sections[si] = s;
             opsLeft -= s.n;
             for (int i = 0; i < s.n; i++) {
@@ -150,8 +152,8 @@ final class BodyDecoder {
         return new Result(assemble(in, budget, sections, sectionOfOp, totalOps, lookup, order == ORDER_SORTED), defined);
     }
 
-    private Section readSection(ByteSource in, DecodeBudget budget, int opsLeft, int si, Map<Long, Integer> seen)
-            throws CorruptBatchException {
+    private Section readSection(ByteSource in, DecodeBudget budget, int opsLeft, int si, Map<Long, Integer> seen,
+                                boolean sorted, HeldKeys held) throws CorruptBatchException {
         Section s = new Section();
         long id = in.readLongBE("section " + si + " schema id");
         s.schema = registry.byId(id);
@@ -168,6 +170,13 @@ final class BodyDecoder {
             throw in.malformed(where + " is empty");
         }
         int kindMode = in.readUnsignedByte(where + " kinds");
+        boolean ranked = version >= 3 && (kindMode & KINDS_RANKED_KEYS) != 0;
+        if (ranked) {
+            if (!sorted) {
+                throw in.malformed(where + " codes keys by rank, which only sorted sections may");
+            }
+            kindMode &= ~KINDS_RANKED_KEYS;
+        }
         budget.takeValues(in, s.n, where + " kinds");
         s.kinds = new byte[s.n];
         int full = 0;
@@ -203,8 +212,20 @@ final class BodyDecoder {
         int[] nonKey = s.schema.nonKeyIndexesShared();
         ColumnReader columns = new ColumnReader(in, budget, maxStringLength, version);
         s.keys = new ColumnReader.Column[keyIdx.length];
-        for (int k = 0; k < keyIdx.length; k++) {
-            s.keys[k] = columns.read(rs.type(keyIdx[k]), s.n, false, where + " key " + rs.name(keyIdx[k]));
+        int inserts = 0;
+        for (byte k : s.kinds) {
+            inserts += k == KIND_INSERT ? 1 : 0;
+        }
+        int valueKeys = ranked ? inserts : s.n;
+        if (ranked && inserts == s.n) {
+            throw in.malformed(where + " codes keys by rank but has only inserts (not canonical)");
+        }
+        for (int k = 0; k < keyIdx.length && valueKeys > 0; k++) {
+            s.keys[k] = columns.read(rs.type(keyIdx[k]), valueKeys, false, where + " key " + rs.name(keyIdx[k]));
+        }
+        if (ranked) {
+            ColumnReader.Column ranks = columns.read(FieldType.INT64, s.n - inserts, false, where + " key ranks");
+            s.keys = keysWithRanks(in, s, ranks, held, where);
         }
         s.full = new ColumnReader.Column[nonKey.length];
         if (full > 0) {
@@ -216,20 +237,31 @@ final class BodyDecoder {
         s.updatedCursor = new int[nonKey.length];
         if (upd > 0) {
             s.bitmapBytes = (nonKey.length + 7) >>> 3;
-            long bytes = (long) upd * s.bitmapBytes;
+            int mode = version >= 3 ? in.readUnsignedByte(where + " changed-field bitmap mode") : BITMAPS_PER_UPDATE;
+            if (mode != BITMAPS_PER_UPDATE && mode != BITMAPS_SHARED) {
+                throw in.malformed(where + ": unknown changed-field bitmap mode " + mode);
+            }
+            long bytes = mode == BITMAPS_SHARED ? s.bitmapBytes : (long) upd * s.bitmapBytes;
             if (bytes > in.remaining()) {
                 throw in.malformed(where + " changed-field bitmaps need " + bytes + " bytes but " + in.remaining() + " remain");
             }
             int at = in.skip((int) bytes, where + " changed-field bitmaps");
             s.bitmaps = java.util.Arrays.copyOfRange(in.array(), at, at + (int) bytes);
+            s.bitmapStride = mode == BITMAPS_SHARED ? 0 : s.bitmapBytes; // every update reads the shared one
+            if (mode == BITMAPS_PER_UPDATE && version >= 3 && sorted && upd > 1 && allBitmapsEqual(s.bitmaps, s.bitmapBytes)) {
+                throw in.malformed(where + ": per-update changed-field bitmaps that are all the same in a sorted section (must be shared)");
+            }
+            if (mode == BITMAPS_SHARED && !sorted) {
+                throw in.malformed(where + ": a shared changed-field bitmap in an unsorted section (only sorted sections share one)");
+            }
             int unusedBits = nonKey.length & 7;
             int[] changed = new int[nonKey.length];
             for (int u = 0; u < upd; u++) {
-                if (unusedBits != 0 && ((s.bitmaps[u * s.bitmapBytes + s.bitmapBytes - 1] & 0xFF) >>> unusedBits) != 0) {
+                if (unusedBits != 0 && ((s.bitmaps[u * s.bitmapStride + s.bitmapBytes - 1] & 0xFF) >>> unusedBits) != 0) {
                     throw in.malformed(where + " update " + u + " marks a field past the last field as changed");
                 }
                 for (int j = 0; j < nonKey.length; j++) {
-                    if ((s.bitmaps[u * s.bitmapBytes + (j >>> 3)] & (1 << (j & 7))) != 0) {
+                    if ((s.bitmaps[u * s.bitmapStride + (j >>> 3)] & (1 << (j & 7))) != 0) {
                         changed[j]++;
                     }
                 }
@@ -241,6 +273,69 @@ final class BodyDecoder {
             }
         }
         return s;
+    }
+
+    private static boolean allBitmapsEqual(byte[] bitmaps, int bitmapBytes) {
+        for (int i = bitmapBytes; i < bitmaps.length; i++) {
+            if (bitmaps[i] != bitmaps[i % bitmapBytes]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * v3 rank-coded keys (spec v3 §3): the section's key columns with each update, replace and delete op's
+     * key looked up by its rank among the keys the receiver held before the batch, the inserts' keys taken in
+     * order from the value columns. Ranks must be non-null, non-decreasing and below the held count.
+     */
+    private static ColumnReader.Column[] keysWithRanks(ByteSource in, Section s, ColumnReader.Column ranks, HeldKeys held,
+                                                       String where) throws CorruptBatchException {
+        HeldKeyIndex index = held.heldKeys(s.schema.table());
+        if (index == null) {
+            throw in.error(Kind.STATE_MISMATCH, where + " codes keys by rank among the receiver's keys of "
+                    + s.schema.table() + ", but this receiver keeps no index of them (RowLookup.heldKeys)");
+        }
+        int keyFields = s.schema.keySchema().size();
+        Object[][] merged = new Object[keyFields][s.n];
+        int insert = 0;
+        int ranked = 0;
+        long previous = 0;
+        for (int i = 0; i < s.n; i++) {
+            if (s.kinds[i] == KIND_INSERT) {
+                for (int k = 0; k < keyFields; k++) {
+                    merged[k][i] = s.keys[k].values()[insert];
+                }
+                insert++;
+                continue;
+            }
+            Object value = ranks.values()[ranked];
+            if (!(value instanceof Long rank)) {
+                throw in.malformed(where + " key rank " + ranked + " is null");
+            }
+            if (rank < previous) {
+                throw in.malformed(where + " key rank " + ranked + " is " + rank + ", below the previous rank " + previous);
+            }
+            if (rank >= index.size()) {
+                throw in.error(Kind.STATE_MISMATCH, where + " key rank " + ranked + " is " + rank + " but the receiver holds "
+                        + index.size() + " keys of " + s.schema.table());
+            }
+            Row key = index.keyAt(rank);
+            if (!key.schema().equals(s.schema.keySchema())) {
+                throw in.error(Kind.STATE_MISMATCH, where + " key rank " + rank + " names key " + key
+                        + " whose fields differ from the section's key " + s.schema.keySchema());
+            }
+            for (int k = 0; k < keyFields; k++) {
+                merged[k][i] = key.get(k);
+            }
+            previous = rank;
+            ranked++;
+        }
+        ColumnReader.Column[] keys = new ColumnReader.Column[keyFields];
+        for (int k = 0; k < keyFields; k++) {
+            keys[k] = new ColumnReader.Column(merged[k], null);
+        }
+        return keys;
     }
 
     /** Sorted order (v2): one section per table, keys non-decreasing within each section. */
@@ -359,7 +454,7 @@ final class BodyDecoder {
         }
         int u = s.update++;
         for (int x = 0; x < nonKey.length; x++) {
-            if ((s.bitmaps[u * s.bitmapBytes + (x >>> 3)] & (1 << (x & 7))) == 0) {
+            if ((s.bitmaps[u * s.bitmapStride + (x >>> 3)] & (1 << (x & 7))) == 0) {
                 continue;
             }
             ColumnReader.Column c = s.updated[x];

@@ -37,6 +37,15 @@ final class ColumnEncoding {
     static final int KIND_REPLACE = 2;
     static final int KIND_DELETE = 3;
     static final int KINDS_EXPLICIT = 4;
+    /**
+     * v3, sorted sections: set in the kinds byte when the section's held keys (of its update, replace and
+     * delete ops) travel as ranks among the receiver's keys of the table (spec v3 §3).
+     */
+    static final int KINDS_RANKED_KEYS = 0x80;
+    /** v3 changed-field bitmaps: one per update. */
+    static final int BITMAPS_PER_UPDATE = 0;
+    /** v3 changed-field bitmaps: one bitmap that every update of the section shares. */
+    static final int BITMAPS_SHARED = 1;
 
     static final int ORDER_GROUPED = 0;
     static final int ORDER_EXPLICIT = 1;

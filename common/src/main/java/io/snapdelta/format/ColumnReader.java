@@ -223,8 +223,11 @@ final class ColumnReader {
                 throw in.malformed(what + ": rice parameter " + k + " exceeds " + IntegerPacking.MAX_RICE_K);
             }
         }
-        int len = in.readCount(what + " packed payload length", in.remaining());
-        int at = in.skip(len, what + " packed payload");
+        // v3 carries no payload length: the codes end where the column's last value ends (then up to 7 zero
+        // bits to the byte), so the reader bounds the codes by the rest of the body and skips what they used.
+        boolean lengthless = version >= 3;
+        int len = lengthless ? in.remaining() : in.readCount(what + " packed payload length", in.remaining());
+        int at = in.skip(lengthless ? 0 : len, what + " packed payload");
         IntegerPacking.BitReader bits = new IntegerPacking.BitReader(in.array(), at, len);
         long[] us = new long[n];
         boolean sawMin = false;
@@ -271,7 +274,12 @@ final class ColumnReader {
             sawMin |= u == 0;
             us[i] = u;
         }
-        if (!bits.atCanonicalEnd()) {
+        if (lengthless) {
+            if (!bits.paddingToByteIsZero()) {
+                throw in.malformed(what + ": packed payload has non-zero padding bits after its last value");
+            }
+            in.skip(bits.bytesUsed(), what + " packed payload");
+        } else if (!bits.atCanonicalEnd()) {
             throw in.malformed(what + ": packed payload has unused bytes or non-zero padding bits");
         }
         if (!sawMin || !sawMax) {

@@ -313,7 +313,9 @@ final class ColumnWriter {
                 payloadBits += (transformed[i] - min) >>> bestK;
             }
         }
-        out.writeVarLong((payloadBits + 7) >>> 3);
+        if (version < 3) {
+            out.writeVarLong((payloadBits + 7) >>> 3); // v3 readers find the end from the codes
+        }
         if (bestPacking == IntegerPacking.RANGE) {
             int w = IntegerPacking.bitLength(spread);
             long s = (w == 63 ? Long.MIN_VALUE : (1L << w)) - (spread + 1);
@@ -339,6 +341,11 @@ final class ColumnWriter {
      * {@link #writeIntegersV2} so that C2 compiles (and, after a deoptimisation, recompiles) small methods
      * rather than one large one: recompiling the whole writer cost ~0.35 s of C2 time per compile in a job run.
      */
+    /** Bytes of a packed column's PayloadLength field for a payload of {@code bits} (none from v3). */
+    private int payloadLengthSize(long bits) {
+        return version >= 3 ? 0 : ByteSink.varLongSize((bits + 7) >>> 3);
+    }
+
     private void costTransform(int t, int m) {
         long[] histogram = histograms[t];
         // One pass: the transform, its min and max (DELTA_PREV: over the deltas after the base) and the
@@ -400,7 +407,7 @@ final class ColumnWriter {
         }
         long rangeBits = (long) (m - from) * w - shortCodes;
         long bestPacked = baseBits + 8L * (ByteSink.varLongSize(ByteSink.zigZag(min)) + ByteSink.varLongSize(spread)
-                + ByteSink.varLongSize((rangeBits + 7) >>> 3)) + ((rangeBits + 7) & ~7L);
+                + payloadLengthSize(rangeBits)) + ((rangeBits + 7) & ~7L);
         int bestPackedPacking = IntegerPacking.RANGE;
         int bestPackedK = 0;
         // The best k is near log2 of the mean (exactly optimal for geometric spreads); the writer tries
@@ -417,7 +424,7 @@ final class ColumnWriter {
             if (riceBits >= Long.MAX_VALUE / 4) {
                 continue;
             }
-            long riceCost = baseBits + minBits + 8L * ByteSink.varLongSize((riceBits + 7) >>> 3) + ((riceBits + 7) & ~7L);
+            long riceCost = baseBits + minBits + 8L * payloadLengthSize(riceBits) + ((riceBits + 7) & ~7L);
             if (riceCost < bestPacked) {
                 bestPacked = riceCost;
                 bestPackedPacking = IntegerPacking.RICE;

@@ -52,9 +52,9 @@ public final class DeltaBatchReader implements AutoCloseable {
 
     /** Verifies the batch's integrity and header rules without decoding the body. */
     public BatchHeader readHeader(byte[] sealed) throws CorruptBatchException {
-        if (sealed.length < V2_MIN_SEALED_LENGTH) {
+        if (sealed.length < V3_MIN_SEALED_LENGTH) {
             throw new CorruptBatchException(Kind.TRUNCATED, -1, -1, sealed.length, "a sealed batch has at least "
-                    + V2_MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
+                    + V3_MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
         }
         for (int i = 0; i < MAGIC_LENGTH; i++) {
             if (sealed[MAGIC_OFFSET + i] != MAGIC[i]) {
@@ -64,14 +64,16 @@ public final class DeltaBatchReader implements AutoCloseable {
             }
         }
         int version = sealed[VERSION_OFFSET] & 0xFF;
-        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION_2) {
+        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_3) {
             throw new CorruptBatchException(Kind.UNSUPPORTED_VERSION, -1, -1, VERSION_OFFSET, "format version " + version
-                    + " is not supported; this reader reads versions " + FORMAT_VERSION_1 + " and " + FORMAT_VERSION_2
+                    + " is not supported; this reader reads versions " + FORMAT_VERSION_1 + " to " + FORMAT_VERSION_3
                     + " (upgrade the reader)");
         }
-        if (version == FORMAT_VERSION_1 && sealed.length < MIN_SEALED_LENGTH) {
-            throw new CorruptBatchException(Kind.TRUNCATED, -1, -1, sealed.length, "a sealed v1 batch has at least "
-                    + MIN_SEALED_LENGTH + " bytes, this one " + sealed.length);
+        int minLength = version == FORMAT_VERSION_1 ? MIN_SEALED_LENGTH : version == FORMAT_VERSION_2 ? V2_MIN_SEALED_LENGTH
+                : V3_MIN_SEALED_LENGTH;
+        if (sealed.length < minLength) {
+            throw new CorruptBatchException(Kind.TRUNCATED, -1, -1, sealed.length, "a sealed v" + version + " batch has at least "
+                    + minLength + " bytes, this one " + sealed.length);
         }
         ByteSource in = new ByteSource(sealed, 0, sealed.length, "", -1, -1);
         long shard = version == FORMAT_VERSION_1 ? Integer.toUnsignedLong(intAt(sealed, SHARD_OFFSET)) : -1;
@@ -86,8 +88,8 @@ public final class DeltaBatchReader implements AutoCloseable {
                     "stored crc = 0x%08x, computed crc = 0x%08x over bytes [0, %d) (shard and seq as stored, unverified)",
                     stored, computed, crcOffset));
         }
-        if (version == FORMAT_VERSION_2) {
-            return readHeaderV2(sealed, stored);
+        if (version != FORMAT_VERSION_1) {
+            return readHeaderV2(sealed, version, stored);
         }
         int flags = sealed[FLAGS_OFFSET] & 0xFF;
         if (flags != 0) {
@@ -140,8 +142,8 @@ public final class DeltaBatchReader implements AutoCloseable {
                 dictionaryId, (int) uncompressed, (int) bodyLength, before, after, stored);
     }
 
-    /** The v2 header (spec v2 §2), after magic, version and CRC were verified. */
-    private BatchHeader readHeaderV2(byte[] sealed, int storedCrc) throws CorruptBatchException {
+    /** The v2 or v3 header (spec v2 §2, v3 §2), after magic, version and CRC were verified. */
+    private BatchHeader readHeaderV2(byte[] sealed, int version, int storedCrc) throws CorruptBatchException {
         int crcOffset = sealed.length - CRC_LENGTH;
         ByteSource in = new ByteSource(sealed, V2_VARINTS_OFFSET, crcOffset - V2_VARINTS_OFFSET, "", -1, -1);
         long shardValue = in.readVarLong("shard");
@@ -154,7 +156,7 @@ public final class DeltaBatchReader implements AutoCloseable {
         int flags = sealed[FLAGS_OFFSET] & 0xFF;
         if (flags != 0) {
             throw err(Kind.UNSUPPORTED_VERSION, shard, seq, FLAGS_OFFSET, "flags 0x" + Integer.toHexString(flags)
-                    + " are not defined in format version 2 (the batch needs a newer reader)");
+                    + " are not defined in format version " + version + " (the batch needs a newer reader)");
         }
         CodecId codec = CodecId.fromId(sealed[CODEC_OFFSET] & 0xFF);
         if (codec == null) {
@@ -203,19 +205,20 @@ public final class DeltaBatchReader implements AutoCloseable {
             }
         }
         int digestsAt = V2_VARINTS_OFFSET + in.position();
-        if (in.remaining() < 2 * DIGEST_LENGTH) {
-            throw err(Kind.TRUNCATED, shard, seq, digestsAt, "the digests need " + 2 * DIGEST_LENGTH + " bytes but "
+        int digestBytes = digestCount(version) * DIGEST_LENGTH;
+        if (in.remaining() < digestBytes) {
+            throw err(Kind.TRUNCATED, shard, seq, digestsAt, "the digests need " + digestBytes + " bytes but "
                     + in.remaining() + " remain before the checksum");
         }
-        int bodyAt = digestsAt + 2 * DIGEST_LENGTH;
+        int bodyAt = digestsAt + digestBytes;
         int bodyLength = crcOffset - bodyAt;
         if (codec == CodecId.NONE && bodyLength != uncompressed) {
             throw err(Kind.MALFORMED, shard, seq, uncompressedAt, "an uncompressed body of " + bodyLength
                     + " bytes with uncompressed length " + uncompressed);
         }
-        byte[] before = java.util.Arrays.copyOfRange(sealed, digestsAt, digestsAt + DIGEST_LENGTH);
-        byte[] after = java.util.Arrays.copyOfRange(sealed, digestsAt + DIGEST_LENGTH, bodyAt);
-        return new BatchHeader(FORMAT_VERSION_2, (int) shard, seq, first, last, (int) inserts, (int) updates, (int) deletes,
+        byte[] before = version == FORMAT_VERSION_2 ? java.util.Arrays.copyOfRange(sealed, digestsAt, digestsAt + DIGEST_LENGTH) : null;
+        byte[] after = java.util.Arrays.copyOfRange(sealed, bodyAt - DIGEST_LENGTH, bodyAt);
+        return new BatchHeader(version, (int) shard, seq, first, last, (int) inserts, (int) updates, (int) deletes,
                 codec, level, dictionaryId, (int) uncompressed, bodyLength, before, after, storedCrc, bodyAt);
     }
 

@@ -33,18 +33,18 @@ public final class DeltaBatchWriter implements AutoCloseable {
     /** Every this many batches the writer encodes both v2 layouts and keeps the smaller. */
     static final int LAYOUT_PROBE_INTERVAL = 16;
 
-    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 2). */
+    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 3). */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector) {
         this(registry, selector, CURRENT_FORMAT_VERSION);
     }
 
     /**
-     * A writer of {@code formatVersion} 1 or 2: deployments keep writing 1 until every reader reads 2
-     * (readers are upgraded first; every reader that reads 2 also reads 1).
+     * A writer of {@code formatVersion} 1, 2 or 3: deployments keep writing the older version until every
+     * reader reads the newer one (readers are upgraded first; every reader reads all older versions).
      */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector, int formatVersion) {
-        if (formatVersion != FORMAT_VERSION_1 && formatVersion != FORMAT_VERSION_2) {
-            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 or 2");
+        if (formatVersion != FORMAT_VERSION_1 && formatVersion != FORMAT_VERSION_2 && formatVersion != FORMAT_VERSION_3) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1, 2 or 3");
         }
         this.formatVersion = formatVersion;
         this.encoder = new BodyEncoder(registry, formatVersion);
@@ -77,18 +77,21 @@ public final class DeltaBatchWriter implements AutoCloseable {
         return formatVersion;
     }
 
+    /** Seals {@code batch} with every key coded as a value. */
     public byte[] write(DeltaBatch batch) {
-        return write(batch, false);
+        return write(batch, false, HeldKeys.NONE);
     }
 
     /**
      * Seals {@code batch}; with {@code probeLayout} the v2 layouts are both tried on this batch whatever the
      * layout probe's schedule (a caller comparing two bodies of one batch compares each at its best layout).
+     * From v3, {@code held} (the receiver's keys before the batch) lets sorted sections code the keys of
+     * updates and deletes as ranks among them; {@link HeldKeys#NONE} codes every key as a value.
      */
-    public byte[] write(DeltaBatch batch, boolean probeLayout) {
+    public byte[] write(DeltaBatch batch, boolean probeLayout, HeldKeys held) {
         OpCounts counts = OpCounts.of(batch.ops());
         Set<Long> emittedAfter = new HashSet<>(emitted);
-        ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout);
+        ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout, held);
         byte[] body = sink.array();
         int bodyLength = sink.position();
         Codec codec = selector.choose();
@@ -102,7 +105,7 @@ public final class DeltaBatchWriter implements AutoCloseable {
             // so it is measured, and the winner is kept until the next probe. Depends on sizes only.
             body = java.util.Arrays.copyOf(body, bodyLength);
             Set<Long> emittedOther = new HashSet<>(emitted);
-            ByteSink other = encoder.encode(batch.ops(), emittedOther, !compactLayout);
+            ByteSink other = encoder.encode(batch.ops(), emittedOther, !compactLayout, held);
             byte[] otherStored = codec.compress(other.array(), 0, other.position());
             if (otherStored.length < stored.length) {
                 compactLayout = !compactLayout;
@@ -166,10 +169,11 @@ public final class DeltaBatchWriter implements AutoCloseable {
                 out.writeIntBE(codec.dictionaryId());
             }
         }
-        byte[] before = batch.digestBefore();
-        byte[] after = batch.digestAfter();
-        out.writeBytes(before, 0, DIGEST_LENGTH);
-        out.writeBytes(after, 0, DIGEST_LENGTH);
+        if (formatVersion < FORMAT_VERSION_3) {
+            // v3 drops it: it equals the previous batch's DigestAfter, which the receiver already checked.
+            out.writeBytes(batch.digestBefore(), 0, DIGEST_LENGTH);
+        }
+        out.writeBytes(batch.digestAfter(), 0, DIGEST_LENGTH);
         out.writeBytes(stored, 0, stored.length);
         crc.reset();
         crc.update(out.array(), 0, out.position());

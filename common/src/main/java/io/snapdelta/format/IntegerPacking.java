@@ -199,6 +199,21 @@ final class IntegerPacking {
             return true;
         }
 
+        /** True when the bits from the position to the next byte boundary are all zero (consumes them). */
+        boolean paddingToByteIsZero() {
+            while ((bitPos & 7) != 0) {
+                if (bit() != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whole bytes the codes read so far occupy (a partly read byte counts). */
+        int bytesUsed() {
+            return (int) ((bitPos + 7) >>> 3);
+        }
+
         int end() {
             return end;
         }

@@ -7,12 +7,22 @@ import io.snapdelta.model.TableId;
  * The receiver's current rows, as a {@link DeltaBatchReader} needs them: updates carry only changed
  * fields (and may code integers against the old value), deletes carry only the key, so the reader asks
  * for the row the receiver holds to rebuild {@code before} and the full {@code after}. The reader itself
- * accounts for earlier ops of the same batch; it only asks for rows as they were before the batch.
+ * accounts for earlier ops of the same batch; it only asks for rows (and keys) as they were before the batch.
  */
 @FunctionalInterface
-public interface RowLookup {
+public interface RowLookup extends HeldKeys {
     /** The full row held for {@code key} in {@code table}, or {@code null} if none. */
     Row get(TableId table, Row key);
+
+    /**
+     * The keys of {@code table} held before the batch, in order (format v3 codes the keys of updates and
+     * deletes as ranks into them); null when this receiver keeps no such index, and then a batch that codes
+     * keys by rank is rejected. The default keeps none.
+     */
+    @Override
+    default HeldKeyIndex heldKeys(TableId table) {
+        return null;
+    }
 
     /** A receiver that holds nothing (a batch of inserts into an empty state decodes against it). */
     RowLookup EMPTY = (table, key) -> null;

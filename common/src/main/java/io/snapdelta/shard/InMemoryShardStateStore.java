@@ -193,6 +193,15 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     }
 
     @Override
+    public void forEachLiveKey(TableId table, java.util.function.Consumer<Row> visitor) {
+        for (Slot s : slots) {
+            if (s != null && (s.table == table || s.table.equals(table)) && !s.entry.isTombstone()) {
+                visitor.accept(s.key);
+            }
+        }
+    }
+
+    @Override
     public long liveCount() {
         return size - tombstones;
     }

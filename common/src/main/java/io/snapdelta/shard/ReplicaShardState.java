@@ -3,6 +3,8 @@ package io.snapdelta.shard;
 import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.digest.RowHasher;
 import io.snapdelta.digest.StateDigest;
+import io.snapdelta.format.HeldKeyIndex;
+import io.snapdelta.format.RowLookup;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
 import java.util.HashMap;
@@ -23,7 +25,7 @@ import java.util.function.BiConsumer;
  * one allocation per inserted row instead of five (map node, {@link TableKey}, holder, lanes array) and no
  * allocation per update or delete, which keeps the young collections of a large replica short.
  */
-public final class ReplicaShardState {
+public final class ReplicaShardState implements RowLookup {
     static {
         if (StateDigest.LANES != 4) {
             throw new AssertionError("Held stores exactly four digest lanes");
@@ -67,6 +69,11 @@ public final class ReplicaShardState {
     private final StateDigest digest = new StateDigest();
     private final RowHasher hasher = new RowHasher();
     private final long[] lanes = new long[StateDigest.LANES];
+    /**
+     * Ordered indexes of the held keys of the tables that a batch coded keys of by rank (format v3), built on
+     * first use from the held rows and kept up to date by every insert and delete after that.
+     */
+    private final Map<TableId, HeldKeyIndex> keyIndexes = new HashMap<>();
 
     /** The same hash as {@link TableKey#hashCode()}. */
     private static int hashOf(TableId table, Row key) {
@@ -95,9 +102,27 @@ public final class ReplicaShardState {
         }
     }
 
+    @Override
     public Row get(TableId table, Row key) {
         Held h = find(table, key, hashOf(table, key));
         return h == null ? null : h.row;
+    }
+
+    /** The held keys of {@code table} in order (built on first use: O(held rows) once per table). */
+    @Override
+    public HeldKeyIndex heldKeys(TableId table) {
+        HeldKeyIndex index = keyIndexes.get(table);
+        if (index == null) {
+            java.util.List<Row> keys = new java.util.ArrayList<>();
+            for (Held h : slots) {
+                if (h != null && h.table.equals(table)) {
+                    keys.add(h.key);
+                }
+            }
+            index = HeldKeyIndex.of(keys);
+            keyIndexes.put(table, index);
+        }
+        return index;
     }
 
     public void apply(DeltaOp op) {
@@ -126,6 +151,12 @@ public final class ReplicaShardState {
             }
             remove(held);
             subtract(held);
+            if (!keyIndexes.isEmpty()) {
+                HeldKeyIndex index = keyIndexes.get(table);
+                if (index != null) {
+                    index.remove(held.key);
+                }
+            }
         } else {
             throw new IllegalArgumentException("unknown delta op " + op.getClass().getName());
         }
@@ -148,6 +179,12 @@ public final class ReplicaShardState {
         store(held);
         s[i] = held;
         hs[i] = hash;
+        if (!keyIndexes.isEmpty()) {
+            HeldKeyIndex index = keyIndexes.get(table);
+            if (index != null) {
+                index.add(key);
+            }
+        }
         if (++size > maxSize()) {
             resize();
         }

@@ -4,6 +4,7 @@ import io.snapdelta.codec.CodecDecision;
 import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.format.DeltaBatch;
 import io.snapdelta.format.DeltaBatchWriter;
+import io.snapdelta.format.HeldKeys;
 import java.util.List;
 import java.util.Set;
 
@@ -52,6 +53,8 @@ public final class ShardBatchEncoder implements AutoCloseable {
     static final int BODY_PROBE_INTERVAL = 16;
 
     private final DeltaBatchWriter writer;
+    /** The receiver's keys before the batch being encoded (set for the duration of {@link #encode}). */
+    private HeldKeys held = HeldKeys.NONE;
     private Body lastWinner = Body.COALESCED;
     private long differingBatches;
 
@@ -64,6 +67,23 @@ public final class ShardBatchEncoder implements AutoCloseable {
      * shipped size when the bodies are equal) and -1 between probes, where the other body is not sealed.
      */
     public Encoded encode(ShardBatch b) {
+        return encode(b, HeldKeys.NONE);
+    }
+
+    /**
+     * Seals {@code b}; {@code held} is the receiver's keys before it (format v3 codes the keys of updates and
+     * deletes as ranks among them; {@link HeldKeys#NONE} codes every key as a value).
+     */
+    public Encoded encode(ShardBatch b, HeldKeys held) {
+        this.held = held;
+        try {
+            return encodeBodies(b);
+        } finally {
+            this.held = HeldKeys.NONE;
+        }
+    }
+
+    private Encoded encodeBodies(ShardBatch b) {
         if (b.bodiesEqual()) {
             byte[] coalesced = seal(b, b.coalescedOps());
             return new Encoded(b.shard(), b.sequence(), coalesced, Body.COALESCED, b.coalescedOps().size(),
@@ -107,7 +127,7 @@ public final class ShardBatchEncoder implements AutoCloseable {
 
     private byte[] seal(ShardBatch b, List<DeltaOp> ops, boolean probeLayout) {
         return writer.write(new DeltaBatch(b.shard(), b.sequence(), b.firstVersion(), b.lastVersion(), ops,
-                b.digestBefore().toBytes(), b.digestAfter().toBytes()), probeLayout);
+                b.digestBefore().toBytes(), b.digestAfter().toBytes()), probeLayout, held);
     }
 
     /** What a checkpoint keeps so that a restored stream chooses bodies and layouts as this one would. */

@@ -1,5 +1,6 @@
 package io.snapdelta.shard;
 
+import io.snapdelta.format.HeldKeys;
 import io.snapdelta.model.ChangeEvent;
 
 /**
@@ -24,15 +25,31 @@ public final class ShardPipeline implements AutoCloseable {
     private final FlushPolicy policy;
     private final ShardBatchEncoder encoder;
     private final SerializedShardStateStore serializedStore;
+    /** The receiver's keys for rank-coded keys (format v3), or null when keys travel as values. */
+    private final ReceiverKeys receiverKeys;
     private long openedAtMillis = -1;
 
-    /** {@code serializedStore} is the state's store when it is one (its counts go into checkpoints), else null. */
+    /**
+     * A pipeline that codes the keys of updates and deletes as ranks among the receiver's keys
+     * ({@code delta.format.rank-keys} true).
+     */
     public ShardPipeline(ShardDeltaState state, FlushPolicy policy, ShardBatchEncoder encoder,
                          SerializedShardStateStore serializedStore) {
+        this(state, policy, encoder, serializedStore, true);
+    }
+
+    /**
+     * @param serializedStore the state's store when it is one (its counts go into checkpoints), else null
+     * @param rankKeys code the keys of updates and deletes as ranks among the receiver's keys (format v3;
+     *     {@code delta.format.rank-keys}): fewer bytes, and heap for an ordered index of each updated table's keys
+     */
+    public ShardPipeline(ShardDeltaState state, FlushPolicy policy, ShardBatchEncoder encoder,
+                         SerializedShardStateStore serializedStore, boolean rankKeys) {
         this.state = state;
         this.policy = policy;
         this.encoder = encoder;
         this.serializedStore = serializedStore;
+        this.receiverKeys = rankKeys ? new ReceiverKeys(state.store()) : null;
     }
 
     /** Takes one event at {@code nowMillis}; returns the batch it sealed (count or size), or null. */
@@ -89,7 +106,13 @@ public final class ShardPipeline implements AutoCloseable {
         long openMillis = nowMillis - openedAtMillis;
         openedAtMillis = -1;
         ShardBatch batch = state.seal();
-        ShardBatchEncoder.Encoded encoded = batch == null ? null : encoder.encode(batch);
+        ShardBatchEncoder.Encoded encoded = null;
+        if (batch != null) {
+            encoded = encoder.encode(batch, receiverKeys == null ? HeldKeys.NONE : receiverKeys.before(batch));
+            if (receiverKeys != null) {
+                receiverKeys.sealed(batch);
+            }
+        }
         policy.sealed(source, applied, encoded == null ? 0 : encoded.bytes().length, openMillis);
         return encoded == null ? null : new Sealed(encoded, reason, openMillis);
     }
@@ -119,6 +142,9 @@ public final class ShardPipeline implements AutoCloseable {
         }
         encoder.restoreEmittedSchemaIds(c.emittedSchemaIds());
         encoder.restoreProbeState(c.probe());
+        if (receiverKeys != null) {
+            receiverKeys.clear();
+        }
         policy.restore(c.changesPerMilli(), c.bytesPerChange());
     }
 

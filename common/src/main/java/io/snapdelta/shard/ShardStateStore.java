@@ -23,6 +23,15 @@ public interface ShardStateStore {
     /** Visits every live row (not tombstones), in no particular order. */
     void forEachLive(BiConsumer<TableKey, Row> visitor);
 
+    /** Visits the key of every live row of {@code table}, in no particular order. */
+    default void forEachLiveKey(TableId table, java.util.function.Consumer<Row> visitor) {
+        forEachLive((tableKey, row) -> {
+            if (tableKey.table().equals(table)) {
+                visitor.accept(tableKey.key());
+            }
+        });
+    }
+
     /** Number of live rows. */
     long liveCount();
 

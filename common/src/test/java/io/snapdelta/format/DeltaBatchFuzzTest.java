@@ -23,4 +23,9 @@ class DeltaBatchFuzzTest {
     void arbitraryV2BodyBehindValidHeaderOnlyRaisesCorruptBatchException(byte[] data) {
         FuzzTargets.decode(FuzzTargets.bodyInputV2(data));
     }
+
+    @FuzzTest(maxDuration = "2m")
+    void arbitraryV3BodyBehindValidHeaderOnlyRaisesCorruptBatchException(byte[] data) {
+        FuzzTargets.decode(FuzzTargets.bodyInputV3(data));
+    }
 }

@@ -19,9 +19,28 @@ import net.jqwik.api.constraints.IntRange;
 /** Round trip, determinism and schema-once properties over random schemas, rows and op mixes. */
 class DeltaBatchPropertiesTest {
     private static byte[] seal(TableSchemaRegistry registry, Codec codec, List<DeltaOp> ops, long seq) {
+        return seal(registry, codec, ops, seq, HeldKeys.NONE);
+    }
+
+    private static byte[] seal(TableSchemaRegistry registry, Codec codec, List<DeltaOp> ops, long seq, HeldKeys held) {
         try (DeltaBatchWriter w = new DeltaBatchWriter(registry, CodecSelector.fixed(codec))) {
             return w.write(new DeltaBatch(9, seq, new Version(1, 2), new Version(3, 4), ops,
-                    GoldenVectors.digest(1), GoldenVectors.digest(2)));
+                    GoldenVectors.digest(1), GoldenVectors.digest(2)), false, held);
+        }
+    }
+
+    @Property(tries = 300)
+    void keysCodedAsRanksAmongTheHeldKeysDecodeToTheSameOpsAsKeysCodedAsValues(
+            @ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int n, @ForAll boolean compress) throws Exception {
+        RandomBatches gen = new RandomBatches(seed);
+        List<DeltaOp> ops = gen.ops(n);
+        Codec codec = compress ? new ZstdCodec(3) : new NoneCodec();
+        byte[] ranked = seal(new TableSchemaRegistry(), codec, ops, 5, gen.lookup());
+        byte[] values = seal(new TableSchemaRegistry(), codec, ops, 5, HeldKeys.NONE);
+        assertArrayEquals(ranked, seal(new TableSchemaRegistry(), codec, ops, 5, gen.lookup()), "rank coding is deterministic");
+        try (DeltaBatchReader reader = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), null)) {
+            assertEquals(DeltaBatchWriter.wireOrder(ops), DeltaBatchWriter.wireOrder(reader.read(ranked, gen.lookup()).ops()));
+            assertEquals(DeltaBatchWriter.wireOrder(ops), DeltaBatchWriter.wireOrder(reader.read(values, gen.lookup()).ops()));
         }
     }
 
@@ -30,7 +49,8 @@ class DeltaBatchPropertiesTest {
                                       @ForAll boolean compress) throws Exception {
         RandomBatches gen = new RandomBatches(seed);
         List<DeltaOp> ops = gen.ops(n);
-        byte[] sealed = seal(new TableSchemaRegistry(), compress ? new ZstdCodec(3) : new NoneCodec(), ops, seed & Long.MAX_VALUE);
+        byte[] sealed = seal(new TableSchemaRegistry(), compress ? new ZstdCodec(3) : new NoneCodec(), ops, seed & Long.MAX_VALUE,
+                gen.lookup());
         try (DeltaBatchReader reader = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), null)) {
             SealedBatch decoded = reader.read(sealed, gen.lookup());
             assertEquals(DeltaBatchWriter.wireOrder(ops), DeltaBatchWriter.wireOrder(decoded.ops()));

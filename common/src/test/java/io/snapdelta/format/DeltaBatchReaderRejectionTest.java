@@ -48,7 +48,7 @@ class DeltaBatchReaderRejectionTest {
 
     static Stream<Arguments> damagedHeaderFields() {
         return Stream.of(
-                Arguments.of("format version 3", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.VERSION_OFFSET, (byte) 3), Kind.UNSUPPORTED_VERSION, BatchLayout.VERSION_OFFSET),
+                Arguments.of("format version 4", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.VERSION_OFFSET, (byte) 4), Kind.UNSUPPORTED_VERSION, BatchLayout.VERSION_OFFSET),
                 Arguments.of("a flag bit", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.FLAGS_OFFSET, (byte) 1), Kind.UNSUPPORTED_VERSION, BatchLayout.FLAGS_OFFSET),
                 Arguments.of("unknown codec 9", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.CODEC_OFFSET, (byte) 9), Kind.MALFORMED, BatchLayout.CODEC_OFFSET),
                 Arguments.of("negative sequence", (Consumer<ByteBuffer>) b -> b.putLong(BatchLayout.SEQUENCE_OFFSET, -5), Kind.MALFORMED, BatchLayout.SEQUENCE_OFFSET),
@@ -121,5 +121,43 @@ class DeltaBatchReaderRejectionTest {
                 .with(DeltaFormatOptions.MAX_STRING_LENGTH, new MemorySize(2000)), RowLookup.EMPTY);
         assertEquals(Kind.LIMIT_EXCEEDED, e.kind());
         assertTrue(e.getMessage().contains("max-string-length"), e.getMessage());
+    }
+
+    /** The v3 vector whose update and delete keys travel as ranks among the receiver's 1,000 held keys. */
+    private static byte[] rankedKeysBatch() throws Exception {
+        return java.nio.file.Files.readAllBytes(GoldenVectorV3Test.DIR.resolve("ranked-keys.bin"));
+    }
+
+    @Test
+    void aBatchWithRankCodedKeysNeedsTheReceiversOrderedKeys() throws Exception {
+        GoldenVectors.Vector v = GoldenVectors.rankedKeys();
+        RowLookup rowsOnly = (t, k) -> v.lookup().get(t, k);
+        CorruptBatchException e = reject(rankedKeysBatch(), DeltaFormatOptions.defaults(), rowsOnly);
+        assertEquals(Kind.STATE_MISMATCH, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("app.events") && e.getMessage().contains("rank"), e.getMessage());
+    }
+
+    @Test
+    void aRankBeyondTheKeysTheReceiverHoldsIsAStateMismatch() throws Exception {
+        GoldenVectors.Vector v = GoldenVectors.rankedKeys();
+        RowLookup fewerKeys = new RowLookup() {
+            @Override
+            public Row get(io.snapdelta.model.TableId t, Row k) {
+                return v.lookup().get(t, k);
+            }
+
+            @Override
+            public HeldKeyIndex heldKeys(io.snapdelta.model.TableId t) {
+                HeldKeyIndex all = v.lookup().heldKeys(t);
+                List<Row> first = new ArrayList<>();
+                for (long r = 0; r < 100; r++) {
+                    first.add(all.keyAt(r));
+                }
+                return HeldKeyIndex.of(first);
+            }
+        };
+        CorruptBatchException e = reject(rankedKeysBatch(), DeltaFormatOptions.defaults(), fewerKeys);
+        assertEquals(Kind.STATE_MISMATCH, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("holds 100 keys"), e.getMessage());
     }
 }

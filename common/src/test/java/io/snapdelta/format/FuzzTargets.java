@@ -25,7 +25,17 @@ final class FuzzTargets {
     static void decode(byte[] sealed) {
         TableSchemaRegistry registry = new TableSchemaRegistry();
         try (DeltaBatchReader reader = new DeltaBatchReader(SMALL_LIMITS, registry, null)) {
-            reader.read(sealed, (table, key) -> synthesizeRow(registry, table, key));
+            reader.read(sealed, new RowLookup() {
+                @Override
+                public Row get(io.snapdelta.model.TableId table, Row key) {
+                    return synthesizeRow(registry, table, key);
+                }
+
+                @Override
+                public HeldKeyIndex heldKeys(io.snapdelta.model.TableId table) {
+                    return synthesizeKeys(registry, table);
+                }
+            });
         } catch (CorruptBatchException expected) {
             if (expected.getMessage() == null || expected.offset() < 0) {
                 throw new AssertionError("exception without a message or an offset", expected);
@@ -52,6 +62,31 @@ final class FuzzTargets {
                     v[k[i]] = key.get(i);
                 }
                 return Row.wrapTrusted(s.rowSchema(), v);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The held keys of a receiver that holds a row for every key {@link #synthesizeRow} answers: for a table
+     * whose first registered schema has a single INT64 or STRING key, those of the values 0..199 (or their
+     * decimal strings) that it holds; else none (then a rank-coded section is a state mismatch).
+     */
+    static HeldKeyIndex synthesizeKeys(TableSchemaRegistry registry, io.snapdelta.model.TableId table) {
+        for (TableSchema s : registry.all()) {
+            if (s.table().equals(table)) {
+                io.snapdelta.model.RowSchema ks = s.keySchema();
+                if (ks.size() != 1 || (ks.type(0) != FieldType.INT64 && ks.type(0) != FieldType.STRING)) {
+                    return null;
+                }
+                java.util.List<Row> keys = new java.util.ArrayList<>();
+                for (long v = 0; v < 200; v++) {
+                    Row key = Row.of(ks, ks.type(0) == FieldType.INT64 ? (Object) v : Long.toString(v));
+                    if (synthesizeRow(registry, table, key) != null) {
+                        keys.add(key);
+                    }
+                }
+                return HeldKeyIndex.of(keys);
             }
         }
         return null;
@@ -84,9 +119,14 @@ final class FuzzTargets {
 
     /** A sealed, CRC-valid, uncompressed v2 batch around {@code body} with the given op counts. */
     static byte[] sealAroundBodyV2(byte[] body, int inserts, int updates, int deletes) {
+        return sealAroundBody(BatchLayout.FORMAT_VERSION_2, body, inserts, updates, deletes);
+    }
+
+    /** A sealed, CRC-valid, uncompressed v2 or v3 batch (two digests or one) around {@code body}. */
+    static byte[] sealAroundBody(int version, byte[] body, int inserts, int updates, int deletes) {
         ByteSink b = new ByteSink(BatchLayout.V2_MIN_SEALED_LENGTH + body.length + 16);
         b.writeBytes(BatchLayout.MAGIC, 0, 4);
-        b.writeByte(BatchLayout.FORMAT_VERSION_2);
+        b.writeByte(version);
         b.writeByte(0);
         b.writeByte(0);
         b.writeByte(0);
@@ -100,7 +140,8 @@ final class FuzzTargets {
         b.writeVarInt(updates);
         b.writeVarInt(deletes);
         b.writeVarInt(body.length);
-        b.writeBytes(new byte[2 * BatchLayout.DIGEST_LENGTH], 0, 2 * BatchLayout.DIGEST_LENGTH);
+        int digests = BatchLayout.digestCount(version) * BatchLayout.DIGEST_LENGTH;
+        b.writeBytes(new byte[digests], 0, digests);
         b.writeBytes(body, 0, body.length);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -117,7 +158,16 @@ final class FuzzTargets {
         return sealAroundBodyV2(body, data[0] & 0x3F, data[1] & 0x3F, data[2] & 0x3F);
     }
 
-    /** Inverse of {@link #bodyInputV2} for an uncompressed v2 golden batch. */
+    /** As {@link #bodyInput} for v3 bodies. */
+    static byte[] bodyInputV3(byte[] data) {
+        if (data.length < 3) {
+            return sealAroundBody(BatchLayout.FORMAT_VERSION_3, data, 0, 0, 0);
+        }
+        byte[] body = java.util.Arrays.copyOfRange(data, 3, data.length);
+        return sealAroundBody(BatchLayout.FORMAT_VERSION_3, body, data[0] & 0x3F, data[1] & 0x3F, data[2] & 0x3F);
+    }
+
+    /** Inverse of {@link #bodyInputV2} (and {@link #bodyInputV3}) for an uncompressed golden batch of that version. */
     static byte[] bodySeedV2(byte[] sealed, int inserts, int updates, int deletes) {
         int at = BatchLayout.bodyOffset(sealed);
         byte[] body = java.util.Arrays.copyOfRange(sealed, at, sealed.length - BatchLayout.CRC_LENGTH);

@@ -30,20 +30,37 @@ public final class GoldenVectors {
     /** One golden vector: the receiver's rows before the batch, and the batch. */
     public record Vector(String name, String description, Codec codec, Map<TableId, List<Row>> stateBefore,
                          Map<TableId, RowSchema> keySchemas, DeltaBatch batch) {
+        /** The receiver before the batch: its rows, and (format v3) its ordered keys. */
         RowLookup lookup() {
-            return (t, key) -> {
-                RowSchema ks = keySchemas.get(t);
-                for (Row r : stateBefore.getOrDefault(t, List.of())) {
-                    Object[] k = new Object[ks.size()];
-                    for (int i = 0; i < k.length; i++) {
-                        k[i] = r.get(ks.name(i));
+            return new RowLookup() {
+                @Override
+                public Row get(TableId t, Row key) {
+                    for (Row r : stateBefore.getOrDefault(t, List.of())) {
+                        if (keyOf(t, r).equals(key)) {
+                            return r;
+                        }
                     }
-                    if (Row.of(ks, k).equals(key)) {
-                        return r;
-                    }
+                    return null;
                 }
-                return null;
+
+                @Override
+                public HeldKeyIndex heldKeys(TableId t) {
+                    List<Row> keys = new ArrayList<>();
+                    for (Row r : stateBefore.getOrDefault(t, List.of())) {
+                        keys.add(keyOf(t, r));
+                    }
+                    return HeldKeyIndex.of(keys);
+                }
             };
+        }
+
+        private Row keyOf(TableId t, Row r) {
+            RowSchema ks = keySchemas.get(t);
+            Object[] k = new Object[ks.size()];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = r.get(ks.name(i));
+            }
+            return Row.of(ks, k);
         }
     }
 
@@ -143,9 +160,10 @@ public final class GoldenVectors {
         return seal(v, BatchLayout.FORMAT_VERSION_1);
     }
 
+    /** Seals a vector in {@code formatVersion}; from v3 with the receiver's keys, so held keys travel as ranks. */
     public static byte[] seal(Vector v, int formatVersion) {
         try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(v.codec()), formatVersion)) {
-            return w.write(v.batch());
+            return w.write(v.batch(), false, formatVersion >= BatchLayout.FORMAT_VERSION_3 ? v.lookup() : HeldKeys.NONE);
         }
     }
 
@@ -154,6 +172,78 @@ public final class GoldenVectors {
         List<Vector> v = new ArrayList<>(all());
         v.add(packedColumns());
         return v;
+    }
+
+    /** The v3 vectors: the v2 set sealed as v3, plus rank-coded integer keys and the spec's string-key example. */
+    public static List<Vector> allV3() {
+        List<Vector> v = new ArrayList<>(allV2());
+        v.add(rankedKeys());
+        v.add(stringKeysExample());
+        return v;
+    }
+
+    static final TableId FRUIT = TableId.of("shop", "fruit");
+    static final RowSchema FRUIT_ROW = RowSchema.of(new String[] {"name", "qty"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
+    static final RowSchema FRUIT_KEY = RowSchema.of(new String[] {"name"}, new FieldType[] {FieldType.STRING});
+
+    /**
+     * The worked example of spec v3 §6: the receiver holds 7 fruits; the batch updates cherry's qty,
+     * deletes fig and inserts kiwi. String keys always travel as ranks when held: cherry is rank 2, fig 5.
+     */
+    static Vector stringKeysExample() {
+        List<Row> held = new ArrayList<>();
+        String[] names = {"apple", "banana", "cherry", "date", "elder", "fig", "grape"};
+        for (int i = 0; i < names.length; i++) {
+            held.add(Row.of(FRUIT_ROW, names[i], 10L + i));
+        }
+        List<DeltaOp> ops = List.of(
+                new DeltaOp.Update(FRUIT, Row.of(FRUIT_KEY, "cherry"), held.get(2), Row.of(FRUIT_ROW, "cherry", 5L)),
+                new DeltaOp.Delete(FRUIT, Row.of(FRUIT_KEY, "fig"), held.get(5)),
+                new DeltaOp.Insert(FRUIT, Row.of(FRUIT_KEY, "kiwi"), Row.of(FRUIT_ROW, "kiwi", 3L)));
+        return new Vector("string-keys-example", "spec v3 worked example: update cherry (rank 2), delete fig (rank 5), "
+                + "insert kiwi (a key value); codec none", new NoneCodec(), Map.of(FRUIT, held), Map.of(FRUIT, FRUIT_KEY),
+                new DeltaBatch(1, 43, new Version(101, 0), new Version(101, 2), ops, digest(3), digest(4)));
+    }
+
+    static List<Vector> forVersion(int formatVersion) {
+        return formatVersion == BatchLayout.FORMAT_VERSION_1 ? all()
+                : formatVersion == BatchLayout.FORMAT_VERSION_2 ? allV2() : allV3();
+    }
+
+    /**
+     * v3 rank-coded keys: the receiver holds 1,000 ids 16 apart (a shard's share of a dense id space over 16 shards);
+     * the batch updates the amount of 30 of them (one shared changed-field bitmap), deletes 2 and inserts 3 new
+     * keys (which travel as values); the updates' and deletes' keys travel as ranks among the 1,000 held keys.
+     */
+    static Vector rankedKeys() {
+        java.util.Random r = new java.util.Random(20261127);
+        List<Row> held = new ArrayList<>();
+        for (long id = 16; id <= 16_000; id += 16) {
+            held.add(Row.of(EVENT, id, id % 97, 100L, 1_795_000_000_000_000L + id, 0L));
+        }
+        List<DeltaOp> ops = new ArrayList<>();
+        java.util.Set<Integer> picked = new java.util.TreeSet<>();
+        while (picked.size() < 32) {
+            picked.add(r.nextInt(held.size()));
+        }
+        int n = 0;
+        for (int i : picked) {
+            Row before = held.get(i);
+            long id = (Long) before.get(0);
+            if (n++ < 2) {
+                ops.add(new DeltaOp.Delete(EVENTS, Row.of(EVENT_KEY, id), before));
+            } else {
+                Row after = Row.of(EVENT, id, before.get(1), 100L + r.nextInt(2001) - 1000, before.get(3), 0L);
+                ops.add(new DeltaOp.Update(EVENTS, Row.of(EVENT_KEY, id), before, after));
+            }
+        }
+        for (long id : new long[] {16_001, 777, 3}) {
+            ops.add(new DeltaOp.Insert(EVENTS, Row.of(EVENT_KEY, id), Row.of(EVENT, id, 5L, 0L, 1_795_000_000_000_000L, 1L)));
+        }
+        return new Vector("ranked-keys", "v3 rank-coded keys: 30 updates and 2 deletes of held keys as ranks among 1,000 "
+                + "held keys, 3 inserts as key values, one shared changed-field bitmap; sorted section; codec none",
+                new NoneCodec(), Map.of(EVENTS, held), Map.of(EVENTS, EVENT_KEY),
+                new DeltaBatch(11, 42, new Version(95_400_000L, 1), new Version(95_400_900L, 0), ops, digest(11), digest(12)));
     }
 
     static final TableId EVENTS = TableId.of("app", "events");
@@ -232,18 +322,19 @@ public final class GoldenVectors {
     /** Writes the vectors of {@code formatVersion} to {@code dir}, and their fuzz seeds. */
     public static void write(Path dir, int formatVersion) throws Exception {
         Files.createDirectories(dir);
-        boolean v2 = formatVersion == BatchLayout.FORMAT_VERSION_2;
-        for (Vector v : v2 ? allV2() : all()) {
+        boolean v2 = formatVersion >= BatchLayout.FORMAT_VERSION_2;
+        for (Vector v : forVersion(formatVersion)) {
             byte[] sealed = seal(v, formatVersion);
             Files.write(dir.resolve(v.name() + ".bin"), sealed);
             Files.writeString(dir.resolve(v.name() + ".txt"), describe(v, sealed), StandardCharsets.UTF_8);
             // Seeds for the fuzz test: the vector as sealed bytes, and (uncompressed ones) as a body.
             Path fuzz = dir.getParent().getParent().resolve("io/snapdelta/format/DeltaBatchFuzzTestInputs");
             Path sealedSeeds = Files.createDirectories(fuzz.resolve("arbitrarySealedBytesOnlyRaiseCorruptBatchException"));
-            Files.write(sealedSeeds.resolve((v2 ? "seed-v2-" : "seed-") + v.name()), sealed);
+            Files.write(sealedSeeds.resolve((v2 ? "seed-v" + formatVersion + "-" : "seed-") + v.name()), sealed);
             if (v.codec().id() == io.snapdelta.codec.CodecId.NONE) {
                 if (v2) {
-                    Path bodySeeds = Files.createDirectories(fuzz.resolve("arbitraryV2BodyBehindValidHeaderOnlyRaisesCorruptBatchException"));
+                    Path bodySeeds = Files.createDirectories(fuzz.resolve("arbitraryV" + formatVersion
+                            + "BodyBehindValidHeaderOnlyRaisesCorruptBatchException"));
                     int ins = 0;
                     int upd = 0;
                     int del = 0;

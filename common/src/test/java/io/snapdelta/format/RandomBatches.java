@@ -50,8 +50,19 @@ final class RandomBatches {
         }
     }
 
+    /** The rows and (for v3 rank-coded keys) the ordered keys held before the batch. */
     RowLookup lookup() {
-        return (t, key) -> before.getOrDefault(t, Map.of()).get(key);
+        return new RowLookup() {
+            @Override
+            public Row get(TableId t, Row key) {
+                return before.getOrDefault(t, Map.of()).get(key);
+            }
+
+            @Override
+            public HeldKeyIndex heldKeys(TableId t) {
+                return HeldKeyIndex.of(before.getOrDefault(t, Map.of()).keySet());
+            }
+        };
     }
 
     private TableSchema randomSchema(TableId id) {

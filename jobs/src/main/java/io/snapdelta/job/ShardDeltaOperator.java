@@ -204,7 +204,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         FlushPolicy policy = new FlushPolicy(settings.latencyBudget().toMillis(), settings.maxChanges(), settings.maxBytes());
         ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),
                 CodecSelector.create(formatOptions, dictionaryStore)));
-        p = new ShardPipeline(state, policy, encoder, store);
+        p = new ShardPipeline(state, policy, encoder, store, formatOptions.rankKeys());
         byte[] saved = checkpoints.value();
         if (saved != null) {
             p.restore(ShardCheckpoint.decode(saved));

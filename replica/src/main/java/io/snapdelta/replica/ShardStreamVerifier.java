@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * Verifies and applies one shard's batches in the order they were committed, to an empty replica, by the
  * rules of {@code schemas/deltas-topic-v1.md} ("What a consumer checks"): the checksum; the sequence
  * (lower or equal than applied: a duplicate, counted and skipped; higher than the next: a gap, the shard
- * stops); the digest before equals the replica's, and the replica's digest after applying equals the
- * batch's. A corrupt batch is counted and skipped: if it was a damaged copy, the next batch carries the
+ * stops); the digest before equals the replica's (batches up to format v2 carry it; from v3 the previous
+ * batch's digest after stands for it), and the replica's digest after applying equals the batch's. A corrupt batch is counted and skipped: if it was a damaged copy, the next batch carries the
  * expected sequence and the stream goes on; if it was the only copy, the next batch shows the gap.
  * Each shard has its own reader and schema registry, so a shard stream that relies on another shard's
  * schema definitions fails here as it would on a replica that follows only that shard. Not thread-safe.
@@ -112,14 +112,15 @@ final class ShardStreamVerifier implements AutoCloseable {
             return;
         }
         byte[] held = replica.digest().toBytes();
-        if (!Arrays.equals(h.digestBefore(), held)) {
+        // v3 batches do not carry it: their digest before is the previous batch's digest after, checked below.
+        if (h.hasDigestBefore() && !Arrays.equals(h.digestBefore(), held)) {
             digestMismatches++;
             stop(ProblemKind.DIGEST_MISMATCH, seq, r, "digest before " + hex(h.digestBefore()) + " but the replica holds " + hex(held));
             return;
         }
         SealedBatch batch;
         try {
-            batch = reader.read(sealed, replica::get);
+            batch = reader.read(sealed, replica);
         } catch (CorruptBatchException e) {
             if (e.kind() == CorruptBatchException.Kind.STATE_MISMATCH) {
                 divergences++;

@@ -177,9 +177,12 @@ class DeltaStreamVerifierTest {
 
     @Test
     void digestBeforeThatDiffersFromTheReplicaIsAMismatchBeforeAnythingIsApplied() {
-        ProducedStream.Sealed victim = stream.batch(0, 2);
-        byte[] lying = ProducedStream.withDigestByteChanged(victim.bytes(), BatchLayout.digestBeforeOffset(victim.bytes()));
-        List<Rec> records = stream.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : record(b)).toList();
+        // Only format v2 and older carry the digest before (v3's is the previous batch's digest after).
+        ProducedStream v2 = ProducedStream.produce(SHARDS, 3000, 300, 50, 42, BatchLayout.FORMAT_VERSION_2);
+        ProducedStream.Sealed victim = v2.batch(0, 2);
+        byte[] sealed = victim.bytes();
+        byte[] lying = ProducedStream.withDigestByteChanged(sealed, BatchLayout.digestAfterOffset(sealed) - BatchLayout.DIGEST_LENGTH);
+        List<Rec> records = v2.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : record(b)).toList();
         VerificationReport report = verify(topicWith(records), null);
 
         ShardReport r = report.shard(0);

@@ -2,6 +2,7 @@ package io.snapdelta.replica;
 
 import io.snapdelta.codec.CodecSelector;
 import io.snapdelta.codec.ZstdCodec;
+import io.snapdelta.format.BatchLayout;
 import io.snapdelta.format.DeltaBatch;
 import io.snapdelta.format.DeltaBatchWriter;
 import io.snapdelta.format.TableSchemaRegistry;
@@ -52,9 +53,11 @@ final class ProducedStream {
     /** The producer's live rows per shard. */
     final Map<Integer, Map<TableKey, Row>> rows = new TreeMap<>();
     private final Map<Integer, DeltaBatchWriter> writers = new HashMap<>();
+    private final int formatVersion;
 
-    private ProducedStream(int shards) {
+    private ProducedStream(int shards, int formatVersion) {
         this.shards = shards;
+        this.formatVersion = formatVersion;
     }
 
     static Row item(long id, String name, long qty, String note) {
@@ -63,7 +66,12 @@ final class ProducedStream {
 
     /** {@code events} random changes over {@code keys} items and a growing orders table. */
     static ProducedStream produce(int shards, int events, int keys, int batchChanges, long seed) {
-        ProducedStream p = new ProducedStream(shards);
+        return produce(shards, events, keys, batchChanges, seed, BatchLayout.CURRENT_FORMAT_VERSION);
+    }
+
+    /** As {@link #produce(int, int, int, int, long)}, sealed in delta format {@code formatVersion}. */
+    static ProducedStream produce(int shards, int events, int keys, int batchChanges, long seed, int formatVersion) {
+        ProducedStream p = new ProducedStream(shards, formatVersion);
         ShardAssigner assigner = new ShardAssigner(shards);
         ShardDeltaState[] states = new ShardDeltaState[shards];
         for (int s = 0; s < shards; s++) {
@@ -116,7 +124,7 @@ final class ProducedStream {
 
     private void seal(ShardBatch b) {
         DeltaBatchWriter w = writers.computeIfAbsent(b.shard(),
-                s -> new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3))));
+                s -> new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)), formatVersion));
         batches.add(new Sealed(b.shard(), b.sequence(), w.write(new DeltaBatch(b.shard(), b.sequence(), b.firstVersion(),
                 b.lastVersion(), b.coalescedOps(), b.digestBefore().toBytes(), b.digestAfter().toBytes()))));
     }

@@ -1,0 +1,286 @@
+package io.snapdelta.format;
+
+import io.snapdelta.model.Row;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The keys of one table that a receiver holds, in {@link KeyOrder}, with order statistics: the rank of a
+ * held key ({@link #rankOf}) and the key at a rank ({@link #keyAt}), both O(log n). Format v3 codes the
+ * keys of updates and deletes in sorted sections as ranks among these keys (spec v3 §3): both ends hold the
+ * same set, so a rank names a key, and the gaps between the ranks of a batch's sorted keys are smaller than
+ * the gaps between the keys themselves by the share of the key space the shard does not hold (for dense
+ * integer keys spread over S shards, log2(S) bits a key).
+ *
+ * <p>Kept as sorted blocks of at most {@value #MAX_BLOCK} keys with lazily recomputed prefix counts: an add
+ * or remove shifts one block; a rank or a select binary-searches the blocks, then one block. Changes arrive
+ * between batches and lookups within one, so the prefix counts are rebuilt at most once per batch. While
+ * every key is one integer field (the common case) each block also keeps the keys as {@code long}s, so
+ * searches compare primitives instead of unboxing every probed key. Not thread-safe.
+ */
+public final class HeldKeyIndex {
+    static final int MAX_BLOCK = 512;
+    private static final int BUILD_BLOCK = MAX_BLOCK / 2;
+
+    private final List<Row[]> blocks = new ArrayList<>();
+    /** Each block's keys as longs, parallel to {@link #blocks}; null once a key is not one integer field. */
+    private List<long[]> integers = new ArrayList<>();
+    private int[] sizes = new int[8];
+    /** prefix[i] = keys in blocks before i; valid when {@link #prefixValid}. */
+    private long[] prefix = new long[0];
+    private boolean prefixValid;
+    private long size;
+
+    private HeldKeyIndex() {
+    }
+
+    /** An index of {@code keys} (distinct; any order). */
+    public static HeldKeyIndex of(Collection<Row> keys) {
+        Row[] rows = keys.toArray(new Row[0]);
+        long[] values = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            Long v = integerOf(rows[i]);
+            if (v == null) {
+                Arrays.sort(rows, KeyOrder.INSTANCE);
+                return build(rows, null);
+            }
+            values[i] = v;
+        }
+        return ofIntegerKeys(values, rows, rows.length);
+    }
+
+    /**
+     * An index of the first {@code n} of {@code keys} (distinct; any order), each one integer field whose
+     * value is the same position of {@code values}: sorted as primitives, without touching the keys.
+     */
+    public static HeldKeyIndex ofIntegerKeys(long[] values, Row[] keys, int n) {
+        int[] order = StableIndexSort.byLong(values, n);
+        Row[] sortedKeys = new Row[n];
+        long[] sortedValues = new long[n];
+        for (int i = 0; i < n; i++) {
+            sortedKeys[i] = keys[order[i]];
+            sortedValues[i] = values[order[i]];
+        }
+        return build(sortedKeys, sortedValues);
+    }
+
+    private static HeldKeyIndex build(Row[] sorted, long[] sortedValues) {
+        HeldKeyIndex index = new HeldKeyIndex();
+        for (int i = 1; i < sorted.length; i++) {
+            boolean same = sortedValues != null ? sortedValues[i - 1] == sortedValues[i]
+                    : KeyOrder.INSTANCE.compare(sorted[i - 1], sorted[i]) == 0;
+            if (same) {
+                throw new IllegalArgumentException("key " + sorted[i] + " is held twice");
+            }
+        }
+        if (sortedValues == null) {
+            index.integers = null;
+        }
+        for (int from = 0; from < sorted.length; from += BUILD_BLOCK) {
+            int n = Math.min(BUILD_BLOCK, sorted.length - from);
+            Row[] block = new Row[MAX_BLOCK];
+            System.arraycopy(sorted, from, block, 0, n);
+            int b = index.blocks.size();
+            index.blocks.add(block);
+            if (sortedValues != null) {
+                long[] ints = new long[MAX_BLOCK];
+                System.arraycopy(sortedValues, from, ints, 0, n);
+                index.integers.add(ints);
+            }
+            index.growSizes(b + 1);
+            index.sizes[b] = n;
+        }
+        index.size = sorted.length;
+        return index;
+    }
+
+    /** The key's value when it is one non-null integer field, else null. */
+    private static Long integerOf(Row key) {
+        return key.size() == 1 && key.get(0) instanceof Long v ? v : null;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /**
+     * The rank of {@code key} (0 for the smallest held key), or -1 if it is not held: also when a held key
+     * orders equal to it but is not equal to it (other field names or types, after a key schema change), so
+     * that the key at the rank is always exactly {@code key}.
+     */
+    public long rankOf(Row key) {
+        if (blocks.isEmpty()) {
+            return -1;
+        }
+        Long v = integers != null ? integerOf(key) : null;
+        int b = v != null ? blockFor(v) : blockFor(key);
+        Row[] block = blocks.get(b);
+        int at = v != null ? Arrays.binarySearch(integers.get(b), 0, sizes[b], v)
+                : Arrays.binarySearch(block, 0, sizes[b], key, KeyOrder.INSTANCE);
+        return at < 0 || !block[at].equals(key) ? -1 : prefix()[b] + at;
+    }
+
+    /** The key of rank {@code rank}, {@code 0 <= rank < size()}. */
+    public Row keyAt(long rank) {
+        if (rank < 0 || rank >= size) {
+            throw new IndexOutOfBoundsException("rank " + rank + " of " + size + " held keys");
+        }
+        long[] p = prefix();
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        while (lo < hi) { // the last block whose prefix is <= rank
+            int mid = (lo + hi + 1) >>> 1;
+            if (p[mid] <= rank) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return blocks.get(lo)[(int) (rank - p[lo])];
+    }
+
+    /** Adds a key not held yet. */
+    public void add(Row key) {
+        Long v = integers != null ? integerOf(key) : null;
+        if (integers != null && v == null) {
+            integers = null; // a key of another shape: from now on every search compares rows
+        }
+        if (blocks.isEmpty()) {
+            blocks.add(new Row[MAX_BLOCK]);
+            if (integers != null) {
+                integers.add(new long[MAX_BLOCK]);
+            }
+            growSizes(1);
+            sizes[0] = 0;
+        }
+        int b = v != null ? blockFor(v) : blockFor(key);
+        int n = sizes[b];
+        int at = v != null ? Arrays.binarySearch(integers.get(b), 0, n, v)
+                : Arrays.binarySearch(blocks.get(b), 0, n, key, KeyOrder.INSTANCE);
+        if (at >= 0) {
+            throw new IllegalArgumentException("key " + key + " is already held");
+        }
+        at = -at - 1;
+        if (n == MAX_BLOCK) { // split in halves, then insert into the half the key belongs to
+            split(b);
+            if (at > MAX_BLOCK / 2) {
+                b++;
+                at -= MAX_BLOCK / 2;
+            }
+            n = sizes[b];
+        }
+        Row[] block = blocks.get(b);
+        System.arraycopy(block, at, block, at + 1, n - at);
+        block[at] = key;
+        if (integers != null) {
+            long[] ints = integers.get(b);
+            System.arraycopy(ints, at, ints, at + 1, n - at);
+            ints[at] = v;
+        }
+        sizes[b] = n + 1;
+        size++;
+        prefixValid = false;
+    }
+
+    /** Removes a held key. */
+    public void remove(Row key) {
+        long rank = rankOf(key);
+        if (rank < 0) {
+            throw new IllegalArgumentException("key " + key + " is not held");
+        }
+        long[] p = prefix();
+        Long v = integers != null ? integerOf(key) : null;
+        int b = v != null ? blockFor(v) : blockFor(key);
+        int at = (int) (rank - p[b]);
+        int n = sizes[b];
+        Row[] block = blocks.get(b);
+        System.arraycopy(block, at + 1, block, at, n - at - 1);
+        block[n - 1] = null;
+        if (integers != null) {
+            long[] ints = integers.get(b);
+            System.arraycopy(ints, at + 1, ints, at, n - at - 1);
+        }
+        if (n == 1) {
+            blocks.remove(b);
+            if (integers != null) {
+                integers.remove(b);
+            }
+            System.arraycopy(sizes, b + 1, sizes, b, blocks.size() - b);
+        } else {
+            sizes[b] = n - 1;
+        }
+        size--;
+        prefixValid = false;
+    }
+
+    private void split(int b) {
+        int half = MAX_BLOCK / 2;
+        Row[] block = blocks.get(b);
+        Row[] upper = new Row[MAX_BLOCK];
+        System.arraycopy(block, half, upper, 0, MAX_BLOCK - half);
+        Arrays.fill(block, half, MAX_BLOCK, null);
+        blocks.add(b + 1, upper);
+        if (integers != null) {
+            long[] upperInts = new long[MAX_BLOCK];
+            System.arraycopy(integers.get(b), half, upperInts, 0, MAX_BLOCK - half);
+            integers.add(b + 1, upperInts);
+        }
+        growSizes(blocks.size());
+        System.arraycopy(sizes, b + 1, sizes, b + 2, blocks.size() - b - 2);
+        sizes[b] = half;
+        sizes[b + 1] = MAX_BLOCK - half;
+    }
+
+    private void growSizes(int blockCount) {
+        if (sizes.length < blockCount) {
+            sizes = Arrays.copyOf(sizes, Math.max(blockCount, sizes.length * 2));
+        }
+    }
+
+    /** The block that would hold {@code key}: the first whose last key is >= key (else the last block). */
+    private int blockFor(Row key) {
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (KeyOrder.INSTANCE.compare(blocks.get(mid)[sizes[mid] - 1], key) >= 0) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** As {@link #blockFor(Row)} for an integer key while the index keeps longs. */
+    private int blockFor(long key) {
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (integers.get(mid)[sizes[mid] - 1] >= key) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private long[] prefix() {
+        if (!prefixValid) {
+            if (prefix.length < blocks.size()) {
+                prefix = new long[Math.max(blocks.size(), prefix.length * 2)];
+            }
+            long sum = 0;
+            for (int i = 0; i < blocks.size(); i++) {
+                prefix[i] = sum;
+                sum += sizes[i];
+            }
+            prefixValid = true;
+        }
+        return prefix;
+    }
+}
