@@ -39,6 +39,11 @@ final class EntryCache {
             this.dirty = dirty;
             this.keyBytes = keyBytes;
         }
+
+        /** Marks the slot used, as a {@link EntryCache#get} hit does, for a caller that kept the slot at hand. */
+        void markUsed() {
+            referenced = true;
+        }
     }
 
     private final int capacity;

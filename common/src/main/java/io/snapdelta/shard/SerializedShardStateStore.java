@@ -22,8 +22,8 @@ import java.util.function.BiConsumer;
  *
  * <p>The decoded entries of up to {@value #RECENT_KEYS} keys are kept on the heap ({@link EntryCache}: CLOCK
  * eviction, so keys used again outlast keys used once), so a hot key (a pgbench branch or teller row, changed
- * many times per batch) is read and decoded once, not on every change. The cache is keyed by {@link TableKey} (hash computed once per lookup from the row's cached
- * hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
+ * many times per batch) is read and decoded once, not on every change. The cache is keyed by {@link TableKey}
+ * (hash computed once per lookup from the row's cached hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
  * kept with the cached entry for its write-back. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
  * {@link ShardStateBytes} when the key leaves the cache or at {@link #flush()}, so a hot key costs one
  * encode and one write per flush instead of one per change. The owner must call {@link #flush()} before
@@ -72,7 +72,12 @@ public final class SerializedShardStateStore implements ShardStateStore {
     @Override
     public StoredEntry get(TableId table, Row key) {
         TableKey tk = key(table, key);
-        Slot cached = lastCached != null ? lastCached : recent.get(tk);
+        Slot cached = lastCached;
+        if (cached != null) {
+            cached.markUsed(); // a key changed by consecutive events is hot too
+        } else {
+            cached = recent.get(tk);
+        }
         if (cached != null) {
             lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;

@@ -36,6 +36,19 @@ class EntryCacheTest {
         assertEquals(4, c.size());
     }
 
+    @Test
+    void aSlotMarkedUsedByItsHolderOutlastsSlotsReadOnce() {
+        List<TableKey> evicted = new ArrayList<>();
+        EntryCache c = new EntryCache(2, s -> evicted.add(s.key));
+        EntryCache.Slot held = new EntryCache.Slot(k(0), null, false, null);
+        c.add(held);
+        c.add(new EntryCache.Slot(k(1), null, false, null));
+        held.markUsed();
+        c.add(new EntryCache.Slot(k(2), null, false, null));
+        assertEquals(List.of(k(1)), evicted);
+        assertSame(held, c.get(k(0)));
+    }
+
     /** The cache against a plain map under random adds, hits and removes, with colliding hashes. */
     @Test
     void holdsExactlyWhatWasAddedAndNeitherEvictedNorRemovedUnderRandomUse() {
