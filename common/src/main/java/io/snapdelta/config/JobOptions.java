@@ -62,6 +62,60 @@ public final class JobOptions {
                     + "change, and the keys of inserts and snapshot reads are absent: a filter answers those without reading "
                     + "data blocks. false leaves it to the cluster's configuration (Flink's default: no filter).");
 
+    public static final ConfigOption<List<String>> STATE_COMPRESSION_PER_LEVEL = ConfigOption.key("job.state.compression-per-level")
+            .stringListType().defaultValue(List.of("none", "none", "lz4")).validator(JobOptions::checkCompressionPerLevel)
+            .description("Block compression of the job's RocksDB state files per LSM level, level 0 first, the last entry "
+                    + "also for the deeper levels (Flink's state.backend.rocksdb.compression.per.level, set in the job's "
+                    + "configuration); each one of " + String.join(", ", StateCompression.ids()) + ". Every checkpoint "
+                    + "flushes the memtables into new level-0 files that are soon compacted into level 1, so those two levels "
+                    + "are rewritten over and over: the default leaves them uncompressed (Flink's default, snappy on every "
+                    + "level, cost several times the RocksDB CPU, docs/benchmark-log.md) and uses lz4 for the colder deeper "
+                    + "levels. Uncompressed files make incremental checkpoints larger. Empty: the cluster's setting.");
+
+    /** RocksDB block compressions {@link #STATE_COMPRESSION_PER_LEVEL} accepts (mapped to Flink's names in the job). */
+    public enum StateCompression {
+        NONE("none"), SNAPPY("snappy"), LZ4("lz4"), LZ4HC("lz4hc"), ZSTD("zstd"), ZLIB("zlib");
+
+        private final String id;
+
+        StateCompression(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static StateCompression fromId(String id) {
+            for (StateCompression c : values()) {
+                if (c.id.equals(id.trim())) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("'" + id.trim() + "' is not one of " + ids());
+        }
+
+        static List<String> ids() {
+            return java.util.Arrays.stream(values()).map(StateCompression::id).toList();
+        }
+    }
+
+    /** {@link #STATE_COMPRESSION_PER_LEVEL} of {@code config}, level 0 first; empty: the cluster's setting. */
+    public static List<StateCompression> stateCompressionPerLevel(Configuration config) {
+        return config.get(STATE_COMPRESSION_PER_LEVEL).stream().map(StateCompression::fromId).toList();
+    }
+
+    private static String checkCompressionPerLevel(List<String> levels) {
+        for (int i = 0; i < levels.size(); i++) {
+            try {
+                StateCompression.fromId(levels.get(i));
+            } catch (IllegalArgumentException e) {
+                return "level " + i + ": " + e.getMessage();
+            }
+        }
+        return null;
+    }
+
     /** Where a source starts without a checkpoint. */
     public enum StartingOffsets {
         COMMITTED("committed"), EARLIEST("earliest"), LATEST("latest");

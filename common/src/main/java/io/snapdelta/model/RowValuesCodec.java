@@ -4,8 +4,11 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -72,6 +75,86 @@ public final class RowValuesCodec {
             };
         }
         return Row.wrapTrusted(s, values);
+    }
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * Reads values written by {@link #writeValues} that fill {@code b[at, end)} exactly, for the schema they
+     * were written with: the same rows as {@link #readValues(DataInput, RowSchema)} over those bytes, read
+     * straight from the array (the shard state's entries are arrays; no stream per entry, no copy of a
+     * string's bytes before the String is made).
+     */
+    public static Row readValues(byte[] b, int at, int end, RowSchema s) throws IOException {
+        Object[] values = new Object[s.size()];
+        for (int i = 0; i < values.length; i++) {
+            FieldType t = s.type(i);
+            if (t == FieldType.NULL) {
+                continue;
+            }
+            need(at, 1, end, s, i);
+            if (b[at++] == 0) {
+                continue;
+            }
+            switch (t) {
+                case BOOLEAN -> {
+                    need(at, 1, end, s, i);
+                    values[i] = b[at++] != 0;
+                }
+                case INT64, TIMESTAMP_MICROS, DATE -> {
+                    need(at, 8, end, s, i);
+                    values[i] = (long) LONG.get(b, at);
+                    at += 8;
+                }
+                case FLOAT64 -> {
+                    need(at, 8, end, s, i);
+                    values[i] = Double.longBitsToDouble((long) LONG.get(b, at));
+                    at += 8;
+                }
+                case DECIMAL -> {
+                    need(at, 4, end, s, i);
+                    int scale = (int) INT.get(b, at);
+                    int n = length(b, at + 4, end, s, i);
+                    values[i] = new BigDecimal(new BigInteger(b, at + 8, n), scale);
+                    at += 8 + n;
+                }
+                case STRING -> {
+                    int n = length(b, at, end, s, i);
+                    values[i] = new String(b, at + 4, n, StandardCharsets.UTF_8);
+                    at += 4 + n;
+                }
+                case BYTES -> {
+                    int n = length(b, at, end, s, i);
+                    values[i] = java.util.Arrays.copyOfRange(b, at + 4, at + 4 + n);
+                    at += 4 + n;
+                }
+                default -> throw new IllegalStateException("unhandled field type " + t);
+            }
+        }
+        if (at != end) {
+            throw new IOException((end - at) + " bytes left after the last field");
+        }
+        return Row.wrapTrusted(s, values);
+    }
+
+    private static void need(int at, int n, int end, RowSchema s, int field) throws IOException {
+        if (n > end - at) {
+            throw new IOException("field '" + s.name(field) + "': needs " + n + " bytes, " + (end - at) + " left");
+        }
+    }
+
+    /** The int32 length at {@code at}, checked against the bytes that follow it. */
+    private static int length(byte[] b, int at, int end, RowSchema s, int field) throws IOException {
+        need(at, 4, end, s, field);
+        int n = (int) INT.get(b, at);
+        if (n < 0) {
+            throw new IOException("field '" + s.name(field) + "': negative value length " + n);
+        }
+        if (n > end - at - 4) {
+            throw new IOException("field '" + s.name(field) + "': value length " + n + " exceeds the " + (end - at - 4) + " bytes left");
+        }
+        return n;
     }
 
     private static void writeBytes(DataOutput out, byte[] b) throws IOException {

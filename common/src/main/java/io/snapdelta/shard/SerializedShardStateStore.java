@@ -3,11 +3,10 @@ package io.snapdelta.shard;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
+import io.snapdelta.shard.EntryCache.Slot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -21,10 +20,10 @@ import java.util.function.BiConsumer;
  * them exact without an extra read per write, {@link #put} reuses what the preceding {@link #get} of the
  * same key found ({@link ShardDeltaState} always reads a key before writing it).
  *
- * <p>The decoded entries of the {@value #RECENT_KEYS} most recently used keys are kept on the heap, so a hot
- * key (a pgbench branch or teller row, changed many times per batch) is read and decoded once, not on
- * every change. The cache is keyed by {@link TableKey} (hash computed once per lookup from the row's cached
- * hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
+ * <p>The decoded entries of up to {@value #RECENT_KEYS} keys are kept on the heap ({@link EntryCache}: CLOCK
+ * eviction, so keys used again outlast keys used once), so a hot key (a pgbench branch or teller row, changed
+ * many times per batch) is read and decoded once, not on every change. The cache is keyed by {@link TableKey}
+ * (hash computed once per lookup from the row's cached hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
  * kept with the cached entry for its write-back. The cache is write-back: a put changes the cached entry and marks it dirty; its bytes reach
  * {@link ShardStateBytes} when the key leaves the cache or at {@link #flush()}, so a hot key costs one
  * encode and one write per flush instead of one per change. The owner must call {@link #flush()} before
@@ -40,26 +39,14 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final Set<Long> schemasStored = new HashSet<>();
     /** Bound of the decoded-entry cache, per shard. */
     static final int RECENT_KEYS = 1024;
-    private final Map<TableKey, Cached> recent = new LinkedHashMap<>(RECENT_KEYS * 2, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<TableKey, Cached> eldest) {
-            if (size() <= RECENT_KEYS) {
-                return false;
-            }
-            writeBack(eldest.getKey(), eldest.getValue());
-            if (eldest.getValue() == lastCached) {
-                lastCached = null;
-            }
-            return true;
-        }
-    };
+    private final EntryCache recent = new EntryCache(RECENT_KEYS, this::evicted);
     /** Cached entries whose bytes have not been written yet. */
     private int dirty;
     /**
      * The cache slots made dirty since the last flush, in that order (a slot may have been written back or
      * removed since: then it is no longer dirty and is skipped), so a flush visits only those.
      */
-    private final ArrayList<Cached> dirtySlots = new ArrayList<>();
+    private final ArrayList<Slot> dirtySlots = new ArrayList<>();
     /** The schema id of the last live row put, known to be stored (saves a set lookup per put). */
     private long lastStoredSchemaId;
     private boolean anySchemaStored;
@@ -73,7 +60,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
     /** {@link #lastKey} encoded, or null if it has not been needed yet. */
     private byte[] lastKeyBytes;
     /** {@link #lastKey}'s cache slot while it is in the cache (else null). */
-    private Cached lastCached;
+    private Slot lastCached;
     /** What the last get found: -2 not looked up yet, -1 absent, 0 live, 1 tombstone. */
     private int lastFound;
 
@@ -85,7 +72,12 @@ public final class SerializedShardStateStore implements ShardStateStore {
     @Override
     public StoredEntry get(TableId table, Row key) {
         TableKey tk = key(table, key);
-        Cached cached = lastCached != null ? lastCached : recent.get(tk);
+        Slot cached = lastCached;
+        if (cached != null) {
+            cached.markUsed(); // a key changed by consecutive events is hot too
+        } else {
+            cached = recent.get(tk);
+        }
         if (cached != null) {
             lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;
@@ -98,8 +90,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
             return null;
         }
         StoredEntry e = decode(v);
-        Cached slot = new Cached(tk, e, false, k);
-        recent.put(tk, slot);
+        Slot slot = new Slot(tk, e, false, k);
+        recent.add(slot);
         lastCached = slot;
         return e;
     }
@@ -142,7 +134,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     private int found(TableKey tk) {
         if (lastFound == -2) {
-            Cached cached = recent.get(tk);
+            Slot cached = recent.get(tk);
             if (cached != null) {
                 lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
@@ -173,7 +165,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         }
         // Written back later (eviction or flush) from the entry itself: the codec round-trips every field and
         // entries are immutable, so the cache holds what a get would decode from those bytes.
-        Cached cached = lastCached != null ? lastCached : recent.get(tk);
+        Slot cached = lastCached != null ? lastCached : recent.get(tk);
         if (cached != null) {
             if (!cached.dirty) {
                 cached.dirty = true;
@@ -183,9 +175,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
             cached.entry = entry;
         } else {
             dirty++;
-            cached = new Cached(tk, entry, true, lastKeyBytes);
+            cached = new Slot(tk, entry, true, lastKeyBytes);
             markDirty(cached);
-            recent.put(tk, cached);
+            recent.add(cached);
         }
         lastCached = cached; // the newest entry: a put never evicts the entry it adds
         adjust(before, -1);
@@ -199,7 +191,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         adjust(found(tk), -1);
         bytes.removeEntry(keyBytes());
         lastCached = null;
-        Cached cached = recent.remove(tk);
+        Slot cached = recent.remove(tk);
         if (cached != null && cached.dirty) {
             cached.dirty = false; // its slot in dirtySlots is skipped
             dirty--;
@@ -209,13 +201,13 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     /** Writes every dirty cached entry to the bytes; afterwards the bytes hold the whole shard. */
     public void flush() {
-        for (Cached c : dirtySlots) {
-            writeBack(c.key, c);
+        for (Slot c : dirtySlots) {
+            writeBack(c);
         }
         dirtySlots.clear();
     }
 
-    private void markDirty(Cached slot) {
+    private void markDirty(Slot slot) {
         if (dirtySlots.size() >= 4 * RECENT_KEYS) {
             // Without a flush for long, drop the slots written back (evicted) since: at most RECENT_KEYS are dirty.
             dirtySlots.removeIf(c -> !c.dirty);
@@ -228,10 +220,18 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return dirty;
     }
 
-    private void writeBack(TableKey key, Cached cached) {
+    /** The cache is making room: a dirty entry's bytes are written now. */
+    private void evicted(Slot slot) {
+        writeBack(slot);
+        if (slot == lastCached) {
+            lastCached = null;
+        }
+    }
+
+    private void writeBack(Slot cached) {
         if (cached.dirty) {
             if (cached.keyBytes == null) {
-                cached.keyBytes = codec.encodeKey(key.table(), key.key());
+                cached.keyBytes = codec.encodeKey(cached.key.table(), cached.key.key());
             }
             bytes.putEntry(cached.keyBytes, codec.encodeEntry(cached.entry));
             cached.dirty = false;
@@ -298,21 +298,5 @@ public final class SerializedShardStateStore implements ShardStateStore {
         long[] c = Arrays.copyOf(counts, 2);
         live = c[0];
         tombstones = c[1];
-    }
-
-    /** A decoded entry in the cache; dirty until its bytes are written. */
-    private static final class Cached {
-        final TableKey key;
-        StoredEntry entry;
-        boolean dirty;
-        /** The key's encoding once it has been needed (a read on a miss, a write-back), else null. */
-        byte[] keyBytes;
-
-        Cached(TableKey key, StoredEntry entry, boolean dirty, byte[] keyBytes) {
-            this.key = key;
-            this.entry = entry;
-            this.dirty = dirty;
-            this.keyBytes = keyBytes;
-        }
     }
 }

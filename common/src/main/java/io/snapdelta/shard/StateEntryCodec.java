@@ -14,6 +14,9 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +48,7 @@ public final class StateEntryCodec {
     static final int VERSION = 1;
     private static final int TOMBSTONE = 1;
     private static final int HAS_HASH = 2;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final ConcurrentHashMap<RowSchema, Long> ids = new ConcurrentHashMap<>();
     /** Scratch for the encoders: one encode at a time per codec (a codec serves one thread). */
@@ -187,26 +191,44 @@ public final class StateEntryCodec {
     }
 
     public StoredEntry decodeEntry(byte[] encoded) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-            checkVersion(in, "entry");
-            int flags = in.readUnsignedByte();
-            Version version = new Version(in.readLong(), in.readLong());
+        // Straight from the array (no stream pair per entry): every get of a row not in the store's cache decodes one.
+        try {
+            int n = encoded.length;
+            if (n < 2 + 16) {
+                throw new IOException("shorter than an entry header");
+            }
+            int v = encoded[0] & 0xFF;
+            if (v != VERSION) {
+                throw new IllegalStateException("unknown shard state entry version " + v + " (this build reads " + VERSION + ")");
+            }
+            int flags = encoded[1] & 0xFF;
+            Version version = new Version((long) LONG.get(encoded, 2), (long) LONG.get(encoded, 10));
+            int at = 18;
             if ((flags & TOMBSTONE) != 0) {
-                return StoredEntry.tombstone(version, in.readLong());
+                if (n < at + 8) {
+                    throw new IOException("tombstone without its delete time");
+                }
+                return StoredEntry.tombstone(version, (long) LONG.get(encoded, at));
             }
             long[] hash = null;
             if ((flags & HAS_HASH) != 0) {
+                if (n < at + 8 * StateDigest.LANES) {
+                    throw new IOException("entry hash cut short");
+                }
                 hash = new long[StateDigest.LANES];
-                for (int i = 0; i < hash.length; i++) {
-                    hash[i] = in.readLong();
+                for (int i = 0; i < hash.length; i++, at += 8) {
+                    hash[i] = (long) LONG.get(encoded, at);
                 }
             }
-            long id = in.readLong();
+            if (n < at + 8) {
+                throw new IOException("live entry without its row schema id");
+            }
+            long id = (long) LONG.get(encoded, at);
             RowSchema schema = schemas.get(id);
             if (schema == null) {
                 throw new IllegalStateException("entry names row schema " + Long.toHexString(id) + " which was never learnt");
             }
-            return new StoredEntry(version, readValues(in, schema), 0L, hash);
+            return new StoredEntry(version, RowValuesCodec.readValues(encoded, at + 8, n, schema), 0L, hash);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt entry in shard state (" + encoded.length + " bytes)", e);
         }

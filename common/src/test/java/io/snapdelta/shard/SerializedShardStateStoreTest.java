@@ -59,6 +59,32 @@ class SerializedShardStateStoreTest {
     }
 
     @Test
+    void everyTruncationOrExtensionOfAnEntryIsRejectedAsCorruptStateNeverMisread() {
+        RowSchema schema = RowSchema.of(new String[] {"i", "d", "s", "y"},
+                new FieldType[] {FieldType.INT64, FieldType.DECIMAL, FieldType.STRING, FieldType.BYTES});
+        Row row = Row.of(schema, 9L, new BigDecimal("1.5"), "abc", new byte[] {1, 2});
+        StateEntryCodec codec = new StateEntryCodec();
+        byte[] live = codec.encodeEntry(StoredEntry.live(new Version(1, 2), row, new long[] {1, 2, 3, 4}));
+        byte[] tomb = codec.encodeEntry(StoredEntry.tombstone(new Version(1, 3), 5L));
+        for (byte[] whole : List.of(live, tomb)) {
+            for (int n = 2; n < whole.length; n++) {
+                byte[] cut = java.util.Arrays.copyOf(whole, n);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> codec.decodeEntry(cut), "cut to " + n);
+                assertEquals("corrupt entry in shard state (" + n + " bytes)", e.getMessage());
+            }
+        }
+        byte[] longer = java.util.Arrays.copyOf(live, live.length + 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> codec.decodeEntry(longer));
+        assertEquals("1 bytes left after the last field", e.getCause().getMessage());
+        byte[] badLength = live.clone();
+        // The string's int32 length (before "abc", then y's presence byte, length and 2 bytes): 3 -> 11, past the end.
+        badLength[live.length - 2 - 4 - 1 - 3 - 1] = 11;
+        IllegalStateException e2 = assertThrows(IllegalStateException.class, () -> codec.decodeEntry(badLength));
+        assertEquals("field 's': value length 11 exceeds the 10 bytes left", e2.getCause().getMessage());
+        assertEquals(row, codec.decodeEntry(live).row());
+    }
+
+    @Test
     void aDefinitionThatDoesNotHashToItsIdIsRejectedAsCorruptState() {
         StateEntryCodec c = new StateEntryCodec();
         byte[] def = c.schemaDefinition(key(1).schema());

@@ -34,6 +34,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.rocksdb.CompressionType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,9 @@ public final class SnapdeltaJob {
     }
 
     /**
-     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (and bloom
-     * filters, {@code job.state.bloom-filter}), exactly-once checkpoints at {@code job.checkpoint.interval},
-     * retained on cancellation, object reuse.
+     * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (bloom
+     * filters, {@code job.state.bloom-filter}; compression per level, {@code job.state.compression-per-level}),
+     * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
      */
     public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
         JobOptions.checkTransactionTimeout(config);
@@ -87,6 +88,10 @@ public final class SnapdeltaJob {
         if (config.get(JobOptions.STATE_BLOOM_FILTER)) {
             // Most row lookups of the shard operator are for keys not in state (inserts, snapshot reads).
             flink.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        }
+        List<JobOptions.StateCompression> compression = JobOptions.stateCompressionPerLevel(config);
+        if (!compression.isEmpty()) {
+            flink.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, compression.stream().map(SnapdeltaJob::rocksDb).toList());
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));
@@ -102,6 +107,17 @@ public final class SnapdeltaJob {
         // would fall back to Kryo is a bug (slow, and its bytes are not versioned), so fail at submission.
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         return flink;
+    }
+
+    private static CompressionType rocksDb(JobOptions.StateCompression c) {
+        return switch (c) {
+            case NONE -> CompressionType.NO_COMPRESSION;
+            case SNAPPY -> CompressionType.SNAPPY_COMPRESSION;
+            case LZ4 -> CompressionType.LZ4_COMPRESSION;
+            case LZ4HC -> CompressionType.LZ4HC_COMPRESSION;
+            case ZSTD -> CompressionType.ZSTD_COMPRESSION;
+            case ZLIB -> CompressionType.ZLIB_COMPRESSION;
+        };
     }
 
     /** Adds the job's operators to {@code env}. Tests and the local runner call this, then execute. */

@@ -2,13 +2,17 @@ package io.snapdelta.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapdelta.config.ConfigException;
 import io.snapdelta.config.Configuration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.CompressionType;
 
 class SnapdeltaJobFlinkConfigurationTest {
     private static final Map<String, String> REQUIRED = Map.of("kafka.bootstrap-servers", "127.0.0.1:9092",
@@ -28,5 +32,26 @@ class SnapdeltaJobFlinkConfigurationTest {
 
         var off = flink(Map.of("job.state.bloom-filter", "false"));
         assertFalse(off.contains(RocksDBConfigurableOptions.USE_BLOOM_FILTER));
+    }
+
+    @Test
+    void rocksDbLevelsZeroAndOneAreUncompressedByDefaultAndTheDeeperLevelsLz4() {
+        assertEquals(List.of(CompressionType.NO_COMPRESSION, CompressionType.NO_COMPRESSION, CompressionType.LZ4_COMPRESSION),
+                flink(Map.of()).get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL));
+    }
+
+    @Test
+    void rocksDbCompressionPerLevelIsTakenInOrderOrLeftToTheClusterWhenEmpty() {
+        assertEquals(List.of(CompressionType.SNAPPY_COMPRESSION, CompressionType.ZSTD_COMPRESSION),
+                flink(Map.of("job.state.compression-per-level", "snappy, zstd")).get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL));
+        assertFalse(flink(Map.of("job.state.compression-per-level", "")).contains(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL));
+    }
+
+    @Test
+    void anUnknownCompressionIsRejectedNamingTheOptionAndTheLevel() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> flink(Map.of("job.state.compression-per-level", "none,lz5")));
+        assertTrue(e.getMessage().contains("job.state.compression-per-level"), e.getMessage());
+        assertTrue(e.getMessage().contains("level 1: 'lz5' is not one of [none, snappy, lz4, lz4hc, zstd, zlib]"), e.getMessage());
     }
 }
