@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
  * them exact without an extra read per write, {@link #put} reuses what the preceding {@link #get} of the
  * same key found ({@link ShardDeltaState} always reads a key before writing it).
  *
- * <p>The decoded entries of up to {@code cacheEntries} keys (default {@value #RECENT_KEYS}) are kept on the heap ({@link EntryCache}: CLOCK
+ * <p>The decoded entries of up to {@code cacheEntries} keys (the job: {@code shard.state.cache-entries}) are kept on the heap ({@link EntryCache}: CLOCK
  * eviction, so keys used again outlast keys used once), so a hot key (a pgbench branch or teller row, changed
  * many times per batch) is read and decoded once, not on every change. The cache is keyed by {@link TableKey}
  * (hash computed once per lookup from the row's cached hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
@@ -37,7 +37,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
     private final StateEntryCodec codec;
     private final Set<Long> schemasStored = new HashSet<>();
-    /** Default bound of the decoded-entry cache, per shard (the default of {@code shard.state.cache-entries}). */
+    /** Bound of the decoded-entry cache of the two-argument constructor (tests, tools; the job uses {@code shard.state.cache-entries}, default also 1024). */
     static final int RECENT_KEYS = 1024;
     private final int cacheEntries;
     private final EntryCache recent;
