@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
  * them exact without an extra read per write, {@link #put} reuses what the preceding {@link #get} of the
  * same key found ({@link ShardDeltaState} always reads a key before writing it).
  *
- * <p>The decoded entries of up to {@value #RECENT_KEYS} keys are kept on the heap ({@link EntryCache}: CLOCK
+ * <p>The decoded entries of up to {@code cacheEntries} keys (the job: {@code shard.state.cache-entries}) are kept on the heap ({@link EntryCache}: CLOCK
  * eviction, so keys used again outlast keys used once), so a hot key (a pgbench branch or teller row, changed
  * many times per batch) is read and decoded once, not on every change. The cache is keyed by {@link TableKey}
  * (hash computed once per lookup from the row's cached hash), so a hit encodes nothing; a key is encoded only to read the bytes on a miss, and that encoding is
@@ -37,9 +37,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
     private final StateEntryCodec codec;
     private final Set<Long> schemasStored = new HashSet<>();
-    /** Bound of the decoded-entry cache, per shard. */
+    /** Bound of the decoded-entry cache of the two-argument constructor (tests, tools; the job uses {@code shard.state.cache-entries}, default also 1024). */
     static final int RECENT_KEYS = 1024;
-    private final EntryCache recent = new EntryCache(RECENT_KEYS, this::evicted);
+    private final int cacheEntries;
+    private final EntryCache recent;
     /** Cached entries whose bytes have not been written yet. */
     private int dirty;
     /**
@@ -65,8 +66,15 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private int lastFound;
 
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec) {
+        this(bytes, codec, RECENT_KEYS);
+    }
+
+    /** @param cacheEntries how many decoded entries to keep on the heap ({@code shard.state.cache-entries}) */
+    public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec, int cacheEntries) {
         this.bytes = bytes;
         this.codec = codec;
+        this.cacheEntries = cacheEntries;
+        this.recent = new EntryCache(cacheEntries, this::evicted);
     }
 
     @Override
@@ -208,8 +216,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
     }
 
     private void markDirty(Slot slot) {
-        if (dirtySlots.size() >= 4 * RECENT_KEYS) {
-            // Without a flush for long, drop the slots written back (evicted) since: at most RECENT_KEYS are dirty.
+        if (dirtySlots.size() >= 4 * cacheEntries) {
+            // Without a flush for long, drop the slots written back (evicted) since: at most cacheEntries are dirty.
             dirtySlots.removeIf(c -> !c.dirty);
         }
         dirtySlots.add(slot);

@@ -78,7 +78,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
                     boolean sealOnCheckpoint, Duration checkpointInterval, Map<String, String> formatOptions,
-                    DictionaryStoreFactory dictionaries)
+                    DictionaryStoreFactory dictionaries, int stateCacheEntries)
             implements Serializable {
     }
 
@@ -199,7 +199,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         if (p != null) {
             return p;
         }
-        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec);
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec, settings.stateCacheEntries());
         ShardDeltaState state = new ShardDeltaState(shard, store, Integer.MAX_VALUE, settings.tombstoneRetention());
         FlushPolicy policy = new FlushPolicy(settings.latencyBudget().toMillis(), settings.maxChanges(), settings.maxBytes());
         ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),
