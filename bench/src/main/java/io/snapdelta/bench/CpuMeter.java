@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +30,9 @@ import java.util.regex.Pattern;
  * </ul>
  * The meter's own sampling thread is not the job's: its CPU time (reading a few hundred threads' times every
  * interval, ~3% of a core when it was counted) is left out of the process total and of every group, and
- * reported apart ({@link #meterCpuNanos()}). Threads whose Linux name is not a native group's are not read
+ * reported apart ({@link #meterCpuNanos()}). With a progress counter ({@link #start(LongSupplier)}) every sample
+ * also notes the counter, the process CPU time and the groups' times so far, so that {@link #window} can
+ * measure the steady middle of a run apart from its start-up and its end. Threads whose Linux name is not a native group's are not read
  * from {@code /proc} again (re-checked every {@value #RECHECK_SAMPLES} samples, since a new thread may name
  * itself after its first sample).
  */
@@ -98,8 +103,26 @@ final class CpuMeter implements AutoCloseable {
     private volatile boolean stopping;
     private long processCpuNanos = -1;
     private long wallNanos = -1;
+    private final LongSupplier progress;
+    private final List<Sample> series = new java.util.ArrayList<>();
 
-    private CpuMeter() {
+    /**
+     * One sample of a meter with a progress counter: times since the start, CPU by {@link Group} (index =
+     * ordinal; {@link Group#OTHER} the process time minus the rest) and the counter's value.
+     */
+    record Sample(long wallNanos, long processCpuNanos, long[] groupCpuNanos, long progress) {
+    }
+
+    /**
+     * A part of the run between two samples: from the first sample at which the counter had reached
+     * {@code fromFraction} of its total to the last at which it had not passed {@code toFraction}.
+     */
+    record Window(double fromFraction, double toFraction, long progress, long wallNanos, long processCpuNanos,
+                  Map<Group, Long> cpuNanosByGroup) {
+    }
+
+    private CpuMeter(LongSupplier progress) {
+        this.progress = progress;
         for (long id : threads.getAllThreadIds()) {
             long cpu = threads.getThreadCpuTime(id);
             if (cpu >= 0) {
@@ -114,7 +137,12 @@ final class CpuMeter implements AutoCloseable {
     }
 
     static CpuMeter start() {
-        CpuMeter m = new CpuMeter();
+        return start(null);
+    }
+
+    /** A meter that also samples {@code progress} (a counter that only grows), or none if null. */
+    static CpuMeter start(LongSupplier progress) {
+        CpuMeter m = new CpuMeter(progress);
         m.sampler.start();
         return m;
     }
@@ -150,7 +178,69 @@ final class CpuMeter implements AutoCloseable {
                 }
             }
             readNative(lastNative, nativeGroup);
+            if (progress != null && Thread.currentThread() == sampler) {
+                series.add(snapshot());
+            }
         }
+    }
+
+    /** The sample the sampler thread takes now (its own CPU time left out, as in the totals). */
+    private Sample snapshot() {
+        long count = progress.getAsLong();
+        long cpu = os.getProcessCpuTime() - processCpu0 - threads.getCurrentThreadCpuTime();
+        long[] groups = new long[Group.values().length];
+        lastJava.forEach((id, t) -> groups[javaGroup.get(id).ordinal()] += t - startJava.getOrDefault(id, 0L));
+        lastNative.forEach((tid, t) -> groups[nativeGroup.get(tid).ordinal()] += t - startNative.getOrDefault(tid, 0L));
+        long attributed = 0;
+        for (Group g : Group.values()) {
+            if (g != Group.OTHER) {
+                attributed += groups[g.ordinal()];
+            }
+        }
+        groups[Group.OTHER.ordinal()] = Math.max(groups[Group.OTHER.ordinal()], cpu - attributed);
+        return new Sample(System.nanoTime() - wall0, cpu, groups, count);
+    }
+
+    /** The samples taken so far (empty without a progress counter). */
+    List<Sample> samples() {
+        synchronized (lastJava) {
+            return List.copyOf(series);
+        }
+    }
+
+    /**
+     * The steady part of the run: between the first sample at which the progress counter had reached
+     * {@code fromFraction x total} and the last at which it had not passed {@code toFraction x total} (samples
+     * after the highest reading, taken once the job's tasks had ended, are ignored); empty if
+     * fewer than two samples fall there (a run shorter than a few sampling intervals).
+     */
+    static Optional<Window> window(List<Sample> samples, long total, double fromFraction, double toFraction) {
+        // The counters go away with the job's tasks, so samples after the highest one read less: not progress.
+        int peak = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            if (samples.get(i).progress() > samples.get(peak).progress()) {
+                peak = i;
+            }
+        }
+        Sample first = null;
+        Sample last = null;
+        for (Sample s : samples.isEmpty() ? samples : samples.subList(0, peak + 1)) {
+            if (first == null && s.progress() >= fromFraction * total) {
+                first = s;
+            }
+            if (s.progress() <= toFraction * total) {
+                last = s;
+            }
+        }
+        if (first == null || last == null || last.wallNanos() <= first.wallNanos() || last.progress() <= first.progress()) {
+            return Optional.empty();
+        }
+        Map<Group, Long> groups = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) {
+            groups.put(g, Math.max(0, last.groupCpuNanos()[g.ordinal()] - first.groupCpuNanos()[g.ordinal()]));
+        }
+        return Optional.of(new Window(fromFraction, toFraction, last.progress() - first.progress(), last.wallNanos() - first.wallNanos(),
+                last.processCpuNanos() - first.processCpuNanos(), groups));
     }
 
     static Group javaGroupOf(String name) {

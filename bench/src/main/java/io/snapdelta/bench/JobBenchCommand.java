@@ -174,7 +174,8 @@ public final class JobBenchCommand implements Callable<Integer> {
         double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         ThroughputPhase.Result throughput;
         LatencyPhase.Result latency = null;
-        try (LocalStack stack = LocalStack.start(slots);
+        try (LocalStack stack = LocalStack.start(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(),
+                     ShardProgressReporter.clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
             throughput = ThroughputPhase.run(stack, admin, events, user, fmt, warmupRuns, deltasPartitions, phaseTimeout);

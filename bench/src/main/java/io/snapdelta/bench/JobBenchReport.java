@@ -20,6 +20,10 @@ final class JobBenchReport {
     static final String CORES_COUNTED_AS = "process CPU time of this JVM while the measured (last) job run ran (Flink task threads, "
             + "RocksDB native threads, the embedded Kafka broker serving the job, GC and JIT) divided by that run's wall time";
 
+    static final String STEADY_COUNTED_AS = "the measured run between the samples (every " + CpuMeter.SAMPLE_MILLIS
+            + " ms) at which the shard operators had taken in from_fraction and to_fraction of the valid changes: process CPU "
+            + "time meanwhile, without the job's submission, deployment, start-up and final checkpoint";
+
     private final JobBenchInput input;
     private final int shards;
     private final ParseOnlyRate.Result parse;
@@ -95,6 +99,25 @@ final class JobBenchReport {
         ThroughputPhase.Run measured = throughput.measured();
         m.put("job_changes_per_s_without_broker", round(throughput.produced() / measured.cpuSecondsWithoutBroker()));
         m.put("job_cpu_seconds_by_thread_group", cpuGroups(measured));
+        m.put("shard_progress_max_sampled", measured.maxProgressSampled());
+        CpuMeter.Window steady = measured.steady();
+        if (steady != null) {
+            m.put("job_changes_per_s_steady", round(steady.progress() / (steady.processCpuNanos() / 1e9)));
+            m.put("job_changes_per_task_thread_cpu_s_steady",
+                    round(steady.progress() / (steady.cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS) / 1e9)));
+            m.put("job_changes_per_s_wall_steady", round(steady.progress() / (steady.wallNanos() / 1e9)));
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("from_fraction", steady.fromFraction());
+            w.put("to_fraction", steady.toFraction());
+            w.put("changes", steady.progress());
+            w.put("seconds", round3(steady.wallNanos() / 1e9));
+            w.put("process_cpu_seconds", round3(steady.processCpuNanos() / 1e9));
+            Map<String, Object> g = new LinkedHashMap<>();
+            steady.cpuNanosByGroup().forEach((group, nanos) -> g.put(group.jsonName, round3(nanos / 1e9)));
+            w.put("cpu_seconds_by_thread_group", g);
+            w.put("counted_as", STEADY_COUNTED_AS);
+            m.put("steady", w);
+        }
         m.put("warmup_runs", throughput.warmups());
         ThroughputPhase.Run cold = throughput.cold();
         m.put("job_changes_per_s_cold", round(throughput.produced() / cold.processCpuSeconds()));
@@ -204,6 +227,18 @@ final class JobBenchReport {
                     .append(String.format(Locale.ROOT, "%.2f", measured.cpuSeconds().get(g)));
         }
         out.printf(Locale.ROOT, "  %-44s %s%n", "CPU s by thread group", groups);
+        CpuMeter.Window steady = measured.steady();
+        if (steady != null) {
+            StringBuilder sg = new StringBuilder();
+            steady.cpuNanosByGroup().forEach((g, nanos) -> sg.append(sg.length() == 0 ? "" : ", ").append(g.jsonName).append(' ')
+                    .append(String.format(Locale.ROOT, "%.2f", nanos / 1e9)));
+            out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%,d changes in %.2f s wall, %.2f CPU s; task threads %,.0f per CPU s)%n",
+                    String.format(Locale.ROOT, "job, steady part (%.0f%%-%.0f%% of the changes)", 100 * steady.fromFraction(),
+                            100 * steady.toFraction()),
+                    steady.progress() / (steady.processCpuNanos() / 1e9), steady.progress(), steady.wallNanos() / 1e9,
+                    steady.processCpuNanos() / 1e9, steady.progress() / (steady.cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS) / 1e9));
+            out.printf(Locale.ROOT, "  %-44s %s%n", "  CPU s by thread group, steady part", sg);
+        }
         ThroughputPhase.Run cold = throughput.cold();
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f s wall, %.2f CPU s, task threads %,.0f changes/s per core)%n",
                 "job, first (cold) run in this JVM", throughput.produced() / cold.processCpuSeconds(), cold.jobSeconds(),

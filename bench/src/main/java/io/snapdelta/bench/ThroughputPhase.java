@@ -23,10 +23,17 @@ import org.slf4j.LoggerFactory;
  * run is measured (wall time from submission until its final checkpoint has committed, the process's CPU
  * time meanwhile, split by thread group); the last one is the result, the first one is reported as the
  * cold figure. Warm-up runs do for the job what the warm-up round does for the parse-only rate: the JIT
- * has compiled the job's code paths, as in a job that has been running for a while.
+ * has compiled the job's code paths, as in a job that has been running for a while. Each run also has a
+ * steady part ({@link #STEADY_FROM} to {@link #STEADY_TO} of the valid changes through the shard operators,
+ * {@link ShardProgressReporter}) measured apart: the per-change cost without the job's submission,
+ * deployment, start-up and final checkpoint, which a long-running job pays once.
  */
 final class ThroughputPhase {
     private static final Logger LOG = LoggerFactory.getLogger(ThroughputPhase.class);
+    /** The steady part of a run starts when this fraction of the valid changes has reached the shard operators... */
+    static final double STEADY_FROM = 0.1;
+    /** ... and ends at the last sample before this fraction. */
+    static final double STEADY_TO = 0.9;
 
     /**
      * One bounded run of the job over the whole input.
@@ -35,9 +42,12 @@ final class ThroughputPhase {
      * @param jobSeconds wall time from submission to the job's end (deployment and final checkpoint included)
      * @param processCpuSeconds CPU time of the whole process meanwhile
      * @param cpuSeconds that time by thread group (sampled; see {@link CpuMeter})
+     * @param steady the steady part of the run, or null if the run was too short to sample one
+     * @param maxProgressSampled the most changes through the shard operators any sample saw (the counters go
+     *        away with the tasks, so the last samples read 0)
      */
     record Run(long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
-               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds) {
+               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, long maxProgressSampled) {
         double taskThreadCpuSeconds() {
             return cpuSeconds.get(CpuMeter.Group.FLINK_TASKS);
         }
@@ -129,7 +139,7 @@ final class ThroughputPhase {
             } else {
                 setup.createOutputTopics(stack, deltaPartitions);
             }
-            runs.add(runOnce(stack, setup, timeout));
+            runs.add(runOnce(stack, setup, input.valid, timeout));
         }
 
         long batches;
@@ -143,8 +153,8 @@ final class ThroughputPhase {
         return new Result(produced, List.copyOf(runs), setup.parallelism(stack), batches, bytes, setup.reportedOptions());
     }
 
-    private static Run runOnce(LocalStack stack, BenchJobSetup setup, Duration timeout) throws Exception {
-        CpuMeter cpu = CpuMeter.start();
+    private static Run runOnce(LocalStack stack, BenchJobSetup setup, long validChanges, Duration timeout) throws Exception {
+        CpuMeter cpu = CpuMeter.start(ShardProgressReporter::changesThroughShards);
         JobExecutionResult result;
         try {
             JobClient job = setup.submit(stack);
@@ -158,9 +168,14 @@ final class ThroughputPhase {
         LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({}); the CPU meter's own thread: {} CPU s, not counted",
                 setup.phase, String.format("%.2f", seconds), String.format("%.2f", cpu.processCpuNanos() / 1e9), groups,
                 String.format("%.3f", cpu.meterCpuNanos() / 1e9));
+        CpuMeter.Window steady = CpuMeter.window(cpu.samples(), validChanges, STEADY_FROM, STEADY_TO).orElse(null);
+        if (steady == null) {
+            LOG.info("Throughput phase, {}: too short for a steady part ({} samples)", setup.phase, cpu.samples().size());
+        }
         return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
-                cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups));
+                cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups), steady,
+                cpu.samples().stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0));
     }
 
     private static long acc(JobExecutionResult result, String name) {

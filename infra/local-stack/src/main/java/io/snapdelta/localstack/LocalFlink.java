@@ -81,6 +81,11 @@ public final class LocalFlink implements AutoCloseable {
         return conf;
     }
 
+    private static Configuration withOverrides(Configuration conf, java.util.Map<String, String> overrides) {
+        conf.addAll(Configuration.fromMap(overrides));
+        return conf;
+    }
+
     /** Where {@link #loopbackConfiguration(Path)} puts checkpoints ({@code <dir>/<job id>/chk-N}). */
     public static Path checkpointDirectory(Path workDir) {
         return workDir.resolve("checkpoints").toAbsolutePath();
@@ -91,13 +96,21 @@ public final class LocalFlink implements AutoCloseable {
      * {@code parentDir} (removed by {@link #close()}).
      */
     public static LocalFlink start(Path parentDir, int slots) {
+        return start(parentDir, slots, java.util.Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, int)}, with {@code overrides} layered over {@link #loopbackConfiguration(Path)}:
+     * cluster-level settings (metric reporters, for example) that a job's own configuration cannot set.
+     */
+    public static LocalFlink start(Path parentDir, int slots, java.util.Map<String, String> overrides) {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be >= 1, got " + slots);
         }
         long started = System.nanoTime();
         Path workDir = WorkDirs.create(parentDir, "flink");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(loopbackConfiguration(workDir))
+                .setConfiguration(withOverrides(loopbackConfiguration(workDir), overrides))
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());

@@ -53,6 +53,19 @@ public final class LocalStack implements AutoCloseable {
      * @param kafkaBrokerOverrides extra broker properties, see {@link EmbeddedKafkaBroker#start(Path, Map)}
      */
     public static LocalStack start(Path parentDir, int flinkSlots, Map<String, String> kafkaBrokerOverrides) {
+        return start(parentDir, flinkSlots, kafkaBrokerOverrides, Map.of());
+    }
+
+    /**
+     * Starts the stack in a new directory under {@code parentDir}.
+     *
+     * @param flinkSlots task slots of the single TaskManager (the job's maximum parallelism)
+     * @param kafkaBrokerOverrides extra broker properties, see {@link EmbeddedKafkaBroker#start(Path, Map)}
+     * @param flinkClusterOverrides extra MiniCluster settings layered over {@link LocalFlink#loopbackConfiguration(Path)}
+     *        (cluster-level ones such as metric reporters, which a job cannot set)
+     */
+    public static LocalStack start(Path parentDir, int flinkSlots, Map<String, String> kafkaBrokerOverrides,
+                                   Map<String, String> flinkClusterOverrides) {
         long started = System.nanoTime();
         Path workDir = WorkDirs.create(parentDir, "snapdelta-local");
         EmbeddedKafkaBroker kafka = null;
@@ -60,7 +73,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             kafka = EmbeddedKafkaBroker.start(workDir, kafkaBrokerOverrides);
             s3 = EmbeddedS3Server.start(workDir);
-            LocalFlink flink = LocalFlink.start(workDir, flinkSlots);
+            LocalFlink flink = LocalFlink.start(workDir, flinkSlots, flinkClusterOverrides);
             LocalStack stack = new LocalStack(workDir, kafka, s3, flink);
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             LOG.info("Local stack up in {} ms: Kafka {}, S3 {}, Flink REST {}; files in {}",
