@@ -175,7 +175,7 @@ public final class JobBenchCommand implements Callable<Integer> {
         ThroughputPhase.Result throughput;
         LatencyPhase.Result latency = null;
         try (LocalStack stack = LocalStack.start(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(),
-                     ShardProgressReporter.clusterConfiguration());
+                     clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
             throughput = ThroughputPhase.run(stack, admin, events, user, fmt, warmupRuns, deltasPartitions, phaseTimeout);
@@ -221,5 +221,12 @@ public final class JobBenchCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Cluster-level settings of the bench's MiniCluster: the progress reporter, the whole checkpoint history. */
+    private static Map<String, String> clusterConfiguration() {
+        Map<String, String> c = new java.util.HashMap<>(ShardProgressReporter.clusterConfiguration());
+        c.putAll(CheckpointPhases.CLUSTER_CONFIGURATION);
+        return c;
     }
 }

@@ -168,6 +168,9 @@ final class JobBenchReport {
             m.put("checkpoints", latency.checkpoints());
             m.put("checkpoint_mean_ms", latency.checkpointMeanMillis());
             m.put("checkpoint_max_ms", latency.checkpointMaxMillis());
+            m.put("checkpoint_phases_ms", CheckpointPhases.toJson(latency.checkpointPhases()));
+            m.put("checkpoint_phases_counted_as", "per completed checkpoint (" + latency.checkpointPhases().checkpoints()
+                    + " in the history) the slowest subtask of each vertex; p50 / p99 / max over the checkpoints");
             m.put("max_producer_lag_ms", round3(latency.maxProducerLagMillis()));
             m.put("latency_options", latency.options());
         }
@@ -259,6 +262,10 @@ final class JobBenchReport {
             out.printf(Locale.ROOT, "  checkpoints %d, mean %d ms, max %d ms; %,d batches; %,d changes in no batch; %,d of shared versions mapped by op count%n",
                     latency.checkpoints(), latency.checkpointMeanMillis(), latency.checkpointMaxMillis(), l.batches(),
                     l.notInABatch(), l.byOpCount());
+            out.printf(Locale.ROOT, "  checkpoint phases, ms, p50/p99/max over %d checkpoints of each vertex's slowest subtask:%n",
+                    latency.checkpointPhases().checkpoints());
+            latency.checkpointPhases().byVertex().forEach((vertex, q) -> out.printf(Locale.ROOT, "    %-40.40s %s%n", vertex,
+                    CheckpointPhases.describe(q)));
             out.printf(Locale.ROOT, "  the job handled %,.0f changes/s (first append to last batch seen)%s%n", l.handledRate(),
                     l.handledRate() < 0.9 * latency.achievedRate() ? ": it did NOT keep up with the rate, so queueing dominates" : "");
         }

@@ -27,7 +27,7 @@ final class LatencyPhase {
      */
     record Result(int produced, double rate, double achievedRate, double maxProducerLagMillis, CommitLatencies.Result latencies,
                   Duration checkpointInterval, Duration latencyBudget, long checkpoints, long checkpointMeanMillis,
-                  long checkpointMaxMillis, int parallelism, Map<String, String> options) {
+                  long checkpointMaxMillis, CheckpointPhases.Result checkpointPhases, int parallelism, Map<String, String> options) {
     }
 
     private LatencyPhase() {
@@ -59,15 +59,15 @@ final class LatencyPhase {
                 Map<TopicPartition, Long> end = JobBenchAdmin.committedEndOffsets(admin, setup.deltasTopic, deltaPartitions);
                 BenchJobSetup.await(() -> watcher.reached(end), timeout, "the watcher to read every committed batch");
 
-                CheckpointStatsSnapshot stats = stack.flink().miniCluster().getExecutionGraph(job.getJobID())
-                        .get(30, java.util.concurrent.TimeUnit.SECONDS).getCheckpointStatsSnapshot();
+                var graph = stack.flink().miniCluster().getExecutionGraph(job.getJobID()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
                 var e2e = stats.getSummaryStats().getEndToEndDurationStats();
                 CommitLatencies.Result latencies = CommitLatencies.compute(input.shard, input.versionMajor,
                         input.versionMinor, produced.appendMillis(), input.size(), watcher.seen());
                 return new Result(input.size(), rate, produced.achievedRate(), produced.maxLagMillis(), latencies,
                         setup.config.get(JobOptions.CHECKPOINT_INTERVAL), setup.config.get(DeltaOptions.BATCH_LATENCY_BUDGET),
                         stats.getCounts().getNumberOfCompletedCheckpoints(), e2e.getAverage(), e2e.getMaximum(),
-                        setup.parallelism(stack), setup.reportedOptions());
+                        CheckpointPhases.of(stats, graph), setup.parallelism(stack), setup.reportedOptions());
             }
         } finally {
             job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);

@@ -84,6 +84,17 @@ class JobBenchCommandITCase {
         assertTrue(r.get("goals_met").has("p99_under_500_ms"));
         // The progress reporter saw the shard operators' counters while the measured run ran (a run this short
         // may have no steady part, so only the wiring is checked here; CpuMeterWindowTest checks the window).
+        // Every vertex's checkpoint phases are there, the shard operator's among them, ack the longest phase.
+        JsonNode phases = r.get("checkpoint_phases_ms");
+        assertTrue(phases.size() >= 2, phases.toString());
+        phases.fields().forEachRemaining(v -> {
+            for (String phase : CheckpointPhases.PHASES) {
+                JsonNode q = v.getValue().get(phase);
+                assertTrue(q.get("p50").asLong() >= 0 && q.get("p50").asLong() <= q.get("p99").asLong()
+                        && q.get("p99").asLong() <= q.get("max").asLong(), v.getKey() + " " + phase + " " + q);
+            }
+            assertTrue(v.getValue().get("ack").get("max").asLong() >= v.getValue().get("sync").get("max").asLong(), v.toString());
+        });
         long progress = r.get("shard_progress_max_sampled").asLong();
         assertTrue(progress > 0 && progress <= LINES, "shard_progress_max_sampled = " + progress);
     }
