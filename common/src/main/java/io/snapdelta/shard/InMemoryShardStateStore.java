@@ -1,5 +1,6 @@
 package io.snapdelta.shard;
 
+import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
@@ -26,12 +27,14 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         final long longKey;
         final boolean longKeyed;
         StoredEntry entry;
+        /** {@code entry.isTombstone()}, kept beside it so a scan of the live keys does not read the entries. */
+        boolean tombstone;
 
         Slot(TableId table, Row key, int hash, StoredEntry entry) {
             this.table = table;
             this.key = key;
             this.hash = hash;
-            this.entry = entry;
+            set(entry);
             this.keySchema = key.schema();
             this.longKeyed = isLongKey(key);
             this.longKey = longKeyed ? (Long) key.get(0) : 0;
@@ -39,6 +42,11 @@ public final class InMemoryShardStateStore implements ShardStateStore {
 
         boolean holds(TableId t, Row k) {
             return key == k && table == t || table.equals(t) && key.equals(k);
+        }
+
+        void set(StoredEntry e) {
+            entry = e;
+            tombstone = e.isTombstone();
         }
 
         /** {@link #holds} for a single integer key {@code k} whose value is {@code v}. */
@@ -111,14 +119,14 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         StoredEntry old;
         if (lastSlot != null && table == lastTable && key == lastKey) {
             old = lastSlot.entry;
-            lastSlot.entry = entry;
+            lastSlot.set(entry);
         } else {
             int hash = hashOf(table, key);
             int i = indexOf(table, key, hash);
             Slot s = slots[i];
             if (s != null) {
                 old = s.entry;
-                s.entry = entry;
+                s.set(entry);
             } else {
                 old = null;
                 slots[i] = new Slot(table, key, hash, entry);
@@ -199,6 +207,28 @@ public final class InMemoryShardStateStore implements ShardStateStore {
                 visitor.accept(s.key);
             }
         }
+    }
+
+    /**
+     * One pass over the slots that reads no key row and no entry: a single integer key's value and the
+     * tombstone flag are cached in its slot, and the values sort as primitives. Falls back to the rows when
+     * a key of the table has another shape.
+     */
+    @Override
+    public HeldKeyIndex liveKeyIndex(TableId table) {
+        long[] values = new long[size];
+        Row[] keys = new Row[size];
+        int n = 0;
+        for (Slot s : slots) {
+            if (s != null && !s.tombstone && (s.table == table || s.table.equals(table))) {
+                if (!s.longKeyed) {
+                    return ShardStateStore.super.liveKeyIndex(table);
+                }
+                values[n] = s.longKey;
+                keys[n++] = s.key;
+            }
+        }
+        return HeldKeyIndex.ofIntegerKeys(values, keys, n);
     }
 
     @Override

@@ -3,11 +3,8 @@ package io.snapdelta.shard;
 import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.format.HeldKeys;
-import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +18,7 @@ import java.util.Map;
  * date batch by batch after that; tables that only ever receive inserts (logs, histories) never get one.
  * It is derived from the state, not checkpointed: a restored pipeline rebuilds it the same way, so the
  * bytes it seals equal those of an uninterrupted run. Heap: one reference to each indexed key's row
- * (the key rows themselves are read from the store when the index is built).
+ * (the heap store builds the index from its slots' cached integer key values, without reading key rows).
  */
 final class ReceiverKeys {
     private final ShardStateStore store;
@@ -62,9 +59,7 @@ final class ReceiverKeys {
     }
 
     private HeldKeyIndex build(TableId table, ShardBatch batch) {
-        List<Row> keys = new ArrayList<>();
-        store.forEachLiveKey(table, keys::add);
-        HeldKeyIndex index = HeldKeyIndex.of(keys);
+        HeldKeyIndex index = store.liveKeyIndex(table);
         for (DeltaOp op : batch.coalescedOps()) {
             if (op.table().equals(table)) {
                 applyNet(index, op, true);

@@ -1,7 +1,10 @@
 package io.snapdelta.shard;
 
+import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -30,6 +33,17 @@ public interface ShardStateStore {
                 visitor.accept(tableKey.key());
             }
         });
+    }
+
+    /**
+     * The index of the live keys of {@code table}, in key order (spec v2 "Sorted sections"): what a receiver
+     * that applied every sealed batch holds ({@link ReceiverKeys} builds its rank index from it). A store that
+     * caches its keys' integer values may build it without reading the key rows.
+     */
+    default HeldKeyIndex liveKeyIndex(TableId table) {
+        List<Row> keys = new ArrayList<>();
+        forEachLiveKey(table, keys::add);
+        return HeldKeyIndex.of(keys);
     }
 
     /** Number of live rows. */

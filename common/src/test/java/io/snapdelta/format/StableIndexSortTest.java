@@ -32,6 +32,31 @@ class StableIndexSortTest {
         }
     }
 
+    @Property(tries = 100)
+    void longInputsTakeTheRadixPathAndOrderTheSame(
+            @ForAll @Size(min = StableIndexSort.RADIX_MIN, max = 3000) List<@LongRange(min = -40, max = 40) Long> fewDistinct,
+            @ForAll @Size(min = StableIndexSort.RADIX_MIN, max = 3000) List<Long> anyKeys,
+            @ForAll @Size(min = StableIndexSort.RADIX_MIN, max = 3000) List<@LongRange(min = 0, max = 100_000) Long> smallKeys) {
+        for (List<Long> keys : List.of(fewDistinct, anyKeys, smallKeys)) {
+            long[] k = keys.stream().mapToLong(Long::longValue).toArray();
+            assertArrayEquals(reference(k), StableIndexSort.byLong(k, k.length), "keys " + keys);
+        }
+    }
+
+    @Test
+    void extremeKeysCompareAsSignedLongsOnBothPaths() {
+        long[] extremes = {Long.MAX_VALUE, 0, Long.MIN_VALUE, -1, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 32, -(1L << 40)};
+        long[] k = new long[StableIndexSort.RADIX_MIN * 2];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = extremes[i % extremes.length];
+        }
+        assertArrayEquals(reference(k), StableIndexSort.radixSort(k, k.length));
+        assertArrayEquals(reference(k), StableIndexSort.mergeSort(k, k.length));
+        long[] same = new long[StableIndexSort.RADIX_MIN];
+        java.util.Arrays.fill(same, 7);
+        assertArrayEquals(reference(same), StableIndexSort.byLong(same, same.length));
+    }
+
     @Test
     void extremeKeysCompareAsSignedLongs() {
         long[] k = {Long.MAX_VALUE, 0, Long.MIN_VALUE, -1, Long.MAX_VALUE, Long.MIN_VALUE};

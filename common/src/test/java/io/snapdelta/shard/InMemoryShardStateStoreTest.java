@@ -2,12 +2,16 @@ package io.snapdelta.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowOrder;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -105,6 +109,49 @@ class InMemoryShardStateStoreTest {
         for (long id = 0; id < 4_000; id++) {
             assertEquals(model.get(new TableKey(T, Row.of(KEY, id))), store.get(T, Row.of(KEY, id)));
             assertEquals(model.get(new TableKey(U, Row.of(KEY, id))), store.get(U, Row.of(KEY, id)));
+        }
+        for (TableId table : List.of(T, U)) {
+            assertHoldsInKeyOrder(expectedLive.keySet().stream().filter(k -> k.table().equals(table)).map(TableKey::key).toList(),
+                    store.liveKeyIndex(table));
+        }
+    }
+
+    /**
+     * The live key index skips tombstones and other tables' keys, and a table whose keys are not all single
+     * integers (a string key beside integer ones) is indexed from its key rows, in the same key order.
+     */
+    @Test
+    void liveKeyIndexHoldsTheTablesLiveKeysOfAnyShape() {
+        RowSchema text = RowSchema.of(new String[] {"code"}, new FieldType[] {FieldType.STRING});
+        InMemoryShardStateStore store = new InMemoryShardStateStore();
+        List<Row> liveT = new ArrayList<>();
+        for (long id = 0; id < 600; id++) {
+            Row key = Row.of(KEY, 1_000 - 3 * id);
+            store.put(T, key, id % 5 == 0 ? StoredEntry.tombstone(new Version(id, 0), id) : StoredEntry.live(new Version(id, 0), key));
+            if (id % 5 != 0) {
+                liveT.add(key);
+            }
+            store.put(U, Row.of(KEY, id), StoredEntry.live(new Version(id, 0), Row.of(KEY, id)));
+        }
+        Row overwritten = Row.of(KEY, 1_000L); // id 0: a tombstone, now live again
+        store.put(T, overwritten, StoredEntry.live(new Version(700, 0), overwritten));
+        liveT.add(overwritten);
+        assertHoldsInKeyOrder(liveT, store.liveKeyIndex(T));
+
+        Row textKey = Row.of(text, "z");
+        store.put(T, textKey, StoredEntry.live(new Version(701, 0), textKey));
+        liveT.add(textKey);
+        assertHoldsInKeyOrder(liveT, store.liveKeyIndex(T));
+        assertEquals(600, store.liveKeyIndex(U).size());
+    }
+
+    private static void assertHoldsInKeyOrder(List<Row> expected, HeldKeyIndex index) {
+        List<Row> sorted = new ArrayList<>(expected);
+        sorted.sort(RowOrder.INSTANCE);
+        assertEquals(sorted.size(), index.size());
+        for (int r = 0; r < sorted.size(); r++) {
+            assertEquals(sorted.get(r), index.keyAt(r), "rank " + r);
+            assertEquals(r, index.rankOf(sorted.get(r)));
         }
     }
 }
