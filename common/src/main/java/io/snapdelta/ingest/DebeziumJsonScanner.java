@@ -920,6 +920,11 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 return i + s.nameLength[k];
             }
         }
+        if (at(i) != '"') {
+            // After a replayed run, i is where the last record's next member began; nothing has checked
+            // that this record has a name there (e.g. a missing opening quote): Jackson reports it.
+            throw HANDOVER;
+        }
         int next = scanString(i + 1);
         if (strEscaped && !column) {
             throw HANDOVER; // an escape could spell a name we dispatch on

@@ -39,6 +39,15 @@ class DebeziumJsonScannerPropertyTest {
         runBatch(9047904274569L, true, ParserLimits.DEFAULTS);
     }
 
+    /**
+     * Regression: a record whose "source" member appears twice, the second copy malformed inside (a field
+     * name without its opening quote), was accepted by the fast path and rejected by Jackson.
+     */
+    @Example
+    void fastPathRejectsAMalformedSecondSourceBlockLikeJackson() {
+        runBatch(6459444L, true, MalformedCorpus.debeziumLimits());
+    }
+
     @Property(tries = 300)
     void fastPathAgreesWithJacksonUnderTightLimits(@ForAll long seed) {
         // max string length 1000, 64 fields, nesting depth 32: the generator crosses them
