@@ -164,10 +164,13 @@ public final class StateEntryCodec {
         /** The key row of {@code encoded} if it is a key of this reader's table, else {@code null}. */
         public Row keyOrNull(byte[] encoded) {
             int p = prefix.length;
-            if (encoded.length < p + 2 || !java.util.Arrays.equals(encoded, 0, p, prefix, 0, p)) {
+            if (encoded.length < p || !java.util.Arrays.equals(encoded, 0, p, prefix, 0, p)) {
                 return null;
             }
             try {
+                if (encoded.length < p + 2) {
+                    throw new IOException("key schema cut short");
+                }
                 int at = p + 2;
                 int fields = ((encoded[p] & 0xFF) << 8) | (encoded[p + 1] & 0xFF);
                 for (int i = 0; i < fields; i++) {

@@ -194,6 +194,23 @@ class SerializedShardStateStoreTest {
         assertEquals(List.of(), none);
     }
 
+    @Test
+    void aKeyOfTheScannedTableCutShortIsRejectedAsCorruptStateNotSkipped() {
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        StateEntryCodec codec = new StateEntryCodec();
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec);
+        store.put(T, key(1), StoredEntry.live(new Version(0, 1), Row.of(ShardDeltaStateTest.ROW, 1L, 1L, "v"), null));
+        store.flush();
+        byte[][] entry = new byte[1][];
+        bytes.forEachEntry((k, v) -> entry[0] = v);
+        byte[] full = codec.encodeKey(T, key(2));
+        // The table's prefix (version, namespace, name) and one byte of the key schema's field count.
+        int prefix = 1 + 2 + T.namespace().length() + 2 + T.name().length();
+        bytes.putEntry(java.util.Arrays.copyOf(full, prefix + 1), entry[0]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.forEachLiveKey(T, k -> { }));
+        assertEquals("corrupt table key in shard state (" + (prefix + 1) + " bytes)", e.getMessage());
+    }
+
     /** Heap bytes that count entry reads and writes. */
     private static final class CountingBytes implements ShardStateBytes {
         final HeapShardStateBytes heap = new HeapShardStateBytes();
