@@ -146,6 +146,70 @@ public final class StateEntryCodec {
         }
     }
 
+    /**
+     * Reads the key rows of one table's encoded table keys, for a scan of every key of a shard: a key of
+     * another table is recognised by its prefix and not decoded, and the key schema (the same bytes in every
+     * key of a table) is parsed once, not per key. No stream per key: {@link #decodeKey} is the general reader.
+     * Not thread-safe (one scan at a time).
+     */
+    public final class KeyReader {
+        private final byte[] prefix;
+        private byte[] lastSchemaBytes = new byte[0];
+        private RowSchema lastSchema;
+
+        private KeyReader(byte[] prefix) {
+            this.prefix = prefix;
+        }
+
+        /** The key row of {@code encoded} if it is a key of this reader's table, else {@code null}. */
+        public Row keyOrNull(byte[] encoded) {
+            int p = prefix.length;
+            if (encoded.length < p || !java.util.Arrays.equals(encoded, 0, p, prefix, 0, p)) {
+                return null;
+            }
+            try {
+                if (encoded.length < p + 2) {
+                    throw new IOException("key schema cut short");
+                }
+                int at = p + 2;
+                int fields = ((encoded[p] & 0xFF) << 8) | (encoded[p + 1] & 0xFF);
+                for (int i = 0; i < fields; i++) {
+                    if (at + 2 > encoded.length) {
+                        throw new IOException("key schema cut short");
+                    }
+                    at += 2 + (((encoded[at] & 0xFF) << 8) | (encoded[at + 1] & 0xFF)) + 1; // name, type id
+                }
+                if (at > encoded.length) {
+                    throw new IOException("key schema cut short");
+                }
+                RowSchema schema = lastSchema;
+                if (schema == null || !java.util.Arrays.equals(encoded, p, at, lastSchemaBytes, 0, lastSchemaBytes.length)) {
+                    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded, p, at - p))) {
+                        schema = readSchema(in);
+                    }
+                    lastSchema = schema;
+                    lastSchemaBytes = java.util.Arrays.copyOfRange(encoded, p, at);
+                }
+                return RowValuesCodec.readValues(encoded, at, encoded.length, schema);
+            } catch (IOException e) {
+                throw new IllegalStateException("corrupt table key in shard state (" + encoded.length + " bytes)", e);
+            }
+        }
+    }
+
+    /** A {@link KeyReader} of {@code table}'s keys. */
+    public KeyReader keyReader(TableId table) {
+        ByteArrayDataOutput out = new ByteArrayDataOutput(64);
+        try {
+            out.writeByte(VERSION);
+            out.writeUTF(table.namespace());
+            out.writeUTF(table.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new KeyReader(out.toByteArray());
+    }
+
     /** Encodes an entry; a live row's schema must be known by id ({@link #schemaId}) to whoever decodes it. */
     public byte[] encodeEntry(StoredEntry entry) {
         ByteArrayDataOutput out = scratch.reset();

@@ -153,6 +153,64 @@ class SerializedShardStateStoreTest {
         assertEquals(1, store.tombstoneCount());
     }
 
+    @Test
+    void theLiveKeysOfOneTableAreListedWithoutTombstonesOrOtherTablesAndWithUnflushedWrites() {
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, new StateEntryCodec(), 4);
+        RowSchema named = RowSchema.of(new String[] {"region", "n"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
+        TableId other = TableId.of("public", "tt");
+        TableId otherNamespace = TableId.of("publi", "ct");
+        Row value = Row.of(ShardDeltaStateTest.ROW, 1L, 1L, "v");
+        List<Row> expected = new ArrayList<>();
+        for (long i = 0; i < 20; i++) {
+            store.put(T, key(i), StoredEntry.live(new Version(0, i), value, null));
+            store.put(other, key(i), StoredEntry.live(new Version(0, i), value, null));
+            store.put(otherNamespace, key(i), StoredEntry.live(new Version(0, i), value, null));
+            if (i % 3 == 0) {
+                store.put(T, key(i), StoredEntry.tombstone(new Version(1, i), 5L));
+            } else {
+                expected.add(key(i));
+            }
+        }
+        Row namedKey = Row.of(named, "eu", 7L); // a second key schema in the same table
+        store.put(T, namedKey, StoredEntry.live(new Version(0, 1), value, null));
+        expected.add(namedKey);
+        store.put(T, key(100), StoredEntry.live(new Version(0, 1), value, null)); // dirty: not in the bytes yet
+        expected.add(key(100));
+
+        List<Row> listed = new ArrayList<>();
+        store.forEachLiveKey(T, listed::add);
+        List<Row> scanned = new ArrayList<>();
+        store.forEachLive((tk, row) -> {
+            if (tk.table().equals(T)) {
+                scanned.add(tk.key());
+            }
+        });
+        assertEquals(new java.util.HashSet<>(expected), new java.util.HashSet<>(listed));
+        assertEquals(expected.size(), listed.size());
+        assertEquals(new java.util.HashSet<>(scanned), new java.util.HashSet<>(listed), "the same keys as the general scan");
+        List<Row> none = new ArrayList<>();
+        store.forEachLiveKey(TableId.of("public", "absent"), none::add);
+        assertEquals(List.of(), none);
+    }
+
+    @Test
+    void aKeyOfTheScannedTableCutShortIsRejectedAsCorruptStateNotSkipped() {
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        StateEntryCodec codec = new StateEntryCodec();
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec);
+        store.put(T, key(1), StoredEntry.live(new Version(0, 1), Row.of(ShardDeltaStateTest.ROW, 1L, 1L, "v"), null));
+        store.flush();
+        byte[][] entry = new byte[1][];
+        bytes.forEachEntry((k, v) -> entry[0] = v);
+        byte[] full = codec.encodeKey(T, key(2));
+        // The table's prefix (version, namespace, name) and one byte of the key schema's field count.
+        int prefix = 1 + 2 + T.namespace().length() + 2 + T.name().length();
+        bytes.putEntry(java.util.Arrays.copyOf(full, prefix + 1), entry[0]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.forEachLiveKey(T, k -> { }));
+        assertEquals("corrupt table key in shard state (" + (prefix + 1) + " bytes)", e.getMessage());
+    }
+
     /** Heap bytes that count entry reads and writes. */
     private static final class CountingBytes implements ShardStateBytes {
         final HeapShardStateBytes heap = new HeapShardStateBytes();
