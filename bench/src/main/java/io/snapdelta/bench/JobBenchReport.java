@@ -98,7 +98,7 @@ final class JobBenchReport {
         m.put("job_changes_per_task_thread_cpu_s", round(throughput.produced() / throughput.taskThreadCpuSeconds()));
         ThroughputPhase.Run measured = throughput.measured();
         m.put("job_changes_per_s_without_broker", round(throughput.produced() / measured.cpuSecondsWithoutBroker()));
-        m.put("job_cpu_seconds_by_thread_group", cpuGroups(measured));
+        m.put("job_cpu_seconds_by_thread_group", cpuGroups(measured.cpuSeconds()));
         m.put("shard_progress_max_sampled", measured.maxProgressSampled());
         CpuMeter.Window steady = measured.steady();
         if (steady != null) {
@@ -112,9 +112,7 @@ final class JobBenchReport {
             w.put("changes", steady.progress());
             w.put("seconds", round3(steady.wallNanos() / 1e9));
             w.put("process_cpu_seconds", round3(steady.processCpuNanos() / 1e9));
-            Map<String, Object> g = new LinkedHashMap<>();
-            steady.cpuNanosByGroup().forEach((group, nanos) -> g.put(group.jsonName, round3(nanos / 1e9)));
-            w.put("cpu_seconds_by_thread_group", g);
+            w.put("cpu_seconds_by_thread_group", cpuGroups(secondsByGroup(steady)));
             w.put("counted_as", STEADY_COUNTED_AS);
             m.put("steady", w);
         }
@@ -123,7 +121,7 @@ final class JobBenchReport {
         m.put("job_changes_per_s_cold", round(throughput.produced() / cold.processCpuSeconds()));
         m.put("job_seconds_cold", round3(cold.jobSeconds()));
         m.put("job_changes_per_task_thread_cpu_s_cold", round(throughput.produced() / cold.taskThreadCpuSeconds()));
-        m.put("job_cpu_seconds_by_thread_group_cold", cpuGroups(cold));
+        m.put("job_cpu_seconds_by_thread_group_cold", cpuGroups(cold.cpuSeconds()));
         m.put("parse_only_cores", 1);
         m.put("parse_only_changes_per_s_wall", round(parse.eventsPerWallSecond()));
         m.put("parse_only_rounds_changes_per_s", java.util.Arrays.stream(parse.rounds()).map(Math::rint).toArray());
@@ -186,12 +184,28 @@ final class JobBenchReport {
         return m;
     }
 
-    private static Map<String, Object> cpuGroups(ThroughputPhase.Run run) {
+    private static Map<String, Object> cpuGroups(Map<CpuMeter.Group, Double> seconds) {
         Map<String, Object> g = new LinkedHashMap<>();
         for (CpuMeter.Group group : CpuMeter.Group.values()) {
-            g.put(group.jsonName, round3(run.cpuSeconds().get(group)));
+            g.put(group.jsonName, round3(seconds.get(group)));
         }
         return g;
+    }
+
+    private static Map<CpuMeter.Group, Double> secondsByGroup(CpuMeter.Window w) {
+        Map<CpuMeter.Group, Double> m = new java.util.EnumMap<>(CpuMeter.Group.class);
+        w.cpuNanosByGroup().forEach((g, nanos) -> m.put(g, nanos / 1e9));
+        return m;
+    }
+
+    /** "group seconds, group seconds, ..." in group order. */
+    private static String groupsLine(Map<CpuMeter.Group, Double> seconds) {
+        StringBuilder line = new StringBuilder();
+        for (CpuMeter.Group g : CpuMeter.Group.values()) {
+            line.append(line.length() == 0 ? "" : ", ").append(g.jsonName).append(' ')
+                    .append(String.format(Locale.ROOT, "%.2f", seconds.get(g)));
+        }
+        return line.toString();
     }
 
     void writeJson(Path file) throws IOException {
@@ -224,23 +238,15 @@ final class JobBenchReport {
         ThroughputPhase.Run measured = throughput.measured();
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f CPU s)%n", "job, process CPU without the embedded broker",
                 throughput.produced() / measured.cpuSecondsWithoutBroker(), measured.cpuSecondsWithoutBroker());
-        StringBuilder groups = new StringBuilder();
-        for (CpuMeter.Group g : CpuMeter.Group.values()) {
-            groups.append(groups.length() == 0 ? "" : ", ").append(g.jsonName).append(' ')
-                    .append(String.format(Locale.ROOT, "%.2f", measured.cpuSeconds().get(g)));
-        }
-        out.printf(Locale.ROOT, "  %-44s %s%n", "CPU s by thread group", groups);
+        out.printf(Locale.ROOT, "  %-44s %s%n", "CPU s by thread group", groupsLine(measured.cpuSeconds()));
         CpuMeter.Window steady = measured.steady();
         if (steady != null) {
-            StringBuilder sg = new StringBuilder();
-            steady.cpuNanosByGroup().forEach((g, nanos) -> sg.append(sg.length() == 0 ? "" : ", ").append(g.jsonName).append(' ')
-                    .append(String.format(Locale.ROOT, "%.2f", nanos / 1e9)));
             out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%,d changes in %.2f s wall, %.2f CPU s; task threads %,.0f per CPU s)%n",
                     String.format(Locale.ROOT, "job, steady part (%.0f%%-%.0f%% of the changes)", 100 * steady.fromFraction(),
                             100 * steady.toFraction()),
                     steady.progress() / (steady.processCpuNanos() / 1e9), steady.progress(), steady.wallNanos() / 1e9,
                     steady.processCpuNanos() / 1e9, steady.progress() / (steady.cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS) / 1e9));
-            out.printf(Locale.ROOT, "  %-44s %s%n", "  CPU s by thread group, steady part", sg);
+            out.printf(Locale.ROOT, "  %-44s %s%n", "  CPU s by thread group, steady part", groupsLine(secondsByGroup(steady)));
         }
         ThroughputPhase.Run cold = throughput.cold();
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f s wall, %.2f CPU s, task threads %,.0f changes/s per core)%n",

@@ -168,14 +168,15 @@ final class ThroughputPhase {
         LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({}); the CPU meter's own thread: {} CPU s, not counted",
                 setup.phase, String.format("%.2f", seconds), String.format("%.2f", cpu.processCpuNanos() / 1e9), groups,
                 String.format("%.3f", cpu.meterCpuNanos() / 1e9));
-        CpuMeter.Window steady = CpuMeter.window(cpu.samples(), validChanges, STEADY_FROM, STEADY_TO).orElse(null);
+        List<CpuMeter.Sample> samples = cpu.samples();
+        CpuMeter.Window steady = CpuMeter.window(samples, validChanges, STEADY_FROM, STEADY_TO).orElse(null);
         if (steady == null) {
-            LOG.info("Throughput phase, {}: too short for a steady part ({} samples)", setup.phase, cpu.samples().size());
+            LOG.info("Throughput phase, {}: too short for a steady part ({} samples)", setup.phase, samples.size());
         }
         return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
                 cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups), steady,
-                cpu.samples().stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0));
+                samples.stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0));
     }
 
     private static long acc(JobExecutionResult result, String name) {

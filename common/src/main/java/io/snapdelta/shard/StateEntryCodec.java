@@ -124,9 +124,7 @@ public final class StateEntryCodec {
     public byte[] encodeKey(TableId table, Row key) {
         ByteArrayDataOutput out = scratch.reset();
         try {
-            out.writeByte(VERSION);
-            out.writeUTF(table.namespace());
-            out.writeUTF(table.name());
+            writeTablePrefix(out, table);
             writeSchema(out, key.schema());
             writeValues(out, key);
         } catch (IOException e) {
@@ -201,9 +199,7 @@ public final class StateEntryCodec {
     public KeyReader keyReader(TableId table) {
         ByteArrayDataOutput out = new ByteArrayDataOutput(64);
         try {
-            out.writeByte(VERSION);
-            out.writeUTF(table.namespace());
-            out.writeUTF(table.name());
+            writeTablePrefix(out, table);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -316,6 +312,13 @@ public final class StateEntryCodec {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
+    }
+
+    /** What every encoded table key of {@code table} begins with (a {@link KeyReader} matches keys on it). */
+    private static void writeTablePrefix(DataOutput out, TableId table) throws IOException {
+        out.writeByte(VERSION);
+        out.writeUTF(table.namespace());
+        out.writeUTF(table.name());
     }
 
     private static void writeSchema(DataOutput out, RowSchema schema) throws IOException {
