@@ -95,6 +95,16 @@ class JobBenchCommandITCase {
             }
             assertTrue(v.getValue().get("ack").get("max").asLong() >= v.getValue().get("sync").get("max").asLong(), v.toString());
         });
+        // The latency phase's CPU is split the same way, and the job's task threads ran in it.
+        double latencyGroups = 0;
+        for (JsonNode g : r.get("latency_phase_cpu_seconds_by_thread_group")) {
+            latencyGroups += g.asDouble();
+        }
+        double latencyCpu = r.get("latency_phase_cpu_seconds").asDouble();
+        assertTrue(latencyCpu > 0 && latencyGroups >= latencyCpu - 0.01 && latencyGroups <= latencyCpu * 1.05 + 0.05,
+                latencyGroups + " vs latency phase process CPU " + latencyCpu);
+        assertTrue(r.get("latency_phase_cpu_seconds_by_thread_group").get("flink_task_threads").asDouble() > 0);
+        assertTrue(r.get("latency_phase_cores").asDouble() > 0);
         long progress = r.get("shard_progress_max_sampled").asLong();
         assertTrue(progress > 0 && progress <= LINES, "shard_progress_max_sampled = " + progress);
     }
