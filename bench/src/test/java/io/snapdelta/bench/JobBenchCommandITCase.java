@@ -41,7 +41,7 @@ class JobBenchCommandITCase {
         }
         Path json = dir.resolve("out/job.json");
         int code = BenchMain.execute("job", "--input", input.toString(), "--json", json.toString(), "--rate", "2000",
-                "--parse-rounds", "1", "--timeout", "3min");
+                "--parse-rounds", "1", "--warmup-runs", "1", "--timeout", "3min");
         assertEquals(0, code);
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
