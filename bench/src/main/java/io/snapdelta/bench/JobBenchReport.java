@@ -173,8 +173,8 @@ final class JobBenchReport {
             m.put("latency_phase_cpu_seconds", round3(latency.cpuSeconds()));
             m.put("latency_phase_cores", round3(latency.cores()));
             m.put("latency_phase_cpu_seconds_by_thread_group", cpuGroups(latency.cpuSecondsByGroup()));
-            m.put("latency_phase_cpu_counted_as", "process CPU from the first input record produced to the last committed batch "
-                    + "read (producer, broker, job, watcher; the bench's sampler excluded)");
+            m.put("latency_phase_cpu_counted_as", "process CPU while the input is produced at the rate (producer, broker, job, "
+                    + "watcher; the bench's sampler excluded)");
             m.put("latency_options", latency.options());
         }
         Map<String, Object> goals = new LinkedHashMap<>();
@@ -279,7 +279,7 @@ final class JobBenchReport {
                     CheckpointPhases.describe(q)));
             out.printf(Locale.ROOT, "  the job handled %,.0f changes/s (first append to last batch seen)%s%n", l.handledRate(),
                     l.handledRate() < 0.9 * latency.achievedRate() ? ": it did NOT keep up with the rate, so queueing dominates" : "");
-            out.printf(Locale.ROOT, "  process CPU meanwhile %.2f s over %.2f s wall = %.2f cores of %d; CPU s by thread group: %s%n",
+            out.printf(Locale.ROOT, "  process CPU while producing %.2f s over %.2f s wall = %.2f cores of %d; CPU s by thread group: %s%n",
                     latency.cpuSeconds(), latency.wallSeconds(), latency.cores(), Runtime.getRuntime().availableProcessors(),
                     groupsLine(latency.cpuSecondsByGroup()));
         }

@@ -50,9 +50,11 @@ final class LatencyPhase {
             try (DeltasTopicWatcher watcher = new DeltasTopicWatcher(bootstrap, setup.deltasTopic, Duration.ofSeconds(30)).start()) {
                 LOG.info("Latency phase: producing {} records at {}/s while the job runs", input.size(), rate);
                 // Whether the job keeps up is a question of CPU on a shared 2-core machine: measure it by thread
-                // group from the first produced record to the last committed batch read.
+                // group while the input is produced at the rate (what follows is waiting: the Kafka source commits
+                // the group offset only when its fetcher's poll, up to 10 s, returns on an idle topic).
                 CpuMeter cpu = CpuMeter.start();
                 PacedProducer.Result produced = PacedProducer.produce(input.values, setup.inputTopic, bootstrap, rate);
+                cpu.close();
                 LOG.info("Latency phase: produced at {}/s (furthest behind schedule {} ms); waiting for the job to commit them",
                         String.format("%.0f", produced.achievedRate()), String.format("%.1f", produced.maxLagMillis()));
 
@@ -62,12 +64,14 @@ final class LatencyPhase {
                 String group = setup.config.get(io.snapdelta.config.KafkaOptions.GROUP_ID);
                 BenchJobSetup.await(() -> running(job) && groupOffset(admin, group, setup.inputTopic) >= input.size(), timeout,
                         "the job to checkpoint past the last input record");
+                LOG.info("Latency phase: the job's group offset covers the input");
                 long checkpointsNow = stack.flink().completedCheckpoints(job.getJobID());
                 BenchJobSetup.await(() -> running(job) && stack.flink().completedCheckpoints(job.getJobID()) > checkpointsNow, timeout,
                         "one more checkpoint");
                 Map<TopicPartition, Long> end = JobBenchAdmin.committedEndOffsets(admin, setup.deltasTopic, deltaPartitions);
+                LOG.info("Latency phase: one more checkpoint completed; committed deltas end at {}", end);
                 BenchJobSetup.await(() -> watcher.reached(end), timeout, "the watcher to read every committed batch");
-                cpu.close();
+                LOG.info("Latency phase: the watcher has read every committed batch");
                 Map<CpuMeter.Group, Double> groups = new java.util.EnumMap<>(CpuMeter.Group.class);
                 cpu.byGroup().forEach((g, nanos) -> groups.put(g, nanos / 1e9));
 
