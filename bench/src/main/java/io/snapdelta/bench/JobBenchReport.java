@@ -170,6 +170,11 @@ final class JobBenchReport {
             m.put("checkpoint_phases_counted_as", "per completed checkpoint (" + latency.checkpointPhases().checkpoints()
                     + " in the history) the slowest subtask of each vertex; p50 / p99 / max over the checkpoints");
             m.put("max_producer_lag_ms", round3(latency.maxProducerLagMillis()));
+            m.put("latency_phase_cpu_seconds", round3(latency.cpuSeconds()));
+            m.put("latency_phase_cores", round3(latency.cores()));
+            m.put("latency_phase_cpu_seconds_by_thread_group", cpuGroups(latency.cpuSecondsByGroup()));
+            m.put("latency_phase_cpu_counted_as", "process CPU while the input is produced at the rate (producer, broker, job, "
+                    + "watcher; the bench's sampler excluded)");
             m.put("latency_options", latency.options());
         }
         Map<String, Object> goals = new LinkedHashMap<>();
@@ -274,6 +279,9 @@ final class JobBenchReport {
                     CheckpointPhases.describe(q)));
             out.printf(Locale.ROOT, "  the job handled %,.0f changes/s (first append to last batch seen)%s%n", l.handledRate(),
                     l.handledRate() < 0.9 * latency.achievedRate() ? ": it did NOT keep up with the rate, so queueing dominates" : "");
+            out.printf(Locale.ROOT, "  process CPU while producing %.2f s over %.2f s wall = %.2f cores of %d; CPU s by thread group: %s%n",
+                    latency.cpuSeconds(), latency.wallSeconds(), latency.cores(), Runtime.getRuntime().availableProcessors(),
+                    groupsLine(latency.cpuSecondsByGroup()));
         }
         List<String> problems = problems();
         problems.forEach(p -> out.println("INCONSISTENT: " + p));

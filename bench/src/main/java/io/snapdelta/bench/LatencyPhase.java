@@ -27,7 +27,13 @@ final class LatencyPhase {
      */
     record Result(int produced, double rate, double achievedRate, double maxProducerLagMillis, CommitLatencies.Result latencies,
                   Duration checkpointInterval, Duration latencyBudget, long checkpoints, long checkpointMeanMillis,
-                  long checkpointMaxMillis, CheckpointPhases.Result checkpointPhases, int parallelism, Map<String, String> options) {
+                  long checkpointMaxMillis, CheckpointPhases.Result checkpointPhases, int parallelism, Map<String, String> options,
+                  double cpuSeconds, double wallSeconds, Map<CpuMeter.Group, Double> cpuSecondsByGroup) {
+
+        /** Cores the process kept busy while the input was produced and committed (process CPU / wall time). */
+        double cores() {
+            return cpuSeconds / wallSeconds;
+        }
     }
 
     private LatencyPhase() {
@@ -43,7 +49,12 @@ final class LatencyPhase {
                     "the latency job's first checkpoint (all tasks running)");
             try (DeltasTopicWatcher watcher = new DeltasTopicWatcher(bootstrap, setup.deltasTopic, Duration.ofSeconds(30)).start()) {
                 LOG.info("Latency phase: producing {} records at {}/s while the job runs", input.size(), rate);
+                // Whether the job keeps up is a question of CPU on a shared 2-core machine: measure it by thread
+                // group while the input is produced at the rate (what follows is waiting: the Kafka source commits
+                // the group offset only when its fetcher's poll, up to 10 s, returns on an idle topic).
+                CpuMeter cpu = CpuMeter.start();
                 PacedProducer.Result produced = PacedProducer.produce(input.values, setup.inputTopic, bootstrap, rate);
+                cpu.close();
                 LOG.info("Latency phase: produced at {}/s (furthest behind schedule {} ms); waiting for the job to commit them",
                         String.format("%.0f", produced.achievedRate()), String.format("%.1f", produced.maxLagMillis()));
 
@@ -53,11 +64,16 @@ final class LatencyPhase {
                 String group = setup.config.get(io.snapdelta.config.KafkaOptions.GROUP_ID);
                 BenchJobSetup.await(() -> running(job) && groupOffset(admin, group, setup.inputTopic) >= input.size(), timeout,
                         "the job to checkpoint past the last input record");
+                LOG.info("Latency phase: the job's group offset covers the input");
                 long checkpointsNow = stack.flink().completedCheckpoints(job.getJobID());
                 BenchJobSetup.await(() -> running(job) && stack.flink().completedCheckpoints(job.getJobID()) > checkpointsNow, timeout,
                         "one more checkpoint");
                 Map<TopicPartition, Long> end = JobBenchAdmin.committedEndOffsets(admin, setup.deltasTopic, deltaPartitions);
+                LOG.info("Latency phase: one more checkpoint completed; committed deltas end at {}", end);
                 BenchJobSetup.await(() -> watcher.reached(end), timeout, "the watcher to read every committed batch");
+                LOG.info("Latency phase: the watcher has read every committed batch");
+                Map<CpuMeter.Group, Double> groups = new java.util.EnumMap<>(CpuMeter.Group.class);
+                cpu.byGroup().forEach((g, nanos) -> groups.put(g, nanos / 1e9));
 
                 var graph = stack.flink().miniCluster().getExecutionGraph(job.getJobID()).get(30, java.util.concurrent.TimeUnit.SECONDS);
                 CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
@@ -67,7 +83,8 @@ final class LatencyPhase {
                 return new Result(input.size(), rate, produced.achievedRate(), produced.maxLagMillis(), latencies,
                         setup.config.get(JobOptions.CHECKPOINT_INTERVAL), setup.config.get(DeltaOptions.BATCH_LATENCY_BUDGET),
                         stats.getCounts().getNumberOfCompletedCheckpoints(), e2e.getAverage(), e2e.getMaximum(),
-                        CheckpointPhases.of(stats, graph), setup.parallelism(stack), setup.reportedOptions());
+                        CheckpointPhases.of(stats, graph), setup.parallelism(stack), setup.reportedOptions(),
+                        cpu.processCpuNanos() / 1e9, cpu.wallNanos() / 1e9, groups);
             }
         } finally {
             job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);

@@ -41,7 +41,7 @@ class JobBenchCommandITCase {
         }
         Path json = dir.resolve("out/job.json");
         int code = BenchMain.execute("job", "--input", input.toString(), "--json", json.toString(), "--rate", "2000",
-                "--parse-rounds", "1", "--timeout", "3min");
+                "--parse-rounds", "1", "--warmup-runs", "1", "--timeout", "3min");
         assertEquals(0, code);
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
@@ -95,6 +95,16 @@ class JobBenchCommandITCase {
             }
             assertTrue(v.getValue().get("ack").get("max").asLong() >= v.getValue().get("sync").get("max").asLong(), v.toString());
         });
+        // The latency phase's CPU is split the same way, and the job's task threads ran in it.
+        double latencyGroups = 0;
+        for (JsonNode g : r.get("latency_phase_cpu_seconds_by_thread_group")) {
+            latencyGroups += g.asDouble();
+        }
+        double latencyCpu = r.get("latency_phase_cpu_seconds").asDouble();
+        assertTrue(latencyCpu > 0 && latencyGroups >= latencyCpu - 0.01 && latencyGroups <= latencyCpu * 1.05 + 0.05,
+                latencyGroups + " vs latency phase process CPU " + latencyCpu);
+        assertTrue(r.get("latency_phase_cpu_seconds_by_thread_group").get("flink_task_threads").asDouble() > 0);
+        assertTrue(r.get("latency_phase_cores").asDouble() > 0);
         long progress = r.get("shard_progress_max_sampled").asLong();
         assertTrue(progress > 0 && progress <= LINES, "shard_progress_max_sampled = " + progress);
     }

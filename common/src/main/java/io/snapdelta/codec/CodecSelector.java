@@ -28,6 +28,7 @@ public final class CodecSelector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CodecSelector.class);
     private static final double ALPHA = 0.25;
     private static final int HIGH_LEVEL = 9;
+    private static final long INFO_INTERVAL_NANOS = 60_000_000_000L;
 
     private static final class Candidate {
         final Codec codec;
@@ -59,6 +60,9 @@ public final class CodecSelector implements AutoCloseable {
     private long nextTrainingAt;
     private CodecDecision last;
     private Codec lastCodec;
+    /** When a codec change was last logged at INFO ({@link System#nanoTime()}), and the changes since then. */
+    private long lastInfoNanos;
+    private int changesSinceInfo;
     private Candidate probing;
     private Candidate defaultCandidate;
     private Candidate noneCandidate;
@@ -232,12 +236,30 @@ public final class CodecSelector implements AutoCloseable {
         CodecDecision d = new CodecDecision(c.codec.id(), c.codec.level(), c.codec.dictionaryId(), reason, detail);
         if (last == null || last.codec() != d.codec() || last.level() != d.level() || last.dictionaryId() != d.dictionaryId()) {
             if (reason == CodecDecision.Reason.SMALLEST_WITHIN_BUDGET || reason == CodecDecision.Reason.OVER_BUDGET_CHEAPEST) {
-                LOG.info("Delta batch codec is now {} ({}: {})", c.codec, reason, detail);
+                logChange(c, reason, detail);
             }
         }
         last = d;
         lastCodec = c.codec;
         return c.codec;
+    }
+
+    /**
+     * The first choice and then at most one change a minute go to INFO, with the count of changes in between;
+     * every change goes to DEBUG. A job runs one selector per shard, and near a tie between two levels the
+     * choice flips often (hundreds of lines a minute at INFO otherwise); the metrics carry every decision.
+     */
+    private void logChange(Candidate c, CodecDecision.Reason reason, String detail) {
+        long now = System.nanoTime();
+        changesSinceInfo++;
+        if (last == null || now - lastInfoNanos >= INFO_INTERVAL_NANOS) {
+            LOG.info("Delta batch codec is now {} ({}: {}); {} change(s) since the last such line", c.codec, reason, detail,
+                    changesSinceInfo);
+            lastInfoNanos = now;
+            changesSinceInfo = 0;
+        } else {
+            LOG.debug("Delta batch codec is now {} ({}: {})", c.codec, reason, detail);
+        }
     }
 
     /** Current estimates per candidate (codec: bytes/change, ns/change), for metrics and logs. */
