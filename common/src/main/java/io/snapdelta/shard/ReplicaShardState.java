@@ -113,16 +113,38 @@ public final class ReplicaShardState implements RowLookup {
     public HeldKeyIndex heldKeys(TableId table) {
         HeldKeyIndex index = keyIndexes.get(table);
         if (index == null) {
-            java.util.List<Row> keys = new java.util.ArrayList<>();
-            for (Held h : slots) {
-                if (h != null && h.table.equals(table)) {
-                    keys.add(h.key);
-                }
-            }
-            index = HeldKeyIndex.of(keys);
+            index = buildKeyIndex(table);
             keyIndexes.put(table, index);
         }
         return index;
+    }
+
+    /**
+     * One pass over the slots into arrays sized for every held row: keys of one integer field (the common
+     * case) are collected with their values, so the index sorts primitives without a second pass or boxing;
+     * any other key shape falls back to the general build.
+     */
+    private HeldKeyIndex buildKeyIndex(TableId table) {
+        Row[] keys = new Row[size];
+        long[] values = new long[size];
+        int n = 0;
+        boolean integers = true;
+        for (Held h : slots) {
+            if (h != null && (h.table == table || h.table.equals(table))) {
+                Row k = h.key;
+                keys[n] = k;
+                if (integers) {
+                    if (k.size() == 1 && k.get(0) instanceof Long v) {
+                        values[n] = v;
+                    } else {
+                        integers = false;
+                    }
+                }
+                n++;
+            }
+        }
+        return integers ? HeldKeyIndex.ofIntegerKeys(values, keys, n)
+                : HeldKeyIndex.of(java.util.Arrays.asList(keys).subList(0, n));
     }
 
     public void apply(DeltaOp op) {
