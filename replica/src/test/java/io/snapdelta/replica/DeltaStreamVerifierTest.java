@@ -17,12 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.snapdelta.replica.CommittedDeltas.Rec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +52,7 @@ class DeltaStreamVerifierTest {
 
     @Test
     void cleanStreamReplaysToTheProducersRowsAndDigestsForEveryShard() {
-        String topic = topicWith(stream.batches.stream().map(DeltaStreamVerifierTest::record).toList());
+        String topic = topicWith(stream.batches.stream().map(CommittedDeltas::record).toList());
         VerificationReport report = verify(topic, null);
 
         assertTrue(report.clean(), report.toText());
@@ -73,7 +70,7 @@ class DeltaStreamVerifierTest {
 
     @Test
     void aSubsetOfShardsIsReadAndReportedAlone() {
-        String topic = topicWith(stream.batches.stream().map(DeltaStreamVerifierTest::record).toList());
+        String topic = topicWith(stream.batches.stream().map(CommittedDeltas::record).toList());
         VerificationReport report = verify(topic, Set.of(1, 3));
 
         assertEquals(List.of(1, 3), report.shards().stream().map(ShardReport::shard).toList());
@@ -87,9 +84,9 @@ class DeltaStreamVerifierTest {
         ProducedStream.Sealed again = stream.batch(2, 3);
         List<Rec> records = new ArrayList<>();
         for (ProducedStream.Sealed b : stream.batches) {
-            records.add(record(b));
+            records.add(CommittedDeltas.record(b));
             if (b.shard() == 2 && b.sequence() == 5) {
-                records.add(record(again));
+                records.add(CommittedDeltas.record(again));
             }
         }
         VerificationReport report = verify(topicWith(records), null);
@@ -105,7 +102,7 @@ class DeltaStreamVerifierTest {
     @Test
     void gapStopsThatShardAloneAndIsReportedWithTheMissingSequence() {
         List<Rec> records = stream.batches.stream().filter(b -> !(b.shard() == 0 && b.sequence() == 4))
-                .map(DeltaStreamVerifierTest::record).toList();
+                .map(CommittedDeltas::record).toList();
         VerificationReport report = verify(topicWith(records), null);
 
         ShardReport r = report.shard(0);
@@ -132,7 +129,7 @@ class DeltaStreamVerifierTest {
             if (b == victim) {
                 records.add(new Rec(b.shard(), flipBodyByte(b.bytes())));
             }
-            records.add(record(b));
+            records.add(CommittedDeltas.record(b));
         }
         VerificationReport report = verify(topicWith(records), null);
 
@@ -149,7 +146,7 @@ class DeltaStreamVerifierTest {
     void corruptOnlyCopyIsReportedAndTheNextBatchShowsTheGap() {
         ProducedStream.Sealed victim = stream.batch(3, 1);
         List<Rec> records = stream.batches.stream()
-                .map(b -> b == victim ? new Rec(b.shard(), flipBodyByte(b.bytes())) : record(b)).toList();
+                .map(b -> b == victim ? new Rec(b.shard(), flipBodyByte(b.bytes())) : CommittedDeltas.record(b)).toList();
         VerificationReport report = verify(topicWith(records), null);
 
         ShardReport r = report.shard(3);
@@ -163,7 +160,7 @@ class DeltaStreamVerifierTest {
     void digestAfterThatTheReplicaDoesNotReachIsAMismatchAndStopsTheShard() {
         ProducedStream.Sealed victim = stream.batch(2, 6);
         byte[] lying = ProducedStream.withDigestByteChanged(victim.bytes(), BatchLayout.digestAfterOffset(victim.bytes()) + 7);
-        List<Rec> records = stream.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : record(b)).toList();
+        List<Rec> records = stream.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : CommittedDeltas.record(b)).toList();
         VerificationReport report = verify(topicWith(records), null);
 
         ShardReport r = report.shard(2);
@@ -182,7 +179,7 @@ class DeltaStreamVerifierTest {
         ProducedStream.Sealed victim = v2.batch(0, 2);
         byte[] sealed = victim.bytes();
         byte[] lying = ProducedStream.withDigestByteChanged(sealed, BatchLayout.digestAfterOffset(sealed) - BatchLayout.DIGEST_LENGTH);
-        List<Rec> records = v2.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : record(b)).toList();
+        List<Rec> records = v2.batches.stream().map(b -> b == victim ? new Rec(b.shard(), lying) : CommittedDeltas.record(b)).toList();
         VerificationReport report = verify(topicWith(records), null);
 
         ShardReport r = report.shard(0);
@@ -197,7 +194,7 @@ class DeltaStreamVerifierTest {
         byte[] other = ProducedStream.withDigestByteChanged(first.bytes(), BatchLayout.digestAfterOffset(first.bytes()));
         List<Rec> records = new ArrayList<>();
         for (ProducedStream.Sealed b : stream.batches) {
-            records.add(record(b));
+            records.add(CommittedDeltas.record(b));
             if (b == first) {
                 records.add(new Rec(3, other));
             }
@@ -214,13 +211,13 @@ class DeltaStreamVerifierTest {
     void batchesOfAnAbortedTransactionAreNeverRead() {
         String topic = "deltas-" + TOPICS.incrementAndGet();
         kafka.createTopic(topic, PARTITIONS);
-        try (KafkaProducer<byte[], byte[]> p = transactional()) {
+        try (KafkaProducer<byte[], byte[]> p = CommittedDeltas.transactional(kafka)) {
             p.beginTransaction();
             // Garbage that would break every shard if read: a shifted copy of shard 0's second batch.
-            p.send(producerRecord(topic, new Rec(0, stream.batch(0, 1).bytes())));
+            p.send(CommittedDeltas.producerRecord(topic, PARTITIONS, new Rec(0, stream.batch(0, 1).bytes())));
             p.flush();
             p.abortTransaction();
-            commit(p, topic, stream.batches.stream().map(DeltaStreamVerifierTest::record).toList());
+            CommittedDeltas.commit(p, topic, PARTITIONS, stream.batches.stream().map(CommittedDeltas::record).toList());
         }
         VerificationReport report = verify(topic, null);
         assertTrue(report.clean(), report.toText());
@@ -229,7 +226,7 @@ class DeltaStreamVerifierTest {
 
     @Test
     void readStopsAtTheGivenEndOffsets() {
-        String topic = topicWith(stream.batches.stream().map(DeltaStreamVerifierTest::record).toList());
+        String topic = topicWith(stream.batches.stream().map(CommittedDeltas::record).toList());
         Map<Integer, Long> stops = new HashMap<>();
         for (int p = 0; p < PARTITIONS; p++) {
             stops.put(p, 5L);
@@ -252,7 +249,7 @@ class DeltaStreamVerifierTest {
 
     @Test
     void recordWithoutAShardKeyIsReportedAsMisrouted() {
-        List<Rec> records = new ArrayList<>(stream.batches.stream().map(DeltaStreamVerifierTest::record).toList());
+        List<Rec> records = new ArrayList<>(stream.batches.stream().map(CommittedDeltas::record).toList());
         records.add(new Rec(-1, stream.batch(0, 0).bytes()));
         VerificationReport report = verify(topicWith(records), null);
         assertEquals(1, report.unattributed().size());
@@ -263,14 +260,6 @@ class DeltaStreamVerifierTest {
 
     // --- helpers ---
 
-    /** A record to commit: the shard it is keyed by (-1: a 2-byte key) and its value. */
-    record Rec(int shard, byte[] value) {
-    }
-
-    static Rec record(ProducedStream.Sealed b) {
-        return new Rec(b.shard(), b.bytes());
-    }
-
     static byte[] flipBodyByte(byte[] sealed) {
         byte[] b = sealed.clone();
         b[BatchLayout.bodyOffset(sealed) + 3] ^= 0x01;
@@ -278,39 +267,7 @@ class DeltaStreamVerifierTest {
     }
 
     private static String topicWith(List<Rec> records) {
-        String topic = "deltas-" + TOPICS.incrementAndGet();
-        kafka.createTopic(topic, PARTITIONS);
-        try (KafkaProducer<byte[], byte[]> p = transactional()) {
-            commit(p, topic, records);
-        }
-        return topic;
-    }
-
-    /** Commits in transactions of a few records each, as checkpoints would. */
-    private static void commit(KafkaProducer<byte[], byte[]> p, String topic, List<Rec> records) {
-        for (int i = 0; i < records.size(); i += 7) {
-            p.beginTransaction();
-            for (Rec r : records.subList(i, Math.min(records.size(), i + 7))) {
-                p.send(producerRecord(topic, r));
-            }
-            p.commitTransaction();
-        }
-    }
-
-    private static ProducerRecord<byte[], byte[]> producerRecord(String topic, Rec r) {
-        byte[] key = r.shard() < 0 ? new byte[] {0, 1}
-                : new byte[] {(byte) (r.shard() >>> 24), (byte) (r.shard() >>> 16), (byte) (r.shard() >>> 8), (byte) r.shard()};
-        int partition = Math.floorMod(Math.max(0, r.shard()), PARTITIONS);
-        return new ProducerRecord<>(topic, partition, key, r.value());
-    }
-
-    private static KafkaProducer<byte[], byte[]> transactional() {
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "verifier-test-" + UUID.randomUUID(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
-        p.initTransactions();
-        return p;
+        return CommittedDeltas.topicWith(kafka, "deltas-" + TOPICS.incrementAndGet(), PARTITIONS, records);
     }
 
     private static VerificationReport verify(String topic, Set<Integer> shards) {

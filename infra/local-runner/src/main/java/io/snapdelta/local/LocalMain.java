@@ -1,9 +1,6 @@
 package io.snapdelta.local;
 
 import io.snapdelta.codec.DictionaryStore;
-import io.snapdelta.codec.FileDictionaryStore;
-import io.snapdelta.codec.InMemoryDictionaryStore;
-import io.snapdelta.codec.S3DictionaryStore;
 import io.snapdelta.config.ConfigException;
 import io.snapdelta.config.ConfigLoader;
 import io.snapdelta.config.Configuration;
@@ -187,7 +184,7 @@ public final class LocalMain implements Callable<Integer> {
 
             DeadLetterTally tally = DeadLetterTally.read(bootstrap, dlqTopic, Duration.ofMinutes(2));
             DeltaSummary deltas;
-            DictionaryStore dictionaries = dictionaryStore(jobConfig);
+            DictionaryStore dictionaries = io.snapdelta.replica.ReplicaDictionaries.forConfiguration(jobConfig);
             try {
                 deltas = DeltaCheck.run(bootstrap, deltasTopic, shards, DeltaFormatOptions.fromConfiguration(jobConfig),
                         dictionaries, jobFinals(result), jobCounts(result), exportDir, Duration.ofMinutes(2));
@@ -243,18 +240,6 @@ public final class LocalMain implements Callable<Integer> {
             values.remove(DeltaOptions.DICTIONARY_LOCATION.key());
         }
         return Configuration.fromMap(values);
-    }
-
-    /** Where the verifier fetches the dictionaries the job published ({@code deltas.dictionary-location}). */
-    static DictionaryStore dictionaryStore(Configuration jobConfig) {
-        String location = jobConfig.get(DeltaOptions.DICTIONARY_LOCATION);
-        if (location.isEmpty()) {
-            return new InMemoryDictionaryStore();
-        }
-        if (location.startsWith("file:")) {
-            return new FileDictionaryStore(Path.of(java.net.URI.create(location)));
-        }
-        return S3DictionaryStore.forLocation(location, jobConfig);
     }
 
     /** The job's final digest per shard ({@value ShardFinalAccumulator#NAME}). */

@@ -1,0 +1,64 @@
+package io.snapdelta.replica;
+
+import io.snapdelta.localstack.EmbeddedKafkaBroker;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes delta records into a topic of a real broker the way the job's exactly-once sink does
+ * (schemas/deltas-topic-v1.md): keyed by the 4-byte big-endian shard, partition = shard mod partitions, in
+ * Kafka transactions of a few records each, as checkpoints would commit them.
+ */
+final class CommittedDeltas {
+    /** A record to commit: the shard it is keyed by (-1: a 2-byte key, which no shard claims) and its value. */
+    record Rec(int shard, byte[] value) {
+    }
+
+    private CommittedDeltas() {
+    }
+
+    static Rec record(ProducedStream.Sealed b) {
+        return new Rec(b.shard(), b.bytes());
+    }
+
+    /** Creates {@code topic} with {@code partitions} partitions and commits {@code records} into it in order. */
+    static String topicWith(EmbeddedKafkaBroker kafka, String topic, int partitions, List<Rec> records) {
+        kafka.createTopic(topic, partitions);
+        try (KafkaProducer<byte[], byte[]> p = transactional(kafka)) {
+            commit(p, topic, partitions, records);
+        }
+        return topic;
+    }
+
+    /** Commits in transactions of a few records each, as checkpoints would. */
+    static void commit(KafkaProducer<byte[], byte[]> p, String topic, int partitions, List<Rec> records) {
+        for (int i = 0; i < records.size(); i += 7) {
+            p.beginTransaction();
+            for (Rec r : records.subList(i, Math.min(records.size(), i + 7))) {
+                p.send(producerRecord(topic, partitions, r));
+            }
+            p.commitTransaction();
+        }
+    }
+
+    static ProducerRecord<byte[], byte[]> producerRecord(String topic, int partitions, Rec r) {
+        byte[] key = r.shard() < 0 ? new byte[] {0, 1}
+                : new byte[] {(byte) (r.shard() >>> 24), (byte) (r.shard() >>> 16), (byte) (r.shard() >>> 8), (byte) r.shard()};
+        int partition = Math.floorMod(Math.max(0, r.shard()), partitions);
+        return new ProducerRecord<>(topic, partition, key, r.value());
+    }
+
+    static KafkaProducer<byte[], byte[]> transactional(EmbeddedKafkaBroker kafka) {
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "verifier-test-" + UUID.randomUUID(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+        p.initTransactions();
+        return p;
+    }
+}
