@@ -60,9 +60,9 @@ public final class CodecSelector implements AutoCloseable {
     private long nextTrainingAt;
     private CodecDecision last;
     private Codec lastCodec;
-    /** When a codec change was last logged at INFO ({@link System#nanoTime()}), and the changes since then. */
-    private long lastInfoNanos;
-    private int changesSinceInfo;
+    /** Codec changes and declined dictionaries: the first and then one a minute at INFO, the rest at DEBUG. */
+    private final InfoEveryMinute codecChanges = new InfoEveryMinute();
+    private final InfoEveryMinute declinedDictionaries = new InfoEveryMinute();
     private Candidate probing;
     private Candidate defaultCandidate;
     private Candidate noneCandidate;
@@ -250,15 +250,45 @@ public final class CodecSelector implements AutoCloseable {
      * choice flips often (hundreds of lines a minute at INFO otherwise); the metrics carry every decision.
      */
     private void logChange(Candidate c, CodecDecision.Reason reason, String detail) {
-        long now = System.nanoTime();
-        changesSinceInfo++;
-        if (last == null || now - lastInfoNanos >= INFO_INTERVAL_NANOS) {
-            LOG.info("Delta batch codec is now {} ({}: {}); {} change(s) since the last such line", c.codec, reason, detail,
-                    changesSinceInfo);
-            lastInfoNanos = now;
-            changesSinceInfo = 0;
+        int since = codecChanges.infoNow();
+        if (since >= 0) {
+            LOG.info("Delta batch codec is now {} ({}: {}); {} change(s) since the last such line", c.codec, reason, detail, since + 1);
         } else {
             LOG.debug("Delta batch codec is now {} ({}: {})", c.codec, reason, detail);
+        }
+    }
+
+    /**
+     * Rate limit for lines a selector may repeat often: the first event and then at most one a minute go to
+     * INFO, the others to DEBUG.
+     */
+    static final class InfoEveryMinute {
+        private final java.util.function.LongSupplier nanoTime;
+        private long lastInfoNanos;
+        private boolean any;
+        private int suppressed;
+
+        InfoEveryMinute() {
+            this(System::nanoTime);
+        }
+
+        /** @param nanoTime the clock ({@link System#nanoTime()} but in tests) */
+        InfoEveryMinute(java.util.function.LongSupplier nanoTime) {
+            this.nanoTime = nanoTime;
+        }
+
+        /** -1 if this event goes to DEBUG; else how many went to DEBUG since the last INFO one (and resets that). */
+        int infoNow() {
+            long now = nanoTime.getAsLong();
+            if (any && now - lastInfoNanos < INFO_INTERVAL_NANOS) {
+                suppressed++;
+                return -1;
+            }
+            any = true;
+            lastInfoNanos = now;
+            int n = suppressed;
+            suppressed = 0;
+            return n;
         }
     }
 
@@ -359,9 +389,14 @@ public final class CodecSelector implements AutoCloseable {
                         - withDict.compress(heldOut, 0, heldOut.length).length;
             }
             if (mode == CodecMode.ADAPTIVE && saving * expectedUses <= bytes.length) {
-                LOG.info("Not publishing a trained {} ({} bytes): it saves {} bytes on a held-out batch body, x {} expected "
-                        + "batches = {} bytes, which does not recover its size", dict, bytes.length, saving, expectedUses,
-                        saving * expectedUses);
+                int since = declinedDictionaries.infoNow();
+                String line = "Not publishing a trained {}: it saves {} bytes on a held-out batch body, x {} expected "
+                        + "batches = {} bytes, which does not recover its size";
+                if (since >= 0) {
+                    LOG.info(line + " ({} more declined since the last such line)", dict, saving, expectedUses, saving * expectedUses, since);
+                } else {
+                    LOG.debug(line, dict, saving, expectedUses, saving * expectedUses);
+                }
                 return;
             }
             store.publish(dict);
