@@ -81,7 +81,7 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input
                     + " holds no streamed change (c/u/d): bytes per streamed change are undefined");
         }
-        DebeziumBaseline baseline = DebeziumBaseline.measure(capture.streamedDebeziumBytes);
+        DebeziumBaseline baseline = DebeziumBaseline.measure(capture.streamedDebeziumLines);
 
         // A fixed-codec warm-up run first warms the JIT; the same setting runs again below, and equal bytes
         // prove the encoder deterministic (the adaptive default's choices depend on timings, its bytes per

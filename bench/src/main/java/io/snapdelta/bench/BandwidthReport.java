@@ -44,6 +44,8 @@ final class BandwidthReport {
         j.put("debezium_json_raw_bytes_per_change", perChange(baseline.rawBytes(), n));
         j.put("debezium_json_zstd3_bytes_per_change", perChange(baseline.zstd3Bytes(), n));
         j.put("debezium_json_gzip6_bytes_per_change", perChange(baseline.gzip6Bytes(), n));
+        j.put("debezium_json_zstd3_compressed_as", baseline.streamed()
+                ? "one streamed frame (the streamed lines exceed one Java array)" : "one frame, one call over the concatenated lines");
         j.put("snapdelta_bytes_per_change", perChange(streamedTotal(main), n));
         Map<String, Object> probes = new LinkedHashMap<>();
         probes.put("streamed_batches_probed", main.streamedBodyProbes);

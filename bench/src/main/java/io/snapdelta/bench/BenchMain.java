@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each prints a human table and, with --json, writes its numbers as JSON.",
-        subcommands = {ParseBenchCommand.class, BandwidthBenchCommand.class, JobBenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ParseBenchCommand.class, BandwidthBenchCommand.class, JobBenchCommand.class, GenerateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BenchMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

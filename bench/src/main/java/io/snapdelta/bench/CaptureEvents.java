@@ -1,19 +1,14 @@
 package io.snapdelta.bench;
 
-import com.github.luben.zstd.ZstdInputStream;
 import io.snapdelta.ingest.ChangeEventParser;
 import io.snapdelta.ingest.DebeziumJsonParser;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.ingest.ParseException;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,39 +18,32 @@ import java.util.List;
  */
 final class CaptureEvents {
     final List<ChangeEvent> events;
-    /** Raw bytes (key + value as captured, one line each, newline included) of the streamed changes. */
-    final byte[] streamedDebeziumBytes;
+    /** The lines (key + value as captured, without the newline) of the streamed changes, in order. */
+    final List<byte[]> streamedDebeziumLines;
     final long streamedChanges;
     final long snapshotReads;
 
-    private CaptureEvents(List<ChangeEvent> events, byte[] streamedDebeziumBytes, long streamedChanges, long snapshotReads) {
+    private CaptureEvents(List<ChangeEvent> events, List<byte[]> streamedDebeziumLines, long streamedChanges, long snapshotReads) {
         this.events = events;
-        this.streamedDebeziumBytes = streamedDebeziumBytes;
+        this.streamedDebeziumLines = streamedDebeziumLines;
         this.streamedChanges = streamedChanges;
         this.snapshotReads = snapshotReads;
     }
 
+    /** Reads the file line by line (never whole: a capture may be larger than a Java array). */
     static CaptureEvents read(Path file, InputFormat format) throws IOException {
         ChangeEventParser parser = parserFor(format);
-        byte[] all;
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             InputStream in = file.getFileName().toString().endsWith(".zst") ? new ZstdInputStream(raw) : raw) {
-            all = in.readAllBytes();
-        }
         List<ChangeEvent> events = new ArrayList<>();
-        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        List<byte[]> streamed = new ArrayList<>();
         long streamedChanges = 0;
         long reads = 0;
-        int start = 0;
-        int lineNo = 0;
-        for (int i = 0; i <= all.length; i++) {
-            if (i < all.length && all[i] != '\n') {
-                continue;
-            }
-            lineNo++;
-            int end = i > start && all[i - 1] == '\r' ? i - 1 : i;
-            if (end > start) {
-                byte[] line = Arrays.copyOfRange(all, start, end);
+        try (io.snapdelta.localstack.InputLines lines = io.snapdelta.localstack.InputLines.open(file)) {
+            for (byte[] raw = lines.next(); raw != null; raw = lines.next()) {
+                byte[] line = InputLines.withoutCarriageReturn(raw);
+                if (line.length == 0) {
+                    continue;
+                }
+                long lineNo = lines.lineNumber();
                 ChangeEvent e;
                 try {
                     e = parser.parse(null, line);
@@ -71,13 +59,11 @@ final class CaptureEvents {
                     reads++;
                 } else {
                     streamedChanges++;
-                    streamed.write(line, 0, line.length);
-                    streamed.write('\n');
+                    streamed.add(line);
                 }
             }
-            start = i + 1;
         }
-        return new CaptureEvents(events, streamed.toByteArray(), streamedChanges, reads);
+        return new CaptureEvents(events, streamed, streamedChanges, reads);
     }
 
     private static ChangeEventParser parserFor(InputFormat format) {

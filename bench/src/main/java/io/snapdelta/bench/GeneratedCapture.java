@@ -17,25 +17,38 @@ final class GeneratedCapture {
     private GeneratedCapture() {
     }
 
-    /** A parsed {@code ACCOUNTS:TRANSACTIONS} spec. */
-    record Spec(int accounts, int transactions) {
+    /** A parsed {@code ACCOUNTS:TRANSACTIONS[:SKEW]} spec (SKEW: Zipf exponent of the accounts updated, 0 = uniform). */
+    record Spec(int accounts, int transactions, double skew) {
+        Spec(int accounts, int transactions) {
+            this(accounts, transactions, 0);
+        }
+
         static Spec parse(String text) {
             String[] parts = text.trim().split(":", -1);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("expected ACCOUNTS:TRANSACTIONS (e.g. 100000:500000), got '" + text + "'");
+            if (parts.length != 2 && parts.length != 3) {
+                throw new IllegalArgumentException("expected ACCOUNTS:TRANSACTIONS[:SKEW] (e.g. 100000:500000 or 100000:500000:1.1), got '"
+                        + text + "'");
             }
             int accounts;
             int transactions;
+            double skew = 0;
             try {
                 accounts = Integer.parseInt(parts[0].trim());
                 transactions = Integer.parseInt(parts[1].trim());
+                if (parts.length == 3) {
+                    skew = Double.parseDouble(parts[2].trim());
+                }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("ACCOUNTS and TRANSACTIONS must be integers, got '" + text + "'");
+                throw new IllegalArgumentException("ACCOUNTS and TRANSACTIONS must be integers and SKEW a number, got '" + text + "'");
             }
-            if (accounts < 1 || transactions < 0) {
-                throw new IllegalArgumentException("need ACCOUNTS >= 1 and TRANSACTIONS >= 0, got '" + text + "'");
+            if (accounts < 1 || transactions < 0 || !(skew >= 0) || Double.isInfinite(skew)) {
+                throw new IllegalArgumentException("need ACCOUNTS >= 1, TRANSACTIONS >= 0 and a finite SKEW >= 0, got '" + text + "'");
             }
-            return new Spec(accounts, transactions);
+            return new Spec(accounts, transactions, skew);
+        }
+
+        PgbenchDebeziumWorkload workload() {
+            return new PgbenchDebeziumWorkload(accounts, transactions, 1, skew);
         }
 
         long events() {
@@ -46,8 +59,14 @@ final class GeneratedCapture {
     /** Writes the capture (one Debezium JSON record per line) to a new file in {@code dir}. */
     static Path write(Spec spec, Path dir) throws IOException {
         Path file = Files.createTempFile(dir, "snapdelta-bench-pgbench-" + spec.accounts() + "-" + spec.transactions() + "-", ".jsonl");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-            for (byte[] line : new PgbenchDebeziumWorkload(spec.accounts(), spec.transactions(), 1).lines()) {
+        writeTo(spec, file);
+        return file;
+    }
+
+    /** Writes the capture to {@code file}: zstd-compressed if its name ends in {@code .zst}, else plain lines. */
+    static void writeTo(Spec spec, Path file) throws IOException {
+        try (OutputStream out = open(file)) {
+            for (byte[] line : spec.workload().lines()) {
                 out.write(line);
                 out.write('\n');
             }
@@ -55,6 +74,18 @@ final class GeneratedCapture {
             Files.deleteIfExists(file);
             throw e;
         }
-        return file;
+    }
+
+    private static OutputStream open(Path file) throws IOException {
+        OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+        if (!file.getFileName().toString().endsWith(".zst")) {
+            return raw;
+        }
+        try {
+            return new BufferedOutputStream(new com.github.luben.zstd.ZstdOutputStream(raw, 3), 1 << 20);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
     }
 }

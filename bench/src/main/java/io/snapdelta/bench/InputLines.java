@@ -1,16 +1,13 @@
 package io.snapdelta.bench;
 
-import com.github.luben.zstd.ZstdInputStream;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads a {@code .jsonl} or {@code .jsonl.zst} file into memory, one byte[] per non-empty line. */
+/** Reads a {@code .jsonl} or {@code .jsonl.zst} file into memory line by line, one byte[] per non-empty line. */
 final class InputLines {
     private InputLines() {
     }
@@ -19,22 +16,20 @@ final class InputLines {
         if (!Files.isRegularFile(file)) {
             throw new IOException("input file " + file + " does not exist or is not a file");
         }
-        byte[] all;
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             InputStream in = file.getFileName().toString().endsWith(".zst") ? new ZstdInputStream(raw) : raw) {
-            all = in.readAllBytes();
-        }
-        List<byte[]> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= all.length; i++) {
-            if (i == all.length || all[i] == '\n') {
-                int end = i > start && all[i - 1] == '\r' ? i - 1 : i;
-                if (end > start) {
-                    lines.add(Arrays.copyOfRange(all, start, end));
+        List<byte[]> out = new ArrayList<>();
+        try (io.snapdelta.localstack.InputLines lines = io.snapdelta.localstack.InputLines.open(file)) {
+            for (byte[] raw = lines.next(); raw != null; raw = lines.next()) {
+                byte[] line = withoutCarriageReturn(raw);
+                if (line.length > 0) {
+                    out.add(line);
                 }
-                start = i + 1;
             }
         }
-        return lines;
+        return out;
+    }
+
+    /** The line without a trailing {@code \r} (a file with CRLF line ends), or the same array if it has none. */
+    static byte[] withoutCarriageReturn(byte[] line) {
+        return line.length > 0 && line[line.length - 1] == '\r' ? Arrays.copyOf(line, line.length - 1) : line;
     }
 }

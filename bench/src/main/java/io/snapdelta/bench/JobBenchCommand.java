@@ -56,10 +56,11 @@ public final class JobBenchCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "Change events, one per line: .jsonl or .jsonl.zst. This or --generate-pgbench.")
     Path input;
 
-    @Option(names = "--generate-pgbench", paramLabel = "ACCOUNTS:TRANSACTIONS",
+    @Option(names = "--generate-pgbench", paramLabel = "ACCOUNTS:TRANSACTIONS[:SKEW]",
             description = "Instead of --input: a generated pgbench-shaped Debezium JSON capture (ACCOUNTS snapshot rows, one "
-                    + "branch, ACCOUNTS/100 tellers, then 4 events per transaction), written to a temporary file and deleted "
-                    + "at the end; e.g. 100000:500000 gives 2,101,001 events, long enough that JIT warm-up no longer dominates.")
+                    + "branch, ACCOUNTS/100 tellers, then 4 events per transaction; SKEW: Zipf exponent of the accounts "
+                    + "updated, default 0 = uniform), written to a temporary file and deleted at the end; e.g. 100000:500000 "
+                    + "gives 2,101,001 events, long enough that JIT warm-up no longer dominates (also: bench generate).")
     String generatePgbench;
 
     @Option(names = "--format", defaultValue = "debezium-json", paramLabel = "FORMAT",
@@ -116,7 +117,7 @@ public final class JobBenchCommand implements Callable<Integer> {
         InputFormat fmt = parseFormat();
         GeneratedCapture.Spec generate = null;
         if ((input == null) == (generatePgbench == null)) {
-            throw usage("give exactly one of --input FILE and --generate-pgbench ACCOUNTS:TRANSACTIONS");
+            throw usage("give exactly one of --input FILE and --generate-pgbench ACCOUNTS:TRANSACTIONS[:SKEW]");
         }
         if (generatePgbench != null) {
             if (fmt != InputFormat.DEBEZIUM_JSON) {

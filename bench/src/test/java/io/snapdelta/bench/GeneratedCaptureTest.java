@@ -38,8 +38,53 @@ class GeneratedCaptureTest {
     }
 
     @Test
+    void aSkewedCaptureDrawsTheHotAccountsFarMoreOftenAndIsTheSameFileEveryTime() throws Exception {
+        GeneratedCapture.Spec skewed = GeneratedCapture.Spec.parse("1000:4000:1.1");
+        assertEquals(1.1, skewed.skew());
+        Path a = dir.resolve("a.jsonl.zst");
+        Path b = dir.resolve("b.jsonl.zst");
+        assertEquals(0, BenchMain.execute("generate", "--pgbench", "1000:4000:1.1", "--output", a.toString()));
+        assertEquals(0, BenchMain.execute("generate", "--pgbench", "1000:4000:1.1", "--output", b.toString()));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        List<byte[]> lines = InputLines.read(a);
+        assertEquals(skewed.events(), lines.size());
+        // Accounts updated by the transactions: account 1 alone takes a share a uniform draw gives 10 accounts
+        // (Zipf 1.1 over 1000 gives it ~15%, uniform 0.1%), and every line still parses.
+        ChangeEventParser parser = InputFormat.DEBEZIUM_JSON.newParser(ParserLimits.DEFAULTS);
+        int updates = 0;
+        int hottest = 0;
+        for (byte[] line : lines) {
+            var e = parser.parse(null, line);
+            assertNotNull(e);
+            if (e.table().name().equals("pgbench_accounts") && e.op() == io.snapdelta.model.ChangeOp.UPDATE) {
+                updates++;
+                if (((Long) e.key().get(0)) == 1L) {
+                    hottest++;
+                }
+            }
+        }
+        assertEquals(4000, updates);
+        assertTrue(hottest > 0.05 * updates, hottest + " of " + updates);
+        // Uniform (no SKEW) is the three-argument workload, byte for byte.
+        Path u = dir.resolve("u.jsonl");
+        assertEquals(0, BenchMain.execute("generate", "--pgbench", "250:40", "--output", u.toString()));
+        List<byte[]> expected = new PgbenchDebeziumWorkload(250, 40, 1).lines();
+        List<byte[]> got = InputLines.read(u);
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertArrayEquals(expected.get(i), got.get(i), "line " + (i + 1));
+        }
+    }
+
+    @Test
+    void generateRefusesAnOutputThatIsNotJsonl() {
+        assertEquals(2, BenchMain.execute("generate", "--pgbench", "10:1", "--output", dir.resolve("x.csv").toString()));
+        assertEquals(2, BenchMain.execute("generate", "--pgbench", "10", "--output", dir.resolve("x.jsonl").toString()));
+    }
+
+    @Test
     void aSpecThatIsNotTwoNonNegativeIntegersIsRefusedSayingWhatWasExpected() {
-        for (String bad : new String[] {"100", "100:", ":5", "a:5", "0:5", "10:-1", "1:2:3"}) {
+        for (String bad : new String[] {"100", "100:", ":5", "a:5", "0:5", "10:-1", "1:2:x", "1:2:-1", "1:2:NaN", "1:2:3:4"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeneratedCapture.Spec.parse(bad), bad);
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }

@@ -22,19 +22,34 @@ public final class PgbenchDebeziumWorkload {
     private final int tellers;
     private final int transactions;
     private final long seed;
+    /** Exponent of the Zipf distribution of the accounts a transaction updates; 0: uniform (pgbench's default). */
+    private final double accountSkew;
 
     /**
      * @param accounts rows of pgbench_accounts in the snapshot (one branch; tellers = max(1, accounts / 100))
      * @param transactions pgbench transactions after the snapshot, 4 events each
      */
     public PgbenchDebeziumWorkload(int accounts, int transactions, long seed) {
+        this(accounts, transactions, seed, 0);
+    }
+
+    /**
+     * A skewed capture: each transaction's account is drawn from a Zipf distribution with exponent
+     * {@code accountSkew} over the accounts, account 1 the hottest (what pgbench's {@code random_zipfian(1,
+     * :naccounts, s)} draws in a custom script); 0 draws uniformly, exactly as the three-argument constructor.
+     */
+    public PgbenchDebeziumWorkload(int accounts, int transactions, long seed, double accountSkew) {
         if (accounts < 1 || transactions < 0) {
             throw new IllegalArgumentException("need at least one account and a non-negative number of transactions");
+        }
+        if (!(accountSkew >= 0) || Double.isInfinite(accountSkew)) {
+            throw new IllegalArgumentException("the account skew must be a finite exponent >= 0, got " + accountSkew);
         }
         this.accounts = accounts;
         this.tellers = Math.max(1, accounts / 100);
         this.transactions = transactions;
         this.seed = seed;
+        this.accountSkew = accountSkew;
     }
 
     /** Number of events {@link #lines()} returns: accounts + 1 branch + tellers + 4 per transaction. */
@@ -42,9 +57,32 @@ public final class PgbenchDebeziumWorkload {
         return accounts + 1 + tellers + 4 * transactions;
     }
 
+    /** cdf[k] = P(rank <= k), rank 0 the hottest, weights 1 / (k + 1)^s; the last entry is exactly 1. */
+    static double[] zipfCdf(int n, double s) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            sum += Math.pow(k + 1, -s);
+            cdf[k] = sum;
+        }
+        for (int k = 0; k < n; k++) {
+            cdf[k] /= sum;
+        }
+        cdf[n - 1] = 1.0;
+        return cdf;
+    }
+
+    /** The rank whose cdf interval holds {@code u} in [0, 1). */
+    static int zipfRank(double[] cdf, double u) {
+        int i = java.util.Arrays.binarySearch(cdf, u);
+        int rank = i >= 0 ? i + 1 : -i - 1; // cdf[rank - 1] <= u < cdf[rank]
+        return Math.min(rank, cdf.length - 1);
+    }
+
     public List<byte[]> lines() {
         List<byte[]> out = new ArrayList<>(eventCount());
         SplittableRandom rnd = new SplittableRandom(seed);
+        double[] zipfCdf = accountSkew == 0 ? null : zipfCdf(accounts, accountSkew);
         long lsn = 79_471_320L;
         long tsMicros = 1_795_584_123_780_850L;
         long txId = 6803;
@@ -68,7 +106,8 @@ public final class PgbenchDebeziumWorkload {
         for (int hid = 1; hid <= transactions; hid++) {
             txId++;
             tsMicros += 1000 + rnd.nextInt(5000);
-            int aid = 1 + rnd.nextInt(accounts);
+            // Uniform draws use the generator exactly as before, so uniform captures stay byte-identical.
+            int aid = zipfCdf == null ? 1 + rnd.nextInt(accounts) : 1 + zipfRank(zipfCdf, rnd.nextDouble());
             int tid = 1 + rnd.nextInt(tellers);
             long delta = rnd.nextInt(10_001) - 5000;
             String prev = previousCommit < 0 ? null : Long.toString(previousCommit);
