@@ -90,12 +90,18 @@ public final class JobBenchCommand implements Callable<Integer> {
             description = "Measured rounds of the parse-only rate, after one warm-up round; the median counts (default: ${DEFAULT-VALUE}).")
     int parseRounds;
 
-    // 8: on 2 cores the one C2 compiler thread is busy for the first ~30 s of the JVM and the job's hot methods
-    // reach C2 only 20-26 s in (NOTES.md, session 5); the latency phase, run after these, needs the same.
+    // 8 runs or 60 s: on 2 cores the one C2 compiler thread is busy for the first ~30 s of the JVM and the job's hot
+    // methods reach C2 only 20-26 s in (NOTES.md, session 5); the latency phase, run after these, needs the same.
     @Option(names = "--warmup-runs", defaultValue = "8", paramLabel = "N",
-            description = "Runs of the throughput job over the same input before the measured one, in the same JVM; the latency "
-                    + "phase runs after them, so they warm it up too (default: ${DEFAULT-VALUE}; the first, cold run is reported beside).")
+            description = "Runs of the throughput job over the same input before the measured one, in the same JVM, at most; the "
+                    + "latency phase runs after them, so they warm it up too (default: ${DEFAULT-VALUE}; the first, cold run is "
+                    + "reported beside).")
     int warmupRuns;
+
+    @Option(names = "--warmup-seconds", defaultValue = "60", paramLabel = "S",
+            description = "Stop warming up once the warm-up runs have taken this many seconds, even before --warmup-runs (a "
+                    + "long capture's first run is warm-up enough; default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
 
     @Option(names = "--slots", defaultValue = "2", paramLabel = "N",
             description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}).")
@@ -132,8 +138,9 @@ public final class JobBenchCommand implements Callable<Integer> {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--rate must be a positive number of events per second, got " + rate);
         }
-        if (latencyEvents < 0 || warmupRuns < 0 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
-            throw usage("--latency-events and --warmup-runs must be >= 0, --parse-rounds, --slots and --deltas-partitions >= 1");
+        if (latencyEvents < 0 || warmupRuns < 0 || warmupSeconds < 0 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
+            throw usage("--latency-events, --warmup-runs and --warmup-seconds must be >= 0, --parse-rounds, --slots and "
+                    + "--deltas-partitions >= 1");
         }
         Duration phaseTimeout = duration("--timeout", timeout);
         Duration checkpointInterval = duration("--latency-checkpoint-interval", latencyCheckpointInterval);
@@ -182,7 +189,8 @@ public final class JobBenchCommand implements Callable<Integer> {
                      clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
-            throughput = ThroughputPhase.run(stack, admin, events, user, fmt, warmupRuns, deltasPartitions, phaseTimeout);
+            throughput = ThroughputPhase.run(stack, admin, events, user, fmt, warmupRuns, Duration.ofSeconds(warmupSeconds),
+                    deltasPartitions, phaseTimeout);
             if (!noLatency) {
                 JobBenchInput head = latencyEvents > 0 ? events.head(latencyEvents) : events;
                 latency = LatencyPhase.run(stack, admin, head,

@@ -117,6 +117,8 @@ final class JobBenchReport {
             m.put("steady", w);
         }
         m.put("warmup_runs", throughput.warmups());
+        m.put("warmup_runs_counted_as", "runs before the measured one: --warmup-runs, or fewer once the warm-up runs took "
+                + "--warmup-seconds");
         ThroughputPhase.Run cold = throughput.cold();
         m.put("job_changes_per_s_cold", round(throughput.produced() / cold.processCpuSeconds()));
         m.put("job_seconds_cold", round3(cold.jobSeconds()));

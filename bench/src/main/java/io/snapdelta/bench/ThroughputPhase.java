@@ -119,14 +119,21 @@ final class ThroughputPhase {
     private ThroughputPhase() {
     }
 
+    /**
+     * @param warmups warm-up runs before the measured one, at most
+     * @param warmupBudget stop warming up earlier once the warm-up runs have taken this long (the JIT needs time,
+     *     not a number of runs: a long capture's first run is warm-up enough)
+     */
     static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, int warmups,
-                      int deltaPartitions, Duration timeout) throws Exception {
+                      Duration warmupBudget, int deltaPartitions, Duration timeout) throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
         List<Run> runs = new ArrayList<>();
         BenchJobSetup setup = null;
         long produced = 0;
-        for (int i = 0; i <= warmups; i++) {
-            String run = i == warmups ? "throughput" : "throughput-warmup-" + (i + 1);
+        long warmupStart = System.nanoTime();
+        for (int i = 0; ; i++) {
+            boolean measured = i == warmups || i > 0 && System.nanoTime() - warmupStart >= warmupBudget.toNanos();
+            String run = measured ? "throughput" : "throughput-warmup-" + (i + 1);
             setup = BenchJobSetup.of("throughput", run, user, bootstrap, format, true, null);
             if (i == 0) {
                 setup.createTopics(stack, deltaPartitions, Map.of());
@@ -134,12 +141,16 @@ final class ThroughputPhase {
                 if (produced != input.size()) {
                     throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());
                 }
-                LOG.info("Throughput phase: {} records in {}; running the job bounded over them {} time(s), the last one measured",
-                        produced, setup.inputTopic, warmups + 1);
+                LOG.info("Throughput phase: {} records in {}; running the job bounded over them up to {} time(s) (warm-up runs "
+                        + "stop after {}), the last one measured", produced, setup.inputTopic, warmups + 1, warmupBudget);
+                warmupStart = System.nanoTime();
             } else {
                 setup.createOutputTopics(stack, deltaPartitions);
             }
             runs.add(runOnce(stack, setup, input.valid, timeout));
+            if (measured) {
+                break;
+            }
         }
 
         long batches;

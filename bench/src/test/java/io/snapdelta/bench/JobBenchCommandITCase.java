@@ -41,7 +41,7 @@ class JobBenchCommandITCase {
         }
         Path json = dir.resolve("out/job.json");
         int code = BenchMain.execute("job", "--input", input.toString(), "--json", json.toString(), "--rate", "2000",
-                "--parse-rounds", "1", "--warmup-runs", "1", "--timeout", "3min");
+                "--parse-rounds", "1", "--warmup-runs", "3", "--warmup-seconds", "0", "--timeout", "3min");
         assertEquals(0, code);
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
@@ -71,6 +71,7 @@ class JobBenchCommandITCase {
         assertEquals(0, r.get("latency_sequence_gaps").asLong());
         assertEquals(200, r.get("checkpoint_interval_ms").asLong());
         assertTrue(r.get("cores_counted_as").asText().contains("process CPU time"));
+        // Up to 3 warm-up runs, but a warm-up budget of 0 s ends warming up after the first one.
         assertEquals(1, r.get("warmup_runs").asInt());
         double groups = 0;
         for (JsonNode g : r.get("job_cpu_seconds_by_thread_group")) {
