@@ -42,6 +42,10 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private static final FieldType[] FIELD_TYPES = FieldType.values();
     /** Reads eight bytes of a byte[] as one little-endian long (no alignment needed). */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Reads four bytes of a byte[] as one little-endian int (no alignment needed). */
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 10^d for d = 0..8. */
+    private static final long[] POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L};
 
     private static final byte[] KEY = ascii("key");
     private static final byte[] VALUE = ascii("value");
@@ -773,12 +777,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         j += 2;
         int start = j;
-        long v = 0;
-        byte c;
-        while (j < n && (c = buf[j]) >= '0' && c <= '9') {
-            v = v * 10 + (c - '0');
-            j++;
-        }
+        j = digitRun(buf, j, n);
+        long v = runValue;
         int digits = j - start;
         if (digits == 0 || digits > 18 || j + 2 > n || buf[j] != '\\' || buf[j + 1] != '"') {
             return -1;
@@ -1292,12 +1292,16 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return true;
     }
 
+    /** {@code true}, {@code false} or {@code null} at {@code i}: the first four bytes compared as one int. */
     private int literal(int i, byte[] word) {
         int n = word.length;
         if (i + n > end) {
             throw HANDOVER;
         }
-        for (int k = 0; k < n; k++) {
+        if ((int) INTS.get(b, i) != (int) INTS.get(word, 0)) {
+            throw HANDOVER;
+        }
+        for (int k = 4; k < n; k++) {
             if (b[i + k] != word[k]) {
                 throw HANDOVER;
             }
@@ -1462,18 +1466,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         if (c == '0') {
             i++;
         } else if (c >= '1' && c <= '9') {
-            while (i + 8 <= n) { // eight digits at a time
-                long w = (long) LONGS.get(buf, i);
-                if (nonDigits(w) != 0) {
-                    break;
-                }
-                magnitude = magnitude * 100_000_000L + eightDigits(w);
-                i += 8;
-            }
-            while (i < n && (c = buf[i]) >= '0' && c <= '9') {
-                magnitude = magnitude * 10 + (c - '0');
-                i++;
-            }
+            i = digitRun(buf, i, n);
+            magnitude = runValue;
         } else {
             throw HANDOVER;
         }
@@ -1540,7 +1534,46 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         return j;
     }
 
-    /** Non-zero unless all eight bytes of the little-endian word are ASCII digits. */
+    /** Output of {@link #digitRun}: the value of the digits (wrapped beyond 18 digits: callers check the count). */
+    private long runValue;
+
+    /**
+     * The run of ASCII digits from {@code i} (possibly none) into {@link #runValue}; returns where it ends.
+     * Eight digits at a time, and the last one to seven of a run also in one step: they are shifted to the
+     * top of their word behind '0' bytes, which {@link #eightDigits} then reads as leading zeros. Only the
+     * last seven bytes of the input go one at a time.
+     */
+    private int digitRun(byte[] buf, int i, int n) {
+        long v = 0;
+        while (i + 8 <= n) {
+            long w = (long) LONGS.get(buf, i);
+            long nd = nonDigits(w);
+            if (nd == 0) {
+                v = v * 100_000_000L + eightDigits(w);
+                i += 8;
+                continue;
+            }
+            int d = Long.numberOfTrailingZeros(nd) >>> 3; // digits before the first non-digit (exact: see nonDigits)
+            if (d != 0) {
+                v = v * POW10[d] + eightDigits((w << ((8 - d) << 3)) | (0x3030303030303030L >>> (d << 3)));
+                i += d;
+            }
+            runValue = v;
+            return i;
+        }
+        byte c;
+        while (i < n && (c = buf[i]) >= '0' && c <= '9') {
+            v = v * 10 + (c - '0');
+            i++;
+        }
+        runValue = v;
+        return i;
+    }
+
+    /**
+     * Non-zero unless all eight bytes of the little-endian word are ASCII digits. The lowest flagged byte
+     * is exactly the first non-digit: a flag caused by a carry lands above the byte that caused it.
+     */
     private static long nonDigits(long w) {
         // high nibble 3, and low nibble <= 9 (adding 6 keeps the high nibble at 3); a carry out of a byte
         // needs a byte >= 0xFA, which the first test already flags

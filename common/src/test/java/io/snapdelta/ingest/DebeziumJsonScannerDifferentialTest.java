@@ -90,6 +90,28 @@ class DebeziumJsonScannerDifferentialTest {
     }
 
     @Test
+    void integersOfEveryDigitCountAreReadLikeTheJacksonReaderDoes() {
+        DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
+        DebeziumJsonParser jackson = new DebeziumJsonParser(ParserLimits.DEFAULTS, false);
+        String digits = "1234567890123456789"; // 19 digits, below Long.MAX_VALUE
+        for (int n = 1; n <= digits.length(); n++) {
+            String v = digits.substring(0, n);
+            for (String value : new String[] {v, "-" + v, v + ".5"}) {
+                // The column value in the key bytes ends within the last eight bytes of the input; those in
+                // the images and the sequence do not, so both ends of a digit run are read.
+                byte[] key = b("{\"id\":" + value + "}");
+                byte[] line = b("{\"before\":null,\"after\":{\"id\":" + value + ",\"n\":" + value + ",\"s\":\"x\"},"
+                        + "\"source\":{\"connector\":\"postgresql\",\"schema\":\"public\",\"table\":\"items\","
+                        + "\"sequence\":\"[\\\"" + v + "\\\",\\\"" + v + "\\\"]\",\"lsn\":" + v + ",\"ts_us\":3},\"op\":\"c\"}");
+                ParserOutcome expected = ParserOutcome.of(jackson, key, line);
+                assertTrue(!expected.failed(), value + ": " + expected);
+                assertEquals(expected, ParserOutcome.of(fast, key, line), value);
+            }
+        }
+        assertEquals(3 * digits.length(), fast.recordsReadByScanner(), "every record takes the fast path");
+    }
+
+    @Test
     void mysqlSourceTakesTheFastPathAndMatches() {
         DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
         DebeziumJsonParser jackson = new DebeziumJsonParser(ParserLimits.DEFAULTS, false);
