@@ -24,6 +24,7 @@ final class BodyDecoder {
     private final int maxValues;
     private final int maxPadding;
     private int version = 1;
+    private final ColumnReader.Scratch scratch = new ColumnReader.Scratch();
 
     BodyDecoder(TableSchemaRegistry registry, int maxStringLength, int maxValues, int maxPadding) {
         this.registry = registry;
@@ -41,6 +42,11 @@ final class BodyDecoder {
         int n;
         byte[] kinds;
         ColumnReader.Column[] keys;
+        /**
+         * Rank-coded sections: per op, the receiver's own key row its rank names (null for inserts), handed
+         * out as the op's key so that applying the op finds the held row by identity.
+         */
+        Row[] heldKeyRows;
         ColumnReader.Column[] full; // per non-key field
         ColumnReader.Column[] updated; // per non-key field, null when no update changed it
         byte[] bitmaps;
@@ -210,7 +216,7 @@ final class BodyDecoder {
         RowSchema rs = s.schema.rowSchema();
         int[] keyIdx = s.schema.keyIndexesShared();
         int[] nonKey = s.schema.nonKeyIndexesShared();
-        ColumnReader columns = new ColumnReader(in, budget, maxStringLength, version);
+        ColumnReader columns = new ColumnReader(in, budget, maxStringLength, version, scratch);
         s.keys = new ColumnReader.Column[keyIdx.length];
         int inserts = 0;
         for (byte k : s.kinds) {
@@ -298,6 +304,7 @@ final class BodyDecoder {
         }
         int keyFields = s.schema.keySchema().size();
         Object[][] merged = new Object[keyFields][s.n];
+        s.heldKeyRows = new Row[s.n];
         int insert = 0;
         int ranked = 0;
         long previous = 0;
@@ -328,6 +335,7 @@ final class BodyDecoder {
             for (int k = 0; k < keyFields; k++) {
                 merged[k][i] = key.get(k);
             }
+            s.heldKeyRows[i] = key;
             previous = rank;
             ranked++;
         }
@@ -364,14 +372,14 @@ final class BodyDecoder {
      * @param sorted sorted op order (checked): one section per table, keys non-decreasing, so the ops of one
      *     key are adjacent and the state a later op of the batch sees is the previous op's, no map needed
      */
-    private List<DeltaOp> assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,
+    private DecodedOps assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,
                                    RowLookup lookup, boolean sorted) throws CorruptBatchException {
         long cells = 0;
         for (Section s : sections) {
             cells += (long) s.n * (s.schema.keySchema().size() + s.schema.rowSchema().size());
         }
         budget.takeValues(in, cells, "the batch's rows");
-        List<DeltaOp> ops = new ArrayList<>(totalOps);
+        DeltaOp[] ops = new DeltaOp[totalOps];
         // One overlay per table (sections of two schema versions of a table share it); no per-op key objects.
         if (!sorted) {
             Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
@@ -399,7 +407,7 @@ final class BodyDecoder {
                 s = sections[si];
             }
             DeltaOp op = nextOp(in, s, lookup, i);
-            ops.add(op);
+            ops[i] = op;
             Object state = op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
                     : ((DeltaOp.Update) op).after();
             if (s.overlay != null) {
@@ -409,7 +417,7 @@ final class BodyDecoder {
                 s.lastState = state;
             }
         }
-        return ops;
+        return new DecodedOps(ops);
     }
 
     private DeltaOp nextOp(ByteSource in, Section s, RowLookup lookup, int opIndex)
@@ -418,17 +426,20 @@ final class BodyDecoder {
         int j = s.op++;
         int[] keyIdx = schema.keyIndexesShared();
         int[] nonKey = schema.nonKeyIndexesShared();
-        Object[] keyValues = new Object[keyIdx.length];
-        for (int k = 0; k < keyIdx.length; k++) {
-            keyValues[k] = s.keys[k].values()[j];
+        Row key = s.heldKeyRows != null ? s.heldKeyRows[j] : null;
+        if (key == null) {
+            Object[] keyValues = new Object[keyIdx.length];
+            for (int k = 0; k < keyIdx.length; k++) {
+                keyValues[k] = s.keys[k].values()[j];
+            }
+            key = Row.wrapTrusted(schema.keySchema(), keyValues);
         }
-        Row key = Row.wrapTrusted(schema.keySchema(), keyValues);
         TableId table = schema.table();
         int kind = s.kinds[j];
         if (kind == KIND_INSERT || kind == KIND_REPLACE) {
             Object[] row = new Object[schema.rowSchema().size()];
             for (int k = 0; k < keyIdx.length; k++) {
-                row[keyIdx[k]] = keyValues[k];
+                row[keyIdx[k]] = key.get(k);
             }
             int f = s.fullRow++;
             for (int x = 0; x < nonKey.length; x++) {
