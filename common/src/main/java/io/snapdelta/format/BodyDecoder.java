@@ -47,6 +47,12 @@ final class BodyDecoder {
          * out as the op's key so that applying the op finds the held row by identity.
          */
         Row[] heldKeyRows;
+        /**
+         * Per op, the row the receiver held under the op's key before the batch (null for inserts and for
+         * keys it does not hold), looked up for all ops of the batch before any op is built: see
+         * {@link #lookUpReceiverRows}.
+         */
+        Row[] receiverRows;
         ColumnReader.Column[] full; // per non-key field
         ColumnReader.Column[] updated; // per non-key field, null when no update changed it
         byte[] bitmaps;
@@ -395,6 +401,9 @@ final class BodyDecoder {
                 s.overlay = overlays.computeIfAbsent(s.schema.table(), t -> new HashMap<>(capacity));
             }
         }
+        for (Section s : sections) {
+            lookUpReceiverRows(s, lookup);
+        }
         int si = 0;
         for (int i = 0; i < totalOps; i++) {
             Section s;
@@ -420,20 +429,58 @@ final class BodyDecoder {
         return new DecodedOps(ops);
     }
 
+    /**
+     * Builds the keys of the section's ops and looks up the receiver's row of each update, replace and
+     * delete, reading the row's values once. On a large receiver every lookup misses the cache several
+     * times (slot, held row, its values, their boxes); in this short loop the misses of consecutive ops
+     * overlap, where between the building of whole ops they would be taken one after the other.
+     */
+    private void lookUpReceiverRows(Section s, RowLookup lookup) {
+        TableSchema schema = s.schema;
+        TableId table = schema.table();
+        int[] keyIdx = schema.keyIndexesShared();
+        if (s.heldKeyRows == null) {
+            s.heldKeyRows = new Row[s.n];
+        }
+        Row[] keys = s.heldKeyRows;
+        Row[] rows = new Row[s.n];
+        long touched = 0;
+        for (int j = 0; j < s.n; j++) {
+            Row key = keys[j];
+            if (key == null) {
+                Object[] keyValues = new Object[keyIdx.length];
+                for (int k = 0; k < keyIdx.length; k++) {
+                    keyValues[k] = s.keys[k].values()[j];
+                }
+                key = Row.wrapTrusted(schema.keySchema(), keyValues);
+                keys[j] = key;
+            }
+            if (s.kinds[j] != KIND_INSERT) {
+                Row row = lookup.get(table, key);
+                rows[j] = row;
+                if (row != null) {
+                    for (int x = 0, n = row.size(); x < n; x++) {
+                        if (row.get(x) instanceof Long v) {
+                            touched += v;
+                        }
+                    }
+                }
+            }
+        }
+        s.receiverRows = rows;
+        this.touched += touched;
+    }
+
+    /** Sum of the values {@link #lookUpReceiverRows} read ahead; kept so the reads are not optimised away. */
+    private long touched;
+
     private DeltaOp nextOp(ByteSource in, Section s, RowLookup lookup, int opIndex)
             throws CorruptBatchException {
         TableSchema schema = s.schema;
         int j = s.op++;
         int[] keyIdx = schema.keyIndexesShared();
         int[] nonKey = schema.nonKeyIndexesShared();
-        Row key = s.heldKeyRows != null ? s.heldKeyRows[j] : null;
-        if (key == null) {
-            Object[] keyValues = new Object[keyIdx.length];
-            for (int k = 0; k < keyIdx.length; k++) {
-                keyValues[k] = s.keys[k].values()[j];
-            }
-            key = Row.wrapTrusted(schema.keySchema(), keyValues);
-        }
+        Row key = s.heldKeyRows[j];
         TableId table = schema.table();
         int kind = s.kinds[j];
         if (kind == KIND_INSERT || kind == KIND_REPLACE) {
@@ -449,9 +496,9 @@ final class BodyDecoder {
             if (kind == KIND_INSERT) {
                 return new DeltaOp.Insert(table, key, after);
             }
-            return new DeltaOp.Update(table, key, held(in, s, lookup, table, key, opIndex, "replace"), after);
+            return new DeltaOp.Update(table, key, held(in, s, s.receiverRows[j], table, key, opIndex, "replace"), after);
         }
-        Row before = held(in, s, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        Row before = held(in, s, s.receiverRows[j], table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
         if (kind == KIND_DELETE) {
             return new DeltaOp.Delete(table, key, before);
         }
@@ -484,10 +531,11 @@ final class BodyDecoder {
         return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
     }
 
-    private static Row held(ByteSource in, Section s, RowLookup lookup, TableId table, Row key,
+    /** @param receiverRow the receiver's row of the key before the batch (null if it held none) */
+    private static Row held(ByteSource in, Section s, Row receiverRow, TableId table, Row key,
                             int opIndex, String what) throws CorruptBatchException {
         Object o = s.overlay != null ? s.overlay.get(key) : s.lastKey != null && s.lastKey.equals(key) ? s.lastState : null;
-        Row row = o == DELETED ? null : o != null ? (Row) o : lookup.get(table, key);
+        Row row = o == DELETED ? null : o != null ? (Row) o : receiverRow;
         if (row == null) {
             throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key
                     + " but the receiver holds no such row");
