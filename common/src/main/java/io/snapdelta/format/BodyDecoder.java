@@ -24,6 +24,7 @@ final class BodyDecoder {
     private final int maxValues;
     private final int maxPadding;
     private int version = 1;
+    private final ColumnReader.Scratch scratch = new ColumnReader.Scratch();
 
     BodyDecoder(TableSchemaRegistry registry, int maxStringLength, int maxValues, int maxPadding) {
         this.registry = registry;
@@ -41,6 +42,17 @@ final class BodyDecoder {
         int n;
         byte[] kinds;
         ColumnReader.Column[] keys;
+        /**
+         * Rank-coded sections: per op, the receiver's own key row its rank names (null for inserts), handed
+         * out as the op's key so that applying the op finds the held row by identity.
+         */
+        Row[] heldKeyRows;
+        /**
+         * Per op, the row the receiver held under the op's key before the batch (null for inserts and for
+         * keys it does not hold), looked up for all ops of the batch before any op is built: see
+         * {@link #lookUpReceiverRows}.
+         */
+        Row[] receiverRows;
         ColumnReader.Column[] full; // per non-key field
         ColumnReader.Column[] updated; // per non-key field, null when no update changed it
         byte[] bitmaps;
@@ -210,7 +222,7 @@ final class BodyDecoder {
         RowSchema rs = s.schema.rowSchema();
         int[] keyIdx = s.schema.keyIndexesShared();
         int[] nonKey = s.schema.nonKeyIndexesShared();
-        ColumnReader columns = new ColumnReader(in, budget, maxStringLength, version);
+        ColumnReader columns = new ColumnReader(in, budget, maxStringLength, version, scratch);
         s.keys = new ColumnReader.Column[keyIdx.length];
         int inserts = 0;
         for (byte k : s.kinds) {
@@ -298,6 +310,7 @@ final class BodyDecoder {
         }
         int keyFields = s.schema.keySchema().size();
         Object[][] merged = new Object[keyFields][s.n];
+        s.heldKeyRows = new Row[s.n];
         int insert = 0;
         int ranked = 0;
         long previous = 0;
@@ -328,6 +341,7 @@ final class BodyDecoder {
             for (int k = 0; k < keyFields; k++) {
                 merged[k][i] = key.get(k);
             }
+            s.heldKeyRows[i] = key;
             previous = rank;
             ranked++;
         }
@@ -364,14 +378,14 @@ final class BodyDecoder {
      * @param sorted sorted op order (checked): one section per table, keys non-decreasing, so the ops of one
      *     key are adjacent and the state a later op of the batch sees is the previous op's, no map needed
      */
-    private List<DeltaOp> assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,
+    private DecodedOps assemble(ByteSource in, DecodeBudget budget, Section[] sections, int[] sectionOfOp, int totalOps,
                                    RowLookup lookup, boolean sorted) throws CorruptBatchException {
         long cells = 0;
         for (Section s : sections) {
             cells += (long) s.n * (s.schema.keySchema().size() + s.schema.rowSchema().size());
         }
         budget.takeValues(in, cells, "the batch's rows");
-        List<DeltaOp> ops = new ArrayList<>(totalOps);
+        DeltaOp[] ops = new DeltaOp[totalOps];
         // One overlay per table (sections of two schema versions of a table share it); no per-op key objects.
         if (!sorted) {
             Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
@@ -387,6 +401,9 @@ final class BodyDecoder {
                 s.overlay = overlays.computeIfAbsent(s.schema.table(), t -> new HashMap<>(capacity));
             }
         }
+        for (Section s : sections) {
+            lookUpReceiverRows(s, lookup);
+        }
         int si = 0;
         for (int i = 0; i < totalOps; i++) {
             Section s;
@@ -399,7 +416,7 @@ final class BodyDecoder {
                 s = sections[si];
             }
             DeltaOp op = nextOp(in, s, lookup, i);
-            ops.add(op);
+            ops[i] = op;
             Object state = op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
                     : ((DeltaOp.Update) op).after();
             if (s.overlay != null) {
@@ -409,8 +426,53 @@ final class BodyDecoder {
                 s.lastState = state;
             }
         }
-        return ops;
+        return new DecodedOps(ops);
     }
+
+    /**
+     * Builds the keys of the section's ops and looks up the receiver's row of each update, replace and
+     * delete, reading the row's values once. On a large receiver every lookup misses the cache several
+     * times (slot, held row, its values, their boxes); in this short loop the misses of consecutive ops
+     * overlap, where between the building of whole ops they would be taken one after the other.
+     */
+    private void lookUpReceiverRows(Section s, RowLookup lookup) {
+        TableSchema schema = s.schema;
+        TableId table = schema.table();
+        int[] keyIdx = schema.keyIndexesShared();
+        if (s.heldKeyRows == null) {
+            s.heldKeyRows = new Row[s.n];
+        }
+        Row[] keys = s.heldKeyRows;
+        Row[] rows = new Row[s.n];
+        long touched = 0;
+        for (int j = 0; j < s.n; j++) {
+            Row key = keys[j];
+            if (key == null) {
+                Object[] keyValues = new Object[keyIdx.length];
+                for (int k = 0; k < keyIdx.length; k++) {
+                    keyValues[k] = s.keys[k].values()[j];
+                }
+                key = Row.wrapTrusted(schema.keySchema(), keyValues);
+                keys[j] = key;
+            }
+            if (s.kinds[j] != KIND_INSERT) {
+                Row row = lookup.get(table, key);
+                rows[j] = row;
+                if (row != null) {
+                    for (int x = 0, n = row.size(); x < n; x++) {
+                        if (row.get(x) instanceof Long v) {
+                            touched += v;
+                        }
+                    }
+                }
+            }
+        }
+        s.receiverRows = rows;
+        this.touched += touched;
+    }
+
+    /** Sum of the values {@link #lookUpReceiverRows} read ahead; kept so the reads are not optimised away. */
+    private long touched;
 
     private DeltaOp nextOp(ByteSource in, Section s, RowLookup lookup, int opIndex)
             throws CorruptBatchException {
@@ -418,17 +480,13 @@ final class BodyDecoder {
         int j = s.op++;
         int[] keyIdx = schema.keyIndexesShared();
         int[] nonKey = schema.nonKeyIndexesShared();
-        Object[] keyValues = new Object[keyIdx.length];
-        for (int k = 0; k < keyIdx.length; k++) {
-            keyValues[k] = s.keys[k].values()[j];
-        }
-        Row key = Row.wrapTrusted(schema.keySchema(), keyValues);
+        Row key = s.heldKeyRows[j];
         TableId table = schema.table();
         int kind = s.kinds[j];
         if (kind == KIND_INSERT || kind == KIND_REPLACE) {
             Object[] row = new Object[schema.rowSchema().size()];
             for (int k = 0; k < keyIdx.length; k++) {
-                row[keyIdx[k]] = keyValues[k];
+                row[keyIdx[k]] = key.get(k);
             }
             int f = s.fullRow++;
             for (int x = 0; x < nonKey.length; x++) {
@@ -438,9 +496,9 @@ final class BodyDecoder {
             if (kind == KIND_INSERT) {
                 return new DeltaOp.Insert(table, key, after);
             }
-            return new DeltaOp.Update(table, key, held(in, s, lookup, table, key, opIndex, "replace"), after);
+            return new DeltaOp.Update(table, key, held(in, s, s.receiverRows[j], table, key, opIndex, "replace"), after);
         }
-        Row before = held(in, s, lookup, table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        Row before = held(in, s, s.receiverRows[j], table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
         if (kind == KIND_DELETE) {
             return new DeltaOp.Delete(table, key, before);
         }
@@ -473,10 +531,11 @@ final class BodyDecoder {
         return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
     }
 
-    private static Row held(ByteSource in, Section s, RowLookup lookup, TableId table, Row key,
+    /** @param receiverRow the receiver's row of the key before the batch (null if it held none) */
+    private static Row held(ByteSource in, Section s, Row receiverRow, TableId table, Row key,
                             int opIndex, String what) throws CorruptBatchException {
         Object o = s.overlay != null ? s.overlay.get(key) : s.lastKey != null && s.lastKey.equals(key) ? s.lastState : null;
-        Row row = o == DELETED ? null : o != null ? (Row) o : lookup.get(table, key);
+        Row row = o == DELETED ? null : o != null ? (Row) o : receiverRow;
         if (row == null) {
             throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key
                     + " but the receiver holds no such row");

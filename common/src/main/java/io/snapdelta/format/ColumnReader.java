@@ -21,7 +21,29 @@ final class ColumnReader {
     private final int maxStringLength;
     private final int version;
 
+    /**
+     * Scratch space a decoder reuses across columns and batches (the packed integer codes before they are
+     * boxed), so reading a column allocates only what the column hands out. Not thread-safe.
+     */
+    static final class Scratch {
+        private long[] longs = new long[0];
+
+        long[] longs(int n) {
+            if (longs.length < n) {
+                longs = new long[Math.max(n, longs.length * 2)];
+            }
+            return longs;
+        }
+    }
+
+    private final Scratch scratch;
+
     ColumnReader(ByteSource in, DecodeBudget budget, int maxStringLength, int version) {
+        this(in, budget, maxStringLength, version, new Scratch());
+    }
+
+    ColumnReader(ByteSource in, DecodeBudget budget, int maxStringLength, int version, Scratch scratch) {
+        this.scratch = scratch;
         this.version = version;
         this.in = in;
         this.budget = budget;
@@ -229,7 +251,7 @@ final class ColumnReader {
         int len = lengthless ? in.remaining() : in.readCount(what + " packed payload length", in.remaining());
         int at = in.skip(lengthless ? 0 : len, what + " packed payload");
         IntegerPacking.BitReader bits = new IntegerPacking.BitReader(in.array(), at, len);
-        long[] us = new long[n];
+        long[] us = scratch.longs(n); // every non-null entry below n is written before it is read
         boolean sawMin = false;
         boolean sawMax = false;
         int w = IntegerPacking.bitLength(spread);

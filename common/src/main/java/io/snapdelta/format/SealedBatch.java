@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record SealedBatch(BatchHeader header, List<DeltaOp> ops, List<TableSchema> definedSchemas) {
     public SealedBatch {
-        ops = List.copyOf(ops);
+        ops = ops instanceof DecodedOps ? ops : List.copyOf(ops); // the decoder's own array: already unshared
         definedSchemas = List.copyOf(definedSchemas);
     }
 }
