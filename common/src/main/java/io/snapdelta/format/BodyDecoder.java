@@ -471,7 +471,11 @@ final class BodyDecoder {
         this.touched += touched;
     }
 
-    /** Sum of the values {@link #lookUpReceiverRows} read ahead; kept so the reads are not optimised away. */
+    /**
+     * Sum of the values {@link #lookUpReceiverRows} read ahead; kept so the reads are not optimised away.
+     * Without the read-ahead of the values the decode + apply path took ~2% more CPU (in-JVM A/B, 4 JVMs x 20
+     * rounds, paired medians 1.018-1.050), so the extra loop pays for itself.
+     */
     private long touched;
 
     private DeltaOp nextOp(ByteSource in, Section s, RowLookup lookup, int opIndex)

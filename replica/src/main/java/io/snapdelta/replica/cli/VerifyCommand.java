@@ -9,6 +9,7 @@ import io.snapdelta.config.Configuration;
 import io.snapdelta.config.DeltaFormatOptions;
 import io.snapdelta.config.DeltaOptions;
 import io.snapdelta.config.KafkaOptions;
+import io.snapdelta.config.OptionType;
 import io.snapdelta.config.ShardOptions;
 import io.snapdelta.model.TableId;
 import io.snapdelta.replica.DeltaStreamVerifier;
@@ -62,8 +63,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "PT2M", converter = DurationConverter.class,
-            description = "Fail if the read makes no progress for this long (ISO-8601, e.g. PT30S; default: 2 minutes).")
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "2min", converter = DurationConverter.class,
+            description = "Fail if the read makes no progress for this long (30s, 2min or ISO-8601 PT30S; default: ${DEFAULT-VALUE}).")
     Duration idleTimeout;
 
     @Unmatched
@@ -150,14 +151,14 @@ final class VerifyCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), m);
     }
 
-    /** ISO-8601 durations, e.g. PT30S. */
+    /** Durations as every option spells them ({@link OptionType#DURATION}: 30s, 2min, or ISO-8601 PT30S). */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
-                return Duration.parse(value);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an ISO-8601 duration such as PT30S");
+                return OptionType.DURATION.parser().apply(value.trim());
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s or 2min");
             }
         }
     }
