@@ -434,7 +434,7 @@ public final class ShardDeltaState {
         Row key = e.key();
         StoredEntry stored = store.get(table, key);
         if (stored != null) {
-            int c = e.version().compareTo(stored.version());
+            int c = stored.compareVersion(e.version());
             if (c == 0) {
                 counters.duplicatesDropped++;
                 return;

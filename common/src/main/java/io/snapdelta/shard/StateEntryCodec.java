@@ -213,8 +213,8 @@ public final class StateEntryCodec {
             out.writeByte(VERSION);
             boolean hash = !entry.isTombstone() && entry.hasEntryHash();
             out.writeByte((entry.isTombstone() ? TOMBSTONE : 0) | (hash ? HAS_HASH : 0));
-            out.writeLong(entry.version().major());
-            out.writeLong(entry.version().minor());
+            out.writeLong(entry.versionMajor());
+            out.writeLong(entry.versionMinor());
             if (entry.isTombstone()) {
                 out.writeLong(entry.deletedAtMicros());
             } else {
