@@ -277,10 +277,15 @@ GOALS: List[Goal] = [
 _OPS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
 
 
+def _number(v: float) -> str:
+    """1000000 -> '1,000,000', 2.5 -> '2.5'."""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:g}"
+
+
 def check_goal(goal: Goal, doc: Optional[dict]) -> dict:
     """One verdict: met is True / False, or None when the file or the value is missing or does not apply."""
     row = {"issue": goal.issue, "goal": goal.name, "target": goal.target, "measured_as": goal.measured_as,
-           "threshold": f"{goal.op} {goal.threshold:g}", "measured": None, "met": None, "note": ""}
+           "threshold": f"{goal.op} {_number(goal.threshold)}", "measured": None, "met": None, "note": ""}
     if doc is None:
         row["note"] = f"{goal.bench}.json missing"
         return row
