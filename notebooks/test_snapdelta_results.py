@@ -158,6 +158,12 @@ class GoalThresholdTest(unittest.TestCase):
         self.assertIsNone(row["met"])
         self.assertIn("20000", row["note"])
 
+    def test_thresholds_read_as_the_issues_write_them(self):
+        rows = {g.name: sr.check_goal(g, {})["threshold"] for g in sr.GOALS}
+        self.assertEqual("<= 2.5", rows["bytes per change"])
+        self.assertEqual(">= 1,000,000", rows["encode speed"])
+        self.assertEqual("< 500", rows["latency p99"])
+
     def test_missing_file_or_field_gets_no_verdict_and_says_why(self):
         goal = next(g for g in sr.GOALS if g.name == "bytes per change")
         self.assertEqual("bandwidth.json missing", sr.check_goal(goal, None)["note"])
