@@ -69,6 +69,7 @@ final class BandwidthReport {
         j.put("snapshot_batches", main.snapshotBatches);
         j.put("bodies_chosen", Map.of("coalesced", main.bodiesChosenCoalesced, "stream_ordered", main.bodiesChosenStreamOrdered));
         j.put("codecs_chosen", main.codecsChosen);
+        j.put("dictionary_trainings", main.dictionaryTrainings);
         j.put("encode_changes_per_s", round(speeds.sourceChanges / speeds.encodeSeconds));
         j.put("decode_apply_changes_per_s", round(speeds.sourceChanges / speeds.decodeApplySeconds));
         j.put("shard_logic_changes_per_s", round(speeds.sourceChanges / (speeds.encodeSeconds - speeds.formatSeconds)));
@@ -132,7 +133,8 @@ final class BandwidthReport {
         speedRow(out, j, "decode+apply", "decode_apply_changes_per_s", "decode_apply_changes_per_cpu_s");
         speedRow(out, j, "zstd -3 over Debezium JSON", "zstd3_debezium_changes_per_s", "zstd3_debezium_changes_per_cpu_s");
         out.println("counters: " + j.get("counters"));
-        out.println("bodies chosen: " + j.get("bodies_chosen") + "  codecs chosen: " + j.get("codecs_chosen"));
+        out.println("bodies chosen: " + j.get("bodies_chosen") + "  codecs chosen: " + j.get("codecs_chosen")
+                + "  dictionary trainings: " + j.get("dictionary_trainings"));
         out.println("body probes (streamed batches sealed with both bodies): " + j.get("body_probes"));
         if (!sweep.isEmpty()) {
             out.println();

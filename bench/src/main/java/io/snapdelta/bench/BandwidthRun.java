@@ -62,6 +62,8 @@ final class BandwidthRun {
         final java.util.zip.CRC32C shippedCrc = new java.util.zip.CRC32C();
         final Map<String, Long> streamedSections = new TreeMap<>();
         final Map<String, Long> codecsChosen = new TreeMap<>();
+        /** Zstd dictionary trainings over all shards' selectors (each runs on the sealing path, so its CPU is in encode). */
+        long dictionaryTrainings;
         final ShardCounters counters = new ShardCounters();
 
         Result(int shards, int batchChanges) {
@@ -146,6 +148,7 @@ final class BandwidthRun {
         r.outOfBandBytes = driver.outOfBandBytes();
         for (ShardPipeline p : pipelines) {
             r.counters.addAll(p.state().counters());
+            r.dictionaryTrainings += p.encoder().writer().selector().dictionaryTrainings();
         }
         r.sourceChanges = r.counters.sourceChanges;
 

@@ -63,7 +63,9 @@ public final class DeltaFormatOptions {
 
     public static final ConfigOption<Integer> DICTIONARY_TRAINING_BATCHES = ConfigOption.key("delta.codec.dictionary.training-batches")
             .intType().defaultValue(32).validator(Validators.between(8, 100_000))
-            .description("Recent batch bodies a dictionary is trained from; the first dictionary is trained once this many were sealed.");
+            .description("Recent batch bodies a dictionary is trained from; the first dictionary is trained once this many were "
+                    + "sealed. A training whose dictionary is not published (it would not recover its size) is retried after "
+                    + "twice the previous wait, up to the retrain interval.");
 
     public static final ConfigOption<Integer> DICTIONARY_RETRAIN_INTERVAL = ConfigOption.key("delta.codec.dictionary.retrain-interval")
             .intType().defaultValue(10_000).validator(Validators.atLeast(1))

@@ -64,6 +64,26 @@ class CodecSelectorTest {
     }
 
     @Test
+    void aStreamThatNoDictionaryHelpsIsTrainedOnAfterDoublingWaitsNotEveryTrainingBatches() {
+        DeltaFormatOptions o = DeltaFormatOptions.defaults().with(DeltaFormatOptions.PROBE_INTERVAL, 1000)
+                .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 8);
+        InMemoryDictionaryStore store = new InMemoryDictionaryStore();
+        java.util.Random random = new java.util.Random(7);
+        try (CodecSelector s = CodecSelector.create(o, store)) {
+            for (int i = 0; i < 300; i++) {
+                // Random bodies: no dictionary can save bytes on them, so none is ever published.
+                byte[] body = new byte[2000];
+                random.nextBytes(body);
+                Codec c = s.choose();
+                s.record(c, body, body.length, body.length + 10, 50_000, 100);
+            }
+            // Attempts at batches 8, 16, 32, 64, 128 and 256 (every 8 batches would have been 37).
+            assertEquals(6, s.dictionaryTrainings());
+            assertEquals(java.util.Optional.empty(), store.fetch(1));
+        }
+    }
+
+    @Test
     void fixedModesReportFixed() {
         try (CodecSelector s = CodecSelector.create(DeltaFormatOptions.defaults()
                 .with(DeltaFormatOptions.CODEC, DeltaFormatOptions.CodecMode.ZSTD), null)) {

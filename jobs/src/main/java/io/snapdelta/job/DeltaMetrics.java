@@ -26,6 +26,8 @@ public final class DeltaMetrics {
     public static final String BYTES_PER_CHANGE = "bytesPerChange";
     /** Gauge: codec of the last sealed batch, e.g. {@code zstd-3}. */
     public static final String CODEC = "codec";
+    /** Zstd dictionary trainings run on the sealing thread (published or not; see delta.codec.dictionary.*). */
+    public static final String DICTIONARY_TRAININGS = "dictionaryTrainings";
     /** Histogram: how long batches were open before sealing, in milliseconds. */
     public static final String SEAL_LATENCY_MS = "sealLatencyMs";
 

@@ -172,6 +172,13 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
             return applied == 0 ? 0.0 : (double) deltaBytes / applied;
         });
         g.gauge(DeltaMetrics.CODEC, (Gauge<String>) () -> lastCodec == null ? "" : lastCodec);
+        g.counter(DeltaMetrics.DICTIONARY_TRAININGS, new LiveCounter(() -> {
+            long n = 0;
+            for (ShardPipeline p : pipelines.values()) {
+                n += p.encoder().writer().selector().dictionaryTrainings();
+            }
+            return n;
+        }));
         g.histogram(DeltaMetrics.SEAL_LATENCY_MS, sealLatency);
         // The same numbers as job-wide accumulators, so a bounded run's result carries them.
         var ctx = getRuntimeContext();
