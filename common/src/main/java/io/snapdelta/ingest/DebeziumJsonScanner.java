@@ -344,6 +344,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean retry = retryReplay();
         buf.expect(prev);
         boolean parsed = false;
+        boolean sameSkeleton = true; // the names and JSON types are the last object's (see SchemaMemo)
         int k = 0;
         while (true) {
             if (k < prev && r.scalar[k] && (retry || r.sameLastTime(k))) {
@@ -371,12 +372,19 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 int last = buf.size - 1;
                 r.start[k] = at - objStart;
                 r.scalar[k] = true;
-                r.kind[k] = buf.types[last].ordinal();
+                int kind = buf.types[last].ordinal();
+                if (r.kind[k] != kind || k >= prev) {
+                    r.kind[k] = kind;
+                    sameSkeleton = false;
+                }
                 String name = buf.names[last];
                 if (r.name[k] != name) {
                     r.name[k] = name;
+                    sameSkeleton = false;
                 }
                 r.index[k] = last;
+            } else {
+                sameSkeleton = false;
             }
             i = nextMember(i);
             k++;
@@ -388,6 +396,14 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             r.values = buf.values;
         }
         r.end(b, objStart, i, k, !parsed);
+        SchemaMemo memo = s.schemaMemo;
+        if (!sameSkeleton || k != prev) {
+            memo.skeleton++;
+        }
+        if (buf.memo != memo) {
+            buf.memo = memo;
+        }
+        buf.memoSkeleton = memo.skeleton;
         return i;
     }
 
@@ -836,6 +852,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean sequenceSecond;
         /** The last object of this kind, for replaying its unchanged members. */
         final MemberRuns runs = new MemberRuns();
+        /** Row images and keys: the row schema last built for an image of this shape. */
+        final SchemaMemo schemaMemo = new SchemaMemo();
         /** Key shapes: the shapes of the records with such a key (created on first use). */
         RecordShapes record;
         /** When {@link #pick} last chose this shape. */

@@ -28,9 +28,16 @@ final class RowBuffer {
     boolean isNull;
     /** Capacity of the next record's values array: how many fields the reader expects. */
     private int expected = 8;
+    /**
+     * The scanner's schema memo of the shape this image was read with (null: not read by the scanner), and
+     * that shape's {@link SchemaMemo#skeleton} number after reading it.
+     */
+    SchemaMemo memo;
+    int memoSkeleton;
 
     void reset() {
         values = null; // a null store: no barrier work
+        memo = null;
         size = 0;
         present = false;
         isNull = false;

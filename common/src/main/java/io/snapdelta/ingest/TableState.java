@@ -21,6 +21,8 @@ final class TableState {
     private int schemaCount;
     private final Map<String, FieldType> knownTypes = new HashMap<>();
     private FieldType[] resolved = new FieldType[16];
+    /** Bumped whenever {@link #knownTypes} may change (a schema is remembered): invalidates schema memos. */
+    private int generation;
 
     TableState(TableId id) {
         this.id = id;
@@ -32,20 +34,68 @@ final class TableState {
      * column was last seen as.
      */
     Row build(RowBuffer buf, RowBuffer other) {
-        int n = buf.size;
-        FieldType[] types = buf.types;
-        for (int i = 0; i < n; i++) {
-            if (types[i] == FieldType.NULL) {
-                types = resolveNulls(buf, other, i);
-                break;
+        SchemaMemo m = buf.memo;
+        RowSchema schema;
+        if (m != null && memoHolds(m, buf, other)) {
+            schema = m.schema;
+        } else {
+            int n = buf.size;
+            FieldType[] types = buf.types;
+            boolean hasNulls = false;
+            for (int i = 0; i < n; i++) {
+                if (types[i] == FieldType.NULL) {
+                    types = resolveNulls(buf, other, i);
+                    hasNulls = true;
+                    break;
+                }
+            }
+            schema = find(buf.names, types, n);
+            if (schema == null) {
+                schema = RowSchema.of(Arrays.copyOf(buf.names, n), Arrays.copyOf(types, n));
+                remember(schema);
+            }
+            if (m != null) {
+                memorise(m, buf, other, schema, hasNulls);
             }
         }
-        RowSchema schema = find(buf.names, types, n);
-        if (schema == null) {
-            schema = RowSchema.of(Arrays.copyOf(buf.names, n), Arrays.copyOf(types, n));
-            remember(schema);
-        }
         return Row.wrapTrusted(schema, buf.takeValues());
+    }
+
+    /**
+     * Whether {@code m}'s schema is the one {@code buf} would get: the image has the names and types of the
+     * one the schema was built for, in this table, which has learnt no column type since; and if that image
+     * had nulls (typed from the other image and the known types), the other image is as it was then.
+     */
+    private boolean memoHolds(SchemaMemo m, RowBuffer buf, RowBuffer other) {
+        if (m.schema == null || m.schemaSkeleton != buf.memoSkeleton || m.table != this || m.tableGeneration != generation) {
+            return false;
+        }
+        if (!m.hasNulls) {
+            return true;
+        }
+        if (other == null || !other.hasRow()) {
+            return m.other == null;
+        }
+        SchemaMemo o = other.memo;
+        return o != null && o == m.other && other.memoSkeleton == m.otherSkeleton;
+    }
+
+    private void memorise(SchemaMemo m, RowBuffer buf, RowBuffer other, RowSchema schema, boolean hasNulls) {
+        if (hasNulls && other != null && other.hasRow() && other.memo == null) {
+            m.schema = null; // the other image was not read by the scanner: nothing to tell it by
+            return;
+        }
+        m.schema = schema;
+        m.schemaSkeleton = buf.memoSkeleton;
+        m.table = this;
+        m.tableGeneration = generation;
+        m.hasNulls = hasNulls;
+        if (hasNulls && other != null && other.hasRow()) {
+            m.other = other.memo;
+            m.otherSkeleton = other.memoSkeleton;
+        } else {
+            m.other = null;
+        }
     }
 
     /**
@@ -112,6 +162,7 @@ final class TableState {
             }
         }
         schemas[schemaCount++] = schema;
+        generation++;
         for (int i = 0; i < schema.size(); i++) {
             if (schema.type(i) != FieldType.NULL) {
                 knownTypes.put(schema.name(i), schema.type(i));

@@ -52,6 +52,22 @@ class DebeziumJsonParserTest {
     }
 
     @Test
+    void aRepeatedImageTypesItsNullFromThisRecordsOtherImageNotTheLastRecords() throws ParseException {
+        // The after image repeats its names and types in every record, while the before image (another
+        // column order, so read with another shape) changes the type of filler: the after's null must follow it.
+        DebeziumJsonParser parser = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
+        String[] fillers = {"5", "\"x\"", "\"x\"", "6"};
+        FieldType[] expected = {FieldType.INT64, FieldType.STRING, FieldType.STRING, FieldType.INT64};
+        for (int r = 0; r < fillers.length; r++) {
+            String envelope = "{\"before\":{\"bid\":1,\"tid\":8,\"filler\":" + fillers[r] + "},"
+                    + "\"after\":{\"tid\":8,\"bid\":1,\"filler\":null},\"source\":" + SOURCE + ",\"op\":\"u\",\"ts_ms\":1}";
+            ChangeEvent e = parser.parse(b("{\"tid\":8}"), b(envelope));
+            assertEquals(expected[r], e.after().schema().type(2), "record " + r);
+        }
+        assertEquals(fillers.length, parser.recordsReadByScanner(), "all read by the fast path");
+    }
+
+    @Test
     void aNullNeverTypedStaysNull() throws ParseException {
         ChangeEvent e = new DebeziumJsonParser().parse(b("{\"tid\":8}"), b(ENVELOPE.replace("\"filler\":\"x\"", "\"filler\":null")));
         assertEquals(FieldType.NULL, e.after().schema().type(3));
