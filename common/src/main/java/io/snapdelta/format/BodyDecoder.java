@@ -53,6 +53,10 @@ final class BodyDecoder {
          * {@link #lookUpReceiverRows}.
          */
         Row[] receiverRows;
+        /** Per op, the receiver's handle ({@link RowLookup#locate}) of {@link #receiverRows}' row, or null. */
+        Object[] handles;
+        /** Whether the last op built took its {@code before} from the receiver (not from an earlier op). */
+        boolean beforeFromReceiver;
         ColumnReader.Column[] full; // per non-key field
         ColumnReader.Column[] updated; // per non-key field, null when no update changed it
         byte[] bitmaps;
@@ -386,6 +390,7 @@ final class BodyDecoder {
         }
         budget.takeValues(in, cells, "the batch's rows");
         DeltaOp[] ops = new DeltaOp[totalOps];
+        Object[] handles = null; // allocated at the first handle (a batch of inserts has none)
         // One overlay per table (sections of two schema versions of a table share it); no per-op key objects.
         if (!sorted) {
             Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
@@ -415,8 +420,15 @@ final class BodyDecoder {
                 }
                 s = sections[si];
             }
+            s.beforeFromReceiver = false;
             DeltaOp op = nextOp(in, s, lookup, i);
             ops[i] = op;
+            if (s.beforeFromReceiver) {
+                if (handles == null) {
+                    handles = new Object[totalOps];
+                }
+                handles[i] = s.handles[s.op - 1];
+            }
             Object state = op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
                     : ((DeltaOp.Update) op).after();
             if (s.overlay != null) {
@@ -426,7 +438,7 @@ final class BodyDecoder {
                 s.lastState = state;
             }
         }
-        return new DecodedOps(ops);
+        return new DecodedOps(ops, handles, lookup);
     }
 
     /**
@@ -444,6 +456,7 @@ final class BodyDecoder {
         }
         Row[] keys = s.heldKeyRows;
         Row[] rows = new Row[s.n];
+        Object[] handles = new Object[s.n];
         long touched = 0;
         for (int j = 0; j < s.n; j++) {
             Row key = keys[j];
@@ -456,9 +469,11 @@ final class BodyDecoder {
                 keys[j] = key;
             }
             if (s.kinds[j] != KIND_INSERT) {
-                Row row = lookup.get(table, key);
-                rows[j] = row;
-                if (row != null) {
+                Object handle = lookup.locate(table, key);
+                if (handle != null) {
+                    Row row = lookup.rowOf(handle);
+                    rows[j] = row;
+                    handles[j] = handle;
                     for (int x = 0, n = row.size(); x < n; x++) {
                         if (row.get(x) instanceof Long v) {
                             touched += v;
@@ -468,6 +483,7 @@ final class BodyDecoder {
             }
         }
         s.receiverRows = rows;
+        s.handles = handles;
         this.touched += touched;
     }
 
@@ -539,6 +555,7 @@ final class BodyDecoder {
     private static Row held(ByteSource in, Section s, Row receiverRow, TableId table, Row key,
                             int opIndex, String what) throws CorruptBatchException {
         Object o = s.overlay != null ? s.overlay.get(key) : s.lastKey != null && s.lastKey.equals(key) ? s.lastState : null;
+        s.beforeFromReceiver = o == null;
         Row row = o == DELETED ? null : o != null ? (Row) o : receiverRow;
         if (row == null) {
             throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key
