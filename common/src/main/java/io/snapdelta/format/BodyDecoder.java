@@ -48,12 +48,10 @@ final class BodyDecoder {
          */
         Row[] heldKeyRows;
         /**
-         * Per op, the row the receiver held under the op's key before the batch (null for inserts and for
-         * keys it does not hold), looked up for all ops of the batch before any op is built: see
-         * {@link #lookUpReceiverRows}.
+         * Per op, the receiver's handle ({@link RowLookup#locate}) of the row it held under the op's key before
+         * the batch (null for inserts and for keys it does not hold), looked up for all ops of the batch before
+         * any op is built: see {@link #lookUpReceiverRows}. {@link RowLookup#rowOf} gives the row.
          */
-        Row[] receiverRows;
-        /** Per op, the receiver's handle ({@link RowLookup#locate}) of {@link #receiverRows}' row, or null. */
         Object[] handles;
         /** Whether the last op built took its {@code before} from the receiver (not from an earlier op). */
         boolean beforeFromReceiver;
@@ -455,7 +453,6 @@ final class BodyDecoder {
             s.heldKeyRows = new Row[s.n];
         }
         Row[] keys = s.heldKeyRows;
-        Row[] rows = new Row[s.n];
         Object[] handles = new Object[s.n];
         long touched = 0;
         for (int j = 0; j < s.n; j++) {
@@ -472,7 +469,6 @@ final class BodyDecoder {
                 Object handle = lookup.locate(table, key);
                 if (handle != null) {
                     Row row = lookup.rowOf(handle);
-                    rows[j] = row;
                     handles[j] = handle;
                     for (int x = 0, n = row.size(); x < n; x++) {
                         if (row.get(x) instanceof Long v) {
@@ -482,7 +478,6 @@ final class BodyDecoder {
                 }
             }
         }
-        s.receiverRows = rows;
         s.handles = handles;
         this.touched += touched;
     }
@@ -516,9 +511,9 @@ final class BodyDecoder {
             if (kind == KIND_INSERT) {
                 return new DeltaOp.Insert(table, key, after);
             }
-            return new DeltaOp.Update(table, key, held(in, s, s.receiverRows[j], table, key, opIndex, "replace"), after);
+            return new DeltaOp.Update(table, key, held(in, s, receiverRow(lookup, s, j), table, key, opIndex, "replace"), after);
         }
-        Row before = held(in, s, s.receiverRows[j], table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        Row before = held(in, s, receiverRow(lookup, s, j), table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
         if (kind == KIND_DELETE) {
             return new DeltaOp.Delete(table, key, before);
         }
@@ -549,6 +544,12 @@ final class BodyDecoder {
             row[nonKey[x]] = v;
         }
         return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
+    }
+
+    /** The receiver's row of op {@code j}'s key before the batch, or null. */
+    private static Row receiverRow(RowLookup lookup, Section s, int j) {
+        Object handle = s.handles[j];
+        return handle == null ? null : lookup.rowOf(handle);
     }
 
     /** @param receiverRow the receiver's row of the key before the batch (null if it held none) */
