@@ -48,11 +48,13 @@ final class BodyDecoder {
          */
         Row[] heldKeyRows;
         /**
-         * Per op, the row the receiver held under the op's key before the batch (null for inserts and for
-         * keys it does not hold), looked up for all ops of the batch before any op is built: see
-         * {@link #lookUpReceiverRows}.
+         * Per op, the receiver's handle ({@link RowLookup#locate}) of the row it held under the op's key before
+         * the batch (null for inserts and for keys it does not hold), looked up for all ops of the batch before
+         * any op is built: see {@link #lookUpReceiverRows}. {@link RowLookup#rowOf} gives the row.
          */
-        Row[] receiverRows;
+        Object[] handles;
+        /** Whether the last op built took its {@code before} from the receiver (not from an earlier op). */
+        boolean beforeFromReceiver;
         ColumnReader.Column[] full; // per non-key field
         ColumnReader.Column[] updated; // per non-key field, null when no update changed it
         byte[] bitmaps;
@@ -386,6 +388,7 @@ final class BodyDecoder {
         }
         budget.takeValues(in, cells, "the batch's rows");
         DeltaOp[] ops = new DeltaOp[totalOps];
+        Object[] handles = null; // allocated at the first handle (a batch of inserts has none)
         // One overlay per table (sections of two schema versions of a table share it); no per-op key objects.
         if (!sorted) {
             Map<TableId, Map<Row, Object>> overlays = new HashMap<>();
@@ -415,8 +418,15 @@ final class BodyDecoder {
                 }
                 s = sections[si];
             }
+            s.beforeFromReceiver = false;
             DeltaOp op = nextOp(in, s, lookup, i);
             ops[i] = op;
+            if (s.beforeFromReceiver) {
+                if (handles == null) {
+                    handles = new Object[totalOps];
+                }
+                handles[i] = s.handles[s.op - 1];
+            }
             Object state = op instanceof DeltaOp.Delete ? DELETED : op instanceof DeltaOp.Insert ins ? ins.after()
                     : ((DeltaOp.Update) op).after();
             if (s.overlay != null) {
@@ -426,7 +436,7 @@ final class BodyDecoder {
                 s.lastState = state;
             }
         }
-        return new DecodedOps(ops);
+        return new DecodedOps(ops, handles, lookup);
     }
 
     /**
@@ -443,7 +453,7 @@ final class BodyDecoder {
             s.heldKeyRows = new Row[s.n];
         }
         Row[] keys = s.heldKeyRows;
-        Row[] rows = new Row[s.n];
+        Object[] handles = new Object[s.n];
         long touched = 0;
         for (int j = 0; j < s.n; j++) {
             Row key = keys[j];
@@ -456,9 +466,10 @@ final class BodyDecoder {
                 keys[j] = key;
             }
             if (s.kinds[j] != KIND_INSERT) {
-                Row row = lookup.get(table, key);
-                rows[j] = row;
-                if (row != null) {
+                Object handle = lookup.locate(table, key);
+                if (handle != null) {
+                    Row row = lookup.rowOf(handle);
+                    handles[j] = handle;
                     for (int x = 0, n = row.size(); x < n; x++) {
                         if (row.get(x) instanceof Long v) {
                             touched += v;
@@ -467,7 +478,7 @@ final class BodyDecoder {
                 }
             }
         }
-        s.receiverRows = rows;
+        s.handles = handles;
         this.touched += touched;
     }
 
@@ -500,9 +511,9 @@ final class BodyDecoder {
             if (kind == KIND_INSERT) {
                 return new DeltaOp.Insert(table, key, after);
             }
-            return new DeltaOp.Update(table, key, held(in, s, s.receiverRows[j], table, key, opIndex, "replace"), after);
+            return new DeltaOp.Update(table, key, held(in, s, receiverRow(lookup, s, j), table, key, opIndex, "replace"), after);
         }
-        Row before = held(in, s, s.receiverRows[j], table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
+        Row before = held(in, s, receiverRow(lookup, s, j), table, key, opIndex, kind == KIND_DELETE ? "delete" : "update");
         if (kind == KIND_DELETE) {
             return new DeltaOp.Delete(table, key, before);
         }
@@ -535,10 +546,17 @@ final class BodyDecoder {
         return new DeltaOp.Update(table, key, before, Row.wrapTrusted(schema.rowSchema(), row));
     }
 
+    /** The receiver's row of op {@code j}'s key before the batch, or null. */
+    private static Row receiverRow(RowLookup lookup, Section s, int j) {
+        Object handle = s.handles[j];
+        return handle == null ? null : lookup.rowOf(handle);
+    }
+
     /** @param receiverRow the receiver's row of the key before the batch (null if it held none) */
     private static Row held(ByteSource in, Section s, Row receiverRow, TableId table, Row key,
                             int opIndex, String what) throws CorruptBatchException {
         Object o = s.overlay != null ? s.overlay.get(key) : s.lastKey != null && s.lastKey.equals(key) ? s.lastState : null;
+        s.beforeFromReceiver = o == null;
         Row row = o == DELETED ? null : o != null ? (Row) o : receiverRow;
         if (row == null) {
             throw in.error(Kind.STATE_MISMATCH, "op " + opIndex + " is a " + what + " of " + table + " key " + key

@@ -15,6 +15,21 @@ public interface RowLookup extends HeldKeys {
     Row get(TableId table, Row key);
 
     /**
+     * Finds the row held for {@code key} and returns this receiver's handle to it, or {@code null} if none;
+     * {@link #rowOf} reads the row from the handle. A reader hands the handles back with the ops it decoded
+     * ({@link LocatedOps}), so that a receiver applying them reaches each row without finding it a second
+     * time. The default handle is the row itself.
+     */
+    default Object locate(TableId table, Row key) {
+        return get(table, key);
+    }
+
+    /** The row behind a non-null handle {@link #locate} returned. */
+    default Row rowOf(Object handle) {
+        return (Row) handle;
+    }
+
+    /**
      * The keys of {@code table} held before the batch, in order (format v3 codes the keys of updates and
      * deletes as ranks into them); null when this receiver keeps no such index, and then a batch that codes
      * keys by rank is rejected. The default keeps none.

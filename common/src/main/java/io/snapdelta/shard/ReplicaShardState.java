@@ -4,6 +4,7 @@ import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.digest.RowHasher;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.format.HeldKeyIndex;
+import io.snapdelta.format.LocatedOps;
 import io.snapdelta.format.RowLookup;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
@@ -32,25 +33,46 @@ public final class ReplicaShardState implements RowLookup {
         }
     }
 
-    /** One held row: its table and key (with their hash), the row and its entry hash lanes. */
-    private static final class Held {
+    /**
+     * One held row: its table and key, the row (null once removed, so that a stale {@link #locate} handle is
+     * recognised) and its entry hash lanes. The key's hash lives in {@link #hashes} only.
+     */
+    private static class Held {
         final TableId table;
         final Row key;
-        final int hash;
         Row row;
         long lane0;
         long lane1;
         long lane2;
         long lane3;
 
-        Held(TableId table, Row key, int hash) {
+        Held(TableId table, Row key) {
             this.table = table;
             this.key = key;
-            this.hash = hash;
         }
 
-        boolean holds(TableId t, Row k, int h) {
-            return hash == h && (key == k || table.equals(t) && key.equals(k));
+        /** A held row whose key is one integer field: see {@link IntegerKeyHeld}. */
+        static Held of(TableId table, Row key) {
+            return key.size() == 1 && key.get(0) instanceof Long v ? new IntegerKeyHeld(table, key, v) : new Held(table, key);
+        }
+
+        /** Called after a hash match (in {@link #hashes}): the same table and key. */
+        boolean holds(TableId t, Row k) {
+            return key == k || table.equals(t) && key.equals(k);
+        }
+    }
+
+    /**
+     * A held row whose key is one integer field (the common case), with the key's value inline: building a
+     * table's rank index ({@link #buildKeyIndex}) then reads one object per row instead of four (entry, key
+     * row, its values, the boxed value). The same 64 bytes as a {@link Held} with an int hash field had.
+     */
+    private static final class IntegerKeyHeld extends Held {
+        final long keyValue;
+
+        IntegerKeyHeld(TableId table, Row key, long keyValue) {
+            super(table, key);
+            this.keyValue = keyValue;
         }
     }
 
@@ -96,7 +118,7 @@ public final class ReplicaShardState implements RowLookup {
         int mask = s.length - 1;
         for (int i = OpenSlots.homeOf(hash, shift); ; i = (i + 1) & mask) {
             Held h = s[i];
-            if (h == null || hs[i] == hash && h.holds(table, key, hash)) {
+            if (h == null || hs[i] == hash && h.holds(table, key)) {
                 return h;
             }
         }
@@ -106,6 +128,17 @@ public final class ReplicaShardState implements RowLookup {
     public Row get(TableId table, Row key) {
         Held h = find(table, key, hashOf(table, key));
         return h == null ? null : h.row;
+    }
+
+    /** This replica's handle of a held row is its {@link Held} entry, which {@link #applyAll} applies through. */
+    @Override
+    public Object locate(TableId table, Row key) {
+        return find(table, key, hashOf(table, key));
+    }
+
+    @Override
+    public Row rowOf(Object handle) {
+        return ((Held) handle).row;
     }
 
     /** The held keys of {@code table} in order (built on first use: O(held rows) once per table). */
@@ -121,8 +154,9 @@ public final class ReplicaShardState implements RowLookup {
 
     /**
      * One pass over the slots into arrays sized for every held row: keys of one integer field (the common
-     * case) are collected with their values, so the index sorts primitives without a second pass or boxing;
-     * any other key shape falls back to the general build.
+     * case) are collected with their values (kept inline in the entry, so the keys themselves are not read),
+     * so the index sorts primitives without a second pass or boxing; any other key shape falls back to the
+     * general build.
      */
     private HeldKeyIndex buildKeyIndex(TableId table) {
         Row[] keys = new Row[size];
@@ -131,11 +165,10 @@ public final class ReplicaShardState implements RowLookup {
         boolean integers = true;
         for (Held h : slots) {
             if (h != null && (h.table == table || h.table.equals(table))) {
-                Row k = h.key;
-                keys[n] = k;
+                keys[n] = h.key;
                 if (integers) {
-                    if (k.size() == 1 && k.get(0) instanceof Long v) {
-                        values[n] = v;
+                    if (h instanceof IntegerKeyHeld ih) {
+                        values[n] = ih.keyValue;
                     } else {
                         integers = false;
                     }
@@ -148,14 +181,22 @@ public final class ReplicaShardState implements RowLookup {
     }
 
     public void apply(DeltaOp op) {
+        apply(op, null);
+    }
+
+    /**
+     * @param handle this replica's {@link #locate} handle of the op's key, found before the op's batch was
+     *     decoded, or null: used only while it is still held and holds the op's key, else the row is found
+     */
+    private void apply(DeltaOp op, Held handle) {
         TableId table = op.table();
         Row key = op.key();
-        int hash = hashOf(table, key);
         if (op instanceof DeltaOp.Insert ins) {
-            insert(table, key, hash, ins.after());
+            insert(table, key, hashOf(table, key), ins.after());
             return;
         }
-        Held held = find(table, key, hash);
+        Held held = handle != null && handle.row != null && (handle.key == key || handle.table.equals(table) && handle.key.equals(key))
+                ? handle : find(table, key, hashOf(table, key));
         if (op instanceof DeltaOp.Update upd) {
             if (held == null || !held.row.equals(upd.before())) {
                 throw new StateDivergenceException("update of " + table + " key " + key + " expects "
@@ -173,6 +214,7 @@ public final class ReplicaShardState implements RowLookup {
             }
             remove(held);
             subtract(held);
+            held.row = null;
             if (!keyIndexes.isEmpty()) {
                 HeldKeyIndex index = keyIndexes.get(table);
                 if (index != null) {
@@ -190,11 +232,11 @@ public final class ReplicaShardState implements RowLookup {
         int mask = s.length - 1;
         int i = OpenSlots.homeOf(hash, shift);
         for (Held h; (h = s[i]) != null; i = (i + 1) & mask) {
-            if (hs[i] == hash && h.holds(table, key, hash)) {
+            if (hs[i] == hash && h.holds(table, key)) {
                 throw new StateDivergenceException("insert of " + table + " key " + key + " which is already held as " + h.row);
             }
         }
-        Held held = new Held(table, key, hash);
+        Held held = Held.of(table, key);
         held.row = after;
         hasher.hashEntry(table, key, after, lanes);
         digest.addLanes(lanes);
@@ -231,7 +273,7 @@ public final class ReplicaShardState implements RowLookup {
     /** Removes a held row ({@link OpenSlots#removeAt}). */
     private void remove(Held held) {
         int mask = slots.length - 1;
-        int gap = OpenSlots.homeOf(held.hash, shift);
+        int gap = OpenSlots.homeOf(hashOf(held.table, held.key), shift);
         while (slots[gap] != held) {
             gap = (gap + 1) & mask;
         }
@@ -249,7 +291,18 @@ public final class ReplicaShardState implements RowLookup {
         shift--;
     }
 
+    /**
+     * Applies the ops in order. Ops this replica decoded a batch into ({@link LocatedOps} whose lookup is this
+     * replica) carry the entries the decoder found for their updates and deletes, which are applied through
+     * them: one probe of the table per op instead of two.
+     */
     public void applyAll(Iterable<? extends DeltaOp> ops) {
+        if (ops instanceof LocatedOps located && located.lookup() == this) {
+            for (int i = 0, n = located.size(); i < n; i++) {
+                apply(located.get(i), (Held) located.handle(i));
+            }
+            return;
+        }
         for (DeltaOp op : ops) {
             apply(op);
         }

@@ -26,14 +26,18 @@ final class StateFixture {
             if (in == null) {
                 throw new IllegalStateException("test resource " + resource + " is missing");
             }
-            JsonNode root = new ObjectMapper().readTree(in);
-            List<Entry> out = new ArrayList<>();
-            for (JsonNode e : root.get("entries")) {
-                TableId table = TableId.of(e.path("namespace").asText(""), e.get("table").asText());
-                out.add(new Entry(table, row(e.get("key")), row(e.get("row"))));
-            }
-            return out;
+            return read(in);
         }
+    }
+
+    static List<Entry> read(InputStream in) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(in);
+        List<Entry> out = new ArrayList<>();
+        for (JsonNode e : root.get("entries")) {
+            TableId table = TableId.of(e.path("namespace").asText(""), e.get("table").asText());
+            out.add(new Entry(table, row(e.get("key")), row(e.get("row"))));
+        }
+        return out;
     }
 
     private static Row row(JsonNode fields) {

@@ -10,7 +10,21 @@ import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
+import io.snapdelta.codec.CodecSelector;
+import io.snapdelta.codec.InMemoryDictionaryStore;
+import io.snapdelta.codec.NoneCodec;
+import io.snapdelta.config.DeltaFormatOptions;
+import io.snapdelta.format.DeltaBatch;
+import io.snapdelta.format.DeltaBatchReader;
+import io.snapdelta.format.DeltaBatchWriter;
+import io.snapdelta.format.LocatedOps;
+import io.snapdelta.format.SealedBatch;
+import io.snapdelta.format.TableSchemaRegistry;
+import io.snapdelta.model.Version;
+import io.snapdelta.format.RowLookup;
+import java.util.AbstractList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -66,6 +80,126 @@ class ReplicaShardStateTest {
         model.forEach((k, r) -> expected.add(k.table(), k.key(), r));
         assertEquals(expected, replica.digest());
         assertEquals(expected, replica.recomputeDigest());
+    }
+
+    /** Ops with the handles a decoder would hand over ({@link RowLookup#locate} before the batch). */
+    static LocatedOps located(RowLookup lookup, List<DeltaOp> ops, List<Object> handles) {
+        final class Located extends AbstractList<DeltaOp> implements LocatedOps {
+            @Override
+            public DeltaOp get(int index) {
+                return ops.get(index);
+            }
+
+            @Override
+            public int size() {
+                return ops.size();
+            }
+
+            @Override
+            public RowLookup lookup() {
+                return lookup;
+            }
+
+            @Override
+            public Object handle(int index) {
+                return handles.get(index);
+            }
+        }
+        return new Located();
+    }
+
+    /**
+     * Handles found before the batch are applied through while they still hold the op's key; a handle whose
+     * row was deleted since (and perhaps re-inserted as a new entry), or that names another key, is not
+     * trusted: the op finds its row again, and an op of a key no longer held is refused.
+     */
+    @Test
+    void appliesThroughHandlesOnlyWhileTheyStillHoldTheOpsKey() {
+        ReplicaShardState replica = new ReplicaShardState();
+        for (long id = 1; id <= 4; id++) {
+            replica.apply(new DeltaOp.Insert(T, key(id), row(id, 10 * id)));
+        }
+        Object h1 = replica.locate(T, key(1));
+        Object h2 = replica.locate(T, key(2));
+        Object h3 = replica.locate(T, key(3));
+        assertEquals(row(2, 20), replica.rowOf(h2));
+        assertNull(replica.locate(T, key(5)));
+        replica.apply(new DeltaOp.Delete(T, key(2), row(2, 20)));
+        replica.apply(new DeltaOp.Insert(T, key(2), row(2, 22)));
+        replica.apply(new DeltaOp.Delete(T, key(3), row(3, 30)));
+
+        replica.applyAll(located(replica, List.of(
+                new DeltaOp.Update(T, key(1), row(1, 10), row(1, 11)),
+                new DeltaOp.Update(T, key(2), row(2, 22), row(2, 23)),
+                new DeltaOp.Delete(T, key(4), row(4, 40))), java.util.Arrays.asList(h1, h2, h1)));
+        assertEquals(row(1, 11), replica.get(T, key(1)));
+        assertEquals(row(2, 23), replica.get(T, key(2)));
+        assertNull(replica.get(T, key(4)));
+        assertEquals(2, replica.size());
+        assertEquals(replica.recomputeDigest(), replica.digest());
+
+        assertThrows(StateDivergenceException.class, () -> replica.applyAll(located(replica,
+                List.of(new DeltaOp.Delete(T, key(3), row(3, 30))), java.util.Arrays.asList(h3))));
+        // Another replica's handles are never used.
+        ReplicaShardState other = new ReplicaShardState();
+        other.apply(new DeltaOp.Insert(T, key(1), row(1, 11)));
+        replica.applyAll(located(other, List.of(new DeltaOp.Update(T, key(1), row(1, 11), row(1, 12))),
+                java.util.Arrays.asList(other.locate(T, key(1)))));
+        assertEquals(row(1, 12), replica.get(T, key(1)));
+        assertEquals(row(1, 11), other.get(T, key(1)));
+        assertEquals(replica.recomputeDigest(), replica.digest());
+    }
+
+    /**
+     * A batch with several ops on one key, decoded against the replica: only each key's first update or delete
+     * carries the replica's entry (later ops of the key see the batch's own earlier ops, which the replica
+     * has not applied when the batch is decoded), and applying the decoded ops gives the same rows and digest
+     * as applying the written ops one by one.
+     */
+    @Test
+    void decodedBatchCarriesEntriesOnlyForEachKeysFirstOpAndAppliesLikeThePlainOps() throws Exception {
+        ReplicaShardState replica = new ReplicaShardState();
+        ReplicaShardState plain = new ReplicaShardState();
+        for (long id = 1; id <= 3; id++) {
+            replica.apply(new DeltaOp.Insert(T, key(id), row(id, 10 * id)));
+            plain.apply(new DeltaOp.Insert(T, key(id), row(id, 10 * id)));
+        }
+        byte[] before = replica.digest().toBytes();
+        List<DeltaOp> ops = List.of(
+                new DeltaOp.Update(T, key(1), row(1, 10), row(1, 11)),
+                new DeltaOp.Delete(T, key(2), row(2, 20)),
+                new DeltaOp.Update(T, key(1), row(1, 11), row(1, 12)),
+                new DeltaOp.Insert(T, key(2), row(2, 25)),
+                new DeltaOp.Update(T, key(2), row(2, 25), row(2, 26)),
+                new DeltaOp.Delete(T, key(3), row(3, 30)),
+                new DeltaOp.Insert(U, key(3), row(3, 33)));
+        plain.applyAll(ops);
+        DeltaBatch batch = new DeltaBatch(0, 1, new Version(0, 1), new Version(0, 7), ops, before, plain.digest().toBytes());
+        byte[] sealed;
+        try (DeltaBatchWriter w = new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new NoneCodec()))) {
+            sealed = w.write(batch);
+        }
+        SealedBatch decoded;
+        try (DeltaBatchReader r = new DeltaBatchReader(DeltaFormatOptions.defaults(), new TableSchemaRegistry(), new InMemoryDictionaryStore())) {
+            decoded = r.read(sealed, replica);
+        }
+        LocatedOps located = (LocatedOps) decoded.ops();
+        assertEquals(replica, located.lookup());
+        java.util.Set<TableKey> seen = new java.util.HashSet<>();
+        for (int i = 0; i < located.size(); i++) {
+            DeltaOp op = located.get(i);
+            boolean first = seen.add(new TableKey(op.table(), op.key()));
+            Object handle = located.handle(i);
+            if (first && !(op instanceof DeltaOp.Insert)) {
+                assertEquals(replica.get(op.table(), op.key()), replica.rowOf(handle), "op " + i + " " + op);
+            } else {
+                assertNull(handle, "op " + i + " " + op);
+            }
+        }
+        replica.applyAll(decoded.ops());
+        assertEquals(plain.rows(), replica.rows());
+        assertEquals(plain.digest(), replica.digest());
+        assertEquals(replica.recomputeDigest(), replica.digest());
     }
 
     @Test
