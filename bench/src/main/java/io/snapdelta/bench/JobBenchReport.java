@@ -29,12 +29,15 @@ final class JobBenchReport {
     private final ParseOnlyRate.Result parse;
     private final ThroughputPhase.Result throughput;
     private final LatencyPhase.Result latency;
+    /** p99 (ms) of each unmeasured latency run before the measured one. */
+    private final List<Long> latencyWarmupP99;
     private final double[] loadAverages;
 
     /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
     JobBenchReport(JobBenchInput input, int shards, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
-                   LatencyPhase.Result latency, double[] loadAverages) {
+                   LatencyPhase.Result latency, List<Long> latencyWarmupP99, double[] loadAverages) {
         this.loadAverages = loadAverages;
+        this.latencyWarmupP99 = List.copyOf(latencyWarmupP99);
         this.input = input;
         this.shards = shards;
         this.parse = parse;
@@ -143,6 +146,8 @@ final class JobBenchReport {
             m.put("latency_count", l.matched());
             m.put("latency_p50_ms", l.appendToVisible().getValueAtPercentile(50));
             m.put("latency_p99_ms", l.appendToVisible().getValueAtPercentile(99));
+            m.put("latency_warmup_runs", latencyWarmupP99.size());
+            m.put("latency_warmup_p99_ms", latencyWarmupP99);
             m.put("latency_max_ms", l.appendToVisible().getMaxValue());
             m.put("latency_mean_ms", round3(l.appendToVisible().getMean()));
             m.put("latency_unique_version_count", l.uniqueVersionAppendToVisible().getTotalCount());
@@ -264,6 +269,8 @@ final class JobBenchReport {
             CommitLatencies.Result l = latency.latencies();
             out.println();
             out.printf(Locale.ROOT, "Latency, Kafka append (LogAppendTime) -> committed batch seen by a read_committed consumer%n");
+            out.printf(Locale.ROOT, "  measured after %d unmeasured latency run(s) of the same input (their p99: %s ms)%n",
+                    latencyWarmupP99.size(), latencyWarmupP99.isEmpty() ? "-" : latencyWarmupP99.toString());
             out.printf(Locale.ROOT, "  rate %,.0f/s (achieved %,.0f/s), checkpoint interval %d ms, batch.latency-budget %d ms, %,d changes%n",
                     latency.rate(), latency.achievedRate(), latency.checkpointInterval().toMillis(),
                     latency.latencyBudget().toMillis(), l.matched());

@@ -73,6 +73,10 @@ class JobBenchCommandITCase {
         assertTrue(r.get("cores_counted_as").asText().contains("process CPU time"));
         // Up to 3 warm-up runs, but a warm-up budget of 0 s ends warming up after the first one.
         assertEquals(1, r.get("warmup_runs").asInt());
+        // One unmeasured latency run by default, reported beside the measured one.
+        assertEquals(1, r.get("latency_warmup_runs").asInt());
+        assertEquals(1, r.get("latency_warmup_p99_ms").size());
+        assertTrue(r.get("latency_warmup_p99_ms").get(0).asLong() >= 0);
         double groups = 0;
         for (JsonNode g : r.get("job_cpu_seconds_by_thread_group")) {
             groups += g.asDouble();
