@@ -76,12 +76,12 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
         }
         LOG.info("Reading and parsing {} as {}", input, inputFormat.id());
         CaptureEvents capture = CaptureEvents.read(input, inputFormat);
-        LOG.info("{} events: {} streamed changes, {} snapshot reads", capture.events.size(), capture.streamedChanges, capture.snapshotReads);
+        LOG.info("{} events: {} streamed changes, {} snapshot reads", capture.eventCount, capture.streamedChanges, capture.snapshotReads);
         if (capture.streamedChanges == 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input
                     + " holds no streamed change (c/u/d): bytes per streamed change are undefined");
         }
-        DebeziumBaseline baseline = DebeziumBaseline.measure(capture.streamedDebeziumLines);
+        DebeziumBaseline baseline = capture.baseline;
 
         // A fixed-codec warm-up run first warms the JIT; the same setting runs again below, and equal bytes
         // prove the encoder deterministic (the adaptive default's choices depend on timings, its bytes per

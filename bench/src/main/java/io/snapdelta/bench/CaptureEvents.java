@@ -7,36 +7,91 @@ import io.snapdelta.ingest.ParseException;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * A capture file read into memory and parsed: one line per record ({@code .jsonl}, optionally
- * {@code .zst}), the parsed events, and the raw line bytes of the streamed ({@code c/u/d}) changes that
- * the Debezium baseline compresses.
+ * A capture file (one record per line, {@code .jsonl}, optionally {@code .zst}) for the bandwidth bench: read
+ * once to validate and count it and to measure the Debezium baseline over its streamed ({@code c/u/d}) lines,
+ * then parsed again for every pass and handed over a chunk of events at a time. Nothing of the capture is held
+ * between passes, so its size is bounded by the disk, not the heap (a 2.1M-event capture, its parsed events and
+ * its streamed lines held in memory, needed more than 2.5 GB of heap).
  */
 final class CaptureEvents {
-    final List<ChangeEvent> events;
-    /** The lines (key + value as captured, without the newline) of the streamed changes, in order. */
-    final List<byte[]> streamedDebeziumLines;
-    final long streamedChanges;
-    final long snapshotReads;
+    /** Events parsed ahead of the timed encode (the parse is not timed): a chunk stays in the CPU's cache. */
+    static final int CHUNK_EVENTS = 256;
 
-    private CaptureEvents(List<ChangeEvent> events, List<byte[]> streamedDebeziumLines, long streamedChanges, long snapshotReads) {
-        this.events = events;
-        this.streamedDebeziumLines = streamedDebeziumLines;
-        this.streamedChanges = streamedChanges;
-        this.snapshotReads = snapshotReads;
+    /** Receives one chunk of parsed events, in capture order; the array is reused between calls. */
+    interface ChunkConsumer {
+        void accept(ChangeEvent[] events, int count);
     }
 
-    /** Reads the file line by line (never whole: a capture may be larger than a Java array). */
+    private final Path file;
+    private final InputFormat format;
+    final long eventCount;
+    final long streamedChanges;
+    final long snapshotReads;
+    /** The streamed changes' Debezium lines (key + value as captured) compressed with zstd -3 and gzip -6. */
+    final DebeziumBaseline baseline;
+
+    private CaptureEvents(Path file, InputFormat format, long eventCount, long streamedChanges, long snapshotReads,
+                          DebeziumBaseline baseline) {
+        this.file = file;
+        this.format = format;
+        this.eventCount = eventCount;
+        this.streamedChanges = streamedChanges;
+        this.snapshotReads = snapshotReads;
+        this.baseline = baseline;
+    }
+
+    /**
+     * Reads the file line by line (never whole), parses every line so that a bad one fails here with its line
+     * number, counts the events and measures the Debezium baseline over the streamed lines.
+     */
     static CaptureEvents read(Path file, InputFormat format) throws IOException {
+        DebeziumBaseline.Accumulator debezium = DebeziumBaseline.Accumulator.forThisJvm();
+        long[] counts = new long[3]; // events, streamed changes, snapshot reads
+        replay(file, format, (e, line) -> {
+            counts[0]++;
+            if (e.op() == ChangeOp.SNAPSHOT_READ) {
+                counts[2]++;
+            } else {
+                counts[1]++;
+                debezium.add(line);
+            }
+        });
+        return new CaptureEvents(file, format, counts[0], counts[1], counts[2], debezium.finish());
+    }
+
+    /**
+     * Parses the file again with a fresh parser and hands its events over in chunks of {@link #CHUNK_EVENTS}
+     * (the last one shorter), in file order.
+     */
+    void forEachChunk(ChunkConsumer consumer) {
+        ChangeEvent[] chunk = new ChangeEvent[CHUNK_EVENTS];
+        int[] n = new int[1];
+        try {
+            replay(file, format, (e, line) -> {
+                chunk[n[0]++] = e;
+                if (n[0] == chunk.length) {
+                    consumer.accept(chunk, n[0]);
+                    n[0] = 0;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("re-reading " + file + " for a bandwidth pass", e);
+        }
+        if (n[0] > 0) {
+            consumer.accept(chunk, n[0]);
+        }
+    }
+
+    private interface ParsedLine {
+        void accept(ChangeEvent event, byte[] line);
+    }
+
+    private static void replay(Path file, InputFormat format, ParsedLine sink) throws IOException {
         ChangeEventParser parser = parserFor(format);
-        List<ChangeEvent> events = new ArrayList<>();
-        List<byte[]> streamed = new ArrayList<>();
-        long streamedChanges = 0;
-        long reads = 0;
         try (io.snapdelta.localstack.InputLines lines = io.snapdelta.localstack.InputLines.open(file)) {
             for (byte[] raw = lines.next(); raw != null; raw = lines.next()) {
                 byte[] line = InputLines.withoutCarriageReturn(raw);
@@ -54,16 +109,9 @@ final class CaptureEvents {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": a tombstone record carries no change "
                             + "and cannot appear in a capture file");
                 }
-                events.add(e);
-                if (e.op() == ChangeOp.SNAPSHOT_READ) {
-                    reads++;
-                } else {
-                    streamedChanges++;
-                    streamed.add(line);
-                }
+                sink.accept(e, line);
             }
         }
-        return new CaptureEvents(events, streamed, streamedChanges, reads);
     }
 
     private static ChangeEventParser parserFor(InputFormat format) {

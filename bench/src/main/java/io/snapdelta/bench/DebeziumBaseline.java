@@ -10,9 +10,9 @@ import java.util.zip.Deflater;
 /**
  * What the streamed changes cost as captured: the Debezium JSON lines (key + value, each with its
  * newline) compressed as one stream with zstd -3 and with gzip -6, the way {@code sizes.txt} of the shared
- * data measured them. zstd compresses the concatenated lines in one call; a capture whose streamed lines
- * exceed a Java array (2 GB) is compressed as a stream instead, with the total size pledged up front
- * ({@link #streamed} says which). gzip's deflate is always fed line by line: its output does not depend on
+ * data measured them. zstd compresses the concatenated lines in one call while they fit a quarter of the heap
+ * (and a Java array); a larger capture is compressed as a stream as its lines are read, never held whole
+ * ({@link Accumulator}; {@link #streamed} says which). gzip's deflate is always fed line by line: its output does not depend on
  * how its input is split.
  */
 record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double zstd3Seconds, double zstd3CpuSeconds, boolean streamed) {
@@ -25,43 +25,9 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
 
     /** @param streamedLines the streamed changes' lines, without their newlines (the stream has one after each) */
     static DebeziumBaseline measure(List<byte[]> streamedLines) {
-        long raw = 0;
-        for (byte[] l : streamedLines) {
-            raw += l.length + 1;
-        }
-        if (raw <= ONE_SHOT_MAX) {
-            return oneShot(concatenated(streamedLines, (int) raw), streamedLines);
-        }
-        // Warm the JIT and zstd's native tables once so the timed run is not a cold start.
-        zstd3(streamedLines.subList(0, Math.min(streamedLines.size(), 2000)), -1);
-        long t0 = System.nanoTime();
-        long c0 = BandwidthRun.cpuNanos();
-        long zstd = zstd3(streamedLines, raw);
-        double zstdCpuSeconds = (BandwidthRun.cpuNanos() - c0) / 1e9;
-        double zstdSeconds = (System.nanoTime() - t0) / 1e9;
-        return new DebeziumBaseline(raw, zstd, gzip6(streamedLines), zstdSeconds, zstdCpuSeconds, true);
-    }
-
-    /** zstd -3 in one call over one array (a streamed frame of the same bytes comes out ~0.03% larger). */
-    private static DebeziumBaseline oneShot(byte[] all, List<byte[]> lines) {
-        Zstd.compress(java.util.Arrays.copyOf(all, Math.min(all.length, 1 << 20)), 3);
-        long t0 = System.nanoTime();
-        long c0 = BandwidthRun.cpuNanos();
-        int zstd = Zstd.compress(all, 3).length;
-        double zstdCpuSeconds = (BandwidthRun.cpuNanos() - c0) / 1e9;
-        double zstdSeconds = (System.nanoTime() - t0) / 1e9;
-        return new DebeziumBaseline(all.length, zstd, gzip6(lines), zstdSeconds, zstdCpuSeconds, false);
-    }
-
-    private static byte[] concatenated(List<byte[]> lines, int length) {
-        byte[] all = new byte[length];
-        int at = 0;
-        for (byte[] l : lines) {
-            System.arraycopy(l, 0, all, at, l.length);
-            at += l.length;
-            all[at++] = '\n';
-        }
-        return all;
+        Accumulator a = new Accumulator(ONE_SHOT_MAX);
+        streamedLines.forEach(a::add);
+        return a.finish();
     }
 
     /**
@@ -143,6 +109,155 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
                         written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
                     }
                 }
+            }
+            deflater.finish();
+            while (!deflater.finished()) {
+                written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
+            }
+        } finally {
+            deflater.end();
+        }
+        return written + GZIP_FRAMING_BYTES;
+    }
+
+    /**
+     * Takes the streamed lines one at a time, in order, so a capture is never held as a list of lines: up to
+     * {@code oneShotBudget} bytes (lines and newlines) it keeps them in one growing array and compresses that
+     * in one call at the end (the same bytes as before); past the budget it switches to one zstd -3 stream
+     * (no pledged size: the total is not known yet) and a deflate stream, fed as the lines arrive, and times
+     * only the zstd calls. Not thread-safe.
+     */
+    static final class Accumulator {
+        private static final byte[] NEWLINE = {'\n'};
+        private final long oneShotBudget;
+        private byte[] buf = new byte[1 << 16];
+        private int len;
+        private long raw;
+        // Streaming mode (after the budget was exceeded).
+        private ZstdCompressCtx ctx;
+        private ByteBuffer in;
+        private ByteBuffer out;
+        private Deflater deflater;
+        private byte[] deflated;
+        private long zstdBytes;
+        private long gzipBytes;
+        private long zstdNanos;
+        private long zstdCpuNanos;
+
+        /** @param oneShotBudget most bytes compressed in one call (at most {@link #ONE_SHOT_MAX}) */
+        Accumulator(long oneShotBudget) {
+            this.oneShotBudget = Math.min(oneShotBudget, ONE_SHOT_MAX);
+        }
+
+        /** The budget for a bench run: a quarter of the heap the JVM may grow to, at most {@link #ONE_SHOT_MAX}. */
+        static Accumulator forThisJvm() {
+            return new Accumulator(Runtime.getRuntime().maxMemory() / 4);
+        }
+
+        /** One streamed change's line, without its newline (the stream has one after each line). */
+        void add(byte[] line) {
+            raw += line.length + 1L;
+            if (ctx == null && len + (long) line.length + 1 <= oneShotBudget) {
+                if (len + line.length + 1 > buf.length) {
+                    long want = Math.max((long) buf.length * 2, (long) len + line.length + 1);
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min(want, oneShotBudget));
+                }
+                System.arraycopy(line, 0, buf, len, line.length);
+                len += line.length;
+                buf[len++] = '\n';
+                return;
+            }
+            if (ctx == null) {
+                startStreaming();
+            }
+            stream(line);
+            stream(NEWLINE);
+        }
+
+        DebeziumBaseline finish() {
+            if (ctx == null) {
+                return oneShot();
+            }
+            timedFeed(EndDirective.END);
+            ctx.close();
+            deflater.finish();
+            while (!deflater.finished()) {
+                gzipBytes += deflater.deflate(deflated, 0, deflated.length, Deflater.NO_FLUSH);
+            }
+            deflater.end();
+            return new DebeziumBaseline(raw, zstdBytes, gzipBytes + GZIP_FRAMING_BYTES, zstdNanos / 1e9, zstdCpuNanos / 1e9, true);
+        }
+
+        /** zstd -3 in one call over the buffered bytes: the frame {@code Zstd.compress} makes of the same bytes. */
+        private DebeziumBaseline oneShot() {
+            Zstd.compress(java.util.Arrays.copyOf(buf, Math.min(len, 1 << 20)), 3); // warm zstd's native tables
+            byte[] dst = new byte[(int) Zstd.compressBound(len)];
+            long t0 = System.nanoTime();
+            long c0 = BandwidthRun.cpuNanos();
+            long zstd = Zstd.compressByteArray(dst, 0, dst.length, buf, 0, len, 3);
+            double zstdCpuSeconds = (BandwidthRun.cpuNanos() - c0) / 1e9;
+            double zstdSeconds = (System.nanoTime() - t0) / 1e9;
+            if (Zstd.isError(zstd)) {
+                throw new IllegalStateException("zstd -3 over the Debezium lines failed: " + Zstd.getErrorName(zstd));
+            }
+            return new DebeziumBaseline(raw, zstd, gzip6(buf, len), zstdSeconds, zstdCpuSeconds, false);
+        }
+
+        private void startStreaming() {
+            Zstd.compress(java.util.Arrays.copyOf(buf, Math.min(len, 1 << 20)), 3); // warm zstd's native tables
+            ctx = new ZstdCompressCtx();
+            ctx.setLevel(3);
+            in = ByteBuffer.allocateDirect(CHUNK);
+            out = ByteBuffer.allocateDirect(CHUNK + (CHUNK >>> 7) + 1024);
+            deflater = new Deflater(6, true);
+            deflated = new byte[CHUNK];
+            byte[] buffered = buf;
+            int n = len;
+            buf = null;
+            len = 0;
+            for (int off = 0; off < n; off += CHUNK) {
+                stream(buffered, off, Math.min(CHUNK, n - off));
+            }
+        }
+
+        private void stream(byte[] b) {
+            stream(b, 0, b.length);
+        }
+
+        private void stream(byte[] b, int off, int n) {
+            deflater.setInput(b, off, n);
+            while (!deflater.needsInput()) {
+                gzipBytes += deflater.deflate(deflated, 0, deflated.length, Deflater.NO_FLUSH);
+            }
+            int end = off + n;
+            while (off < end) {
+                int k = Math.min(in.remaining(), end - off);
+                in.put(b, off, k);
+                off += k;
+                if (!in.hasRemaining()) {
+                    timedFeed(EndDirective.CONTINUE);
+                }
+            }
+        }
+
+        private void timedFeed(EndDirective directive) {
+            long t0 = System.nanoTime();
+            long c0 = BandwidthRun.cpuNanos();
+            zstdBytes += feed(ctx, in, out, directive, null);
+            zstdCpuNanos += BandwidthRun.cpuNanos() - c0;
+            zstdNanos += System.nanoTime() - t0;
+        }
+    }
+
+    /** {@link #gzip6(List)} over {@code n} bytes of one array (deflate's output does not depend on how its input is split). */
+    static long gzip6(byte[] all, int n) {
+        Deflater deflater = new Deflater(6, true);
+        byte[] out = new byte[CHUNK];
+        long written = 0;
+        try {
+            deflater.setInput(all, 0, n);
+            while (!deflater.needsInput()) {
+                written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
             }
             deflater.finish();
             while (!deflater.finished()) {

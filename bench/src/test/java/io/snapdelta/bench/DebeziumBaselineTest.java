@@ -66,6 +66,51 @@ class DebeziumBaselineTest {
         assertEquals(out.size(), DebeziumBaseline.gzip6(lines));
     }
 
+    private static long gzipOutputStreamSize(byte[] all) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16) {
+            {
+                def.setLevel(6);
+            }
+        }) {
+            gz.write(all);
+        }
+        return out.size();
+    }
+
+    @Test
+    void linesWithinTheBudgetAreCompressedInOneCallAsZstdCompressWouldOverTheConcatenation() throws Exception {
+        List<byte[]> lines = lines();
+        byte[] all = concatenated(lines);
+        DebeziumBaseline.Accumulator a = new DebeziumBaseline.Accumulator(all.length);
+        lines.forEach(a::add);
+        DebeziumBaseline b = a.finish();
+        assertFalse(b.streamed());
+        assertEquals(all.length, b.rawBytes());
+        assertEquals(com.github.luben.zstd.Zstd.compress(all, 3).length, b.zstd3Bytes());
+        assertEquals(gzipOutputStreamSize(all), b.gzip6Bytes());
+    }
+
+    @Test
+    void linesPastTheBudgetAreStreamedAsTheyComeWithTheFrameOfAStreamAndTheSameGzip() throws Exception {
+        List<byte[]> lines = lines();
+        byte[] all = concatenated(lines);
+        // A budget inside the data: the first lines are buffered, then everything is streamed.
+        DebeziumBaseline.Accumulator a = new DebeziumBaseline.Accumulator(100_000);
+        lines.forEach(a::add);
+        DebeziumBaseline b = a.finish();
+        org.junit.jupiter.api.Assertions.assertTrue(b.streamed());
+        assertEquals(all.length, b.rawBytes());
+        // Fed in the same 1 MB pieces of the same bytes as a stream without a pledged size: the same frame,
+        // which holds exactly the lines (theStreamedZstdFrameHoldsExactlyTheLinesEachWithItsNewline).
+        assertEquals(DebeziumBaseline.zstd3(lines, -1), b.zstd3Bytes());
+        try (ZstdInputStream in = new ZstdInputStream(new ByteArrayInputStream(DebeziumBaseline.zstd3Frame(lines, -1)))) {
+            assertArrayEquals(all, in.readAllBytes());
+        }
+        assertEquals(gzipOutputStreamSize(all), b.gzip6Bytes());
+        org.junit.jupiter.api.Assertions.assertTrue(b.zstd3CpuSeconds() > 0, "the zstd calls were timed");
+    }
+
     @Test
     void aCaptureThatFitsOneArrayIsCompressedInOneCall() {
         DebeziumBaseline b = DebeziumBaseline.measure(List.of("{\"a\":1}".getBytes(StandardCharsets.UTF_8)));
