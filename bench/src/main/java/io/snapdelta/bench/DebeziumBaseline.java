@@ -12,8 +12,7 @@ import java.util.zip.Deflater;
  * newline) compressed as one stream with zstd -3 and with gzip -6, the way {@code sizes.txt} of the shared
  * data measured them. zstd compresses the concatenated lines in one call while they fit a quarter of the heap
  * (and a Java array); a larger capture is compressed as a stream as its lines are read, never held whole
- * ({@link Accumulator}; {@link #streamed} says which). gzip's deflate is always fed line by line: its output does not depend on
- * how its input is split.
+ * ({@link Accumulator}; {@link #streamed} says which). gzip's size does not depend on how its input is split.
  */
 record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double zstd3Seconds, double zstd3CpuSeconds, boolean streamed) {
     /** Largest capture compressed in one call over one array (what the numbers before streaming measured). */
@@ -46,78 +45,132 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
     }
 
     private static long zstd3(List<byte[]> lines, long pledged, java.io.ByteArrayOutputStream sink) {
-        ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
-        ByteBuffer out = ByteBuffer.allocateDirect(CHUNK + (CHUNK >>> 7) + 1024);
-        long written = 0;
-        try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+        byte[] newline = {'\n'};
+        try (Zstd3Stream zstd = new Zstd3Stream(pledged, sink)) {
+            for (byte[] line : lines) {
+                zstd.add(line, 0, line.length);
+                zstd.add(newline, 0, 1);
+            }
+            return zstd.end();
+        }
+    }
+
+    /**
+     * One zstd -3 frame fed from heap arrays through a 1 MB direct buffer, compressed each time the buffer is
+     * full (so the same bytes give the same frame however they are split into calls); counts the frame's bytes,
+     * copies them to {@code sink} if one is given, and times the compression calls alone.
+     */
+    static final class Zstd3Stream implements AutoCloseable {
+        private final ZstdCompressCtx ctx = new ZstdCompressCtx();
+        private final ByteBuffer in = ByteBuffer.allocateDirect(CHUNK);
+        private final ByteBuffer out = ByteBuffer.allocateDirect(CHUNK + (CHUNK >>> 7) + 1024);
+        private final java.io.ByteArrayOutputStream sink;
+        private long written;
+        private long nanos;
+        private long cpuNanos;
+
+        /** @param pledged the total length, or -1 if not known; @param sink receives the frame, or null */
+        Zstd3Stream(long pledged, java.io.ByteArrayOutputStream sink) {
+            this.sink = sink;
             ctx.setLevel(3);
             if (pledged >= 0) {
                 ctx.setPledgedSrcSize(pledged);
             }
-            for (byte[] line : lines) {
-                int off = 0;
-                while (off < line.length) {
-                    int n = Math.min(in.remaining(), line.length - off);
-                    in.put(line, off, n);
-                    off += n;
-                    if (!in.hasRemaining()) {
-                        written += feed(ctx, in, out, EndDirective.CONTINUE, sink);
-                    }
-                }
-                if (!in.hasRemaining()) {
-                    written += feed(ctx, in, out, EndDirective.CONTINUE, sink);
-                }
-                in.put((byte) '\n');
-            }
-            written += feed(ctx, in, out, EndDirective.END, sink);
         }
-        return written;
-    }
 
-    /** Compresses what {@code in} holds (all of it; with END, until the frame is complete); returns the bytes out. */
-    private static long feed(ZstdCompressCtx ctx, ByteBuffer in, ByteBuffer out, EndDirective directive,
-                             java.io.ByteArrayOutputStream sink) {
-        in.flip();
-        long written = 0;
-        boolean done;
-        do {
-            out.clear();
-            done = ctx.compressDirectByteBufferStream(out, in, directive);
-            written += out.position();
-            if (sink != null) {
-                out.flip();
-                byte[] b = new byte[out.remaining()];
-                out.get(b);
-                sink.writeBytes(b);
+        void add(byte[] b, int off, int n) {
+            int end = off + n;
+            while (off < end) {
+                int k = Math.min(in.remaining(), end - off);
+                in.put(b, off, k);
+                off += k;
+                if (!in.hasRemaining()) {
+                    feed(EndDirective.CONTINUE);
+                }
             }
-        } while (in.hasRemaining() || directive == EndDirective.END && !done);
-        in.clear();
-        return written;
+        }
+
+        /** Ends the frame; returns its length in bytes. */
+        long end() {
+            feed(EndDirective.END);
+            return written;
+        }
+
+        double seconds() {
+            return nanos / 1e9;
+        }
+
+        double cpuSeconds() {
+            return cpuNanos / 1e9;
+        }
+
+        /** Compresses what {@code in} holds (all of it; with END, until the frame is complete). */
+        private void feed(EndDirective directive) {
+            long t0 = System.nanoTime();
+            long c0 = BandwidthRun.cpuNanos();
+            in.flip();
+            boolean done;
+            do {
+                out.clear();
+                done = ctx.compressDirectByteBufferStream(out, in, directive);
+                written += out.position();
+                if (sink != null) {
+                    out.flip();
+                    byte[] b = new byte[out.remaining()];
+                    out.get(b);
+                    sink.writeBytes(b);
+                }
+            } while (in.hasRemaining() || directive == EndDirective.END && !done);
+            in.clear();
+            cpuNanos += BandwidthRun.cpuNanos() - c0;
+            nanos += System.nanoTime() - t0;
+        }
+
+        @Override
+        public void close() {
+            ctx.close();
+        }
     }
 
     /** Bytes of a gzip -6 file of the lines, each followed by a newline: the deflate stream plus gzip's framing. */
     static long gzip6(List<byte[]> lines) {
         byte[] newline = {'\n'};
-        Deflater deflater = new Deflater(6, true);
-        byte[] out = new byte[CHUNK];
-        long written = 0;
-        try {
-            for (byte[] line : lines) {
-                for (byte[] piece : new byte[][] {line, newline}) {
-                    deflater.setInput(piece);
-                    while (!deflater.needsInput()) {
-                        written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
-                    }
-                }
-            }
-            deflater.finish();
-            while (!deflater.finished()) {
+        Gzip6Size gzip = new Gzip6Size();
+        for (byte[] line : lines) {
+            gzip.add(line, 0, line.length);
+            gzip.add(newline, 0, 1);
+        }
+        return gzip.finish();
+    }
+
+    /**
+     * The size of a gzip -6 file of the bytes added, counted as deflate produces it (nothing kept); deflate's
+     * output does not depend on how its input is split. {@link #finish()} ends it.
+     */
+    static final class Gzip6Size {
+        private final Deflater deflater = new Deflater(6, true);
+        private final byte[] out = new byte[CHUNK];
+        private long written;
+
+        void add(byte[] b, int off, int n) {
+            deflater.setInput(b, off, n);
+            while (!deflater.needsInput()) {
                 written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
             }
-        } finally {
-            deflater.end();
         }
-        return written + GZIP_FRAMING_BYTES;
+
+        /** The deflate stream's bytes plus gzip's framing; releases the deflater. */
+        long finish() {
+            try {
+                deflater.finish();
+                while (!deflater.finished()) {
+                    written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
+                }
+            } finally {
+                deflater.end();
+            }
+            return written + GZIP_FRAMING_BYTES;
+        }
     }
 
     /**
@@ -134,15 +187,8 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
         private int len;
         private long raw;
         // Streaming mode (after the budget was exceeded).
-        private ZstdCompressCtx ctx;
-        private ByteBuffer in;
-        private ByteBuffer out;
-        private Deflater deflater;
-        private byte[] deflated;
-        private long zstdBytes;
-        private long gzipBytes;
-        private long zstdNanos;
-        private long zstdCpuNanos;
+        private Zstd3Stream zstd;
+        private Gzip6Size gzip;
 
         /** @param oneShotBudget most bytes compressed in one call (at most {@link #ONE_SHOT_MAX}) */
         Accumulator(long oneShotBudget) {
@@ -157,7 +203,7 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
         /** One streamed change's line, without its newline (the stream has one after each line). */
         void add(byte[] line) {
             raw += line.length + 1L;
-            if (ctx == null && len + (long) line.length + 1 <= oneShotBudget) {
+            if (zstd == null && len + (long) line.length + 1 <= oneShotBudget) {
                 if (len + line.length + 1 > buf.length) {
                     long want = Math.max((long) buf.length * 2, (long) len + line.length + 1);
                     buf = java.util.Arrays.copyOf(buf, (int) Math.min(want, oneShotBudget));
@@ -167,7 +213,7 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
                 buf[len++] = '\n';
                 return;
             }
-            if (ctx == null) {
+            if (zstd == null) {
                 startStreaming();
             }
             stream(line);
@@ -175,17 +221,12 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
         }
 
         DebeziumBaseline finish() {
-            if (ctx == null) {
+            if (zstd == null) {
                 return oneShot();
             }
-            timedFeed(EndDirective.END);
-            ctx.close();
-            deflater.finish();
-            while (!deflater.finished()) {
-                gzipBytes += deflater.deflate(deflated, 0, deflated.length, Deflater.NO_FLUSH);
-            }
-            deflater.end();
-            return new DebeziumBaseline(raw, zstdBytes, gzipBytes + GZIP_FRAMING_BYTES, zstdNanos / 1e9, zstdCpuNanos / 1e9, true);
+            long frame = zstd.end();
+            zstd.close();
+            return new DebeziumBaseline(raw, frame, gzip.finish(), zstd.seconds(), zstd.cpuSeconds(), true);
         }
 
         /** zstd -3 in one call over the buffered bytes: the frame {@code Zstd.compress} makes of the same bytes. */
@@ -200,24 +241,20 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
             if (Zstd.isError(zstd)) {
                 throw new IllegalStateException("zstd -3 over the Debezium lines failed: " + Zstd.getErrorName(zstd));
             }
-            return new DebeziumBaseline(raw, zstd, gzip6(buf, len), zstdSeconds, zstdCpuSeconds, false);
+            Gzip6Size gzip = new Gzip6Size();
+            gzip.add(buf, 0, len);
+            return new DebeziumBaseline(raw, zstd, gzip.finish(), zstdSeconds, zstdCpuSeconds, false);
         }
 
         private void startStreaming() {
             Zstd.compress(java.util.Arrays.copyOf(buf, Math.min(len, 1 << 20)), 3); // warm zstd's native tables
-            ctx = new ZstdCompressCtx();
-            ctx.setLevel(3);
-            in = ByteBuffer.allocateDirect(CHUNK);
-            out = ByteBuffer.allocateDirect(CHUNK + (CHUNK >>> 7) + 1024);
-            deflater = new Deflater(6, true);
-            deflated = new byte[CHUNK];
+            zstd = new Zstd3Stream(-1, null);
+            gzip = new Gzip6Size();
             byte[] buffered = buf;
             int n = len;
             buf = null;
             len = 0;
-            for (int off = 0; off < n; off += CHUNK) {
-                stream(buffered, off, Math.min(CHUNK, n - off));
-            }
+            stream(buffered, 0, n);
         }
 
         private void stream(byte[] b) {
@@ -225,47 +262,8 @@ record DebeziumBaseline(long rawBytes, long zstd3Bytes, long gzip6Bytes, double 
         }
 
         private void stream(byte[] b, int off, int n) {
-            deflater.setInput(b, off, n);
-            while (!deflater.needsInput()) {
-                gzipBytes += deflater.deflate(deflated, 0, deflated.length, Deflater.NO_FLUSH);
-            }
-            int end = off + n;
-            while (off < end) {
-                int k = Math.min(in.remaining(), end - off);
-                in.put(b, off, k);
-                off += k;
-                if (!in.hasRemaining()) {
-                    timedFeed(EndDirective.CONTINUE);
-                }
-            }
+            gzip.add(b, off, n);
+            zstd.add(b, off, n);
         }
-
-        private void timedFeed(EndDirective directive) {
-            long t0 = System.nanoTime();
-            long c0 = BandwidthRun.cpuNanos();
-            zstdBytes += feed(ctx, in, out, directive, null);
-            zstdCpuNanos += BandwidthRun.cpuNanos() - c0;
-            zstdNanos += System.nanoTime() - t0;
-        }
-    }
-
-    /** {@link #gzip6(List)} over {@code n} bytes of one array (deflate's output does not depend on how its input is split). */
-    static long gzip6(byte[] all, int n) {
-        Deflater deflater = new Deflater(6, true);
-        byte[] out = new byte[CHUNK];
-        long written = 0;
-        try {
-            deflater.setInput(all, 0, n);
-            while (!deflater.needsInput()) {
-                written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
-            }
-            deflater.finish();
-            while (!deflater.finished()) {
-                written += deflater.deflate(out, 0, out.length, Deflater.NO_FLUSH);
-            }
-        } finally {
-            deflater.end();
-        }
-        return written + GZIP_FRAMING_BYTES;
     }
 }
