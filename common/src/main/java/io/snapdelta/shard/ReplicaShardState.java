@@ -56,7 +56,7 @@ public final class ReplicaShardState implements RowLookup {
             return key.size() == 1 && key.get(0) instanceof Long v ? new IntegerKeyHeld(table, key, v) : new Held(table, key);
         }
 
-        /** Called after a hash match (in {@link #hashes}): the same table and key. */
+        /** The same table and key (called after a hash match in {@link #hashes}, or on a decoder's handle). */
         boolean holds(TableId t, Row k) {
             return key == k || table.equals(t) && key.equals(k);
         }
@@ -195,8 +195,7 @@ public final class ReplicaShardState implements RowLookup {
             insert(table, key, hashOf(table, key), ins.after());
             return;
         }
-        Held held = handle != null && handle.row != null && (handle.key == key || handle.table.equals(table) && handle.key.equals(key))
-                ? handle : find(table, key, hashOf(table, key));
+        Held held = handle != null && handle.row != null && handle.holds(table, key) ? handle : find(table, key, hashOf(table, key));
         if (op instanceof DeltaOp.Update upd) {
             if (held == null || !held.row.equals(upd.before())) {
                 throw new StateDivergenceException("update of " + table + " key " + key + " expects "
