@@ -27,7 +27,8 @@ final class JobBenchReport {
             + "the measured run, elapsed time summed over the compiler threads (not CPU time: jit_compiler in the thread groups is "
             + "that); jit_compile_seconds_per_run: the same for every run, the cold one first; jit_queued_at_submission: methods "
             + "waiting in the C1 and C2 compile queues (Compiler.queue) when the measured run was submitted, -1 if the JVM does "
-            + "not say. A C2 queue left at submission means the run compiles a backlog of code warmed by the earlier runs";
+            + "not say. Queues near 0 at submission with seconds of compiling in the run: the run's own submission pushes code "
+            + "warmed by the earlier runs over the compile thresholds (start-up code, not the job's per-change path)";
 
     private final JobBenchInput input;
     private final int shards;
