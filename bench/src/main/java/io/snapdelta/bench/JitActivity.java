@@ -9,7 +9,7 @@ import javax.management.ObjectName;
  * spends it: the time spent in compilations ({@link CompilationMXBean#getTotalCompilationTime()}: elapsed time summed
  * over the compiler threads, not CPU time) and how many methods wait in the C1 and C2 compile queues (the
  * {@code Compiler.queue} diagnostic command, as {@code jcmd PID Compiler.queue} prints it). On pgbench-small after 8
- * warm-up runs the queues held 0-6 methods at submission while the compile time during the ~4 s run was 1.9-3.6 s:
+ * warm-up runs the queues held 0-12 methods at submission while the compile time during the ~4 s run was 1.9-4.6 s:
  * the run's JIT work is not left over from earlier runs but started by it, as methods C1 compiled at start-up or in
  * the first run (Kafka clients, Flink's runtime, the broker) cross C2's thresholds one submission at a time; it falls
  * to ~1 s per run after ~13 runs ({@code jit_compile_seconds_per_run}), and a job that has run for minutes pays none.
