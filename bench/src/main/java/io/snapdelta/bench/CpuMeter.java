@@ -32,9 +32,14 @@ import java.util.regex.Pattern;
  * interval, ~3% of a core when it was counted) is left out of the process total and of every group, and
  * reported apart ({@link #meterCpuNanos()}). With a progress counter ({@link #start(LongSupplier)}) every sample
  * also notes the counter, the process CPU time and the groups' times so far, so that {@link #window} can
- * measure the steady middle of a run apart from its start-up and its end. Threads whose Linux name is not a native group's are not read
- * from {@code /proc} again (re-checked every {@value #RECHECK_SAMPLES} samples, since a new thread may name
- * itself after its first sample).
+ * measure the steady middle of a run apart from its start-up and its end. A sample reads {@code /proc} only for the
+ * threads already known to be native groups' ({@link #nativeStat}); the directory {@code /proc/self/task} (several
+ * hundred threads in the bench: the broker's, Flink's, Kafka clients') is listed for new ones every
+ * {@value #RECHECK_SAMPLES} samples (and a thread is named again then, since a new thread may name itself after its
+ * first listing). A native thread found late is still counted from its start (its first reading has no start
+ * value, so all its time counts); only one that starts and ends between two listings is missed. Listing the
+ * directory on every sample made the meter's loop hot enough for C2 to compile it (a 1 s compile with the
+ * listing inlined) during the measured run, which the JIT group counted as the job's time.
  */
 final class CpuMeter implements AutoCloseable {
     static final long SAMPLE_MILLIS = 50;
@@ -81,6 +86,8 @@ final class CpuMeter implements AutoCloseable {
     private static final Pattern GC_NATIVE = Pattern.compile("^(GC Thread#|G1 |GC |VM Periodic).*");
     private static final Pattern ROCKSDB_NATIVE = Pattern.compile("^rocksdb:.*");
     private static final Path PROC_TASKS = Path.of("/proc/self/task");
+    /** {@link #PROC_TASKS}, or a directory laid out like it (tests). */
+    private final Path procTasks;
 
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -93,8 +100,8 @@ final class CpuMeter implements AutoCloseable {
     private final Map<String, Long> startNative = new HashMap<>();
     private final Map<String, Long> lastNative = new HashMap<>();
     private final Map<String, Group> nativeGroup = new HashMap<>();
-    /** Tids whose Linux name is no native group's (Java threads): not read until the next re-check. */
-    private final java.util.Set<String> notNative = new java.util.HashSet<>();
+    /** The {@code stat} file of every thread known to be a native group's, by tid: what a sample reads. */
+    private final Map<String, Path> nativeStat = new HashMap<>();
     private int samples;
     private volatile long meterCpuNanos = -1;
     private final long processCpu0;
@@ -121,15 +128,17 @@ final class CpuMeter implements AutoCloseable {
                   Map<Group, Long> cpuNanosByGroup) {
     }
 
-    private CpuMeter(LongSupplier progress) {
+    private CpuMeter(LongSupplier progress, Path procTasks) {
         this.progress = progress;
+        this.procTasks = procTasks;
         for (long id : threads.getAllThreadIds()) {
             long cpu = threads.getThreadCpuTime(id);
             if (cpu >= 0) {
                 startJava.put(id, cpu);
             }
         }
-        readNative(startNative, null);
+        listNative();
+        readNative(startNative);
         processCpu0 = os.getProcessCpuTime();
         wall0 = System.nanoTime();
         sampler = new Thread(this::sampleLoop, "snapdelta-bench-cpu-sampler");
@@ -142,7 +151,12 @@ final class CpuMeter implements AutoCloseable {
 
     /** A meter that also samples {@code progress} (a counter that only grows), or none if null. */
     static CpuMeter start(LongSupplier progress) {
-        CpuMeter m = new CpuMeter(progress);
+        return start(progress, PROC_TASKS);
+    }
+
+    /** A meter reading native threads' times from {@code procTasks}, laid out like {@code /proc/self/task} (tests). */
+    static CpuMeter start(LongSupplier progress, Path procTasks) {
+        CpuMeter m = new CpuMeter(progress, procTasks);
         m.sampler.start();
         return m;
     }
@@ -150,7 +164,7 @@ final class CpuMeter implements AutoCloseable {
     private void sampleLoop() {
         try {
             while (!stopping) {
-                sample();
+                sample(false);
                 try {
                     Thread.sleep(SAMPLE_MILLIS);
                 } catch (InterruptedException e) {
@@ -162,11 +176,10 @@ final class CpuMeter implements AutoCloseable {
         }
     }
 
-    private void sample() {
+    /** @param list list {@link #procTasks} for new native threads whatever the sample count (the last sample) */
+    private void sample(boolean list) {
         synchronized (lastJava) {
-            if (++samples % RECHECK_SAMPLES == 0) {
-                notNative.clear();
-            }
+            list |= ++samples % RECHECK_SAMPLES == 0;
             for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null || info.getThreadId() == sampler.getId()) {
                     continue;
@@ -177,7 +190,10 @@ final class CpuMeter implements AutoCloseable {
                     javaGroup.computeIfAbsent(info.getThreadId(), id -> javaGroupOf(info.getThreadName()));
                 }
             }
-            readNative(lastNative, nativeGroup);
+            if (list) {
+                listNative();
+            }
+            readNative(lastNative);
             if (progress != null && Thread.currentThread() == sampler) {
                 series.add(snapshot());
             }
@@ -271,42 +287,56 @@ final class CpuMeter implements AutoCloseable {
         return null;
     }
 
-    /** Reads utime + stime of the JIT, GC and RocksDB native threads into {@code into}, by tid. */
-    private void readNative(Map<String, Long> into, Map<String, Group> groups) {
-        if (!Files.isDirectory(PROC_TASKS)) {
+    /** Lists {@code /proc/self/task} and notes every thread whose Linux name is a native group's ({@link #nativeStat}). */
+    private void listNative() {
+        if (!Files.isDirectory(procTasks)) {
             return;
         }
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC_TASKS)) {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(procTasks)) {
             for (Path task : tasks) {
                 String tid = task.getFileName().toString();
-                if (groups != null && notNative.contains(tid)) {
+                if (nativeStat.containsKey(tid)) {
                     continue;
                 }
-                String stat;
-                try {
-                    stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
-                } catch (IOException gone) {
-                    continue; // the thread ended meanwhile
-                }
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                Group g = nativeGroupOf(stat.substring(open + 1, close));
-                if (g == null) {
-                    if (groups != null) {
-                        notNative.add(tid);
-                    }
-                    continue;
-                }
-                // Fields after "(comm) ": state is field 3, utime field 14, stime field 15 of stat(5).
-                String[] f = stat.substring(close + 2).split(" ");
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                into.put(tid, ticks * NANOS_PER_TICK);
-                if (groups != null) {
-                    groups.put(tid, g);
+                Path statFile = task.resolve("stat");
+                String stat = stat(statFile);
+                Group g = stat == null ? null : nativeGroupOf(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                if (g != null) {
+                    nativeStat.put(tid, statFile);
+                    nativeGroup.put(tid, g);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // Not Linux, or /proc unreadable: the native groups stay 0 and their time counts as OTHER.
+        }
+    }
+
+    /** Reads utime + stime of the known JIT, GC and RocksDB native threads into {@code into}, by tid. */
+    private void readNative(Map<String, Long> into) {
+        for (var it = nativeStat.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            String stat = stat(e.getValue());
+            int close = stat == null ? -1 : stat.lastIndexOf(')');
+            if (close < 0 || nativeGroupOf(stat.substring(stat.indexOf('(') + 1, close)) != nativeGroup.get(e.getKey())) {
+                it.remove(); // the thread ended (its last reading stays in lastNative), or its tid is another thread's now
+                continue;
+            }
+            try {
+                // Fields after "(comm) ": state is field 3, utime field 14, stime field 15 of stat(5).
+                String[] f = stat.substring(close + 2).split(" ");
+                into.put(e.getKey(), (Long.parseLong(f[11]) + Long.parseLong(f[12])) * NANOS_PER_TICK);
+            } catch (RuntimeException malformed) {
+                // Not the stat(5) layout: this thread's time counts as OTHER.
+            }
+        }
+    }
+
+    /** A thread's {@code stat} line, or null if the thread has ended. */
+    private static String stat(Path statFile) {
+        try {
+            return new String(Files.readAllBytes(statFile), StandardCharsets.US_ASCII);
+        } catch (IOException gone) {
+            return null;
         }
     }
 
@@ -322,7 +352,7 @@ final class CpuMeter implements AutoCloseable {
         sampler.interrupt();
         sampler.join(5_000);
         processCpuNanos = raw - Math.max(0, meterCpuNanos);
-        sample();
+        sample(true);
     }
 
     /** Process CPU time while measuring, without the meter's own sampling thread. */

@@ -23,6 +23,12 @@ final class JobBenchReport {
     static final String STEADY_COUNTED_AS = "the measured run between the samples (every " + CpuMeter.SAMPLE_MILLIS
             + " ms) at which the shard operators had taken in from_fraction and to_fraction of the valid changes: process CPU "
             + "time meanwhile, without the job's submission, deployment, start-up and final checkpoint";
+    static final String JIT_COUNTED_AS = "jit_compile_seconds: HotSpot's total compilation time (CompilationMXBean) during "
+            + "the measured run, elapsed time summed over the compiler threads (not CPU time: jit_compiler in the thread groups is "
+            + "that); jit_compile_seconds_per_run: the same for every run, the cold one first; jit_queued_at_submission: methods "
+            + "waiting in the C1 and C2 compile queues (Compiler.queue) when the measured run was submitted, -1 if the JVM does "
+            + "not say. Queues near 0 at submission with seconds of compiling in the run: the run's own submission pushes code "
+            + "warmed by the earlier runs over the compile thresholds (start-up code, not the job's per-change path)";
 
     private final JobBenchInput input;
     private final int shards;
@@ -103,6 +109,10 @@ final class JobBenchReport {
         m.put("job_changes_per_s_without_broker", round(throughput.produced() / measured.cpuSecondsWithoutBroker()));
         m.put("job_cpu_seconds_by_thread_group", cpuGroups(measured.cpuSeconds()));
         m.put("shard_progress_max_sampled", measured.maxProgressSampled());
+        m.put("jit_compile_seconds", round3(measured.jitCompileSeconds()));
+        m.put("jit_compile_seconds_per_run", throughput.runs().stream().mapToDouble(r -> round3(r.jitCompileSeconds())).toArray());
+        m.put("jit_queued_at_submission", Map.of("c1", measured.jitAtSubmission().c1Queued(), "c2", measured.jitAtSubmission().c2Queued()));
+        m.put("jit_counted_as", JIT_COUNTED_AS);
         CpuMeter.Window steady = measured.steady();
         if (steady != null) {
             m.put("job_changes_per_s_steady", round(steady.progress() / (steady.processCpuNanos() / 1e9)));
@@ -251,6 +261,9 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f CPU s)%n", "job, process CPU without the embedded broker",
                 throughput.produced() / measured.cpuSecondsWithoutBroker(), measured.cpuSecondsWithoutBroker());
         out.printf(Locale.ROOT, "  %-44s %s%n", "CPU s by thread group", groupsLine(measured.cpuSeconds()));
+        out.printf(Locale.ROOT, "  %-44s %14.2f s compiling over %.2f s (elapsed, all compiler threads); queued at submission: C1 %d, C2 %d%n",
+                "JIT during the measured run", measured.jitCompileSeconds(), measured.jobSeconds(), measured.jitAtSubmission().c1Queued(),
+                measured.jitAtSubmission().c2Queued());
         CpuMeter.Window steady = measured.steady();
         if (steady != null) {
             out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%,d changes in %.2f s wall, %.2f CPU s; task threads %,.0f per CPU s)%n",

@@ -45,9 +45,13 @@ final class ThroughputPhase {
      * @param steady the steady part of the run, or null if the run was too short to sample one
      * @param maxProgressSampled the most changes through the shard operators any sample saw (the counters go
      *        away with the tasks, so the last samples read 0)
+     * @param jitAtSubmission the JIT compilers' state when the run was submitted ({@link JitActivity})
+     * @param jitCompileSeconds time the compiler threads spent compiling during the run (elapsed, summed over them;
+     *        -1 if the JVM does not say)
      */
     record Run(long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
-               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, long maxProgressSampled) {
+               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, long maxProgressSampled,
+               JitActivity.Reading jitAtSubmission, double jitCompileSeconds) {
         double taskThreadCpuSeconds() {
             return cpuSeconds.get(CpuMeter.Group.FLINK_TASKS);
         }
@@ -165,6 +169,7 @@ final class ThroughputPhase {
     }
 
     private static Run runOnce(LocalStack stack, BenchJobSetup setup, long validChanges, Duration timeout) throws Exception {
+        JitActivity.Reading jit0 = JitActivity.now();
         CpuMeter cpu = CpuMeter.start(ShardProgressReporter::changesThroughShards);
         JobExecutionResult result;
         try {
@@ -173,12 +178,15 @@ final class ThroughputPhase {
         } finally {
             cpu.close();
         }
+        long jitMillis = JitActivity.now().compileMillis();
+        double jitCompileSeconds = jitMillis >= 0 && jit0.compileMillis() >= 0 ? (jitMillis - jit0.compileMillis()) / 1e3 : -1;
         double seconds = cpu.wallNanos() / 1e9;
         Map<CpuMeter.Group, Double> groups = new java.util.EnumMap<>(CpuMeter.Group.class);
         cpu.byGroup().forEach((g, nanos) -> groups.put(g, nanos / 1e9));
-        LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({}); the CPU meter's own thread: {} CPU s, not counted",
+        LOG.info("Throughput phase, {}: job done in {} s, {} CPU s ({}); the CPU meter's own thread: {} CPU s, not counted; "
+                        + "JIT: {} s compiling, queues at submission C1 {} C2 {}",
                 setup.phase, String.format("%.2f", seconds), String.format("%.2f", cpu.processCpuNanos() / 1e9), groups,
-                String.format("%.3f", cpu.meterCpuNanos() / 1e9));
+                String.format("%.3f", cpu.meterCpuNanos() / 1e9), String.format("%.2f", jitCompileSeconds), jit0.c1Queued(), jit0.c2Queued());
         List<CpuMeter.Sample> samples = cpu.samples();
         CpuMeter.Window steady = CpuMeter.window(samples, validChanges, STEADY_FROM, STEADY_TO).orElse(null);
         if (steady == null) {
@@ -187,7 +195,7 @@ final class ThroughputPhase {
         return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
                 cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups), steady,
-                samples.stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0));
+                samples.stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0), jit0, jitCompileSeconds);
     }
 
     private static long acc(JobExecutionResult result, String name) {

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CpuMeterTest {
     @Test
@@ -60,5 +64,28 @@ class CpuMeterTest {
                 .noneMatch(t -> t != null && t.getThreadName().equals("snapdelta-bench-cpu-sampler")), "the sampler stopped");
         long sum = m.byGroup().values().stream().mapToLong(Long::longValue).sum();
         assertTrue(sum >= m.processCpuNanos(), sum + " < " + m.processCpuNanos());
+    }
+
+    @Test
+    void nativeThreadsAreCountedFromTheirStartWhetherKnownAtTheStartOrFoundLater(@TempDir Path tasks) throws Exception {
+        writeStat(tasks, 101, "C2 CompilerThre", 10, 5);
+        writeStat(tasks, 102, "java", 50, 50);
+        CpuMeter m = CpuMeter.start(null, tasks);
+        writeStat(tasks, 101, "C2 CompilerThre", 30, 5); // 20 ticks of compiling while measured
+        writeStat(tasks, 103, "rocksdb:low", 3, 1); // started while measured: all of its 4 ticks count
+        writeStat(tasks, 102, "java", 90, 90); // a Java thread's /proc time is not a native group's
+        m.close();
+        Map<CpuMeter.Group, Long> g = m.byGroup();
+        assertEquals(200_000_000L, g.get(CpuMeter.Group.JIT), g.toString());
+        assertEquals(40_000_000L, g.get(CpuMeter.Group.ROCKSDB), g.toString());
+        assertEquals(0L, g.get(CpuMeter.Group.GC), g.toString());
+    }
+
+    /** Writes {@code tasks/tid/stat} as Linux does: utime and stime are fields 14 and 15, in ticks of 10 ms. */
+    private static void writeStat(Path tasks, int tid, String comm, long utime, long stime) throws Exception {
+        Path dir = Files.createDirectories(tasks.resolve(Integer.toString(tid)));
+        Path tmp = Files.writeString(dir.resolve("stat.tmp"),
+                tid + " (" + comm + ") S 1 1 1 0 -1 4194368 10 0 0 0 " + utime + " " + stime + " 0 0 20 0 40 0 100 0\n");
+        Files.move(tmp, dir.resolve("stat"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

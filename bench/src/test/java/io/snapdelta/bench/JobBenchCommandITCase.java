@@ -112,5 +112,9 @@ class JobBenchCommandITCase {
         assertTrue(r.get("latency_phase_cores").asDouble() > 0);
         long progress = r.get("shard_progress_max_sampled").asLong();
         assertTrue(progress > 0 && progress <= LINES, "shard_progress_max_sampled = " + progress);
+        // A JIT compiles something during every run of a fresh JVM, and the queues of a HotSpot JVM are readable.
+        assertTrue(r.get("jit_compile_seconds").asDouble() > 0, "jit_compile_seconds = " + r.get("jit_compile_seconds"));
+        assertEquals(r.get("warmup_runs").asInt() + 1, r.get("jit_compile_seconds_per_run").size());
+        assertTrue(r.get("jit_queued_at_submission").get("c2").asInt() >= 0, r.get("jit_queued_at_submission").toString());
     }
 }
