@@ -56,6 +56,13 @@ public final class HeldKeyIndex {
      * value is the same position of {@code values}: sorted as primitives, without touching the keys.
      */
     public static HeldKeyIndex ofIntegerKeys(long[] values, Row[] keys, int n) {
+        boolean ascending = true;
+        for (int i = 1; i < n && ascending; i++) {
+            ascending = values[i - 1] < values[i];
+        }
+        if (ascending) { // e.g. keys logged batch by batch from a snapshot scan: no sort, no gather
+            return build(Arrays.copyOf(keys, n), Arrays.copyOf(values, n));
+        }
         int[] order = StableIndexSort.byLong(values, n);
         Row[] sortedKeys = new Row[n];
         long[] sortedValues = new long[n];
