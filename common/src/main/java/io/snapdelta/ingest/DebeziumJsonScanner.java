@@ -468,31 +468,36 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     /** What a remembered source member set, set again. */
     private void applySourceMember(MemberRuns r, int j) {
-        switch (r.kind[j]) {
-            case ID_TABLE -> setTable((String) r.object[j]);
-            case ID_SCHEMA -> setSchema((String) r.object[j]);
-            case ID_DB -> setDb((String) r.object[j]);
-            case ID_CONNECTOR -> setConnector((Connector) r.object[j]);
-            case ID_FILE -> setBinlogFile((String) r.object[j]);
+        applyEffect(r.kind[j], r.object[j], r.first[j], r.second[j], r.flag[j]);
+    }
+
+    /** Sets what a source member with this effect (see MemberRuns) sets. */
+    private void applyEffect(int kind, Object object, long first, long second, boolean flag) {
+        switch (kind) {
+            case ID_TABLE -> setTable((String) object);
+            case ID_SCHEMA -> setSchema((String) object);
+            case ID_DB -> setDb((String) object);
+            case ID_CONNECTOR -> setConnector((Connector) object);
+            case ID_FILE -> setBinlogFile((String) object);
             case ID_SEQUENCE -> {
-                sequence[0] = r.first[j];
-                sequence[1] = r.second[j];
-                sequenceSeen = r.flag[j];
+                sequence[0] = first;
+                sequence[1] = second;
+                sequenceSeen = flag;
             }
             case ID_LSN -> {
-                lsn = r.first[j];
+                lsn = first;
                 lsnSeen = true;
             }
             case ID_TS_US -> {
-                tsUs = r.first[j];
+                tsUs = first;
                 tsUsSeen = true;
             }
             case ID_TS_MS -> {
-                tsMs = r.first[j];
+                tsMs = first;
                 tsMsSeen = true;
             }
-            case ID_POS -> binlogPos = r.first[j];
-            case ID_ROW -> binlogRow = r.first[j];
+            case ID_POS -> binlogPos = first;
+            case ID_ROW -> binlogRow = first;
             default -> { } // a member the product does not need, or a null that sets nothing
         }
     }
@@ -557,6 +562,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     private int readSourceMembers(int i, int depth) {
+        boolean firstBlock = !sourceSeen; // a second source block adds to the first (as in the Jackson reader)
         sourceSeen = true;
         i = ws(i + 1);
         byte c = at(i);
@@ -567,11 +573,25 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER;
         }
         Shape s = shapes.source;
+        MemberSkeleton t = s.skeleton;
+        // Every 16th record reads member-wise (trying to replay every member), which rebuilds the skeleton
+        // with only the members that changed as holes: a hole whose value has settled stops being parsed.
+        if (firstBlock && t.holes >= 0 && !retryReplay()) {
+            int j = readBySkeleton(i, s, t, depth);
+            if (j >= 0) {
+                return j;
+            }
+            forgetSource(); // back to the record's state before the block: the member-wise read below sets it
+        }
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
         boolean retry = retryReplay();
         boolean parsed = false;
+        long parsedMembers = 0; // bit k: member k < 64 was parsed, not replayed (a hole of the next skeleton)
+        int[] valueStart = s.valueStart;
+        int[] valueEnd = s.valueEnd;
+        int[] valueId = s.valueId;
         int k = 0;
         while (true) {
             if (k < prev && r.scalar[k] && (retry || r.sameLastTime(k))) {
@@ -592,114 +612,24 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             i = colon(memberName(i, s, k, false));
             valueMemo = k >= prev;
             c = at(i);
-            int effect = ID_OTHER; // what the member sets, for replaying it (a null sets nothing, except pos/row)
-            Object text = null;
-            long first = 0;
-            switch (memberId) {
-                case ID_TABLE -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setTable((String) text);
-                    effect = ID_TABLE;
-                }
-                case ID_SCHEMA -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setSchema((String) text);
-                    effect = ID_SCHEMA;
-                }
-                case ID_DB -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setDb((String) text);
-                    effect = ID_DB;
-                }
-                case ID_CONNECTOR -> {
-                    i = sourceText(i, s, k);
-                    Connector kind = connectorOf(memo(s));
-                    setConnector(kind);
-                    effect = ID_CONNECTOR;
-                    text = kind;
-                }
-                case ID_FILE -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setBinlogFile((String) text);
-                    effect = ID_FILE;
-                }
-                case ID_SEQUENCE -> {
-                    i = readSequence(i, s, k);
-                    if (c != 'n') {
-                        effect = ID_SEQUENCE;
-                    }
-                }
-                case ID_LSN -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                    } else {
-                        i = numberMember(i, s, k, true);
-                        lsn = numValue;
-                        lsnSeen = true;
-                        effect = ID_LSN;
-                        first = numValue;
-                    }
-                }
-                case ID_TS_US -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                    } else {
-                        i = numberMember(i, s, k, true);
-                        tsUs = numValue;
-                        tsUsSeen = true;
-                        effect = ID_TS_US;
-                        first = numValue;
-                    }
-                }
-                case ID_TS_MS -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                    } else {
-                        i = numberMember(i, s, k, true);
-                        tsMs = numValue;
-                        tsMsSeen = true;
-                        effect = ID_TS_MS;
-                        first = numValue;
-                    }
-                }
-                case ID_POS -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                        binlogPos = -1;
-                    } else {
-                        i = nonNegativeLong(i);
-                        binlogPos = numValue;
-                    }
-                    effect = ID_POS;
-                    first = binlogPos;
-                }
-                case ID_ROW -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                        binlogRow = 0;
-                    } else {
-                        i = nonNegativeLong(i);
-                        binlogRow = numValue;
-                    }
-                    effect = ID_ROW;
-                    first = binlogRow;
-                }
-                default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
-            }
+            int from = i;
+            i = sourceValue(i, s, k, depth, memberId);
             if (k < MemberRuns.MAX_MEMBERS) {
+                int effect = this.effect;
                 r.start[k] = at - objStart;
                 r.scalar[k] = c != '{' && c != '[';
                 r.kind[k] = effect;
+                Object text = effectText(s, effect);
                 if (r.object[k] != text) {
                     r.object[k] = text;
                 }
-                r.first[k] = effect == ID_SEQUENCE ? sequence[0] : first;
+                r.first[k] = effect == ID_SEQUENCE ? sequence[0] : effectFirst;
                 r.second[k] = sequence[1];
                 r.flag[k] = sequenceSeen;
+                parsedMembers |= 1L << k;
+                valueStart[k] = from - objStart;
+                valueEnd[k] = i - objStart;
+                valueId[k] = memberId;
             }
             i = nextMember(i);
             k++;
@@ -708,7 +638,208 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             }
         }
         r.end(b, objStart, i, k, !parsed);
+        if (firstBlock && k == prev && r.count == k) {
+            buildSkeleton(t, s, r, objStart, i, parsedMembers);
+        } else if (t.holes >= 0) {
+            t.holes = -1; // the block changed shape: a new skeleton once two blocks in a row have the same members
+        }
         return i;
+    }
+
+    /** Output of {@link #sourceValue}: what the member set (scanner id; ID_OTHER: nothing), and its number. */
+    private int effect;
+    private long effectFirst;
+
+    /**
+     * The value at {@code i} of the source member {@code k} whose name is {@code id}: sets what it holds in
+     * this record, and what it set in {@link #effect} and {@link #effectFirst} (texts: see effectText).
+     */
+    private int sourceValue(int i, Shape s, int k, int depth, int id) {
+        byte c = at(i);
+        int effect = ID_OTHER; // a null sets nothing, except pos/row
+        long first = 0;
+        switch (id) {
+            case ID_TABLE -> {
+                i = sourceText(i, s, k);
+                setTable(memo(s));
+                effect = ID_TABLE;
+            }
+            case ID_SCHEMA -> {
+                i = sourceText(i, s, k);
+                setSchema(memo(s));
+                effect = ID_SCHEMA;
+            }
+            case ID_DB -> {
+                i = sourceText(i, s, k);
+                setDb(memo(s));
+                effect = ID_DB;
+            }
+            case ID_CONNECTOR -> {
+                i = sourceText(i, s, k);
+                setConnector(connectorOf(memo(s)));
+                effect = ID_CONNECTOR;
+            }
+            case ID_FILE -> {
+                i = sourceText(i, s, k);
+                setBinlogFile(memo(s));
+                effect = ID_FILE;
+            }
+            case ID_SEQUENCE -> {
+                i = readSequence(i, s, k);
+                if (c != 'n') {
+                    effect = ID_SEQUENCE;
+                }
+            }
+            case ID_LSN -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = numberMember(i, s, k, true);
+                    lsn = numValue;
+                    lsnSeen = true;
+                    effect = ID_LSN;
+                    first = numValue;
+                }
+            }
+            case ID_TS_US -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = numberMember(i, s, k, true);
+                    tsUs = numValue;
+                    tsUsSeen = true;
+                    effect = ID_TS_US;
+                    first = numValue;
+                }
+            }
+            case ID_TS_MS -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = numberMember(i, s, k, true);
+                    tsMs = numValue;
+                    tsMsSeen = true;
+                    effect = ID_TS_MS;
+                    first = numValue;
+                }
+            }
+            case ID_POS -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                    binlogPos = -1;
+                } else {
+                    i = nonNegativeLong(i);
+                    binlogPos = numValue;
+                }
+                effect = ID_POS;
+                first = binlogPos;
+            }
+            case ID_ROW -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                    binlogRow = 0;
+                } else {
+                    i = nonNegativeLong(i);
+                    binlogRow = numValue;
+                }
+                effect = ID_ROW;
+                first = binlogRow;
+            }
+            default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
+        }
+        this.effect = effect;
+        effectFirst = first;
+        return i;
+    }
+
+    /** The object a source member with {@code effect} just set (a text or a Connector), or null. */
+    private Object effectText(Shape s, int effect) {
+        return switch (effect) {
+            case ID_TABLE, ID_SCHEMA, ID_DB, ID_FILE -> memo(s);
+            case ID_CONNECTOR -> connector();
+            default -> null;
+        };
+    }
+
+    /**
+     * The source block at {@code i} (its first member's quote) read with the skeleton {@code t}: the pieces
+     * between the holes compared byte for byte, the holes parsed, the other members' effects applied.
+     * Returns the index after the closing brace, or -1 when the block does not match (the caller then
+     * reads it member by member, after undoing what the holes set).
+     */
+    private int readBySkeleton(int i, Shape s, MemberSkeleton t, int depth) {
+        byte[] tb = t.bytes;
+        int holes = t.holes;
+        int from = 0;
+        valueMemo = true;
+        for (int h = 0; h < holes; h++) {
+            int to = t.holeStart[h];
+            int len = to - from;
+            if (!sameRegion(i, tb, from, len)) {
+                return -1;
+            }
+            i += len;
+            byte c = at(i);
+            if (c == '{' || c == '[') {
+                return -1; // a hole holds a scalar (nesting depth is checked by the member-wise read)
+            }
+            i = sourceValue(i, s, t.holeMember[h], depth, t.holeId[h]);
+            from = t.holeEnd[h];
+        }
+        int len = t.length - from;
+        if (!sameRegion(i, tb, from, len)) {
+            return -1;
+        }
+        for (int e = 0; e < t.effects; e++) {
+            applyEffect(t.effectKind[e], t.effectObject[e], t.effectFirst[e], t.effectSecond[e], t.effectFlag[e]);
+        }
+        return i + len;
+    }
+
+    /**
+     * Makes the source block just read ({@code b[objStart, objEnd)}, {@code r} holding its members) the
+     * skeleton of its shape, with the members in {@code parsedMembers} as holes: unless a member holds an
+     * object or array, or two members set the same thing (then the order of effects would matter).
+     */
+    private void buildSkeleton(MemberSkeleton t, Shape s, MemberRuns r, int objStart, int objEnd, long parsedMembers) {
+        int n = r.count;
+        int seen = 0; // bit per effect kind (scanner ids < 32)
+        int holes = 0;
+        int effects = 0;
+        for (int k = 0; k < n; k++) {
+            if (!r.scalar[k]) {
+                t.holes = -1;
+                return;
+            }
+            boolean hole = (parsedMembers & (1L << k)) != 0;
+            int kind = hole ? s.valueId[k] : r.kind[k];
+            if (kind != ID_OTHER) {
+                if ((seen & (1 << kind)) != 0) {
+                    t.holes = -1;
+                    return;
+                }
+                seen |= 1 << kind;
+            }
+            if (hole) {
+                t.holeStart[holes] = s.valueStart[k];
+                t.holeEnd[holes] = s.valueEnd[k];
+                t.holeMember[holes] = k;
+                t.holeId[holes] = s.valueId[k];
+                holes++;
+            } else if (kind != ID_OTHER) {
+                t.effectKind[effects] = kind;
+                if (t.effectObject[effects] != r.object[k]) {
+                    t.effectObject[effects] = r.object[k];
+                }
+                t.effectFirst[effects] = r.first[k];
+                t.effectSecond[effects] = r.second[k];
+                t.effectFlag[effects] = r.flag[k];
+                effects++;
+            }
+        }
+        t.setBytes(b, objStart, objEnd - objStart);
+        t.effects = effects;
+        t.holes = holes;
     }
 
     /** A string (canonical) or null, then in {@link #memo}. */
@@ -870,6 +1001,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean sequenceSecond;
         /** The last object of this kind, for replaying its unchanged members. */
         final MemberRuns runs = new MemberRuns();
+        /** Source blocks: the template the next block is read with (see MemberSkeleton). */
+        final MemberSkeleton skeleton = new MemberSkeleton();
+        /** Source blocks: where each parsed member's value began and ended in the block being read. */
+        final int[] valueStart = new int[MemberRuns.MAX_MEMBERS];
+        final int[] valueEnd = new int[MemberRuns.MAX_MEMBERS];
+        final int[] valueId = new int[MemberRuns.MAX_MEMBERS];
         /** Row images and keys: the row schema last built for an image of this shape. */
         final SchemaMemo schemaMemo = new SchemaMemo();
         /** Key shapes: the shapes of the records with such a key (created on first use). */
@@ -884,6 +1021,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             java.util.Arrays.fill(misses, (byte) 0);
             sequenceSlot = -1;
             runs.count = 0;
+            skeleton.holes = -1;
         }
     }
 
@@ -1181,6 +1319,40 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         for (; k < len; k++) { // near the end of the input
             if (buf[i + k] != t[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code b[i, i + len)} equals {@code t[from, from + len)}; {@code t} may be read up to eight
+     * bytes past {@code from + len} (a {@link MemberSkeleton}'s bytes are padded), so short pieces are
+     * compared a word at a time, the last word under a mask.
+     */
+    private boolean sameRegion(int i, byte[] t, int from, int len) {
+        byte[] buf = b;
+        if (i + len > end) {
+            return false;
+        }
+        if (len >= 32) {
+            return java.util.Arrays.equals(buf, i, i + len, t, from, from + len);
+        }
+        int k = 0;
+        if (i + len + 8 <= end) {
+            for (; k + 8 <= len; k += 8) {
+                if ((long) LONGS.get(buf, i + k) != (long) LONGS.get(t, from + k)) {
+                    return false;
+                }
+            }
+            if (k == len) {
+                return true;
+            }
+            long diff = (long) LONGS.get(buf, i + k) ^ (long) LONGS.get(t, from + k);
+            return (diff & (-1L >>> (64 - 8 * (len - k)))) == 0;
+        }
+        for (; k < len; k++) { // near the end of the input
+            if (buf[i + k] != t[from + k]) {
                 return false;
             }
         }
