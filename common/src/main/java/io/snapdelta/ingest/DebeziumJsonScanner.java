@@ -103,8 +103,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** Short string column values. */
     private final AsciiStringCache values = new AsciiStringCache(1024, 128);
     private char[] chars = new char[64];
-    /** Recently boxed column integers, by value (see box). */
-    private final Long[] boxes = new Long[16];
 
     // The input being scanned: b[0, end).
     private byte[] b;
@@ -535,19 +533,13 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     /**
-     * A boxed integer column value, shared with the last ones of the same value: a key column is
-     * repeated in the row images (and an unchanged column in before and after), so one record would
-     * otherwise box the same number two or three times.
+     * A boxed integer column value. Not shared through a cache of recent values (a key column repeats in
+     * the images): storing each new box into a long-lived array costs a G1 post-write barrier per value,
+     * which on wide rows of distinct integers cost more than the boxes a cache saves (see NOTES, issue 2).
+     * Unchanged columns are still shared by the member replay.
      */
-    private Long box(long v) {
-        int slot = (int) (v ^ (v >>> 29)) & (boxes.length - 1);
-        Long b = boxes[slot];
-        if (b != null && b == v) {
-            return b;
-        }
-        b = v;
-        boxes[slot] = b;
-        return b;
+    private static Long box(long v) {
+        return Long.valueOf(v);
     }
 
     /**
