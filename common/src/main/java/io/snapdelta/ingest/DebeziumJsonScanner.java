@@ -1005,9 +1005,12 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         RecordShapes record;
         /** When {@link #pick} last chose this shape. */
         int usedAt;
+        /** Objects with another second name than the one before came with this shape (see pick). */
+        boolean contested;
 
         void clear() {
             record = null;
+            contested = false;
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
             java.util.Arrays.fill(misses, (byte) 0);
@@ -1049,20 +1052,30 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private int picks;
 
     /**
-     * The shape whose first name is at {@code i}, else the least recently picked one, cleared. Shapes stay
-     * where they are: a move to the front would store references into a long-lived array on every record
-     * whose table differs from the last one's (each such store pays G1's post-write barrier fence); the
-     * recency is kept in a primitive stamp instead.
+     * The shape whose first name is at {@code i} (and, for a contested shape, the second name too), else
+     * the least recently picked one, cleared. Tables whose keys look alike share a set of shapes, and their
+     * rows often begin with the same column ({@code id}); told apart by the first name only, they would
+     * take each other's shape in turn and miss every name guess. A shape that has seen another second name
+     * after its first one is contested, and only then is the second name looked for (a few bytes' scan). Shapes stay where they are: a move to the front would store
+     * references into a long-lived array on every record whose table differs from the last one's (each
+     * such store pays G1's post-write barrier fence); the recency is kept in a primitive stamp instead.
      */
     private Shape pick(Shape[] set, int i) {
         int stamp = ++picks;
         Shape oldest = set[0];
+        int second = -1; // where this object's second name begins: -1 not looked for yet, -2 none nearby
         for (int j = 0; j < set.length; j++) {
             Shape s = set[j];
             byte[] first = s.name[0];
             if (first != null && regionMatches(i, first, s.nameLength[0])) {
-                s.usedAt = stamp;
-                return s;
+                byte[] next = s.contested ? s.name[1] : null;
+                if (next != null && second == -1) {
+                    second = secondName(i + s.nameLength[0]);
+                }
+                if (next == null || second < 0 || regionMatches(second, next, s.nameLength[1])) {
+                    s.usedAt = stamp;
+                    return s;
+                }
             }
             if (s.usedAt - oldest.usedAt < 0) { // wrap-safe: stamps only grow
                 oldest = s;
@@ -1071,6 +1084,41 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         oldest.clear();
         oldest.usedAt = stamp;
         return oldest;
+    }
+
+    /**
+     * Where the second member's name probably begins (its quote) in the object whose first name ends just
+     * before {@code p}, looking at most 96 bytes ahead; -2 when not found there. Only a guess for
+     * {@link #pick} (a comma inside an escaped string can mislead it): nothing is checked here.
+     */
+    private int secondName(int p) {
+        byte[] buf = b;
+        int n = Math.min(end, p + 96);
+        int j = p;
+        while (j < n && buf[j] != ':') {
+            j++;
+        }
+        j++;
+        while (j < n && buf[j] <= ' ') {
+            j++;
+        }
+        if (j < n && buf[j] == '"') { // a string value: to its closing quote
+            j++;
+            while (j < n && (buf[j] != '"' || buf[j - 1] == '\\')) {
+                j++;
+            }
+            j++;
+        }
+        for (; j < n; j++) {
+            byte c = buf[j];
+            if (c == ',') {
+                return ws(j + 1);
+            }
+            if (c == '}' || c == '{' || c == '[') {
+                return -2;
+            }
+        }
+        return -2;
     }
 
     /**
@@ -1085,6 +1133,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 memberSlot = k;
                 return i + s.nameLength[k];
             }
+        }
+        if (k == 1 && s.name[1] != null) {
+            s.contested = true; // another second name after the same first one: pick checks both from now on
         }
         if (at(i) != '"') {
             // After a replayed run, i is where the last record's next member began; nothing has checked
