@@ -986,6 +986,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         final long[] valueLong = new long[MAX_MEMBERS];
         /** Memo misses in a row per member (saturating): past MEMO_GIVE_UP its value is neither compared nor kept. */
         final byte[] misses = new byte[MAX_MEMBERS];
+        /** Text cache misses in a row per member (saturating): past MEMO_GIVE_UP its texts skip the cache. */
+        final byte[] cacheMisses = new byte[MAX_MEMBERS];
         /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
         int sequenceSlot = -1;
         long sequence0;
@@ -1014,6 +1016,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
             java.util.Arrays.fill(misses, (byte) 0);
+            java.util.Arrays.fill(cacheMisses, (byte) 0);
             sequenceSlot = -1;
             runs.count = 0;
             skeleton.holes = -1;
@@ -1202,7 +1205,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         int next = scanString(i + 1);
         String text = null;
         if (cache != null) {
-            text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
+            text = plainAscii() ? cachedText(s, k, cache) : decode();
         }
         int len = next - i;
         if (memo && len <= MAX_REMEMBERED_VALUE) {
@@ -1218,6 +1221,31 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             otherMemoText = text;
         }
         return next;
+    }
+
+    /**
+     * The last (plain ASCII) string's text through {@code cache}, unless member {@code k}'s last texts all
+     * missed the cache (names, codes, free text: a value that differs row by row), which then get a plain
+     * new string: a miss costs a copy of the bytes and two stores into the long-lived cache on top of the
+     * string. Every 16th record asks the cache again, so a member whose texts start repeating uses it again.
+     */
+    private String cachedText(Shape s, int k, AsciiStringCache cache) {
+        int len = strEnd - strStart;
+        if (k < Shape.MAX_MEMBERS && s.cacheMisses[k] >= MEMO_GIVE_UP && (recordCount & MEMO_RETRY_MASK) != 0) {
+            return new String(b, strStart, len, StandardCharsets.ISO_8859_1);
+        }
+        String text = cache.get(b, strStart, len);
+        if (k < Shape.MAX_MEMBERS) {
+            byte misses = s.cacheMisses[k];
+            if (cache.lastHit()) {
+                if (misses != 0) {
+                    s.cacheMisses[k] = 0;
+                }
+            } else if (misses < MEMO_GIVE_UP) {
+                s.cacheMisses[k] = (byte) (misses + 1);
+            }
+        }
+        return text;
     }
 
     /** A member the product does not need; strings and numbers are compared with the remembered value first. */
