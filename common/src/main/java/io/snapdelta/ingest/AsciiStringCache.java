@@ -29,8 +29,16 @@ final class AsciiStringCache {
         this.strings = new String[slots];
     }
 
+    /** Whether the last {@link #get} found its text in the cache. */
+    private boolean lastHit;
+
+    boolean lastHit() {
+        return lastHit;
+    }
+
     String get(byte[] b, int off, int len) {
         if (len > maxLength) {
+            lastHit = false;
             return new String(b, off, len, StandardCharsets.ISO_8859_1);
         }
         int h = len;
@@ -48,8 +56,10 @@ final class AsciiStringCache {
         int slot = (h ^ (h >>> 15)) & mask;
         byte[] k = keys[slot];
         if (k != null && k.length == len && Arrays.equals(k, 0, len, b, off, off + len)) {
+            lastHit = true;
             return strings[slot];
         }
+        lastHit = false;
         String s = new String(b, off, len, StandardCharsets.ISO_8859_1);
         keys[slot] = Arrays.copyOfRange(b, off, off + len);
         strings[slot] = s;

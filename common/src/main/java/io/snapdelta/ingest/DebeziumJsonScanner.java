@@ -103,8 +103,6 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** Short string column values. */
     private final AsciiStringCache values = new AsciiStringCache(1024, 128);
     private char[] chars = new char[64];
-    /** Recently boxed column integers, by value (see box). */
-    private final Long[] boxes = new Long[16];
 
     // The input being scanned: b[0, end).
     private byte[] b;
@@ -182,6 +180,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 }
             }
             input(value);
+            touch();
             int i = ws(0);
             if (at(i) != '{') {
                 throw HANDOVER;
@@ -213,6 +212,23 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         } finally {
             b = null; // do not keep the record's bytes alive
         }
+    }
+
+    /** Sum of one byte per cache line of the last input (see touch); kept so the loads are not dropped. */
+    private int touched;
+
+    /**
+     * Loads one byte of every cache line of the input before reading it: the loads are independent, so
+     * the processor fetches the lines from memory in parallel, where the reader, whose every step depends
+     * on the bytes before, would wait for them one after the other.
+     */
+    private void touch() {
+        byte[] buf = b;
+        int sum = 0;
+        for (int p = 0; p < end; p += 64) {
+            sum += buf[p];
+        }
+        touched = sum + buf[end - 1];
     }
 
     private void input(byte[] bytes) {
@@ -450,31 +466,36 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
 
     /** What a remembered source member set, set again. */
     private void applySourceMember(MemberRuns r, int j) {
-        switch (r.kind[j]) {
-            case ID_TABLE -> setTable((String) r.object[j]);
-            case ID_SCHEMA -> setSchema((String) r.object[j]);
-            case ID_DB -> setDb((String) r.object[j]);
-            case ID_CONNECTOR -> setConnector((Connector) r.object[j]);
-            case ID_FILE -> setBinlogFile((String) r.object[j]);
+        applyEffect(r.kind[j], r.object[j], r.first[j], r.second[j], r.flag[j]);
+    }
+
+    /** Sets what a source member with this effect (see MemberRuns) sets. */
+    private void applyEffect(int kind, Object object, long first, long second, boolean flag) {
+        switch (kind) {
+            case ID_TABLE -> setTable((String) object);
+            case ID_SCHEMA -> setSchema((String) object);
+            case ID_DB -> setDb((String) object);
+            case ID_CONNECTOR -> setConnector((Connector) object);
+            case ID_FILE -> setBinlogFile((String) object);
             case ID_SEQUENCE -> {
-                sequence[0] = r.first[j];
-                sequence[1] = r.second[j];
-                sequenceSeen = r.flag[j];
+                sequence[0] = first;
+                sequence[1] = second;
+                sequenceSeen = flag;
             }
             case ID_LSN -> {
-                lsn = r.first[j];
+                lsn = first;
                 lsnSeen = true;
             }
             case ID_TS_US -> {
-                tsUs = r.first[j];
+                tsUs = first;
                 tsUsSeen = true;
             }
             case ID_TS_MS -> {
-                tsMs = r.first[j];
+                tsMs = first;
                 tsMsSeen = true;
             }
-            case ID_POS -> binlogPos = r.first[j];
-            case ID_ROW -> binlogRow = r.first[j];
+            case ID_POS -> binlogPos = first;
+            case ID_ROW -> binlogRow = first;
             default -> { } // a member the product does not need, or a null that sets nothing
         }
     }
@@ -512,19 +533,13 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     /**
-     * A boxed integer column value, shared with the last ones of the same value: a key column is
-     * repeated in the row images (and an unchanged column in before and after), so one record would
-     * otherwise box the same number two or three times.
+     * A boxed integer column value. Not shared through a cache of recent values (a key column repeats in
+     * the images): storing each new box into a long-lived array costs a G1 post-write barrier per value,
+     * which on wide rows of distinct integers cost more than the boxes a cache saves (see NOTES, issue 2).
+     * Unchanged columns are still shared by the member replay.
      */
-    private Long box(long v) {
-        int slot = (int) (v ^ (v >>> 29)) & (boxes.length - 1);
-        Long b = boxes[slot];
-        if (b != null && b == v) {
-            return b;
-        }
-        b = v;
-        boxes[slot] = b;
-        return b;
+    private static Long box(long v) {
+        return Long.valueOf(v);
     }
 
     /**
@@ -539,6 +554,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     private int readSourceMembers(int i, int depth) {
+        boolean firstBlock = !sourceSeen; // a second source block adds to the first (as in the Jackson reader)
         sourceSeen = true;
         i = ws(i + 1);
         byte c = at(i);
@@ -549,11 +565,25 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             throw HANDOVER;
         }
         Shape s = shapes.source;
+        MemberSkeleton t = s.skeleton;
+        // Every 16th record reads member-wise (trying to replay every member), which rebuilds the skeleton
+        // with only the members that changed as holes: a hole whose value has settled stops being parsed.
+        if (firstBlock && t.holes >= 0 && !retryReplay()) {
+            int j = readBySkeleton(i, s, t, depth);
+            if (j >= 0) {
+                return j;
+            }
+            forgetSource(); // back to the record's state before the block: the member-wise read below sets it
+        }
         MemberRuns r = s.runs;
         int objStart = i;
         int prev = r.begin();
         boolean retry = retryReplay();
         boolean parsed = false;
+        long parsedMembers = 0; // bit k: member k < 64 was parsed, not replayed (a hole of the next skeleton)
+        int[] valueStart = s.valueStart;
+        int[] valueEnd = s.valueEnd;
+        int[] valueId = s.valueId;
         int k = 0;
         while (true) {
             if (k < prev && r.scalar[k] && (retry || r.sameLastTime(k))) {
@@ -574,114 +604,24 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             i = colon(memberName(i, s, k, false));
             valueMemo = k >= prev;
             c = at(i);
-            int effect = ID_OTHER; // what the member sets, for replaying it (a null sets nothing, except pos/row)
-            Object text = null;
-            long first = 0;
-            switch (memberId) {
-                case ID_TABLE -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setTable((String) text);
-                    effect = ID_TABLE;
-                }
-                case ID_SCHEMA -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setSchema((String) text);
-                    effect = ID_SCHEMA;
-                }
-                case ID_DB -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setDb((String) text);
-                    effect = ID_DB;
-                }
-                case ID_CONNECTOR -> {
-                    i = sourceText(i, s, k);
-                    Connector kind = connectorOf(memo(s));
-                    setConnector(kind);
-                    effect = ID_CONNECTOR;
-                    text = kind;
-                }
-                case ID_FILE -> {
-                    i = sourceText(i, s, k);
-                    text = memo(s);
-                    setBinlogFile((String) text);
-                    effect = ID_FILE;
-                }
-                case ID_SEQUENCE -> {
-                    i = readSequence(i, s, k);
-                    if (c != 'n') {
-                        effect = ID_SEQUENCE;
-                    }
-                }
-                case ID_LSN -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                    } else {
-                        i = numberMember(i, s, k, true);
-                        lsn = numValue;
-                        lsnSeen = true;
-                        effect = ID_LSN;
-                        first = numValue;
-                    }
-                }
-                case ID_TS_US -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                    } else {
-                        i = numberMember(i, s, k, true);
-                        tsUs = numValue;
-                        tsUsSeen = true;
-                        effect = ID_TS_US;
-                        first = numValue;
-                    }
-                }
-                case ID_TS_MS -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                    } else {
-                        i = numberMember(i, s, k, true);
-                        tsMs = numValue;
-                        tsMsSeen = true;
-                        effect = ID_TS_MS;
-                        first = numValue;
-                    }
-                }
-                case ID_POS -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                        binlogPos = -1;
-                    } else {
-                        i = nonNegativeLong(i);
-                        binlogPos = numValue;
-                    }
-                    effect = ID_POS;
-                    first = binlogPos;
-                }
-                case ID_ROW -> {
-                    if (c == 'n') {
-                        i = literal(i, NULL);
-                        binlogRow = 0;
-                    } else {
-                        i = nonNegativeLong(i);
-                        binlogRow = numValue;
-                    }
-                    effect = ID_ROW;
-                    first = binlogRow;
-                }
-                default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
-            }
+            int from = i;
+            i = sourceValue(i, s, k, depth, memberId);
             if (k < MemberRuns.MAX_MEMBERS) {
+                int effect = this.effect;
                 r.start[k] = at - objStart;
                 r.scalar[k] = c != '{' && c != '[';
                 r.kind[k] = effect;
+                Object text = effectText(s, effect);
                 if (r.object[k] != text) {
                     r.object[k] = text;
                 }
-                r.first[k] = effect == ID_SEQUENCE ? sequence[0] : first;
+                r.first[k] = effect == ID_SEQUENCE ? sequence[0] : effectFirst;
                 r.second[k] = sequence[1];
                 r.flag[k] = sequenceSeen;
+                parsedMembers |= 1L << k;
+                valueStart[k] = from - objStart;
+                valueEnd[k] = i - objStart;
+                valueId[k] = memberId;
             }
             i = nextMember(i);
             k++;
@@ -690,7 +630,208 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             }
         }
         r.end(b, objStart, i, k, !parsed);
+        if (firstBlock && k == prev && r.count == k) {
+            buildSkeleton(t, s, r, objStart, i, parsedMembers);
+        } else if (t.holes >= 0) {
+            t.holes = -1; // the block changed shape: a new skeleton once two blocks in a row have the same members
+        }
         return i;
+    }
+
+    /** Output of {@link #sourceValue}: what the member set (scanner id; ID_OTHER: nothing), and its number. */
+    private int effect;
+    private long effectFirst;
+
+    /**
+     * The value at {@code i} of the source member {@code k} whose name is {@code id}: sets what it holds in
+     * this record, and what it set in {@link #effect} and {@link #effectFirst} (texts: see effectText).
+     */
+    private int sourceValue(int i, Shape s, int k, int depth, int id) {
+        byte c = at(i);
+        int effect = ID_OTHER; // a null sets nothing, except pos/row
+        long first = 0;
+        switch (id) {
+            case ID_TABLE -> {
+                i = sourceText(i, s, k);
+                setTable(memo(s));
+                effect = ID_TABLE;
+            }
+            case ID_SCHEMA -> {
+                i = sourceText(i, s, k);
+                setSchema(memo(s));
+                effect = ID_SCHEMA;
+            }
+            case ID_DB -> {
+                i = sourceText(i, s, k);
+                setDb(memo(s));
+                effect = ID_DB;
+            }
+            case ID_CONNECTOR -> {
+                i = sourceText(i, s, k);
+                setConnector(connectorOf(memo(s)));
+                effect = ID_CONNECTOR;
+            }
+            case ID_FILE -> {
+                i = sourceText(i, s, k);
+                setBinlogFile(memo(s));
+                effect = ID_FILE;
+            }
+            case ID_SEQUENCE -> {
+                i = readSequence(i, s, k);
+                if (c != 'n') {
+                    effect = ID_SEQUENCE;
+                }
+            }
+            case ID_LSN -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = numberMember(i, s, k, true);
+                    lsn = numValue;
+                    lsnSeen = true;
+                    effect = ID_LSN;
+                    first = numValue;
+                }
+            }
+            case ID_TS_US -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = numberMember(i, s, k, true);
+                    tsUs = numValue;
+                    tsUsSeen = true;
+                    effect = ID_TS_US;
+                    first = numValue;
+                }
+            }
+            case ID_TS_MS -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                } else {
+                    i = numberMember(i, s, k, true);
+                    tsMs = numValue;
+                    tsMsSeen = true;
+                    effect = ID_TS_MS;
+                    first = numValue;
+                }
+            }
+            case ID_POS -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                    binlogPos = -1;
+                } else {
+                    i = nonNegativeLong(i);
+                    binlogPos = numValue;
+                }
+                effect = ID_POS;
+                first = binlogPos;
+            }
+            case ID_ROW -> {
+                if (c == 'n') {
+                    i = literal(i, NULL);
+                    binlogRow = 0;
+                } else {
+                    i = nonNegativeLong(i);
+                    binlogRow = numValue;
+                }
+                effect = ID_ROW;
+                first = binlogRow;
+            }
+            default -> i = skipMember(i, s, k, depth); // version, name, snapshot, txId, xmin, origin, ts_ns, ...
+        }
+        this.effect = effect;
+        effectFirst = first;
+        return i;
+    }
+
+    /** The object a source member with {@code effect} just set (a text or a Connector), or null. */
+    private Object effectText(Shape s, int effect) {
+        return switch (effect) {
+            case ID_TABLE, ID_SCHEMA, ID_DB, ID_FILE -> memo(s);
+            case ID_CONNECTOR -> connector();
+            default -> null;
+        };
+    }
+
+    /**
+     * The source block at {@code i} (its first member's quote) read with the skeleton {@code t}: the pieces
+     * between the holes compared byte for byte, the holes parsed, the other members' effects applied.
+     * Returns the index after the closing brace, or -1 when the block does not match (the caller then
+     * reads it member by member, after undoing what the holes set).
+     */
+    private int readBySkeleton(int i, Shape s, MemberSkeleton t, int depth) {
+        byte[] tb = t.bytes;
+        int holes = t.holes;
+        int from = 0;
+        valueMemo = true;
+        for (int h = 0; h < holes; h++) {
+            int to = t.holeStart[h];
+            int len = to - from;
+            if (!sameRegion(i, tb, from, len)) {
+                return -1;
+            }
+            i += len;
+            byte c = at(i);
+            if (c == '{' || c == '[') {
+                return -1; // a hole holds a scalar (nesting depth is checked by the member-wise read)
+            }
+            i = sourceValue(i, s, t.holeMember[h], depth, t.holeId[h]);
+            from = t.holeEnd[h];
+        }
+        int len = t.length - from;
+        if (!sameRegion(i, tb, from, len)) {
+            return -1;
+        }
+        for (int e = 0; e < t.effects; e++) {
+            applyEffect(t.effectKind[e], t.effectObject[e], t.effectFirst[e], t.effectSecond[e], t.effectFlag[e]);
+        }
+        return i + len;
+    }
+
+    /**
+     * Makes the source block just read ({@code b[objStart, objEnd)}, {@code r} holding its members) the
+     * skeleton of its shape, with the members in {@code parsedMembers} as holes: unless a member holds an
+     * object or array, or two members set the same thing (then the order of effects would matter).
+     */
+    private void buildSkeleton(MemberSkeleton t, Shape s, MemberRuns r, int objStart, int objEnd, long parsedMembers) {
+        int n = r.count;
+        int seen = 0; // bit per effect kind (scanner ids < 32)
+        int holes = 0;
+        int effects = 0;
+        for (int k = 0; k < n; k++) {
+            if (!r.scalar[k]) {
+                t.holes = -1;
+                return;
+            }
+            boolean hole = (parsedMembers & (1L << k)) != 0;
+            int kind = hole ? s.valueId[k] : r.kind[k];
+            if (kind != ID_OTHER) {
+                if ((seen & (1 << kind)) != 0) {
+                    t.holes = -1;
+                    return;
+                }
+                seen |= 1 << kind;
+            }
+            if (hole) {
+                t.holeStart[holes] = s.valueStart[k];
+                t.holeEnd[holes] = s.valueEnd[k];
+                t.holeMember[holes] = k;
+                t.holeId[holes] = s.valueId[k];
+                holes++;
+            } else if (kind != ID_OTHER) {
+                t.effectKind[effects] = kind;
+                if (t.effectObject[effects] != r.object[k]) {
+                    t.effectObject[effects] = r.object[k];
+                }
+                t.effectFirst[effects] = r.first[k];
+                t.effectSecond[effects] = r.second[k];
+                t.effectFlag[effects] = r.flag[k];
+                effects++;
+            }
+        }
+        t.setBytes(b, objStart, objEnd - objStart);
+        t.effects = effects;
+        t.holes = holes;
     }
 
     /** A string (canonical) or null, then in {@link #memo}. */
@@ -845,6 +986,8 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         final long[] valueLong = new long[MAX_MEMBERS];
         /** Memo misses in a row per member (saturating): past MEMO_GIVE_UP its value is neither compared nor kept. */
         final byte[] misses = new byte[MAX_MEMBERS];
+        /** Text cache misses in a row per member (saturating): past MEMO_GIVE_UP its texts skip the cache. */
+        final byte[] cacheMisses = new byte[MAX_MEMBERS];
         /** The parsed source.sequence of the value remembered at sequenceSlot (-1: none). */
         int sequenceSlot = -1;
         long sequence0;
@@ -852,20 +995,31 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         boolean sequenceSecond;
         /** The last object of this kind, for replaying its unchanged members. */
         final MemberRuns runs = new MemberRuns();
+        /** Source blocks: the template the next block is read with (see MemberSkeleton). */
+        final MemberSkeleton skeleton = new MemberSkeleton();
+        /** Source blocks: where each parsed member's value began and ended in the block being read. */
+        final int[] valueStart = new int[MemberRuns.MAX_MEMBERS];
+        final int[] valueEnd = new int[MemberRuns.MAX_MEMBERS];
+        final int[] valueId = new int[MemberRuns.MAX_MEMBERS];
         /** Row images and keys: the row schema last built for an image of this shape. */
         final SchemaMemo schemaMemo = new SchemaMemo();
         /** Key shapes: the shapes of the records with such a key (created on first use). */
         RecordShapes record;
         /** When {@link #pick} last chose this shape. */
         int usedAt;
+        /** Objects with another second name than the one before came with this shape (see pick). */
+        boolean contested;
 
         void clear() {
             record = null;
+            contested = false;
             java.util.Arrays.fill(name, null);
             java.util.Arrays.fill(valueLength, 0);
             java.util.Arrays.fill(misses, (byte) 0);
+            java.util.Arrays.fill(cacheMisses, (byte) 0);
             sequenceSlot = -1;
             runs.count = 0;
+            skeleton.holes = -1;
         }
     }
 
@@ -901,20 +1055,30 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     private int picks;
 
     /**
-     * The shape whose first name is at {@code i}, else the least recently picked one, cleared. Shapes stay
-     * where they are: a move to the front would store references into a long-lived array on every record
-     * whose table differs from the last one's (each such store pays G1's post-write barrier fence); the
-     * recency is kept in a primitive stamp instead.
+     * The shape whose first name is at {@code i} (and, for a contested shape, the second name too), else
+     * the least recently picked one, cleared. Tables whose keys look alike share a set of shapes, and their
+     * rows often begin with the same column ({@code id}); told apart by the first name only, they would
+     * take each other's shape in turn and miss every name guess. A shape that has seen another second name
+     * after its first one is contested, and only then is the second name looked for (a few bytes' scan). Shapes stay where they are: a move to the front would store
+     * references into a long-lived array on every record whose table differs from the last one's (each
+     * such store pays G1's post-write barrier fence); the recency is kept in a primitive stamp instead.
      */
     private Shape pick(Shape[] set, int i) {
         int stamp = ++picks;
         Shape oldest = set[0];
+        int second = -1; // where this object's second name begins: -1 not looked for yet, -2 none nearby
         for (int j = 0; j < set.length; j++) {
             Shape s = set[j];
             byte[] first = s.name[0];
             if (first != null && regionMatches(i, first, s.nameLength[0])) {
-                s.usedAt = stamp;
-                return s;
+                byte[] next = s.contested ? s.name[1] : null;
+                if (next != null && second == -1) {
+                    second = secondName(i + s.nameLength[0]);
+                }
+                if (next == null || second < 0 || regionMatches(second, next, s.nameLength[1])) {
+                    s.usedAt = stamp;
+                    return s;
+                }
             }
             if (s.usedAt - oldest.usedAt < 0) { // wrap-safe: stamps only grow
                 oldest = s;
@@ -923,6 +1087,41 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         oldest.clear();
         oldest.usedAt = stamp;
         return oldest;
+    }
+
+    /**
+     * Where the second member's name probably begins (its quote) in the object whose first name ends just
+     * before {@code p}, looking at most 96 bytes ahead; -2 when not found there. Only a guess for
+     * {@link #pick} (a comma inside an escaped string can mislead it): nothing is checked here.
+     */
+    private int secondName(int p) {
+        byte[] buf = b;
+        int n = Math.min(end, p + 96);
+        int j = p;
+        while (j < n && buf[j] != ':') {
+            j++;
+        }
+        j++;
+        while (j < n && buf[j] <= ' ') {
+            j++;
+        }
+        if (j < n && buf[j] == '"') { // a string value: to its closing quote
+            j++;
+            while (j < n && (buf[j] != '"' || buf[j - 1] == '\\')) {
+                j++;
+            }
+            j++;
+        }
+        for (; j < n; j++) {
+            byte c = buf[j];
+            if (c == ',') {
+                return ws(j + 1);
+            }
+            if (c == '}' || c == '{' || c == '[') {
+                return -2;
+            }
+        }
+        return -2;
     }
 
     /**
@@ -937,6 +1136,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                 memberSlot = k;
                 return i + s.nameLength[k];
             }
+        }
+        if (k == 1 && s.name[1] != null) {
+            s.contested = true; // another second name after the same first one: pick checks both from now on
         }
         if (at(i) != '"') {
             // After a replayed run, i is where the last record's next member began; nothing has checked
@@ -1003,7 +1205,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         int next = scanString(i + 1);
         String text = null;
         if (cache != null) {
-            text = plainAscii() ? cache.get(b, strStart, strEnd - strStart) : decode();
+            text = plainAscii() ? cachedText(s, k, cache) : decode();
         }
         int len = next - i;
         if (memo && len <= MAX_REMEMBERED_VALUE) {
@@ -1019,6 +1221,31 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
             otherMemoText = text;
         }
         return next;
+    }
+
+    /**
+     * The last (plain ASCII) string's text through {@code cache}, unless member {@code k}'s last texts all
+     * missed the cache (names, codes, free text: a value that differs row by row), which then get a plain
+     * new string: a miss costs a copy of the bytes and two stores into the long-lived cache on top of the
+     * string. Every 16th record asks the cache again, so a member whose texts start repeating uses it again.
+     */
+    private String cachedText(Shape s, int k, AsciiStringCache cache) {
+        int len = strEnd - strStart;
+        if (k < Shape.MAX_MEMBERS && s.cacheMisses[k] >= MEMO_GIVE_UP && (recordCount & MEMO_RETRY_MASK) != 0) {
+            return new String(b, strStart, len, StandardCharsets.ISO_8859_1);
+        }
+        String text = cache.get(b, strStart, len);
+        if (k < Shape.MAX_MEMBERS) {
+            byte misses = s.cacheMisses[k];
+            if (cache.lastHit()) {
+                if (misses != 0) {
+                    s.cacheMisses[k] = 0;
+                }
+            } else if (misses < MEMO_GIVE_UP) {
+                s.cacheMisses[k] = (byte) (misses + 1);
+            }
+        }
+        return text;
     }
 
     /** A member the product does not need; strings and numbers are compared with the remembered value first. */
@@ -1163,6 +1390,40 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         }
         for (; k < len; k++) { // near the end of the input
             if (buf[i + k] != t[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code b[i, i + len)} equals {@code t[from, from + len)}; {@code t} may be read up to eight
+     * bytes past {@code from + len} (a {@link MemberSkeleton}'s bytes are padded), so short pieces are
+     * compared a word at a time, the last word under a mask.
+     */
+    private boolean sameRegion(int i, byte[] t, int from, int len) {
+        byte[] buf = b;
+        if (i + len > end) {
+            return false;
+        }
+        if (len >= 32) {
+            return java.util.Arrays.equals(buf, i, i + len, t, from, from + len);
+        }
+        int k = 0;
+        if (i + len + 8 <= end) {
+            for (; k + 8 <= len; k += 8) {
+                if ((long) LONGS.get(buf, i + k) != (long) LONGS.get(t, from + k)) {
+                    return false;
+                }
+            }
+            if (k == len) {
+                return true;
+            }
+            long diff = (long) LONGS.get(buf, i + k) ^ (long) LONGS.get(t, from + k);
+            return (diff & (-1L >>> (64 - 8 * (len - k)))) == 0;
+        }
+        for (; k < len; k++) { // near the end of the input
+            if (buf[i + k] != t[from + k]) {
                 return false;
             }
         }

@@ -81,6 +81,20 @@ abstract class DebeziumRecordState {
         binlogRow = 0;
     }
 
+    /**
+     * Undoes what the record's first source block set so far (the scanner read part of it one way and
+     * reads it again another): back to the state {@link #resetRecord} left, except that a block was seen.
+     */
+    final void forgetSource() {
+        textsSet = 0;
+        sequenceSeen = false;
+        lsnSeen = false;
+        tsUsSeen = false;
+        tsMsSeen = false;
+        binlogPos = -1;
+        binlogRow = 0;
+    }
+
     static final String VALUE_PATH = "/value";
 
     final void setValuePath(String path) {

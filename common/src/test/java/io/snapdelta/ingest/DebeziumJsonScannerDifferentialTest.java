@@ -67,6 +67,63 @@ class DebeziumJsonScannerDifferentialTest {
         assertEquals(1, fast.recordsReadByScanner());
     }
 
+    /**
+     * The source block is read with a skeleton of the block before (changing members as holes) once two
+     * blocks in a row have the same members: every kind of departure from it (a stable member changing, a
+     * hole turning null or into an object, members reordered, added or missing, a second source block, a
+     * damaged byte) must give the Jackson reader's event or error, and the records after it too.
+     */
+    @Test
+    void sourceBlocksThatDepartFromTheLastBlocksSkeletonAreReadLikeTheJacksonReaderDoes() {
+        DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
+        DebeziumJsonParser jackson = new DebeziumJsonParser(ParserLimits.DEFAULTS, false);
+        java.util.Random random = new java.util.Random(11);
+        // Appended to the block for a run of records (so that skeletons are built with them), %d: the record.
+        String[] departures = {
+            "", "", "",
+            ",\"schema\":\"other%d\"", // a second schema after the first one: the last one counts
+            ",\"lsn\":null",
+            ",\"lsn\":%d",
+            ",\"ts_us\":{\"x\":%d}",
+            ",\"extra\":[1,%d]",
+        };
+        String departure = "";
+        int good = 0;
+        for (int n = 0; n < 600; n++) {
+            if (n % 8 == 0) {
+                departure = departures[random.nextInt(departures.length)];
+            }
+            long lsn = 79471320L + n * 96L + random.nextInt(3);
+            String table = random.nextInt(25) == 0 ? "pgbench_other" : "pgbench_tellers";
+            String connector = random.nextInt(40) == 0 ? "mysql" : "postgresql";
+            String snapshot = random.nextInt(30) == 0 ? "true" : "false";
+            String tsUs = random.nextInt(20) == 0 ? "null" : Long.toString(1795584130304472L + n / 3);
+            String sequence = random.nextInt(20) == 0 ? "null" : "\"[\\\"" + (lsn - 8) + "\\\",\\\"" + lsn + "\\\"]\"";
+            String members = "\"version\":\"3.6.1.Final\",\"connector\":\"" + connector + "\",\"name\":\"bench\","
+                    + "\"ts_ms\":" + (1795584130304L + n / 3) + ",\"snapshot\":\"" + snapshot + "\",\"db\":\"bench_small\","
+                    + "\"sequence\":" + sequence + ",\"ts_us\":" + tsUs + ",\"schema\":\"public\",\"table\":\"" + table + "\","
+                    + "\"txId\":" + (6803 + n) + ",\"lsn\":" + lsn + ",\"file\":\"binlog.00000" + (n % 3) + "\",\"pos\":" + n
+                    + ",\"xmin\":null" + String.format(departure, n);
+            if (random.nextInt(30) == 0) {
+                members = members.replace("\"name\":\"bench\",", "").replace("\"xmin\":null", "\"xmin\":null,\"name\":\"bench\"");
+            }
+            String source = "{" + members + "}";
+            String second = random.nextInt(30) == 0 ? ",\"source\":{\"lsn\":5,\"table\":\"pgbench_tellers\"}" : "";
+            String line = "{\"key\":{\"tid\":" + (n % 10) + "},\"value\":{\"before\":null,\"after\":{\"tid\":" + (n % 10)
+                    + ",\"tbalance\":" + n + "},\"source\":" + source + second + ",\"op\":\"u\",\"ts_ms\":" + n + "}}";
+            byte[] bytes = b(line);
+            if (random.nextInt(40) == 0) { // a damaged byte inside the source block
+                int at = line.indexOf("\"source\"") + 10 + random.nextInt(source.length() - 1);
+                bytes[at] = (byte) "x\"{,:0 ".charAt(random.nextInt(7));
+            }
+            ParserOutcome expected = ParserOutcome.of(jackson, null, bytes);
+            assertEquals(expected, ParserOutcome.of(fast, null, bytes), "record " + n + ": " + new String(bytes, StandardCharsets.UTF_8));
+            good += expected.failed() ? 0 : 1;
+        }
+        assertTrue(good > 400, "mostly good records: " + good);
+        assertTrue(fast.recordsReadByScanner() > 400, "they take the fast path: " + fast.recordsReadByScanner());
+    }
+
     @Test
     void numbersOfMembersTheProductSkipsAreCheckedLikeTheJacksonReaderDoes() {
         DebeziumJsonParser fast = new DebeziumJsonParser(ParserLimits.DEFAULTS, true);
