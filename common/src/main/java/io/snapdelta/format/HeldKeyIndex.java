@@ -31,6 +31,8 @@ public final class HeldKeyIndex {
     /** prefix[i] = keys in blocks before i; valid when {@link #prefixValid}. */
     private long[] prefix = new long[0];
     private boolean prefixValid;
+    /** lastInts[i] = the last (largest) key of block i while {@link #integers} is kept; valid with {@link #prefix}. */
+    private long[] lastInts = new long[0];
     private long size;
 
     private HeldKeyIndex() {
@@ -56,6 +58,13 @@ public final class HeldKeyIndex {
      * value is the same position of {@code values}: sorted as primitives, without touching the keys.
      */
     public static HeldKeyIndex ofIntegerKeys(long[] values, Row[] keys, int n) {
+        boolean ascending = true;
+        for (int i = 1; i < n && ascending; i++) {
+            ascending = values[i - 1] < values[i];
+        }
+        if (ascending) { // e.g. keys logged batch by batch from a snapshot scan: no sort, no gather
+            return build(Arrays.copyOf(keys, n), Arrays.copyOf(values, n));
+        }
         int[] order = StableIndexSort.byLong(values, n);
         Row[] sortedKeys = new Row[n];
         long[] sortedValues = new long[n];
@@ -114,12 +123,13 @@ public final class HeldKeyIndex {
         if (blocks.isEmpty()) {
             return -1;
         }
+        long[] p = prefix();
         Long v = integers != null ? integerOf(key) : null;
-        int b = v != null ? blockFor(v) : blockFor(key);
+        int b = v != null ? blockForLast(v) : blockFor(key);
         Row[] block = blocks.get(b);
         int at = v != null ? Arrays.binarySearch(integers.get(b), 0, sizes[b], v)
                 : Arrays.binarySearch(block, 0, sizes[b], key, KeyOrder.INSTANCE);
-        return at < 0 || !block[at].equals(key) ? -1 : prefix()[b] + at;
+        return at < 0 || !block[at].equals(key) ? -1 : p[b] + at;
     }
 
     /** The key of rank {@code rank}, {@code 0 <= rank < size()}. */
@@ -269,6 +279,26 @@ public final class HeldKeyIndex {
         return lo;
     }
 
+    /**
+     * As {@link #blockFor(long)}, searching {@link #lastInts} (valid with {@link #prefix()}): one small array
+     * instead of the last word of every probed block, each in its own cache lines.
+     */
+    private int blockForLast(long key) {
+        long[] last = lastInts;
+        int lo = 0;
+        int hi = blocks.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (last[mid] >= key) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /** The prefix counts, and {@link #lastInts} while the index keeps longs; rebuilt after a change. */
     private long[] prefix() {
         if (!prefixValid) {
             if (prefix.length < blocks.size()) {
@@ -278,6 +308,14 @@ public final class HeldKeyIndex {
             for (int i = 0; i < blocks.size(); i++) {
                 prefix[i] = sum;
                 sum += sizes[i];
+            }
+            if (integers != null) {
+                if (lastInts.length < blocks.size()) {
+                    lastInts = new long[prefix.length];
+                }
+                for (int i = 0; i < blocks.size(); i++) {
+                    lastInts[i] = integers.get(i)[sizes[i] - 1];
+                }
             }
             prefixValid = true;
         }

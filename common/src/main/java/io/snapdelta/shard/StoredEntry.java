@@ -126,6 +126,11 @@ public final class StoredEntry {
         };
     }
 
+    /** True if the entry carries an entry hash and its lanes are {@code lanes}. */
+    public boolean entryHashEquals(long[] lanes) {
+        return hashed && lane0 == lanes[0] && lane1 == lanes[1] && lane2 == lanes[2] && lane3 == lanes[3];
+    }
+
     /** Adds the cached entry hash to {@code digest}; only when {@link #hasEntryHash()}. */
     public void addHashTo(StateDigest digest) {
         digest.addLanes(lane0, lane1, lane2, lane3);
