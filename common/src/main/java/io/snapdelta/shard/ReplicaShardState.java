@@ -100,22 +100,51 @@ public final class ReplicaShardState implements RowLookup {
     /** A table's key log is dropped past this many keys (12 bytes each, beside entries of 64 bytes and more). */
     static final int MAX_LOGGED_KEYS = 1 << 20;
     /**
-     * Per table without an index, the keys inserted into it, in apply order; a null value: not logged (a
-     * delete, a key that is not one integer, or a full log). Every row of a replica is inserted through
-     * {@link #apply}, so until its first delete a table holds exactly the keys it logged, and its index is
-     * built from the log ({@link #heldKeys}) instead of a scan of every slot (whose entries are cache misses:
-     * ~12% of a fresh replica's decode + apply CPU in the bandwidth bench).
+     * Per table without an index, the keys inserted into it, in apply order; a null value: not logged (a key
+     * that is not one integer, or a full log). Every row of a replica is inserted through {@link #apply}, so a
+     * table holds exactly the logged keys whose entries were not deleted since, and its index is built from
+     * the log ({@link #heldKeys}) instead of a scan of every slot (whose entries are cache misses: ~12% of a
+     * fresh replica's decode + apply CPU in the bandwidth bench).
      */
     private final Map<TableId, KeyLog> keyLogs = new HashMap<>();
     /** The table of the last logged insert and its log (inserts come in runs of one table). */
     private TableId lastLogTable;
     private KeyLog lastLog;
 
-    /** The single-integer keys a table was given, in insert order, with their values. */
+    /**
+     * The single-integer keys a table was given, in insert order, with their values and entries. A deleted
+     * entry's row is null, so a delete only counts ({@link #deleted}); the dead entries are dropped when they
+     * are half the log ({@link #compact}) and when the index is built, which reads the entries only then.
+     */
     private static final class KeyLog {
         long[] values = new long[64];
         Row[] keys = new Row[64];
+        Held[] entries = new Held[64];
         int size;
+        int deleted;
+
+        /** A logged entry was deleted. */
+        void deleted() {
+            if (++deleted > size / 2) {
+                compact();
+            }
+        }
+
+        /** Keeps the entries still held (a deleted entry's row is null; a re-inserted key has a new entry). */
+        void compact() {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (entries[i].row != null) {
+                    values[n] = values[i];
+                    keys[n] = keys[i];
+                    entries[n++] = entries[i];
+                }
+            }
+            java.util.Arrays.fill(entries, n, size, null);
+            java.util.Arrays.fill(keys, n, size, null);
+            size = n;
+            deleted = 0;
+        }
 
         /** Appends {@code key}; false (log to be dropped) when it is not one integer or the log is full. */
         boolean add(Row key, Held held) {
@@ -125,8 +154,10 @@ public final class ReplicaShardState implements RowLookup {
             if (size == values.length) {
                 values = java.util.Arrays.copyOf(values, size * 2);
                 keys = java.util.Arrays.copyOf(keys, size * 2);
+                entries = java.util.Arrays.copyOf(entries, size * 2);
             }
             values[size] = ih.keyValue;
+            entries[size] = held;
             keys[size++] = key;
             return true;
         }
@@ -184,6 +215,9 @@ public final class ReplicaShardState implements RowLookup {
             if (keyLogs.containsKey(table)) {
                 KeyLog log = keyLogs.remove(table);
                 forgetLastLog();
+                if (log != null && log.deleted > 0) {
+                    log.compact();
+                }
                 index = log != null ? HeldKeyIndex.ofIntegerKeys(log.values, log.keys, log.size) : buildKeyIndex(table);
             } else {
                 index = HeldKeyIndex.of(java.util.List.of()); // never given a row
@@ -296,8 +330,11 @@ public final class ReplicaShardState implements RowLookup {
             HeldKeyIndex index = keyIndexes.isEmpty() ? null : keyIndexes.get(table);
             if (index != null) {
                 index.remove(held.key);
-            } else if (keyLogs.get(table) != null) {
-                dropLog(table);
+            } else {
+                KeyLog log = keyLogs.get(table);
+                if (log != null) {
+                    log.deleted();
+                }
             }
         } else {
             throw new IllegalArgumentException("unknown delta op " + op.getClass().getName());

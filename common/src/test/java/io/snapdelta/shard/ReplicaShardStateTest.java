@@ -219,9 +219,10 @@ class ReplicaShardStateTest {
     static final RowSchema TEXT_ROW = RowSchema.of(new String[] {"name", "v"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
 
     /**
-     * A fresh replica builds a table's rank index from the keys it logged at insert (until a delete, or a
-     * key that is not one integer, sends it back to the scan of every slot): on random states of three tables
-     * (integer keys inserted in any order, with and without deletes, and text keys), the index of every table,
+     * A fresh replica builds a table's rank index from the keys it logged at insert, less those deleted since
+     * (a key that is not one integer sends the table back to the scan of every slot): on random states of three
+     * tables (integer keys inserted in any order, with and without deletes and re-inserts, and text keys), the
+     * index of every table,
      * built at a random point and maintained after that, equals the one a scan of the slots builds.
      */
     @Test
