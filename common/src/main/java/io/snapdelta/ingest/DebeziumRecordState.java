@@ -72,13 +72,7 @@ abstract class DebeziumRecordState {
         valueNull = false;
         op = 0;
         sourceSeen = false;
-        textsSet = 0;
-        sequenceSeen = false;
-        lsnSeen = false;
-        tsUsSeen = false;
-        tsMsSeen = false;
-        binlogPos = -1;
-        binlogRow = 0;
+        forgetSource();
     }
 
     /**

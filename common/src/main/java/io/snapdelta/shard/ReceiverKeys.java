@@ -5,7 +5,6 @@ import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.format.HeldKeys;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,14 +23,14 @@ import java.util.Map;
  *
  * <p>When the store is empty at the start (a new pipeline, not a restored one), the receiver's keys of a
  * table are exactly the keys the sealed batches inserted minus those they deleted, so until a table needs
- * its index the keys its sealed batches insert are logged ({@link KeyLog}: integer keys in seal order, a
+ * its index the keys its sealed batches insert are logged ({@link IntegerKeyLog}: integer keys in seal order, a
  * sorted run per batch), and the index is built from that log instead of a scan of every store slot (the
  * first seal of every updated table paid that scan: ~5% of the bench's encode CPU). A table leaves the log
  * (and is built from the store, as before) on its first delete, on a key that is not one integer, or past
  * {@value #MAX_LOGGED_KEYS} keys, which bounds the heap of insert-only tables that never need an index.
  */
 final class ReceiverKeys {
-    /** A table's log is dropped past this many keys (12 bytes each). */
+    /** A table's log is dropped past this many keys (20 bytes each). */
     static final int MAX_LOGGED_KEYS = 1 << 16;
 
     private final ShardStateStore store;
@@ -42,28 +41,7 @@ final class ReceiverKeys {
      */
     private boolean logging;
     /** Per table without an index, the keys the sealed batches inserted; a null value: not logged (see above). */
-    private final Map<TableId, KeyLog> logs = new HashMap<>();
-
-    /** The single-integer keys a table's sealed batches inserted, in seal order, with their values. */
-    private static final class KeyLog {
-        long[] values = new long[64];
-        Row[] keys = new Row[64];
-        int size;
-
-        /** Appends {@code key}; false (log dropped) when it is not one integer or the log is full. */
-        boolean add(Row key) {
-            if (key.size() != 1 || !(key.get(0) instanceof Long v) || size == MAX_LOGGED_KEYS) {
-                return false;
-            }
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-                keys = Arrays.copyOf(keys, size * 2);
-            }
-            values[size] = v;
-            keys[size++] = key;
-            return true;
-        }
-    }
+    private final Map<TableId, IntegerKeyLog<Void>> logs = new HashMap<>();
 
     ReceiverKeys(ShardStateStore store) {
         this.store = store;
@@ -105,15 +83,16 @@ final class ReceiverKeys {
 
     /** Logs an insert's key or drops the table's log (a delete, a key of another shape, a full log). */
     private void log(TableId table, DeltaOp op) {
-        KeyLog log = logs.get(table);
+        IntegerKeyLog<Void> log = logs.get(table);
         if (log == null) {
             if (logs.containsKey(table)) {
                 return; // dropped before
             }
-            log = new KeyLog();
+            log = new IntegerKeyLog<>(MAX_LOGGED_KEYS);
             logs.put(table, log);
         }
-        if (op instanceof DeltaOp.Delete || !log.add(op.key())) {
+        Row key = op.key();
+        if (op instanceof DeltaOp.Delete || key.size() != 1 || !(key.get(0) instanceof Long v) || !log.add(v, key, null)) {
             logs.put(table, null);
         }
     }
@@ -128,8 +107,8 @@ final class ReceiverKeys {
     private HeldKeyIndex build(TableId table, ShardBatch batch) {
         if (logging && (logs.get(table) != null || !logs.containsKey(table))) {
             // The keys held before this batch are what the sealed batches inserted (none if they inserted none).
-            KeyLog log = logs.remove(table);
-            return log == null ? HeldKeyIndex.of(java.util.List.of()) : HeldKeyIndex.ofIntegerKeys(log.values, log.keys, log.size);
+            IntegerKeyLog<Void> log = logs.remove(table);
+            return log == null ? HeldKeyIndex.of(java.util.List.of()) : log.toIndex();
         }
         HeldKeyIndex index = store.liveKeyIndex(table);
         for (DeltaOp op : batch.coalescedOps()) {

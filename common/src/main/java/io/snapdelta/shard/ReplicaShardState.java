@@ -97,7 +97,7 @@ public final class ReplicaShardState implements RowLookup {
      */
     private final Map<TableId, HeldKeyIndex> keyIndexes = new HashMap<>();
 
-    /** A table's key log is dropped past this many keys (12 bytes each, beside entries of 64 bytes and more). */
+    /** A table's key log is dropped past this many keys (20 bytes each, beside entries of 64 bytes and more). */
     static final int MAX_LOGGED_KEYS = 1 << 20;
     /**
      * Per table without an index, the keys inserted into it, in apply order; a null value: not logged (a key
@@ -106,62 +106,12 @@ public final class ReplicaShardState implements RowLookup {
      * the log ({@link #heldKeys}) instead of a scan of every slot (whose entries are cache misses: ~12% of a
      * fresh replica's decode + apply CPU in the bandwidth bench).
      */
-    private final Map<TableId, KeyLog> keyLogs = new HashMap<>();
+    private final Map<TableId, IntegerKeyLog<Held>> keyLogs = new HashMap<>();
     /** The table of the last logged insert and its log (inserts come in runs of one table). */
     private TableId lastLogTable;
-    private KeyLog lastLog;
-
-    /**
-     * The single-integer keys a table was given, in insert order, with their values and entries. A deleted
-     * entry's row is null, so a delete only counts ({@link #deleted}); the dead entries are dropped when they
-     * are half the log ({@link #compact}) and when the index is built, which reads the entries only then.
-     */
-    private static final class KeyLog {
-        long[] values = new long[64];
-        Row[] keys = new Row[64];
-        Held[] entries = new Held[64];
-        int size;
-        int deleted;
-
-        /** A logged entry was deleted. */
-        void deleted() {
-            if (++deleted > size / 2) {
-                compact();
-            }
-        }
-
-        /** Keeps the entries still held (a deleted entry's row is null; a re-inserted key has a new entry). */
-        void compact() {
-            int n = 0;
-            for (int i = 0; i < size; i++) {
-                if (entries[i].row != null) {
-                    values[n] = values[i];
-                    keys[n] = keys[i];
-                    entries[n++] = entries[i];
-                }
-            }
-            java.util.Arrays.fill(entries, n, size, null);
-            java.util.Arrays.fill(keys, n, size, null);
-            size = n;
-            deleted = 0;
-        }
-
-        /** Appends {@code key}; false (log to be dropped) when it is not one integer or the log is full. */
-        boolean add(Row key, Held held) {
-            if (!(held instanceof IntegerKeyHeld ih) || size == MAX_LOGGED_KEYS) {
-                return false;
-            }
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
-                keys = java.util.Arrays.copyOf(keys, size * 2);
-                entries = java.util.Arrays.copyOf(entries, size * 2);
-            }
-            values[size] = ih.keyValue;
-            entries[size] = held;
-            keys[size++] = key;
-            return true;
-        }
-    }
+    private IntegerKeyLog<Held> lastLog;
+    /** A logged key still counts while its entry is held (a re-inserted key has a new entry). */
+    private static final java.util.function.Predicate<Held> STILL_HELD = h -> h.row != null;
 
     /** The same hash as {@link TableKey#hashCode()}. */
     private static int hashOf(TableId table, Row key) {
@@ -213,12 +163,12 @@ public final class ReplicaShardState implements RowLookup {
         HeldKeyIndex index = keyIndexes.get(table);
         if (index == null) {
             if (keyLogs.containsKey(table)) {
-                KeyLog log = keyLogs.remove(table);
+                IntegerKeyLog<Held> log = keyLogs.remove(table);
                 forgetLastLog();
-                if (log != null && log.deleted > 0) {
-                    log.compact();
+                if (log != null) {
+                    log.retain(STILL_HELD);
                 }
-                index = log != null ? HeldKeyIndex.ofIntegerKeys(log.values, log.keys, log.size) : buildKeyIndex(table);
+                index = log != null ? log.toIndex() : buildKeyIndex(table);
             } else {
                 index = HeldKeyIndex.of(java.util.List.of()); // never given a row
             }
@@ -239,7 +189,7 @@ public final class ReplicaShardState implements RowLookup {
 
     /** Logs an inserted key of a table without an index, or drops the table's log. */
     private void logInsert(TableId table, Row key, Held held) {
-        KeyLog log;
+        IntegerKeyLog<Held> log;
         if (table == lastLogTable) {
             log = lastLog;
         } else {
@@ -248,13 +198,13 @@ public final class ReplicaShardState implements RowLookup {
                 if (keyLogs.containsKey(table)) {
                     return; // dropped before
                 }
-                log = new KeyLog();
+                log = new IntegerKeyLog<>(MAX_LOGGED_KEYS);
                 keyLogs.put(table, log);
             }
             lastLogTable = table;
             lastLog = log;
         }
-        if (!log.add(key, held)) {
+        if (!(held instanceof IntegerKeyHeld ih) || !log.add(ih.keyValue, key, held)) {
             dropLog(table);
         }
     }
@@ -331,9 +281,9 @@ public final class ReplicaShardState implements RowLookup {
             if (index != null) {
                 index.remove(held.key);
             } else {
-                KeyLog log = keyLogs.get(table);
+                IntegerKeyLog<Held> log = keyLogs.get(table);
                 if (log != null) {
-                    log.deleted();
+                    log.staled(STILL_HELD);
                 }
             }
         } else {
