@@ -682,37 +682,14 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
                     effect = ID_SEQUENCE;
                 }
             }
-            case ID_LSN -> {
+            case ID_LSN, ID_TS_US, ID_TS_MS -> {
                 if (c == 'n') {
                     i = literal(i, NULL);
                 } else {
                     i = numberMember(i, s, k, true);
-                    lsn = numValue;
-                    lsnSeen = true;
-                    effect = ID_LSN;
+                    effect = id;
                     first = numValue;
-                }
-            }
-            case ID_TS_US -> {
-                if (c == 'n') {
-                    i = literal(i, NULL);
-                } else {
-                    i = numberMember(i, s, k, true);
-                    tsUs = numValue;
-                    tsUsSeen = true;
-                    effect = ID_TS_US;
-                    first = numValue;
-                }
-            }
-            case ID_TS_MS -> {
-                if (c == 'n') {
-                    i = literal(i, NULL);
-                } else {
-                    i = numberMember(i, s, k, true);
-                    tsMs = numValue;
-                    tsMsSeen = true;
-                    effect = ID_TS_MS;
-                    first = numValue;
+                    applyEffect(id, null, first, 0, false); // sets lsn / tsUs / tsMs and its "seen" flag
                 }
             }
             case ID_POS -> {
