@@ -651,30 +651,15 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
         int effect = ID_OTHER; // a null sets nothing, except pos/row
         long first = 0;
         switch (id) {
-            case ID_TABLE -> {
+            case ID_TABLE, ID_SCHEMA, ID_DB, ID_FILE -> {
                 i = sourceText(i, s, k);
-                setTable(memo(s));
-                effect = ID_TABLE;
-            }
-            case ID_SCHEMA -> {
-                i = sourceText(i, s, k);
-                setSchema(memo(s));
-                effect = ID_SCHEMA;
-            }
-            case ID_DB -> {
-                i = sourceText(i, s, k);
-                setDb(memo(s));
-                effect = ID_DB;
+                effect = id;
+                applyEffect(id, memo(s), 0, 0, false); // sets the table / schema / db / binlog file
             }
             case ID_CONNECTOR -> {
                 i = sourceText(i, s, k);
                 setConnector(connectorOf(memo(s)));
                 effect = ID_CONNECTOR;
-            }
-            case ID_FILE -> {
-                i = sourceText(i, s, k);
-                setBinlogFile(memo(s));
-                effect = ID_FILE;
             }
             case ID_SEQUENCE -> {
                 i = readSequence(i, s, k);
