@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  * until the table's index is first needed.
  *
  * <p>Each key may carry a tag (the replica's entry), so that keys deleted since they were logged can be
- * dropped by {@link #retain}.
+ * dropped by {@link #retain}. A log that cannot follow its table (a key of another shape, too many keys) is
+ * {@link #drop dropped}: it stays dropped, and the table's index is then built from a scan.
  *
  * @param <T> the tag's type
  */
@@ -31,9 +32,9 @@ final class IntegerKeyLog<T> {
         this.maxKeys = maxKeys;
     }
 
-    /** Appends {@code key} (whose one field is {@code value}); false when the log is full. */
+    /** Appends {@code key} (whose one field is {@code value}); false when the log is full or dropped. */
     boolean add(long value, Row key, T tag) {
-        if (size == maxKeys) {
+        if (size == maxKeys || values == null) {
             return false;
         }
         if (size == values.length) {
@@ -51,12 +52,25 @@ final class IntegerKeyLog<T> {
         return size;
     }
 
+    /** Stops following the table for good, and frees the logged keys. */
+    void drop() {
+        values = null;
+        keys = null;
+        tags = null;
+        size = 0;
+        stale = 0;
+    }
+
+    boolean dropped() {
+        return values == null;
+    }
+
     /**
      * One logged key's tag no longer counts (the replica deleted its entry): the log keeps it until such keys
      * are half the log, then keeps only the keys {@code keep} accepts, so a delete costs no search.
      */
     void staled(Predicate<T> keep) {
-        if (++stale > size / 2) {
+        if (!dropped() && ++stale > size / 2) {
             retain(keep);
         }
     }

@@ -40,7 +40,7 @@ final class ReceiverKeys {
      * until {@link #clear}.
      */
     private boolean logging;
-    /** Per table without an index, the keys the sealed batches inserted; a null value: not logged (see above). */
+    /** Per table without an index, the keys the sealed batches inserted (a dropped log: not followed, see above). */
     private final Map<TableId, IntegerKeyLog<Void>> logs = new HashMap<>();
 
     ReceiverKeys(ShardStateStore store) {
@@ -83,17 +83,10 @@ final class ReceiverKeys {
 
     /** Logs an insert's key or drops the table's log (a delete, a key of another shape, a full log). */
     private void log(TableId table, DeltaOp op) {
-        IntegerKeyLog<Void> log = logs.get(table);
-        if (log == null) {
-            if (logs.containsKey(table)) {
-                return; // dropped before
-            }
-            log = new IntegerKeyLog<>(MAX_LOGGED_KEYS);
-            logs.put(table, log);
-        }
+        IntegerKeyLog<Void> log = logs.computeIfAbsent(table, t -> new IntegerKeyLog<>(MAX_LOGGED_KEYS));
         Row key = op.key();
         if (op instanceof DeltaOp.Delete || key.size() != 1 || !(key.get(0) instanceof Long v) || !log.add(v, key, null)) {
-            logs.put(table, null);
+            log.drop();
         }
     }
 
@@ -105,9 +98,9 @@ final class ReceiverKeys {
     }
 
     private HeldKeyIndex build(TableId table, ShardBatch batch) {
-        if (logging && (logs.get(table) != null || !logs.containsKey(table))) {
+        IntegerKeyLog<Void> log = logs.remove(table);
+        if (logging && (log == null || !log.dropped())) {
             // The keys held before this batch are what the sealed batches inserted (none if they inserted none).
-            IntegerKeyLog<Void> log = logs.remove(table);
             return log == null ? HeldKeyIndex.of(java.util.List.of()) : log.toIndex();
         }
         HeldKeyIndex index = store.liveKeyIndex(table);

@@ -100,8 +100,8 @@ public final class ReplicaShardState implements RowLookup {
     /** A table's key log is dropped past this many keys (20 bytes each, beside entries of 64 bytes and more). */
     static final int MAX_LOGGED_KEYS = 1 << 20;
     /**
-     * Per table without an index, the keys inserted into it, in apply order; a null value: not logged (a key
-     * that is not one integer, or a full log). Every row of a replica is inserted through {@link #apply}, so a
+     * Per table without an index, the keys inserted into it, in apply order (a dropped log: not followed, after
+     * a key that is not one integer, or a full log). Every row of a replica is inserted through {@link #apply}, so a
      * table holds exactly the logged keys whose entries were not deleted since, and its index is built from
      * the log ({@link #heldKeys}) instead of a scan of every slot (whose entries are cache misses: ~12% of a
      * fresh replica's decode + apply CPU in the bandwidth bench).
@@ -162,15 +162,15 @@ public final class ReplicaShardState implements RowLookup {
     public HeldKeyIndex heldKeys(TableId table) {
         HeldKeyIndex index = keyIndexes.get(table);
         if (index == null) {
-            if (keyLogs.containsKey(table)) {
-                IntegerKeyLog<Held> log = keyLogs.remove(table);
-                forgetLastLog();
-                if (log != null) {
-                    log.retain(STILL_HELD);
-                }
-                index = log != null ? log.toIndex() : buildKeyIndex(table);
-            } else {
+            IntegerKeyLog<Held> log = keyLogs.remove(table);
+            forgetLastLog();
+            if (log == null) {
                 index = HeldKeyIndex.of(java.util.List.of()); // never given a row
+            } else if (log.dropped()) {
+                index = buildKeyIndex(table);
+            } else {
+                log.retain(STILL_HELD);
+                index = log.toIndex();
             }
             keyIndexes.put(table, index);
         }
@@ -193,26 +193,13 @@ public final class ReplicaShardState implements RowLookup {
         if (table == lastLogTable) {
             log = lastLog;
         } else {
-            log = keyLogs.get(table);
-            if (log == null) {
-                if (keyLogs.containsKey(table)) {
-                    return; // dropped before
-                }
-                log = new IntegerKeyLog<>(MAX_LOGGED_KEYS);
-                keyLogs.put(table, log);
-            }
+            log = keyLogs.computeIfAbsent(table, t -> new IntegerKeyLog<>(MAX_LOGGED_KEYS));
             lastLogTable = table;
             lastLog = log;
         }
         if (!(held instanceof IntegerKeyHeld ih) || !log.add(ih.keyValue, key, held)) {
-            dropLog(table);
+            log.drop(); // the table's index will be built from a scan
         }
-    }
-
-    /** The table's keys are no longer followed by its log: its index will be built from a scan. */
-    private void dropLog(TableId table) {
-        keyLogs.put(table, null);
-        forgetLastLog();
     }
 
     /**
