@@ -19,11 +19,15 @@ import java.nio.file.Path;
  */
 final class CaptureEvents {
     /**
-     * Events parsed ahead of the timed encode (the parse is not timed): some tens of MB. Measured against parsing
-     * the whole capture up front (three alternating pairs each, quiet machine): 256-event chunks, which interleave
-     * the parser with the encoder in the caches, encoded ~7% slower; 65,536-event chunks as fast (within noise).
+     * Events parsed ahead of the timed encode (the parse is not timed). Small, because the job's shard operator
+     * applies each event right after deserializing it, while its objects are still in the cache: 65,536 parsed
+     * events (~40 MB) overflow this machine's 32 MB L3, so every event was a cold miss the job does not pay.
+     * Session 9, alternating pairs of `bench bandwidth --no-sweep` (65,536 vs 1,024): encode per thread-CPU s
+     * 657,942 / 789,695, 618,601 / 716,334, 704,603 / 753,155, 671,344 / 716,317, 714,189 / 698,333,
+     * 676,866 / 735,570 (the shard logic +7-17%, the sealing calls a little slower: the parser now runs between
+     * them). Session 7 had measured 256-event chunks ~7% slower than 65,536 on an older encoder.
      */
-    static final int CHUNK_EVENTS = 65_536;
+    static final int CHUNK_EVENTS = 1_024;
 
     /** Receives one chunk of parsed events, in capture order; the array is reused between calls. */
     interface ChunkConsumer {
