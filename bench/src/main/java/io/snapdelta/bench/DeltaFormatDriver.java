@@ -122,8 +122,10 @@ final class DeltaFormatDriver implements AutoCloseable {
     }
 
     /** A sealed batch's codec as the report names it, e.g. {@code zstd-3}. */
+    /** The codec a batch shipped with, named like the fixed settings: "none", "zstd-3", "zstd-dict-3". */
     static String codecName(ShardBatchEncoder.Encoded e) {
-        return e.codec().codec().configName() + "-" + e.codec().level();
+        String name = e.codec().codec().configName();
+        return e.codec().codec() == io.snapdelta.codec.CodecId.NONE ? name : name + "-" + e.codec().level();
     }
 
     /**

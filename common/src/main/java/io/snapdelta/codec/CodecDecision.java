@@ -19,6 +19,11 @@ public record CodecDecision(CodecId codec, int level, int dictionaryId, Reason r
         PROBE_REFRESH,
         /** The smallest expected output among candidates within the CPU budget. */
         SMALLEST_WITHIN_BUDGET,
+        /**
+         * A cheaper candidate within the CPU budget whose expected output is within {@code delta.codec.min-saving}
+         * of the smallest one's: the smaller codec would cost CPU for (almost) no bytes.
+         */
+        CHEAPER_WITHIN_MIN_SAVING,
         /** Every candidate is over the CPU budget: the cheapest one (CPU pressure fallback). */
         OVER_BUDGET_CHEAPEST
     }

@@ -15,9 +15,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the body codec per batch. In adaptive mode it keeps, per candidate (none, zstd at level 1, the
- * configured level and 9, zstd with the current trained dictionary), a moving average of output bytes per
- * change and compression CPU nanoseconds per change. It ships with the smallest expected output among
- * candidates within the CPU budget ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}); when none fits,
+ * configured level and 9, zstd with the current trained dictionary), a moving average of its output size as a
+ * share of the body (1 for "none") and of compression CPU nanoseconds per change. Shares, not bytes per change,
+ * because candidates are measured on different batches: a stream's snapshot batches (whole rows) compress
+ * to under half, its change batches (already packed columns) not at all, and a level last measured on a
+ * snapshot batch must not look smaller than "none" measured on the change batch just sealed. It ships with the smallest expected output among
+ * candidates within the CPU budget ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}), or with the cheapest
+ * of them whose output is within {@link DeltaFormatOptions#MIN_SAVING} of that (columnar bodies are often
+ * entropy-coded already, and zstd then saves a few bytes a batch for all its CPU); when none fits,
  * the cheapest (the fallback under CPU pressure); until the candidates are measured, the configured zstd
  * level. Other candidates are measured by probes ({@link #probe()}): the writer compresses a probe batch a
  * second time and ships the smaller output, so measuring never costs wire bytes. "none" is measured from
@@ -34,7 +39,8 @@ public final class CodecSelector implements AutoCloseable {
         final Codec codec;
         boolean measured;
         int samples;
-        double bytesPerChange;
+        /** Moving average of output bytes per body byte. */
+        double outputShare;
         double nanosPerChange;
         long measuredAt;
 
@@ -46,6 +52,7 @@ public final class CodecSelector implements AutoCloseable {
     private final CodecMode mode;
     private final int level;
     private final long budgetNanosPerChange;
+    private final double minSaving;
     private final int probeInterval;
     private final boolean dictionaries;
     private final int trainingBatches;
@@ -80,6 +87,7 @@ public final class CodecSelector implements AutoCloseable {
         this.store = store;
         this.level = options.get(DeltaFormatOptions.ZSTD_LEVEL);
         this.budgetNanosPerChange = options.get(DeltaFormatOptions.CPU_BUDGET_NS_PER_CHANGE);
+        this.minSaving = options.get(DeltaFormatOptions.MIN_SAVING);
         this.probeInterval = options.get(DeltaFormatOptions.PROBE_INTERVAL);
         this.trainingBatches = options.get(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES);
         this.retrainInterval = options.get(DeltaFormatOptions.DICTIONARY_RETRAIN_INTERVAL);
@@ -149,7 +157,7 @@ public final class CodecSelector implements AutoCloseable {
             if (c.samples < 2) {
                 continue;
             }
-            if (c.nanosPerChange <= budgetNanosPerChange && (best == null || c.bytesPerChange < best.bytesPerChange)) {
+            if (c.nanosPerChange <= budgetNanosPerChange && (best == null || c.outputShare < best.outputShare)) {
                 best = c;
             }
             if (cheapest == null || c.nanosPerChange < cheapest.nanosPerChange) {
@@ -157,6 +165,11 @@ public final class CodecSelector implements AutoCloseable {
             }
         }
         if (best != null && best.codec.id() != CodecId.NONE || best != null && allMeasured()) {
+            Candidate worthIt = cheapestAlmostAsSmall(best);
+            if (worthIt != best) {
+                return decide(worthIt, CodecDecision.Reason.CHEAPER_WITHIN_MIN_SAVING, describe(worthIt) + " against "
+                        + describe(best) + ", min saving " + minSaving);
+            }
             return decide(best, CodecDecision.Reason.SMALLEST_WITHIN_BUDGET, describe(best));
         }
         if (best == null && cheapest != null && allMeasured()) {
@@ -165,6 +178,21 @@ public final class CodecSelector implements AutoCloseable {
         }
         // Until the compressing candidates are measured: the configured zstd level, never "none".
         return decide(defaultCandidate, CodecDecision.Reason.INITIAL_DEFAULT, "");
+    }
+
+    /**
+     * The cheapest measured candidate within the budget whose expected output the smallest one ({@code best})
+     * undercuts by less than the min-saving share, or {@code best} itself.
+     */
+    private Candidate cheapestAlmostAsSmall(Candidate best) {
+        Candidate chosen = best;
+        for (Candidate c : candidates) {
+            if (c.samples >= 2 && c.nanosPerChange <= budgetNanosPerChange && c.nanosPerChange < chosen.nanosPerChange
+                    && best.outputShare > c.outputShare * (1 - minSaving)) {
+                chosen = c;
+            }
+        }
+        return chosen;
     }
 
     private boolean allMeasured() {
@@ -216,13 +244,13 @@ public final class CodecSelector implements AutoCloseable {
     }
 
     /**
-     * "zstd(3): 2.679 bytes/change, 812 ns/change". Built on every batch's decision, so without a Formatter
+     * "zstd(3): 0.441 of the body, 812 ns/change". Built on every batch's decision, so without a Formatter
      * (which cost more than the rest of the selector); rounding half up to 3 and 0 decimals.
      */
     private static String describe(Candidate c) {
         StringBuilder sb = new StringBuilder(48).append(c.codec).append(": ");
-        appendMillis(sb, Math.round(c.bytesPerChange * 1000));
-        return sb.append(" bytes/change, ").append(Math.round(c.nanosPerChange)).append(" ns/change").toString();
+        appendMillis(sb, Math.round(c.outputShare * 1000));
+        return sb.append(" of the body, ").append(Math.round(c.nanosPerChange)).append(" ns/change").toString();
     }
 
     /** Appends {@code thousandths / 1000} with three decimals. */
@@ -245,7 +273,8 @@ public final class CodecSelector implements AutoCloseable {
     private Codec decide(Candidate c, CodecDecision.Reason reason, String detail) {
         CodecDecision d = new CodecDecision(c.codec.id(), c.codec.level(), c.codec.dictionaryId(), reason, detail);
         if (last == null || last.codec() != d.codec() || last.level() != d.level() || last.dictionaryId() != d.dictionaryId()) {
-            if (reason == CodecDecision.Reason.SMALLEST_WITHIN_BUDGET || reason == CodecDecision.Reason.OVER_BUDGET_CHEAPEST) {
+            if (reason == CodecDecision.Reason.SMALLEST_WITHIN_BUDGET || reason == CodecDecision.Reason.CHEAPER_WITHIN_MIN_SAVING
+                    || reason == CodecDecision.Reason.OVER_BUDGET_CHEAPEST) {
                 logChange(c, reason, detail);
             }
         }
@@ -302,7 +331,7 @@ public final class CodecSelector implements AutoCloseable {
         }
     }
 
-    /** Current estimates per candidate (codec: bytes/change, ns/change), for metrics and logs. */
+    /** Current estimates per candidate (codec: output share of the body, ns/change), for metrics and logs. */
     public List<String> estimates() {
         List<String> out = new ArrayList<>();
         for (Candidate c : candidates) {
@@ -327,16 +356,27 @@ public final class CodecSelector implements AutoCloseable {
      */
     public void record(Codec codec, byte[] body, int bodyLength, int storedLength, long nanos, int changes) {
         int perChange = Math.max(1, changes);
+        double share = (double) storedLength / Math.max(1, bodyLength);
         if (noneCandidate != null && noneCandidate.codec != codec && codec != probingCodec()) {
-            update(noneCandidate, (double) bodyLength / perChange, 0);
+            update(noneCandidate, 1, 0);
         }
         for (Candidate c : candidates) {
             if (c.codec == codec) {
-                update(c, (double) storedLength / perChange, (double) nanos / perChange);
+                update(c, share, (double) nanos / perChange);
             }
         }
         if (dictionaryCandidate != null && dictionaryCandidate.codec == codec && !candidates.contains(dictionaryCandidate)) {
-            update(dictionaryCandidate, (double) storedLength / perChange, (double) nanos / perChange);
+            update(dictionaryCandidate, share, (double) nanos / perChange);
+        }
+        if (share >= 1 && codec.id() != CodecId.NONE && codec != probingCodec()) {
+            // The chosen codec saved nothing: the bodies are packed past what zstd finds (change batches after a
+            // snapshot's). Its other levels fail alike on such input, so they are assumed to save nothing too
+            // until the periodic probe measures them again, instead of each being chosen in turn to find out.
+            for (Candidate c : candidates) {
+                if (c.codec != codec && c.codec.id() != CodecId.NONE && c.outputShare < 1) {
+                    c.outputShare = share;
+                }
+            }
         }
         if (dictionaries && codec != probingCodec()) {
             samples.addLast(Arrays.copyOf(body, bodyLength));
@@ -353,15 +393,21 @@ public final class CodecSelector implements AutoCloseable {
         return probing == null ? null : probing.codec;
     }
 
-    private void update(Candidate c, double bytes, double nanos) {
+    private void update(Candidate c, double share, double nanos) {
         c.samples++;
         // The first measurement includes creating the native context; the second replaces it.
         if (c.samples <= 2) {
-            c.bytesPerChange = bytes;
+            c.outputShare = share;
             c.nanosPerChange = nanos;
             c.measured = true;
         } else {
-            c.bytesPerChange += ALPHA * (bytes - c.bytesPerChange);
+            // A codec that saved nothing on this batch (the writer then ships the body as it is) while its estimate
+            // says it compresses, or the other way round, met another kind of batch: a change batch after the
+            // snapshot's. The new measurement replaces the estimate; averaging would keep choosing a codec that
+            // now saves nothing for many batches (and every candidate in turn, each with an older estimate).
+            boolean savedNothing = share >= 1;
+            boolean expectedNothing = c.outputShare >= 1;
+            c.outputShare = savedNothing != expectedNothing ? share : c.outputShare + ALPHA * (share - c.outputShare);
             c.nanosPerChange += ALPHA * (nanos - c.nanosPerChange);
         }
         c.measuredAt = batches;

@@ -53,6 +53,12 @@ public final class DeltaFormatOptions {
             .description("Adaptive mode: most compression CPU time per change, in nanoseconds, that a codec may cost "
                     + "(measured over recent batches). Codecs over budget are skipped; if all are, the cheapest is used.");
 
+    public static final ConfigOption<Double> MIN_SAVING = ConfigOption.key("delta.codec.min-saving")
+            .doubleType().defaultValue(0.01).validator(Validators.between(0.0, 1.0))
+            .description("Adaptive mode: least share of the bytes (0.01 = 1%) a codec must save against a cheaper one "
+                    + "within the CPU budget to be chosen over it; bodies that barely compress then ship uncompressed "
+                    + "instead of paying zstd's CPU for nothing.");
+
     public static final ConfigOption<Integer> PROBE_INTERVAL = ConfigOption.key("delta.codec.probe-interval")
             .intType().defaultValue(64).validator(Validators.between(2, 1_000_000))
             .description("Adaptive mode: every this many batches, one batch re-measures the codec measured longest ago.");
@@ -84,7 +90,7 @@ public final class DeltaFormatOptions {
                     + "deletes (built from the state on first use and after a restore); false codes every key as a value.");
 
     public static final List<ConfigOption<?>> ALL = List.of(MAX_OPS, MAX_UNCOMPRESSED_SIZE, MAX_STRING_LENGTH, MAX_VALUES,
-            RANK_KEYS, CODEC, ZSTD_LEVEL, CPU_BUDGET_NS_PER_CHANGE, PROBE_INTERVAL, DICTIONARY_ENABLED,
+            RANK_KEYS, CODEC, ZSTD_LEVEL, CPU_BUDGET_NS_PER_CHANGE, MIN_SAVING, PROBE_INTERVAL, DICTIONARY_ENABLED,
             DICTIONARY_TRAINING_BATCHES, DICTIONARY_RETRAIN_INTERVAL, DICTIONARY_SIZE);
 
     private final Configuration config;
