@@ -26,6 +26,11 @@ public final class DeltaMetrics {
     public static final String BYTES_PER_CHANGE = "bytesPerChange";
     /** Gauge: codec of the last sealed batch, e.g. {@code zstd-3}. */
     public static final String CODEC = "codec";
+    /**
+     * Gauge: why the selector chose that codec ({@code io.snapdelta.codec.CodecDecision.Reason}, lower case, e.g.
+     * {@code smallest_within_budget}, {@code over_budget_cheapest} under CPU pressure).
+     */
+    public static final String CODEC_REASON = "codecReason";
     /** Zstd dictionary trainings run on the sealing thread (published or not; see delta.codec.dictionary.*). */
     public static final String DICTIONARY_TRAININGS = "dictionaryTrainings";
     /** Histogram: how long batches were open before sealing, in milliseconds. */

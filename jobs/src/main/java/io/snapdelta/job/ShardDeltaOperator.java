@@ -108,6 +108,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     private transient long shippedOps;
     private transient long streamOrderedBatches;
     private transient volatile String lastCodec;
+    private transient volatile String lastCodecReason;
     private transient Histogram sealLatency;
 
     ShardDeltaOperator(Settings settings) {
@@ -172,6 +173,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
             return applied == 0 ? 0.0 : (double) deltaBytes / applied;
         });
         g.gauge(DeltaMetrics.CODEC, (Gauge<String>) () -> lastCodec == null ? "" : lastCodec);
+        g.gauge(DeltaMetrics.CODEC_REASON, (Gauge<String>) () -> lastCodecReason == null ? "" : lastCodecReason);
         g.counter(DeltaMetrics.DICTIONARY_TRAININGS, new LiveCounter(() -> {
             long n = 0;
             for (ShardPipeline p : pipelines.values()) {
@@ -271,6 +273,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         }
         CodecDecision d = b.codec();
         lastCodec = d == null ? "" : d.codec().configName() + "-" + d.level();
+        lastCodecReason = d == null ? "" : d.reason().name().toLowerCase(java.util.Locale.ROOT);
         sealLatency.update(s.openMillis());
         if (b.sequence() == 0 || LOG.isDebugEnabled()) {
             LOG.info("Shard {} sealed batch {} ({}): {} source changes, {} {} ops, {} bytes ({} for the other body), codec {}",
