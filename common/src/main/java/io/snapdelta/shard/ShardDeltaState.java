@@ -62,6 +62,8 @@ public final class ShardDeltaState {
     private int[] touchedHashes = new int[64];
     private int touchedShift = 32 - 6;
     private final List<DeltaOp> openStream = new ArrayList<>();
+    /** Touched keys whose row waits to be hashed ({@link Touched#unhashed}; skipped if null by then). */
+    private final List<Touched> unhashedKeys = new ArrayList<>();
     private StateDigest openDigestBefore = new StateDigest();
     private long openChanges;
     private long openApplied;
@@ -95,6 +97,11 @@ public final class ShardDeltaState {
          * that op, so the coalesced body reuses the object (no second op, and equal bodies compare by identity).
          */
         DeltaOp onlyOp;
+        /**
+         * The entry this batch stored for the key without its entry hash, whose row the digest does not hold yet
+         * ({@link #hashUnhashedRows}); null when the digest holds the key's row (or it has none).
+         */
+        StoredEntry unhashed;
 
         Touched reset(TableId table, Row key, int hash, Row start) {
             this.table = table;
@@ -112,6 +119,7 @@ public final class ShardDeltaState {
             this.end = null;
             this.endKnown = false;
             this.onlyOp = null;
+            this.unhashed = null;
             return this;
         }
 
@@ -123,6 +131,7 @@ public final class ShardDeltaState {
             start = null;
             end = null;
             onlyOp = null;
+            unhashed = null;
         }
     }
 
@@ -353,6 +362,7 @@ public final class ShardDeltaState {
 
     /** The progress to checkpoint (with {@link #openBatch()} if a batch is open). */
     public Progress progress() {
+        hashUnhashedRows();
         return new Progress(nextSequence, digest, maxSourceMicros, lastPurgeMicros, counters.toArray());
     }
 
@@ -452,12 +462,42 @@ public final class ShardDeltaState {
         }
         Row old = stored == null ? null : stored.row();
         Row next = e.op() == ChangeOp.DELETE ? null : e.after();
+        int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
+        Touched touched = findTouched(table, key, hash);
         if (next == null) {
-            store.put(table, key, StoredEntry.tombstone(e.version(), e.sourceTimestampMicros()));
+            StoredEntry tombstone = StoredEntry.tombstone(e.version(), e.sourceTimestampMicros());
+            store.put(table, key, tombstone);
             if (old == null) {
                 counters.deletesOfAbsentKeys++;
                 return;
             }
+            if (touched != null && touched.unhashed != null) {
+                touched.unhashed = null; // the digest never held the deleted row's hash
+            } else {
+                subtractHash(table, key, stored);
+            }
+        } else if (touched != null && touched.endKnown) {
+            // A key the open batch has already changed: its row is not hashed until the batch is sealed (or the
+            // digest read), so a key changed k times in a batch is hashed once, not k times. The row it holds is
+            // the one this batch put there, recently read, so a no-op is found by comparing the rows.
+            if (old != null && next.equals(old)) {
+                StoredEntry same = stored.withVersion(e.version());
+                store.put(table, key, same);
+                if (touched.unhashed != null) {
+                    touched.unhashed = same;
+                }
+                counters.noopUpdates++;
+                return;
+            }
+            StoredEntry entry = StoredEntry.live(e.version(), next);
+            store.put(table, key, entry);
+            if (touched.unhashed == null) {
+                if (old != null) {
+                    subtractHash(table, key, stored);
+                }
+                unhashedKeys.add(touched);
+            }
+            touched.unhashed = entry;
         } else {
             // The new row is hashed first: equal rows have equal entry hashes, so where the old entry's cached
             // hash differs the rows differ without reading the old row (cold: it was stored many changes ago;
@@ -472,9 +512,9 @@ public final class ShardDeltaState {
             }
             store.put(table, key, StoredEntry.live(e.version(), next, laneScratch));
             digest.addLanes(laneScratch);
-        }
-        if (old != null) {
-            subtractHash(table, key, stored);
+            if (old != null) {
+                subtractHash(table, key, stored);
+            }
         }
         counters.appliedChanges++;
         openApplied++;
@@ -487,8 +527,6 @@ public final class ShardDeltaState {
             op = new DeltaOp.Update(table, key, old, next);
         }
         openStream.add(op);
-        int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
-        Touched touched = findTouched(table, key, hash);
         if (touched == null) {
             touched = newTouched(table, key, hash, old);
             touched.onlyOp = op;
@@ -498,6 +536,29 @@ public final class ShardDeltaState {
         }
         touched.end = next;
         touched.endKnown = true;
+    }
+
+    /**
+     * Hashes the rows the open batch left unhashed ({@link Touched#unhashed}): adds each to the digest and
+     * stores it again with its hash cached, so that the digest is that of the state and the store's entries
+     * are as if every change had been hashed when applied (the same checkpoint bytes). Called before the
+     * digest is read or the batch sealed; a pipeline's checkpoint calls it before the store's bytes are
+     * written.
+     */
+    public void hashUnhashedRows() {
+        List<Touched> keys = unhashedKeys;
+        for (int i = 0, n = keys.size(); i < n; i++) {
+            Touched t = keys.get(i);
+            StoredEntry entry = t.unhashed;
+            if (entry == null) {
+                continue; // deleted since
+            }
+            t.unhashed = null;
+            hasher.hashEntry(t.table, t.key, entry.row(), laneScratch);
+            digest.addLanes(laneScratch);
+            store.put(t.table, t.key, entry.withEntryHash(laneScratch));
+        }
+        keys.clear();
     }
 
     /** Removes a replaced or deleted live entry from the digest, by its cached hash if it has one. */
@@ -539,6 +600,7 @@ public final class ShardDeltaState {
             openChanges = 0;
             return null;
         }
+        hashUnhashedRows();
         sortTouched();
         List<DeltaOp> coalesced = new ArrayList<>(openTouchedOrder.size());
         for (Touched t : openTouchedOrder) {
@@ -629,6 +691,7 @@ public final class ShardDeltaState {
 
     /** The digest of the current state (including the open batch's changes); a copy. */
     public StateDigest digest() {
+        hashUnhashedRows();
         return digest.copy();
     }
 

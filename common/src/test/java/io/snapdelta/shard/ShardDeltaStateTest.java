@@ -344,6 +344,46 @@ class ShardDeltaStateTest {
         assertEquals(2, coalesced.size());
     }
 
+    /**
+     * A key changed again within its batch is hashed once, when the batch seals or the digest is read: the
+     * digest and every stored entry's cached hash are then those of the final rows, through updates, a no-op,
+     * a delete and a re-insert of the same key, whether or not the digest was read in between.
+     */
+    @Test
+    void keysChangedSeveralTimesInABatchLeaveTheDigestAndCachedHashesOfTheirFinalRows() {
+        ChangeEvent[] events = {ins(1, 1, 1, "a"), ins(2, 2, 2, "b"), upd(1, 3, 3, "a"), upd(1, 4, 4, "a"),
+            upd(1, 5, 4, "a"), upd(2, 6, 5, "b"), del(2, 7), ins(2, 8, 6, "c"), upd(2, 9, 7, "c"), del(1, 10),
+            ins(3, 11, 1, "x"), upd(3, 12, 2, "x"), upd(3, 13, 2, "x")};
+        for (int readDigestAt = -1; readDigestAt < events.length; readDigestAt++) {
+            ShardDeltaState s = state(Integer.MAX_VALUE);
+            ShardBatch first = sealOne(s, ins(1, 0, 0, "start"), ins(3, 0, 0, "start"));
+            assertNotNull(first);
+            for (int i = 0; i < events.length; i++) {
+                assertNull(s.apply(events[i]));
+                if (i == readDigestAt) {
+                    assertEquals(scratchDigest(s.store()), s.digest(), "digest read after event " + i);
+                }
+            }
+            ShardBatch b = s.seal();
+            assertEquals(first.digestAfter(), b.digestBefore());
+            assertEquals(scratchDigest(s.store()), b.digestAfter(), "digest read after event " + readDigestAt);
+            assertEquals(2, s.counters().noopUpdates, "upd(1, 5) and upd(3, 13) change nothing");
+            io.snapdelta.digest.RowHasher hasher = new io.snapdelta.digest.RowHasher();
+            s.store().forEachLive((k, r) -> {
+                long[] lanes = new long[StateDigest.LANES];
+                hasher.hashEntry(k.table(), k.key(), r, lanes);
+                assertTrue(s.store().get(k.table(), k.key()).entryHashEquals(lanes), "cached hash of " + k);
+            });
+            assertEquals(2, s.store().liveCount());
+        }
+    }
+
+    private static StateDigest scratchDigest(ShardStateStore store) {
+        StateDigest scratch = new StateDigest();
+        store.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
+        return scratch;
+    }
+
     @Test
     void storeThatDropsCachedHashesGivesTheSameDigests() {
         InMemoryShardStateStore inner = new InMemoryShardStateStore();
