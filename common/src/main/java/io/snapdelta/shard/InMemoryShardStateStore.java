@@ -29,6 +29,9 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         StoredEntry entry;
         /** {@code entry.isTombstone()}, kept beside it so a scan of the live keys does not read the entries. */
         boolean tombstone;
+        /** The owner's mark ({@link #markLast}): a number valid in epoch {@link #markEpoch} (0: none). */
+        int markEpoch;
+        int mark;
 
         Slot(TableId table, Row key, int hash, StoredEntry entry) {
             this.table = table;
@@ -129,19 +132,49 @@ public final class InMemoryShardStateStore implements ShardStateStore {
                 s.set(entry);
             } else {
                 old = null;
-                slots[i] = new Slot(table, key, hash, entry);
+                s = new Slot(table, key, hash, entry);
+                slots[i] = s;
                 hashes[i] = hash;
                 if (++size > slots.length - (slots.length >>> 2) - (slots.length >>> 3)) {
                     resize();
                 }
             }
-            lastSlot = null;
+            // The key's slot (it keeps its object through a resize): a mark or a put of it needs no probe.
+            lastTable = table;
+            lastKey = key;
+            lastSlot = s;
         }
         if (old != null && old.isTombstone()) {
             tombstones--;
         }
         if (entry.isTombstone()) {
             tombstones++;
+        }
+    }
+
+    /**
+     * The mark of the key the last {@link #get} found, if it was given one in {@code epoch} (after that get or
+     * the put that added the key), else -1. {@link ShardDeltaState} marks each key its open batch touches with
+     * the key's place in the batch and the batch's epoch, so it finds a touched key from the slot the store
+     * look-up already loaded instead of probing a set of its own.
+     */
+    int lastMark(int epoch) {
+        Slot s = lastSlot;
+        return s != null && s.markEpoch == epoch ? s.mark : -1;
+    }
+
+    /** Marks the key of the last {@link #get} or {@link #put} (it must be present) with {@code mark} in {@code epoch} (at least 1). */
+    void markLast(int epoch, int mark) {
+        lastSlot.markEpoch = epoch;
+        lastSlot.mark = mark;
+    }
+
+    /** Drops every mark (before epochs are reused). */
+    void clearMarks() {
+        for (Slot s : slots) {
+            if (s != null) {
+                s.markEpoch = 0;
+            }
         }
     }
 

@@ -40,6 +40,16 @@ import java.util.Objects;
 public final class ShardDeltaState {
     private final int shard;
     private final ShardStateStore store;
+    /**
+     * The store when it is the heap store, which marks the keys the open batch touched in the slots its look-up
+     * loads ({@link InMemoryShardStateStore#markLast}): then a change finds its key's {@link Touched} without a
+     * probe of {@link #touchedSlots}, which stays empty. Null for other stores.
+     */
+    private final InMemoryShardStateStore markingStore;
+    /** Whether the open batch marks its keys in {@link #markingStore} (not a batch restored from a checkpoint). */
+    private boolean marking;
+    /** The open batch's mark epoch: marks of earlier batches are stale. */
+    private int markEpoch = 1;
     private final int batchMaxChanges;
     private final long tombstoneRetentionMicros;
     private final StateDigest digest = new StateDigest();
@@ -280,6 +290,11 @@ public final class ShardDeltaState {
     /** Adds a key not touched yet to the set and to the first-touch order. */
     private void addTouched(Touched t) {
         openTouchedOrder.add(t);
+        indexTouched(t);
+    }
+
+    /** Enters a key of {@link #openTouchedOrder} into {@link #touchedSlots}. */
+    private void indexTouched(Touched t) {
         if (openTouchedOrder.size() > touchedSlots.length - (touchedSlots.length >>> 2) - (touchedSlots.length >>> 3)) {
             Touched[] slots = new Touched[touchedSlots.length * 2];
             int[] hashes = new int[slots.length];
@@ -303,6 +318,8 @@ public final class ShardDeltaState {
         }
         this.shard = shard;
         this.store = Objects.requireNonNull(store, "store");
+        this.markingStore = store instanceof InMemoryShardStateStore m ? m : null;
+        this.marking = markingStore != null;
         this.batchMaxChanges = batchMaxChanges;
         this.tombstoneRetentionMicros = tombstoneRetention.toNanos() / 1000;
     }
@@ -408,6 +425,7 @@ public final class ShardDeltaState {
         openFirst = b.firstVersion();
         openLast = b.lastVersion();
         openDigestBefore = b.digestBefore().copy();
+        marking = false; // the restored keys are not marked: this batch finds its keys in touchedSlots
         for (StartRow r : b.startRows()) {
             TableKey k = r.key();
             addTouched(newTouched(k.table(), k.key(), k.hashCode(), r.row()));
@@ -462,8 +480,16 @@ public final class ShardDeltaState {
         }
         Row old = stored == null ? null : stored.row();
         Row next = e.op() == ChangeOp.DELETE ? null : e.after();
-        int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
-        Touched touched = findTouched(table, key, hash);
+        int hash;
+        Touched touched;
+        if (marking) {
+            hash = 0; // unused: the keys are found by their marks
+            int mark = markingStore.lastMark(markEpoch);
+            touched = mark < 0 ? null : openTouchedOrder.get(mark);
+        } else {
+            hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
+            touched = findTouched(table, key, hash);
+        }
         if (next == null) {
             StoredEntry tombstone = StoredEntry.tombstone(e.version(), e.sourceTimestampMicros());
             store.put(table, key, tombstone);
@@ -530,7 +556,12 @@ public final class ShardDeltaState {
         if (touched == null) {
             touched = newTouched(table, key, hash, old);
             touched.onlyOp = op;
-            addTouched(touched);
+            if (marking) {
+                markingStore.markLast(markEpoch, openTouchedOrder.size()); // the store's last put was this key
+                openTouchedOrder.add(touched);
+            } else {
+                addTouched(touched);
+            }
         } else {
             touched.onlyOp = null;
         }
@@ -652,6 +683,13 @@ public final class ShardDeltaState {
         openApplied = 0;
         openFirst = null;
         openLast = null;
+        if (markingStore != null) {
+            marking = true;
+            if (++markEpoch == Integer.MAX_VALUE) {
+                markingStore.clearMarks();
+                markEpoch = 1;
+            }
+        }
         maybePurgeTombstones();
         return batch;
     }
@@ -678,6 +716,14 @@ public final class ShardDeltaState {
     public int purgeExpiredTombstones() {
         if (maxSourceMicros == Long.MIN_VALUE) {
             return 0;
+        }
+        if (marking && !openTouchedOrder.isEmpty()) {
+            // A purged tombstone takes its mark along: the open batch's keys go to touchedSlots (until it seals).
+            marking = false;
+            for (Touched t : openTouchedOrder) {
+                t.hash = 31 * t.table.hashCode() + t.key.hashCode();
+                indexTouched(t);
+            }
         }
         int purged = store.purgeTombstonesBefore(maxSourceMicros - tombstoneRetentionMicros);
         counters.tombstonesPurged += purged;

@@ -166,6 +166,28 @@ class ShardDeltaStateTest {
         assertEquals(1, s.counters().tombstonesPurged);
     }
 
+    /**
+     * The heap store marks the open batch's keys in its slots; a tombstone purged within the batch takes its
+     * slot along, and the key, inserted again, is still the batch's one key (one net insert, not two ops).
+     */
+    @Test
+    void keyWhoseTombstoneIsPurgedWithinTheBatchStaysOneKeyOfTheBatch() {
+        ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 100, Duration.ofSeconds(10));
+        assertNull(s.apply(upd(2, 1, 1, "y")));
+        assertNull(s.apply(ins(1, 2, 10, "x")));
+        assertNull(s.apply(del(1, 3)));
+        assertNull(s.apply(ins(3, 14, 1, "z"))); // 11 s after the delete
+        assertEquals(1, s.purgeExpiredTombstones());
+        assertNull(s.apply(ins(1, 15, 20, "x2")));
+        assertNull(s.apply(upd(2, 16, 2, "y")));
+        ShardBatch b = s.seal();
+        assertEquals(List.of(new DeltaOp.Insert(T, key(1), row(1, 20, "x2")), new DeltaOp.Insert(T, key(2), row(2, 2, "y")),
+                new DeltaOp.Insert(T, key(3), row(3, 1, "z"))), b.coalescedOps());
+        assertEquals(scratchDigest(s.store()), b.digestAfter());
+        assertEquals(List.of(new DeltaOp.Update(T, key(2), row(2, 2, "y"), row(2, 3, "y"))),
+                sealOne(s, upd(2, 17, 3, "y")).coalescedOps(), "the next batch marks its keys again");
+    }
+
     @Test
     void tombstonesAreCleanedAutomaticallyWhenSealingAfterARetentionPeriod() {
         ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 1, Duration.ofSeconds(10));
