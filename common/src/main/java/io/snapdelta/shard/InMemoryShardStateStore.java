@@ -29,8 +29,10 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         StoredEntry entry;
         /** {@code entry.isTombstone()}, kept beside it so a scan of the live keys does not read the entries. */
         boolean tombstone;
-        /** The owner's mark ({@link #markLast}): a number valid in epoch {@link #markEpoch} (0: none). */
-        int markEpoch;
+        /**
+         * The owner's mark ({@link #markLast}): its epoch in the top {@link #MARK_EPOCH_BITS} bits below the sign,
+         * its number in the low {@link #MARK_BITS}; 0 none. One int, so the slot stays 48 bytes.
+         */
         int mark;
 
         Slot(TableId table, Row key, int hash, StoredEntry entry) {
@@ -63,6 +65,9 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     }
 
     private static final int MIN_CAPACITY = 16;
+    /** Bits of a mark's number, and of its epoch ({@link #markLast}). */
+    static final int MARK_BITS = 20;
+    static final int MARK_EPOCH_BITS = 31 - MARK_BITS;
 
     /** Power-of-two slot array, at most 5/8 full; {@link #hashes} holds each used slot's key hash. */
     private Slot[] slots = new Slot[MIN_CAPACITY];
@@ -160,20 +165,22 @@ public final class InMemoryShardStateStore implements ShardStateStore {
      */
     int lastMark(int epoch) {
         Slot s = lastSlot;
-        return s != null && s.markEpoch == epoch ? s.mark : -1;
+        return s != null && s.mark >>> MARK_BITS == epoch ? s.mark & ((1 << MARK_BITS) - 1) : -1;
     }
 
-    /** Marks the key of the last {@link #get} or {@link #put} (it must be present) with {@code mark} in {@code epoch} (at least 1). */
+    /**
+     * Marks the key of the last {@link #get} or {@link #put} (it must be present) with {@code mark} (below
+     * 2^{@link #MARK_BITS}) in {@code epoch} (1 to 2^{@link #MARK_EPOCH_BITS} - 1).
+     */
     void markLast(int epoch, int mark) {
-        lastSlot.markEpoch = epoch;
-        lastSlot.mark = mark;
+        lastSlot.mark = epoch << MARK_BITS | mark;
     }
 
     /** Drops every mark (before epochs are reused). */
     void clearMarks() {
         for (Slot s : slots) {
             if (s != null) {
-                s.markEpoch = 0;
+                s.mark = 0;
             }
         }
     }

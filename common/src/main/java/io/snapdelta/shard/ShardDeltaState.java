@@ -50,6 +50,8 @@ public final class ShardDeltaState {
     private boolean marking;
     /** The open batch's mark epoch: marks of earlier batches are stale. */
     private int markEpoch = 1;
+    /** Keys a batch marks at most (the marks' numbers); a larger batch finds the rest in {@link #touchedSlots}. Tests lower it. */
+    int markableKeys = 1 << InMemoryShardStateStore.MARK_BITS;
     private final int batchMaxChanges;
     private final long tombstoneRetentionMicros;
     private final StateDigest digest = new StateDigest();
@@ -556,10 +558,14 @@ public final class ShardDeltaState {
         if (touched == null) {
             touched = newTouched(table, key, hash, old);
             touched.onlyOp = op;
-            if (marking) {
+            if (marking && openTouchedOrder.size() < markableKeys) {
                 markingStore.markLast(markEpoch, openTouchedOrder.size()); // the store's last put was this key
                 openTouchedOrder.add(touched);
             } else {
+                if (marking) {
+                    stopMarking(); // a batch of more keys than marks can number: the rest go to touchedSlots
+                    touched.hash = 31 * table.hashCode() + key.hashCode();
+                }
                 addTouched(touched);
             }
         } else {
@@ -685,13 +691,25 @@ public final class ShardDeltaState {
         openLast = null;
         if (markingStore != null) {
             marking = true;
-            if (++markEpoch == Integer.MAX_VALUE) {
+            if (++markEpoch == 1 << InMemoryShardStateStore.MARK_EPOCH_BITS) {
                 markingStore.clearMarks();
                 markEpoch = 1;
             }
         }
         maybePurgeTombstones();
         return batch;
+    }
+
+    /** Enters the open batch's marked keys into {@link #touchedSlots}, where the batch finds its keys until it seals. */
+    private void stopMarking() {
+        if (!marking) {
+            return;
+        }
+        marking = false;
+        for (Touched t : openTouchedOrder) {
+            t.hash = 31 * t.table.hashCode() + t.key.hashCode();
+            indexTouched(t);
+        }
     }
 
     /** Cleans tombstones once source time has moved a whole retention period since the last clean-up. */
@@ -717,13 +735,8 @@ public final class ShardDeltaState {
         if (maxSourceMicros == Long.MIN_VALUE) {
             return 0;
         }
-        if (marking && !openTouchedOrder.isEmpty()) {
-            // A purged tombstone takes its mark along: the open batch's keys go to touchedSlots (until it seals).
-            marking = false;
-            for (Touched t : openTouchedOrder) {
-                t.hash = 31 * t.table.hashCode() + t.key.hashCode();
-                indexTouched(t);
-            }
+        if (!openTouchedOrder.isEmpty()) {
+            stopMarking(); // a purged tombstone takes its mark along
         }
         int purged = store.purgeTombstonesBefore(maxSourceMicros - tombstoneRetentionMicros);
         counters.tombstonesPurged += purged;

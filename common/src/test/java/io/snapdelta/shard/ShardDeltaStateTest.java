@@ -188,6 +188,27 @@ class ShardDeltaStateTest {
                 sealOne(s, upd(2, 17, 3, "y")).coalescedOps(), "the next batch marks its keys again");
     }
 
+    /** A batch of more keys than the heap store's marks can number finds the later keys in a set of its own. */
+    @Test
+    void batchOfMoreKeysThanMarksCanNumberStillCoalescesEveryKey() {
+        ShardDeltaState s = state(Integer.MAX_VALUE);
+        s.markableKeys = 3;
+        for (long id = 1; id <= 6; id++) {
+            assertNull(s.apply(ins(id, id, 0, "a")));
+        }
+        for (long id = 1; id <= 6; id++) {
+            assertNull(s.apply(upd(id, 10 + id, 1, "b")));
+        }
+        ShardBatch b = s.seal();
+        assertEquals(6, b.coalescedOps().size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(new DeltaOp.Insert(T, key(i + 1), row(i + 1, 1, "b")), b.coalescedOps().get(i));
+        }
+        assertEquals(scratchDigest(s.store()), b.digestAfter());
+        assertEquals(List.of(new DeltaOp.Update(T, key(5), row(5, 1, "b"), row(5, 3, "b"))),
+                sealOne(s, upd(5, 20, 2, "b"), upd(5, 21, 3, "b")).coalescedOps(), "the next batch marks its keys again");
+    }
+
     @Test
     void tombstonesAreCleanedAutomaticallyWhenSealingAfterARetentionPeriod() {
         ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 1, Duration.ofSeconds(10));
