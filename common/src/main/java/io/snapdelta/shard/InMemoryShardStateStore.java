@@ -29,6 +29,11 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         StoredEntry entry;
         /** {@code entry.isTombstone()}, kept beside it so a scan of the live keys does not read the entries. */
         boolean tombstone;
+        /**
+         * The owner's mark ({@link #markLast}): its epoch in the top {@link #MARK_EPOCH_BITS} bits below the sign,
+         * its number in the low {@link #MARK_BITS}; 0 none. One int, so the slot stays 48 bytes.
+         */
+        int mark;
 
         Slot(TableId table, Row key, int hash, StoredEntry entry) {
             this.table = table;
@@ -60,6 +65,9 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     }
 
     private static final int MIN_CAPACITY = 16;
+    /** Bits of a mark's number, and of its epoch ({@link #markLast}). */
+    static final int MARK_BITS = 20;
+    static final int MARK_EPOCH_BITS = 31 - MARK_BITS;
 
     /** Power-of-two slot array, at most 5/8 full; {@link #hashes} holds each used slot's key hash. */
     private Slot[] slots = new Slot[MIN_CAPACITY];
@@ -129,19 +137,51 @@ public final class InMemoryShardStateStore implements ShardStateStore {
                 s.set(entry);
             } else {
                 old = null;
-                slots[i] = new Slot(table, key, hash, entry);
+                s = new Slot(table, key, hash, entry);
+                slots[i] = s;
                 hashes[i] = hash;
                 if (++size > slots.length - (slots.length >>> 2) - (slots.length >>> 3)) {
                     resize();
                 }
             }
-            lastSlot = null;
+            // The key's slot (it keeps its object through a resize): a mark or a put of it needs no probe.
+            lastTable = table;
+            lastKey = key;
+            lastSlot = s;
         }
         if (old != null && old.isTombstone()) {
             tombstones--;
         }
         if (entry.isTombstone()) {
             tombstones++;
+        }
+    }
+
+    /**
+     * The mark of the key the last {@link #get} found, if it was given one in {@code epoch} (after that get or
+     * the put that added the key), else -1. {@link ShardDeltaState} marks each key its open batch touches with
+     * the key's place in the batch and the batch's epoch, so it finds a touched key from the slot the store
+     * look-up already loaded instead of probing a set of its own.
+     */
+    int lastMark(int epoch) {
+        Slot s = lastSlot;
+        return s != null && s.mark >>> MARK_BITS == epoch ? s.mark & ((1 << MARK_BITS) - 1) : -1;
+    }
+
+    /**
+     * Marks the key of the last {@link #get} or {@link #put} (it must be present) with {@code mark} (below
+     * 2^{@link #MARK_BITS}) in {@code epoch} (1 to 2^{@link #MARK_EPOCH_BITS} - 1).
+     */
+    void markLast(int epoch, int mark) {
+        lastSlot.mark = epoch << MARK_BITS | mark;
+    }
+
+    /** Drops every mark (before epochs are reused). */
+    void clearMarks() {
+        for (Slot s : slots) {
+            if (s != null) {
+                s.mark = 0;
+            }
         }
     }
 

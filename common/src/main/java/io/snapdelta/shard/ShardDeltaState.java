@@ -40,6 +40,18 @@ import java.util.Objects;
 public final class ShardDeltaState {
     private final int shard;
     private final ShardStateStore store;
+    /**
+     * The store when it is the heap store, which marks the keys the open batch touched in the slots its look-up
+     * loads ({@link InMemoryShardStateStore#markLast}): then a change finds its key's {@link Touched} without a
+     * probe of {@link #touchedSlots}, which stays empty. Null for other stores.
+     */
+    private final InMemoryShardStateStore markingStore;
+    /** Whether the open batch marks its keys in {@link #markingStore} (not a batch restored from a checkpoint). */
+    private boolean marking;
+    /** The open batch's mark epoch: marks of earlier batches are stale. */
+    private int markEpoch = 1;
+    /** Keys a batch marks at most (the marks' numbers); a larger batch finds the rest in {@link #touchedSlots}. Tests lower it. */
+    int markableKeys = 1 << InMemoryShardStateStore.MARK_BITS;
     private final int batchMaxChanges;
     private final long tombstoneRetentionMicros;
     private final StateDigest digest = new StateDigest();
@@ -62,6 +74,8 @@ public final class ShardDeltaState {
     private int[] touchedHashes = new int[64];
     private int touchedShift = 32 - 6;
     private final List<DeltaOp> openStream = new ArrayList<>();
+    /** Touched keys whose row waits to be hashed ({@link Touched#unhashed}; skipped if null by then). */
+    private final List<Touched> unhashedKeys = new ArrayList<>();
     private StateDigest openDigestBefore = new StateDigest();
     private long openChanges;
     private long openApplied;
@@ -95,6 +109,11 @@ public final class ShardDeltaState {
          * that op, so the coalesced body reuses the object (no second op, and equal bodies compare by identity).
          */
         DeltaOp onlyOp;
+        /**
+         * The entry this batch stored for the key without its entry hash, whose row the digest does not hold yet
+         * ({@link #hashUnhashedRows}); null when the digest holds the key's row (or it has none).
+         */
+        StoredEntry unhashed;
 
         Touched reset(TableId table, Row key, int hash, Row start) {
             this.table = table;
@@ -112,6 +131,7 @@ public final class ShardDeltaState {
             this.end = null;
             this.endKnown = false;
             this.onlyOp = null;
+            this.unhashed = null;
             return this;
         }
 
@@ -123,6 +143,7 @@ public final class ShardDeltaState {
             start = null;
             end = null;
             onlyOp = null;
+            unhashed = null;
         }
     }
 
@@ -271,6 +292,11 @@ public final class ShardDeltaState {
     /** Adds a key not touched yet to the set and to the first-touch order. */
     private void addTouched(Touched t) {
         openTouchedOrder.add(t);
+        indexTouched(t);
+    }
+
+    /** Enters a key of {@link #openTouchedOrder} into {@link #touchedSlots}. */
+    private void indexTouched(Touched t) {
         if (openTouchedOrder.size() > touchedSlots.length - (touchedSlots.length >>> 2) - (touchedSlots.length >>> 3)) {
             Touched[] slots = new Touched[touchedSlots.length * 2];
             int[] hashes = new int[slots.length];
@@ -294,6 +320,8 @@ public final class ShardDeltaState {
         }
         this.shard = shard;
         this.store = Objects.requireNonNull(store, "store");
+        this.markingStore = store instanceof InMemoryShardStateStore m ? m : null;
+        this.marking = markingStore != null;
         this.batchMaxChanges = batchMaxChanges;
         this.tombstoneRetentionMicros = tombstoneRetention.toNanos() / 1000;
     }
@@ -353,6 +381,7 @@ public final class ShardDeltaState {
 
     /** The progress to checkpoint (with {@link #openBatch()} if a batch is open). */
     public Progress progress() {
+        hashUnhashedRows();
         return new Progress(nextSequence, digest, maxSourceMicros, lastPurgeMicros, counters.toArray());
     }
 
@@ -398,6 +427,7 @@ public final class ShardDeltaState {
         openFirst = b.firstVersion();
         openLast = b.lastVersion();
         openDigestBefore = b.digestBefore().copy();
+        marking = false; // the restored keys are not marked: this batch finds its keys in touchedSlots
         for (StartRow r : b.startRows()) {
             TableKey k = r.key();
             addTouched(newTouched(k.table(), k.key(), k.hashCode(), r.row()));
@@ -452,12 +482,50 @@ public final class ShardDeltaState {
         }
         Row old = stored == null ? null : stored.row();
         Row next = e.op() == ChangeOp.DELETE ? null : e.after();
+        int hash;
+        Touched touched;
+        if (marking) {
+            hash = 0; // unused: the keys are found by their marks
+            int mark = markingStore.lastMark(markEpoch);
+            touched = mark < 0 ? null : openTouchedOrder.get(mark);
+        } else {
+            hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
+            touched = findTouched(table, key, hash);
+        }
         if (next == null) {
-            store.put(table, key, StoredEntry.tombstone(e.version(), e.sourceTimestampMicros()));
+            StoredEntry tombstone = StoredEntry.tombstone(e.version(), e.sourceTimestampMicros());
+            store.put(table, key, tombstone);
             if (old == null) {
                 counters.deletesOfAbsentKeys++;
                 return;
             }
+            if (touched != null && touched.unhashed != null) {
+                touched.unhashed = null; // the digest never held the deleted row's hash
+            } else {
+                subtractHash(table, key, stored);
+            }
+        } else if (touched != null && touched.endKnown) {
+            // A key the open batch has already changed: its row is not hashed until the batch is sealed (or the
+            // digest read), so a key changed k times in a batch is hashed once, not k times. The row it holds is
+            // the one this batch put there, recently read, so a no-op is found by comparing the rows.
+            if (old != null && next.equals(old)) {
+                StoredEntry same = stored.withVersion(e.version());
+                store.put(table, key, same);
+                if (touched.unhashed != null) {
+                    touched.unhashed = same;
+                }
+                counters.noopUpdates++;
+                return;
+            }
+            StoredEntry entry = StoredEntry.live(e.version(), next);
+            store.put(table, key, entry);
+            if (touched.unhashed == null) {
+                if (old != null) {
+                    subtractHash(table, key, stored);
+                }
+                unhashedKeys.add(touched);
+            }
+            touched.unhashed = entry;
         } else {
             // The new row is hashed first: equal rows have equal entry hashes, so where the old entry's cached
             // hash differs the rows differ without reading the old row (cold: it was stored many changes ago;
@@ -472,9 +540,9 @@ public final class ShardDeltaState {
             }
             store.put(table, key, StoredEntry.live(e.version(), next, laneScratch));
             digest.addLanes(laneScratch);
-        }
-        if (old != null) {
-            subtractHash(table, key, stored);
+            if (old != null) {
+                subtractHash(table, key, stored);
+            }
         }
         counters.appliedChanges++;
         openApplied++;
@@ -487,17 +555,47 @@ public final class ShardDeltaState {
             op = new DeltaOp.Update(table, key, old, next);
         }
         openStream.add(op);
-        int hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
-        Touched touched = findTouched(table, key, hash);
         if (touched == null) {
             touched = newTouched(table, key, hash, old);
             touched.onlyOp = op;
-            addTouched(touched);
+            if (marking && openTouchedOrder.size() < markableKeys) {
+                markingStore.markLast(markEpoch, openTouchedOrder.size()); // the store's last put was this key
+                openTouchedOrder.add(touched);
+            } else {
+                if (marking) {
+                    stopMarking(); // a batch of more keys than marks can number: the rest go to touchedSlots
+                    touched.hash = 31 * table.hashCode() + key.hashCode();
+                }
+                addTouched(touched);
+            }
         } else {
             touched.onlyOp = null;
         }
         touched.end = next;
         touched.endKnown = true;
+    }
+
+    /**
+     * Hashes the rows the open batch left unhashed ({@link Touched#unhashed}): adds each to the digest and
+     * stores it again with its hash cached, so that the digest is that of the state and the store's entries
+     * are as if every change had been hashed when applied (the same checkpoint bytes). Called before the
+     * digest is read or the batch sealed; a pipeline's checkpoint calls it before the store's bytes are
+     * written.
+     */
+    public void hashUnhashedRows() {
+        List<Touched> keys = unhashedKeys;
+        for (int i = 0, n = keys.size(); i < n; i++) {
+            Touched t = keys.get(i);
+            StoredEntry entry = t.unhashed;
+            if (entry == null) {
+                continue; // deleted since
+            }
+            t.unhashed = null;
+            hasher.hashEntry(t.table, t.key, entry.row(), laneScratch);
+            digest.addLanes(laneScratch);
+            store.put(t.table, t.key, entry.withEntryHash(laneScratch));
+        }
+        keys.clear();
     }
 
     /** Removes a replaced or deleted live entry from the digest, by its cached hash if it has one. */
@@ -539,6 +637,7 @@ public final class ShardDeltaState {
             openChanges = 0;
             return null;
         }
+        hashUnhashedRows();
         sortTouched();
         List<DeltaOp> coalesced = new ArrayList<>(openTouchedOrder.size());
         for (Touched t : openTouchedOrder) {
@@ -590,8 +689,27 @@ public final class ShardDeltaState {
         openApplied = 0;
         openFirst = null;
         openLast = null;
+        if (markingStore != null) {
+            marking = true;
+            if (++markEpoch == 1 << InMemoryShardStateStore.MARK_EPOCH_BITS) {
+                markingStore.clearMarks();
+                markEpoch = 1;
+            }
+        }
         maybePurgeTombstones();
         return batch;
+    }
+
+    /** Enters the open batch's marked keys into {@link #touchedSlots}, where the batch finds its keys until it seals. */
+    private void stopMarking() {
+        if (!marking) {
+            return;
+        }
+        marking = false;
+        for (Touched t : openTouchedOrder) {
+            t.hash = 31 * t.table.hashCode() + t.key.hashCode();
+            indexTouched(t);
+        }
     }
 
     /** Cleans tombstones once source time has moved a whole retention period since the last clean-up. */
@@ -617,6 +735,9 @@ public final class ShardDeltaState {
         if (maxSourceMicros == Long.MIN_VALUE) {
             return 0;
         }
+        if (!openTouchedOrder.isEmpty()) {
+            stopMarking(); // a purged tombstone takes its mark along
+        }
         int purged = store.purgeTombstonesBefore(maxSourceMicros - tombstoneRetentionMicros);
         counters.tombstonesPurged += purged;
         lastPurgeMicros = maxSourceMicros;
@@ -629,6 +750,7 @@ public final class ShardDeltaState {
 
     /** The digest of the current state (including the open batch's changes); a copy. */
     public StateDigest digest() {
+        hashUnhashedRows();
         return digest.copy();
     }
 

@@ -123,6 +123,7 @@ public final class ShardPipeline implements AutoCloseable {
      * this value, hold the rows it describes.
      */
     public ShardCheckpoint checkpoint() {
+        state.hashUnhashedRows(); // rows stored with their hashes, as the bytes would hold them had none waited
         if (serializedStore != null) {
             serializedStore.flush();
         }

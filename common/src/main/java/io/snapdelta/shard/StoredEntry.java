@@ -77,6 +77,15 @@ public final class StoredEntry {
         return new StoredEntry(newVersion.major(), newVersion.minor(), row, deletedAtMicros, hashed, lane0, lane1, lane2, lane3);
     }
 
+    /** The same live entry with its row's entry hash cached ({@code entryHash} copied). */
+    public StoredEntry withEntryHash(long[] entryHash) {
+        if (row == null) {
+            throw new IllegalStateException("a tombstone has no entry hash");
+        }
+        return new StoredEntry(versionMajor, versionMinor, row, deletedAtMicros, true,
+                lane(entryHash, 0), lane(entryHash, 1), lane(entryHash, 2), lane(entryHash, 3));
+    }
+
     /** Version of the last change applied to this key (a new object on each call). */
     public Version version() {
         return new Version(versionMajor, versionMinor);

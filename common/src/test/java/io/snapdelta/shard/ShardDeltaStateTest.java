@@ -166,6 +166,49 @@ class ShardDeltaStateTest {
         assertEquals(1, s.counters().tombstonesPurged);
     }
 
+    /**
+     * The heap store marks the open batch's keys in its slots; a tombstone purged within the batch takes its
+     * slot along, and the key, inserted again, is still the batch's one key (one net insert, not two ops).
+     */
+    @Test
+    void keyWhoseTombstoneIsPurgedWithinTheBatchStaysOneKeyOfTheBatch() {
+        ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 100, Duration.ofSeconds(10));
+        assertNull(s.apply(upd(2, 1, 1, "y")));
+        assertNull(s.apply(ins(1, 2, 10, "x")));
+        assertNull(s.apply(del(1, 3)));
+        assertNull(s.apply(ins(3, 14, 1, "z"))); // 11 s after the delete
+        assertEquals(1, s.purgeExpiredTombstones());
+        assertNull(s.apply(ins(1, 15, 20, "x2")));
+        assertNull(s.apply(upd(2, 16, 2, "y")));
+        ShardBatch b = s.seal();
+        assertEquals(List.of(new DeltaOp.Insert(T, key(1), row(1, 20, "x2")), new DeltaOp.Insert(T, key(2), row(2, 2, "y")),
+                new DeltaOp.Insert(T, key(3), row(3, 1, "z"))), b.coalescedOps());
+        assertEquals(scratchDigest(s.store()), b.digestAfter());
+        assertEquals(List.of(new DeltaOp.Update(T, key(2), row(2, 2, "y"), row(2, 3, "y"))),
+                sealOne(s, upd(2, 17, 3, "y")).coalescedOps(), "the next batch marks its keys again");
+    }
+
+    /** A batch of more keys than the heap store's marks can number finds the later keys in a set of its own. */
+    @Test
+    void batchOfMoreKeysThanMarksCanNumberStillCoalescesEveryKey() {
+        ShardDeltaState s = state(Integer.MAX_VALUE);
+        s.markableKeys = 3;
+        for (long id = 1; id <= 6; id++) {
+            assertNull(s.apply(ins(id, id, 0, "a")));
+        }
+        for (long id = 1; id <= 6; id++) {
+            assertNull(s.apply(upd(id, 10 + id, 1, "b")));
+        }
+        ShardBatch b = s.seal();
+        assertEquals(6, b.coalescedOps().size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(new DeltaOp.Insert(T, key(i + 1), row(i + 1, 1, "b")), b.coalescedOps().get(i));
+        }
+        assertEquals(scratchDigest(s.store()), b.digestAfter());
+        assertEquals(List.of(new DeltaOp.Update(T, key(5), row(5, 1, "b"), row(5, 3, "b"))),
+                sealOne(s, upd(5, 20, 2, "b"), upd(5, 21, 3, "b")).coalescedOps(), "the next batch marks its keys again");
+    }
+
     @Test
     void tombstonesAreCleanedAutomaticallyWhenSealingAfterARetentionPeriod() {
         ShardDeltaState s = new ShardDeltaState(0, new InMemoryShardStateStore(), 1, Duration.ofSeconds(10));
@@ -342,6 +385,46 @@ class ShardDeltaStateTest {
         assertEquals(s.digest(), streamed.digest());
         assertEquals(coalesced.rows(), streamed.rows());
         assertEquals(2, coalesced.size());
+    }
+
+    /**
+     * A key changed again within its batch is hashed once, when the batch seals or the digest is read: the
+     * digest and every stored entry's cached hash are then those of the final rows, through updates, a no-op,
+     * a delete and a re-insert of the same key, whether or not the digest was read in between.
+     */
+    @Test
+    void keysChangedSeveralTimesInABatchLeaveTheDigestAndCachedHashesOfTheirFinalRows() {
+        ChangeEvent[] events = {ins(1, 1, 1, "a"), ins(2, 2, 2, "b"), upd(1, 3, 3, "a"), upd(1, 4, 4, "a"),
+            upd(1, 5, 4, "a"), upd(2, 6, 5, "b"), del(2, 7), ins(2, 8, 6, "c"), upd(2, 9, 7, "c"), del(1, 10),
+            ins(3, 11, 1, "x"), upd(3, 12, 2, "x"), upd(3, 13, 2, "x")};
+        for (int readDigestAt = -1; readDigestAt < events.length; readDigestAt++) {
+            ShardDeltaState s = state(Integer.MAX_VALUE);
+            ShardBatch first = sealOne(s, ins(1, 0, 0, "start"), ins(3, 0, 0, "start"));
+            assertNotNull(first);
+            for (int i = 0; i < events.length; i++) {
+                assertNull(s.apply(events[i]));
+                if (i == readDigestAt) {
+                    assertEquals(scratchDigest(s.store()), s.digest(), "digest read after event " + i);
+                }
+            }
+            ShardBatch b = s.seal();
+            assertEquals(first.digestAfter(), b.digestBefore());
+            assertEquals(scratchDigest(s.store()), b.digestAfter(), "digest read after event " + readDigestAt);
+            assertEquals(2, s.counters().noopUpdates, "upd(1, 5) and upd(3, 13) change nothing");
+            io.snapdelta.digest.RowHasher hasher = new io.snapdelta.digest.RowHasher();
+            s.store().forEachLive((k, r) -> {
+                long[] lanes = new long[StateDigest.LANES];
+                hasher.hashEntry(k.table(), k.key(), r, lanes);
+                assertTrue(s.store().get(k.table(), k.key()).entryHashEquals(lanes), "cached hash of " + k);
+            });
+            assertEquals(2, s.store().liveCount());
+        }
+    }
+
+    private static StateDigest scratchDigest(ShardStateStore store) {
+        StateDigest scratch = new StateDigest();
+        store.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
+        return scratch;
     }
 
     @Test
