@@ -4,21 +4,29 @@ import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
+import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Hashes one state entry (table, key, row) with SHA-256 over its canonical encoding, exactly as
  * {@code schemas/state-digest-v1.md} specifies (the encoding is injective: every variable-length part is
  * length-prefixed and every value carries its type tag and a null marker).
+ *
+ * <p>Everything in an entry's encoding but the values and their null markers depends only on the table,
+ * the key schema and the row schema, so each such triple is compiled once into an {@link EntryLayout}: the
+ * constant bytes in front of each value (version, table, field counts, each field's name and type tag, and a
+ * "present" marker) as one run per field. Encoding an entry is then one copy and one value write per field,
+ * with a capacity check only before variable-length values, and the buffer goes to SHA-256 in one call.
  *
  * <p>Not thread-safe: one instance owns one {@link MessageDigest} and one growable scratch buffer that
  * are reused for every entry, so hashing allocates nothing per row beyond the UTF-8 bytes of strings.
@@ -29,40 +37,107 @@ public final class RowHasher {
     /** Width of the entry hash: one SHA-256 output. */
     public static final int HASH_BYTES = 32;
 
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /** How a field's value is written after its constant run (one switch per field). */
+    private static final byte LONG = 0;
+    private static final byte STRING = 1;
+    private static final byte BOOLEAN = 2;
+    private static final byte DOUBLE = 3;
+    private static final byte DECIMAL = 4;
+    private static final byte BYTES = 5;
+    private static final byte NULL_ONLY = 6;
+
+    /** Layouts kept by the cache's equality map before it is cleared (schemas are few; this bounds a leak). */
+    private static final int MAX_LAYOUTS = 1024;
+    /** Recently used layouts compared by identity first: a capture interleaves its tables' entries. */
+    private static final int RECENT_LAYOUTS = 8;
+
     private final MessageDigest sha256;
     private final byte[] hash = new byte[HASH_BYTES];
-    private byte[] buf = new byte[256];
+    private byte[] buf = new byte[512];
     private int len;
-    /**
-     * Per row schema (interned, so compared by identity), each field's constant part of the encoding: its
-     * length-prefixed UTF-8 name and its type tag. Bounded: cleared when it would grow past
-     * {@value #MAX_CACHED_SCHEMAS} schemas.
-     */
-    private final IdentityHashMap<RowSchema, SchemaEncoding> fieldPrefixes = new IdentityHashMap<>();
-    /** The last key schema's and the last row schema's encodings (they alternate within every entry). */
-    private SchemaEncoding lastKey;
-    private SchemaEncoding lastRow;
+
+    private final EntryLayout[] recent = new EntryLayout[RECENT_LAYOUTS];
+    private int nextRecent;
+    private final Map<LayoutKey, EntryLayout> layouts = new HashMap<>();
+
+    /** A layout's identity: table, key schema, and row schema (null for a (table, key) encoding). */
+    private record LayoutKey(TableId table, RowSchema keySchema, RowSchema rowSchema) {
+    }
 
     /**
-     * One row schema's constant field prefixes, and per field the last string value hashed there (by
-     * identity) with its UTF-8 bytes: decoders share one String among equal consecutive column values
-     * (fixed-width filler, repeated names), so such a field skips the encode.
+     * The compiled constant parts of every entry of one (table, key schema, row schema): field {@code f}
+     * (key fields first, then row fields) is written as {@code runs[bounds[f] .. bounds[f + 1])} followed by
+     * its value, and the entry ends with {@code runs[bounds[fields] ..]} (non-empty only after a row without
+     * fields: its field_count). Each field's run ends with its "present" marker {@code 0x01}; a null value
+     * rewinds it to {@code 0x00}. Per field it also remembers the last string written there (by identity) and
+     * its UTF-8 bytes: columns repeat values (fixed-width filler, repeated names, statuses), so such a field
+     * skips the encode.
      */
-    private static final class SchemaEncoding {
-        final RowSchema schema;
-        final byte[][] prefixes;
+    private static final class EntryLayout {
+        final TableId table;
+        final RowSchema keySchema;
+        final RowSchema rowSchema;
+        final int keyFields;
+        final int fields;
+        final byte[] runs;
+        final int[] bounds;
+        final byte[] kinds;
+        /** The runs plus every fixed-width value: capacity enough for all but variable-length values. */
+        final int fixedBytes;
+        final String[] fieldNames;
         final String[] lastStrings;
         final byte[][] lastStringBytes;
 
-        SchemaEncoding(RowSchema schema, byte[][] prefixes) {
-            this.schema = schema;
-            this.prefixes = prefixes;
-            this.lastStrings = new String[prefixes.length];
-            this.lastStringBytes = new byte[prefixes.length][];
+        EntryLayout(TableId table, RowSchema keySchema, RowSchema rowSchema) {
+            this.table = table;
+            this.keySchema = keySchema;
+            this.rowSchema = rowSchema;
+            this.keyFields = keySchema.size();
+            this.fields = keyFields + (rowSchema == null ? 0 : rowSchema.size());
+            this.bounds = new int[fields + 1];
+            this.kinds = new byte[fields];
+            this.fieldNames = new String[fields];
+            this.lastStrings = new String[fields];
+            this.lastStringBytes = new byte[fields][];
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(ENCODING_VERSION);
+            writeStr(out, table.namespace());
+            writeStr(out, table.name());
+            int fixedValues = 0;
+            int f = 0;
+            for (RowSchema schema : rowSchema == null ? new RowSchema[] {keySchema} : new RowSchema[] {keySchema, rowSchema}) {
+                writeInt(out, schema.size()); // field_count, in front of the row's first field's run
+                for (int i = 0; i < schema.size(); i++, f++) {
+                    FieldType type = schema.type(i);
+                    fieldNames[f] = schema.name(i);
+                    writeStr(out, schema.name(i));
+                    out.write(type.id());
+                    out.write(1); // present; rewound to 0 for a null value
+                    bounds[f + 1] = out.size();
+                    kinds[f] = kindOf(type);
+                    fixedValues += switch (kinds[f]) {
+                        case LONG, DOUBLE -> 8;
+                        case BOOLEAN -> 1;
+                        default -> 0;
+                    };
+                }
+            }
+            this.runs = out.toByteArray();
+            this.fixedBytes = runs.length + fixedValues;
         }
 
         byte[] utf8(int field, String v) {
-            if (lastStrings[field] == v) {
+            String last = lastStrings[field];
+            if (last == v) {
+                return lastStringBytes[field];
+            }
+            if (last != null && last.length() == v.length() && last.equals(v)) {
+                // an equal value as another object (a parser's, or another batch's): a vectorised compare
+                // instead of an encode and an allocation
+                lastStrings[field] = v;
                 return lastStringBytes[field];
             }
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
@@ -70,21 +145,32 @@ public final class RowHasher {
             lastStringBytes[field] = b;
             return b;
         }
+
+        private static byte kindOf(FieldType type) {
+            return switch (type) {
+                case INT64, TIMESTAMP_MICROS, DATE -> LONG;
+                case STRING -> STRING;
+                case BOOLEAN -> BOOLEAN;
+                case FLOAT64 -> DOUBLE;
+                case DECIMAL -> DECIMAL;
+                case BYTES -> BYTES;
+                case NULL -> NULL_ONLY;
+            };
+        }
+
+        private static void writeStr(ByteArrayOutputStream out, String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            writeInt(out, b.length);
+            out.write(b, 0, b.length);
+        }
+
+        private static void writeInt(ByteArrayOutputStream out, int v) {
+            out.write(v >>> 24);
+            out.write(v >>> 16);
+            out.write(v >>> 8);
+            out.write(v);
+        }
     }
-    /** The last table's length-prefixed namespace and name (tables are few; one instance each, mostly). */
-    private TableId lastTable;
-    private byte[] lastTablePrefix;
-    /**
-     * The prefixes of the last {@value #CACHED_TABLES} tables (by identity), filled round-robin: a capture
-     * interleaves the tables of each transaction, so the last table alone would re-encode on most calls.
-     */
-    private static final int CACHED_TABLES = 8;
-    private final TableId[] cachedTables = new TableId[CACHED_TABLES];
-    private final byte[][] cachedTablePrefixes = new byte[CACHED_TABLES][];
-    private int nextCachedTable;
-    private static final int MAX_CACHED_SCHEMAS = 1024;
-    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     public RowHasher() {
         try {
@@ -106,9 +192,10 @@ public final class RowHasher {
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        for (int lane = 0; lane < StateDigest.LANES; lane++) {
-            lanes[lane] = (long) LONG_BE.get(hash, lane * 8);
-        }
+        lanes[0] = (long) LONG_BE.get(hash, 0);
+        lanes[1] = (long) LONG_BE.get(hash, 8);
+        lanes[2] = (long) LONG_BE.get(hash, 16);
+        lanes[3] = (long) LONG_BE.get(hash, 24);
     }
 
     /**
@@ -123,7 +210,7 @@ public final class RowHasher {
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        return readLongBE(hash, 0);
+        return (long) LONG_BE.get(hash, 0);
     }
 
     /** The canonical (table, key) encoding (a copy; for tests and the spec). */
@@ -132,158 +219,141 @@ public final class RowHasher {
         return Arrays.copyOf(buf, len);
     }
 
-    private void encodeTableKey(TableId table, Row key) {
-        len = 0;
-        ensure(1);
-        buf[len++] = ENCODING_VERSION;
-        if (table != lastTable) {
-            lastTablePrefix = tablePrefix(table);
-            lastTable = table;
-        }
-        putRaw(lastTablePrefix);
-        putRow(key, true);
-    }
-
-    /** The table's length-prefixed namespace and name, from the cache or encoded into it. */
-    private byte[] tablePrefix(TableId table) {
-        for (int i = 0; i < CACHED_TABLES; i++) {
-            if (cachedTables[i] == table) {
-                return cachedTablePrefixes[i];
-            }
-        }
-        byte[] ns = table.namespace().getBytes(StandardCharsets.UTF_8);
-        byte[] name = table.name().getBytes(StandardCharsets.UTF_8);
-        byte[] prefix = new byte[8 + ns.length + name.length];
-        INT_BE.set(prefix, 0, ns.length);
-        System.arraycopy(ns, 0, prefix, 4, ns.length);
-        INT_BE.set(prefix, 4 + ns.length, name.length);
-        System.arraycopy(name, 0, prefix, 8 + ns.length, name.length);
-        int slot = nextCachedTable;
-        nextCachedTable = (slot + 1) % CACHED_TABLES;
-        cachedTables[slot] = table;
-        cachedTablePrefixes[slot] = prefix;
-        return prefix;
-    }
-
     /** The canonical encoding of the entry (a copy; for tests, tools and the spec's worked example). */
     public byte[] canonicalEncoding(TableId table, Row key, Row row) {
         encodeEntry(table, key, row);
         return Arrays.copyOf(buf, len);
     }
 
-    private void encodeEntry(TableId table, Row key, Row row) {
-        encodeTableKey(table, key);
-        putRow(row, false);
+    private void encodeTableKey(TableId table, Row key) {
+        RowSchema keySchema = schemaOf(key, true);
+        EntryLayout l = layout(table, keySchema, null);
+        len = encode(l, key, null);
     }
 
-    private void putRow(Row row, boolean isKey) {
+    private void encodeEntry(TableId table, Row key, Row row) {
+        RowSchema keySchema = schemaOf(key, true);
+        RowSchema rowSchema = schemaOf(row, false);
+        EntryLayout l = layout(table, keySchema, rowSchema);
+        len = encode(l, key, row);
+    }
+
+    private static RowSchema schemaOf(Row row, boolean isKey) {
         if (row == null) {
             throw new IllegalArgumentException("the state digest needs a " + (isKey ? "key" : "row") + " (got null)");
         }
-        RowSchema schema = row.schema();
-        int n = schema.size();
-        SchemaEncoding last = isKey ? lastKey : lastRow;
-        SchemaEncoding enc = last != null && last.schema == schema ? last : encodingOf(schema);
-        if (isKey) {
-            lastKey = enc;
-        } else {
-            lastRow = enc;
+        return row.schema();
+    }
+
+    /**
+     * The layout of (table, key schema, row schema): a recent one by identity (schemas are interned, and
+     * callers keep one TableId per table), else the equal one from the map, else built.
+     */
+    private EntryLayout layout(TableId table, RowSchema keySchema, RowSchema rowSchema) {
+        EntryLayout[] r = recent;
+        for (int i = 0; i < RECENT_LAYOUTS; i++) {
+            EntryLayout l = r[i];
+            if (l != null && l.keySchema == keySchema && l.rowSchema == rowSchema && l.table == table) {
+                return l;
+            }
         }
-        byte[][] prefixes = enc.prefixes;
-        putInt(n);
-        for (int i = 0; i < n; i++) {
-            FieldType type = schema.type(i);
-            putRaw(prefixes[i]); // length-prefixed name, then the type tag
-            Object v = row.get(i);
-            ensure(1);
+        LayoutKey k = new LayoutKey(table, keySchema, rowSchema);
+        EntryLayout l = layouts.get(k);
+        if (l == null) {
+            if (layouts.size() >= MAX_LAYOUTS) {
+                layouts.clear();
+            }
+            l = new EntryLayout(table, keySchema, rowSchema);
+            layouts.put(k, l);
+        }
+        r[nextRecent] = l;
+        nextRecent = (nextRecent + 1) % RECENT_LAYOUTS;
+        return l;
+    }
+
+    /** Writes the whole encoding into {@link #buf} from offset 0 and returns its length. */
+    private int encode(EntryLayout l, Row key, Row row) {
+        if (buf.length < l.fixedBytes) {
+            buf = new byte[Math.max(2 * buf.length, l.fixedBytes)];
+        }
+        int p = putFields(l, 0, l.keyFields, key, 0);
+        if (row != null) {
+            p = putFields(l, l.keyFields, l.fields, row, p);
+        }
+        int tail = l.runs.length - l.bounds[l.fields];
+        if (tail > 0) {
+            System.arraycopy(l.runs, l.bounds[l.fields], buf, p, tail);
+            p += tail;
+        }
+        return p;
+    }
+
+    /**
+     * Writes fields {@code from .. to} of the layout (each its run, then {@code row}'s value) at {@code p} and
+     * returns the end. {@link #buf} holds at least the layout's fixed bytes; it grows before a variable-length
+     * value would not leave room for them.
+     */
+    private int putFields(EntryLayout l, int from, int to, Row row, int p) {
+        byte[] b = buf;
+        byte[] runs = l.runs;
+        int[] bounds = l.bounds;
+        byte[] kinds = l.kinds;
+        for (int f = from; f < to; f++) {
+            int start = bounds[f];
+            int runLength = bounds[f + 1] - start;
+            System.arraycopy(runs, start, b, p, runLength);
+            p += runLength;
+            Object v = row.get(f - from);
             if (v == null) {
-                buf[len++] = 0;
+                b[p - 1] = 0;
                 continue;
             }
-            buf[len++] = 1;
-            switch (type) {
-                case BOOLEAN -> {
-                    ensure(1);
-                    buf[len++] = (byte) (((Boolean) v) ? 1 : 0);
+            switch (kinds[f]) {
+                case LONG -> {
+                    LONG_BE.set(b, p, ((Long) v).longValue());
+                    p += 8;
                 }
-                case INT64, TIMESTAMP_MICROS, DATE -> putLong((Long) v);
-                case FLOAT64 -> putLong(Double.doubleToLongBits((Double) v));
+                case STRING -> {
+                    byte[] s = l.utf8(f, (String) v);
+                    b = room(b, p, 4 + s.length + l.fixedBytes);
+                    INT_BE.set(b, p, s.length);
+                    System.arraycopy(s, 0, b, p + 4, s.length);
+                    p += 4 + s.length;
+                }
+                case BOOLEAN -> b[p++] = (byte) (((Boolean) v) ? 1 : 0);
+                case DOUBLE -> {
+                    LONG_BE.set(b, p, Double.doubleToLongBits((Double) v));
+                    p += 8;
+                }
                 case DECIMAL -> {
                     BigDecimal d = (BigDecimal) v;
-                    putInt(d.scale());
-                    putBytes(d.unscaledValue().toByteArray());
+                    byte[] u = d.unscaledValue().toByteArray();
+                    b = room(b, p, 8 + u.length + l.fixedBytes);
+                    INT_BE.set(b, p, d.scale());
+                    INT_BE.set(b, p + 4, u.length);
+                    System.arraycopy(u, 0, b, p + 8, u.length);
+                    p += 8 + u.length;
                 }
-                case STRING -> putBytes(enc.utf8(i, (String) v));
-                case BYTES -> putBytes((byte[]) v);
-                case NULL -> throw new IllegalArgumentException("field '" + schema.name(i) + "' of type NULL holds a value");
-                default -> throw new IllegalStateException("unhandled field type " + type);
+                case BYTES -> {
+                    byte[] u = (byte[]) v;
+                    b = room(b, p, 4 + u.length + l.fixedBytes);
+                    INT_BE.set(b, p, u.length);
+                    System.arraycopy(u, 0, b, p + 4, u.length);
+                    p += 4 + u.length;
+                }
+                case NULL_ONLY -> throw new IllegalArgumentException("field '" + l.fieldNames[f] + "' of type NULL holds a value");
+                default -> throw new IllegalStateException("unhandled value kind " + kinds[f]);
             }
         }
+        return p;
     }
 
-    private SchemaEncoding encodingOf(RowSchema schema) {
-        SchemaEncoding e = fieldPrefixes.get(schema);
-        if (e == null) {
-            byte[][] p = new byte[schema.size()][];
-            for (int i = 0; i < p.length; i++) {
-                byte[] name = schema.name(i).getBytes(StandardCharsets.UTF_8);
-                byte[] prefix = new byte[4 + name.length + 1];
-                prefix[0] = (byte) (name.length >>> 24);
-                prefix[1] = (byte) (name.length >>> 16);
-                prefix[2] = (byte) (name.length >>> 8);
-                prefix[3] = (byte) name.length;
-                System.arraycopy(name, 0, prefix, 4, name.length);
-                prefix[4 + name.length] = (byte) schema.type(i).id();
-                p[i] = prefix;
-            }
-            if (fieldPrefixes.size() >= MAX_CACHED_SCHEMAS) {
-                fieldPrefixes.clear();
-            }
-            e = new SchemaEncoding(schema, p);
-            fieldPrefixes.put(schema, e);
+    /** {@code b}, or {@link #buf} grown to it, with at least {@code extra} bytes free after {@code p}. */
+    private byte[] room(byte[] b, int p, int extra) {
+        if (p + extra > b.length) {
+            b = buf = Arrays.copyOf(b, Math.max(2 * b.length, p + extra));
         }
-        return e;
-    }
-
-    private void putRaw(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, len, b.length);
-        len += b.length;
-    }
-
-    private void putString(String s) {
-        // String.getBytes(UTF_8) of a Latin-1 string without bytes >= 0x80 is a vectorised check and a copy,
-        // several times faster than encoding char by char.
-        putBytes(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void putBytes(byte[] b) {
-        ensure(4 + b.length);
-        writeIntBE(b.length);
-        System.arraycopy(b, 0, buf, len, b.length);
-        len += b.length;
-    }
-
-    private void putInt(int v) {
-        ensure(4);
-        writeIntBE(v);
-    }
-
-    private void writeIntBE(int v) {
-        INT_BE.set(buf, len, v);
-        len += 4;
-    }
-
-    private void putLong(long v) {
-        ensure(8);
-        LONG_BE.set(buf, len, v);
-        len += 8;
-    }
-
-    private void ensure(int extra) {
-        if (len + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
-        }
+        return b;
     }
 
     static long readLongBE(byte[] b, int off) {
