@@ -81,10 +81,6 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     /** The slot {@link #get} found for ({@link #lastTable}, {@link #lastKey}); null if absent or invalidated. */
     private Slot lastSlot;
 
-    /** The same hash as {@link TableKey#hashCode()}. */
-    private static int hashOf(TableId table, Row key) {
-        return 31 * table.hashCode() + key.hashCode();
-    }
 
     /** Fibonacci hashing from the top bits, so that a doubling writes the new table nearly in order. */
 
@@ -115,7 +111,7 @@ public final class InMemoryShardStateStore implements ShardStateStore {
 
     @Override
     public StoredEntry get(TableId table, Row key) {
-        Slot s = slots[indexOf(table, key, hashOf(table, key))];
+        Slot s = slots[indexOf(table, key, TableKey.hashOf(table, key))];
         lastTable = table;
         lastKey = key;
         lastSlot = s;
@@ -129,7 +125,7 @@ public final class InMemoryShardStateStore implements ShardStateStore {
             old = lastSlot.entry;
             lastSlot.set(entry);
         } else {
-            int hash = hashOf(table, key);
+            int hash = TableKey.hashOf(table, key);
             int i = indexOf(table, key, hash);
             Slot s = slots[i];
             if (s != null) {
@@ -188,7 +184,7 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     @Override
     public void delete(TableId table, Row key) {
         lastSlot = null;
-        int i = indexOf(table, key, hashOf(table, key));
+        int i = indexOf(table, key, TableKey.hashOf(table, key));
         Slot old = slots[i];
         if (old != null) {
             removeAt(i);

@@ -113,10 +113,6 @@ public final class ReplicaShardState implements RowLookup {
     /** A logged key still counts while its entry is held (a re-inserted key has a new entry). */
     private static final java.util.function.Predicate<Held> STILL_HELD = h -> h.row != null;
 
-    /** The same hash as {@link TableKey#hashCode()}. */
-    private static int hashOf(TableId table, Row key) {
-        return 31 * table.hashCode() + key.hashCode();
-    }
 
     /**
      * Fibonacci hashing: the top bits of the hash times 2^32/phi. Because the home slot is taken from the
@@ -142,14 +138,14 @@ public final class ReplicaShardState implements RowLookup {
 
     @Override
     public Row get(TableId table, Row key) {
-        Held h = find(table, key, hashOf(table, key));
+        Held h = find(table, key, TableKey.hashOf(table, key));
         return h == null ? null : h.row;
     }
 
     /** This replica's handle of a held row is its {@link Held} entry, which {@link #applyAll} applies through. */
     @Override
     public Object locate(TableId table, Row key) {
-        return find(table, key, hashOf(table, key));
+        return find(table, key, TableKey.hashOf(table, key));
     }
 
     @Override
@@ -242,10 +238,10 @@ public final class ReplicaShardState implements RowLookup {
         TableId table = op.table();
         Row key = op.key();
         if (op instanceof DeltaOp.Insert ins) {
-            insert(table, key, hashOf(table, key), ins.after());
+            insert(table, key, TableKey.hashOf(table, key), ins.after());
             return;
         }
-        Held held = handle != null && handle.row != null && handle.holds(table, key) ? handle : find(table, key, hashOf(table, key));
+        Held held = handle != null && handle.row != null && handle.holds(table, key) ? handle : find(table, key, TableKey.hashOf(table, key));
         if (op instanceof DeltaOp.Update upd) {
             if (held == null || !held.row.equals(upd.before())) {
                 throw new StateDivergenceException("update of " + table + " key " + key + " expects "
@@ -325,7 +321,7 @@ public final class ReplicaShardState implements RowLookup {
     /** Removes a held row ({@link OpenSlots#removeAt}). */
     private void remove(Held held) {
         int mask = slots.length - 1;
-        int gap = OpenSlots.homeOf(hashOf(held.table, held.key), shift);
+        int gap = OpenSlots.homeOf(TableKey.hashOf(held.table, held.key), shift);
         while (slots[gap] != held) {
             gap = (gap + 1) & mask;
         }

@@ -489,7 +489,7 @@ public final class ShardDeltaState {
             int mark = markingStore.lastMark(markEpoch);
             touched = mark < 0 ? null : openTouchedOrder.get(mark);
         } else {
-            hash = 31 * table.hashCode() + key.hashCode(); // TableKey's hash
+            hash = TableKey.hashOf(table, key);
             touched = findTouched(table, key, hash);
         }
         if (next == null) {
@@ -564,7 +564,7 @@ public final class ShardDeltaState {
             } else {
                 if (marking) {
                     stopMarking(); // a batch of more keys than marks can number: the rest go to touchedSlots
-                    touched.hash = 31 * table.hashCode() + key.hashCode();
+                    touched.hash = TableKey.hashOf(table, key);
                 }
                 addTouched(touched);
             }
@@ -707,7 +707,7 @@ public final class ShardDeltaState {
         }
         marking = false;
         for (Touched t : openTouchedOrder) {
-            t.hash = 31 * t.table.hashCode() + t.key.hashCode();
+            t.hash = TableKey.hashOf(t.table, t.key);
             indexTouched(t);
         }
     }

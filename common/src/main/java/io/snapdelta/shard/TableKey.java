@@ -21,7 +21,12 @@ public final class TableKey implements Comparable<TableKey> {
     public TableKey(TableId table, Row key) {
         this.table = Objects.requireNonNull(table, "table");
         this.key = Objects.requireNonNull(key, "key");
-        this.hash = 31 * table.hashCode() + key.hashCode();
+        this.hash = hashOf(table, key);
+    }
+
+    /** The hash a {@code TableKey} of these would have, without making one (stores probe by it). */
+    public static int hashOf(TableId table, Row key) {
+        return 31 * table.hashCode() + key.hashCode();
     }
 
     public TableId table() {
