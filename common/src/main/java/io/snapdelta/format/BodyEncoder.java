@@ -243,19 +243,44 @@ final class BodyEncoder {
     }
 
     /**
-     * The registry's schema for these rows, remembering the last answer: consecutive ops are mostly of one
-     * table, and the tables and interned row schemas are shared instances, so identity decides.
+     * The registry's schema for these rows, remembering the last {@value #RECENT_SCHEMAS} answers by the
+     * identity of what was asked: consecutive ops are mostly of one table, a stream-ordered body cycles
+     * through the few tables of its transactions, and the tables and interned row schemas are shared
+     * instances. The registry itself hashes a key record per call.
      */
     private TableSchema schemaOf(io.snapdelta.model.TableId table, io.snapdelta.model.RowSchema rowSchema,
                                  io.snapdelta.model.RowSchema keySchema) {
         TableSchema last = lastSchema;
-        if (last != null && table == last.table() && rowSchema == last.rowSchema() && keySchema == last.keySchema()) {
+        if (last != null && table == recentTables[lastRecent] && rowSchema == recentRows[lastRecent]
+                && keySchema == recentKeys[lastRecent]) {
             return last;
         }
+        for (int i = 0; i < RECENT_SCHEMAS; i++) {
+            if (table == recentTables[i] && rowSchema == recentRows[i] && keySchema == recentKeys[i]) {
+                lastRecent = i;
+                lastSchema = recentSchemas[i];
+                return lastSchema;
+            }
+        }
         TableSchema s = registry.forRows(table, rowSchema, keySchema);
+        int i = nextRecent;
+        nextRecent = (i + 1) % RECENT_SCHEMAS;
+        recentTables[i] = table;
+        recentRows[i] = rowSchema;
+        recentKeys[i] = keySchema;
+        recentSchemas[i] = s;
+        lastRecent = i;
         lastSchema = s;
         return s;
     }
+
+    private static final int RECENT_SCHEMAS = 8;
+    private final io.snapdelta.model.TableId[] recentTables = new io.snapdelta.model.TableId[RECENT_SCHEMAS];
+    private final io.snapdelta.model.RowSchema[] recentRows = new io.snapdelta.model.RowSchema[RECENT_SCHEMAS];
+    private final io.snapdelta.model.RowSchema[] recentKeys = new io.snapdelta.model.RowSchema[RECENT_SCHEMAS];
+    private final TableSchema[] recentSchemas = new TableSchema[RECENT_SCHEMAS];
+    private int nextRecent;
+    private int lastRecent;
 
     static List<DeltaOp> wireOrder(List<DeltaOp> ops) {
         Map<io.snapdelta.model.TableId, List<DeltaOp>> byTable = new java.util.LinkedHashMap<>();
