@@ -236,6 +236,24 @@ final class BodyEncoder {
         preparedOps = size;
     }
 
+    /** The prepared batch's inserts, updates (replacing ones included) and deletes, for its header. */
+    io.snapdelta.delta.OpCounts preparedCounts() {
+        int inserts = 0;
+        int updates = 0;
+        int deletes = 0;
+        for (Section s : sections) {
+            int[] kinds = s.kinds;
+            for (int i = 0, n = s.n; i < n; i++) {
+                switch (kinds[i]) {
+                    case KIND_INSERT -> inserts++;
+                    case KIND_DELETE -> deletes++;
+                    default -> updates++;
+                }
+            }
+        }
+        return new io.snapdelta.delta.OpCounts(inserts, updates, deletes);
+    }
+
     /**
      * Writes the prepared batch ({@link #prepare}) at one layout; the returned sink is reused by the next write.
      *
@@ -534,11 +552,7 @@ final class BodyEncoder {
             columns.write(schema.rowSchema().type(keyIdx[k]), v, m, null, ctx + " key " + schema.keySchema().name(k));
         }
         if (ranks != null) {
-            Object[] v = scratch(ranks.length);
-            for (int i = 0; i < ranks.length; i++) {
-                v[i] = ranks[i];
-            }
-            columns.write(io.snapdelta.model.FieldType.INT64, v, ranks.length, null, ctx + " key ranks");
+            columns.writeLongs(ranks, ranks.length); // as an INT64 column of the boxed ranks would be written
         }
         if (s.full > 0) {
             for (int f : nonKey) {

@@ -89,11 +89,10 @@ public final class DeltaBatchWriter implements AutoCloseable {
      * updates and deletes as ranks among them; {@link HeldKeys#NONE} codes every key as a value.
      */
     public byte[] write(DeltaBatch batch, boolean probeLayout, HeldKeys held) {
-        OpCounts counts = OpCounts.of(batch.ops());
         Set<Long> emittedAfter = new HashSet<>(emitted);
         encoder.prepare(batch.ops());
         try {
-            return sealPrepared(batch, probeLayout, held, counts, emittedAfter);
+            return sealPrepared(batch, probeLayout, held, encoder.preparedCounts(), emittedAfter);
         } finally {
             encoder.release();
         }
