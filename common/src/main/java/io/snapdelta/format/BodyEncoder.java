@@ -35,9 +35,9 @@ final class BodyEncoder {
     }
 
     /**
-     * The ops of one (table, schema version) in the batch being encoded. Kept per schema across batches
-     * (cleared at first use in each batch), so that its op list and kinds keep their capacity instead of
-     * growing from empty in every batch.
+     * The ops of one (table, schema version) in the prepared batch, in batch order, and, once a compact
+     * layout asked for it, sorted by key ({@link #sort}). Kept per schema across batches (reset at first
+     * use in each batch), so that its arrays keep their capacity instead of growing from empty in every batch.
      */
     private static final class Section {
         final TableSchema schema;
@@ -45,11 +45,16 @@ final class BodyEncoder {
         int index;
         /** The batch number that last used this section. */
         long batch = -1;
-        final List<DeltaOp> ops = new ArrayList<>();
-        /** Op kind per op of {@link #ops} (the first {@code ops.size()} entries). */
+        /** The first {@link #n} entries: the section's ops in batch order and their kinds. */
+        DeltaOp[] ops = new DeltaOp[16];
         int[] kinds = new int[16];
+        int n;
         int full;
         int updates;
+        /** The ops and kinds sorted by key (stable), or the batch-order arrays when already sorted; valid with {@link #sortedValid}. */
+        DeltaOp[] sortedOps = new DeltaOp[16];
+        int[] sortedKinds = new int[16];
+        boolean sortedValid;
 
         Section(TableSchema schema) {
             this.schema = schema;
@@ -59,31 +64,47 @@ final class BodyEncoder {
         void open(long batch, int index) {
             this.batch = batch;
             this.index = index;
-            ops.clear();
+            n = 0;
             full = 0;
             updates = 0;
+            sortedValid = false;
         }
 
-        void sortByKey() {
-            boolean sorted = true;
-            for (int i = 1; i < ops.size() && sorted; i++) {
-                sorted = KeyOrder.INSTANCE.compare(ops.get(i - 1).key(), ops.get(i).key()) <= 0;
+        void add(DeltaOp op, int kind) {
+            if (n == ops.length) {
+                ops = java.util.Arrays.copyOf(ops, n * 2);
+                kinds = java.util.Arrays.copyOf(kinds, n * 2);
             }
-            if (sorted) {
-                return; // e.g. keys from a sequence, inserted in order
+            kinds[n] = kind;
+            ops[n++] = op;
+        }
+
+        /** Fills the sorted view (once per prepared batch; both bodies' compact writes share it). */
+        void sort() {
+            if (sortedValid) {
+                return;
+            }
+            sortedValid = true;
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = KeyOrder.INSTANCE.compare(ops[i - 1].key(), ops[i].key()) <= 0;
+            }
+            if (sorted) { // e.g. keys from a sequence, inserted in order
+                sortedOps = ops;
+                sortedKinds = kinds;
+                return;
             }
             long[] integerKeys = singleIntegerKeys();
-            int[] order = integerKeys != null ? StableIndexSort.byLong(integerKeys, integerKeys.length) : byKeyOrder();
-            List<DeltaOp> sortedOps = new ArrayList<>(order.length);
-            int[] sortedKinds = new int[kinds.length];
-            for (int j = 0; j < order.length; j++) {
+            int[] order = integerKeys != null ? StableIndexSort.byLong(integerKeys, n) : byKeyOrder();
+            if (sortedOps == ops || sortedOps.length < n) {
+                sortedOps = new DeltaOp[ops.length];
+                sortedKinds = new int[ops.length];
+            }
+            for (int j = 0; j < n; j++) {
                 int i = order[j];
-                sortedOps.add(ops.get(i));
+                sortedOps[j] = ops[i];
                 sortedKinds[j] = kinds[i];
             }
-            ops.clear();
-            ops.addAll(sortedOps);
-            kinds = sortedKinds;
         }
 
         /**
@@ -92,9 +113,9 @@ final class BodyEncoder {
          * profile shared with every other comparator in the JVM.
          */
         private long[] singleIntegerKeys() {
-            long[] keys = new long[ops.size()];
-            for (int i = 0; i < keys.length; i++) {
-                Row key = ops.get(i).key();
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                Row key = ops[i].key();
                 if (key.size() != 1 || !(key.get(0) instanceof Long v)) {
                     return null;
                 }
@@ -104,11 +125,12 @@ final class BodyEncoder {
         }
 
         private int[] byKeyOrder() {
-            Integer[] boxed = new Integer[ops.size()];
+            Integer[] boxed = new Integer[n];
             for (int i = 0; i < boxed.length; i++) {
                 boxed[i] = i;
             }
-            java.util.Arrays.sort(boxed, (a, b) -> KeyOrder.INSTANCE.compare(ops.get(a).key(), ops.get(b).key()));
+            DeltaOp[] o = ops;
+            java.util.Arrays.sort(boxed, (a, b) -> KeyOrder.INSTANCE.compare(o[a].key(), o[b].key()));
             int[] order = new int[boxed.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = boxed[i];
@@ -116,24 +138,13 @@ final class BodyEncoder {
             return order;
         }
 
-        /** Insert ops in this section (their keys are not held before the batch). */
-        int inserts() {
-            int inserts = 0;
-            for (int i = 0; i < ops.size(); i++) {
-                if (kinds[i] == KIND_INSERT) {
-                    inserts++;
-                }
+        /** Drops the references to the batch's ops (they need not outlive it). */
+        void release() {
+            java.util.Arrays.fill(ops, 0, n, null);
+            if (sortedOps != ops) {
+                java.util.Arrays.fill(sortedOps, 0, Math.min(n, sortedOps.length), null);
             }
-            return inserts;
-        }
-
-        void add(DeltaOp op, int kind) {
-            int n = ops.size();
-            if (n == kinds.length) {
-                kinds = java.util.Arrays.copyOf(kinds, n * 2);
-            }
-            kinds[n] = kind;
-            ops.add(op);
+            sortedValid = false;
         }
     }
 
@@ -152,33 +163,64 @@ final class BodyEncoder {
         return encode(ops, emitted, true, HeldKeys.NONE);
     }
 
-    /**
-     * @param compact v2 only: sorted sections and bit-packed integer columns; false writes v2's plain
-     *     layout (batch order, varint integers), which lets the codec match values that several tables of
-     *     one transaction share when they are in one batch
-     */
+    /** {@link #prepare}, {@link #write} and {@link #release} in one: one layout of one batch. */
     ByteSink encode(List<DeltaOp> ops, Set<Long> emitted, boolean compact, HeldKeys held) {
-        out.reset();
-        columns.packIntegers(compact);
+        prepare(ops);
+        try {
+            return write(emitted, compact, held);
+        } finally {
+            release();
+        }
+    }
+
+    /** The sections of the prepared batch, in order of first appearance. */
+    private final List<Section> sections = new ArrayList<>();
+    /** The prepared batch's op count (-1: none prepared) and whether its ops are grouped by section. */
+    private int preparedOps = -1;
+    private boolean grouped;
+
+    /**
+     * Reads, checks and groups {@code ops} into sections for {@link #write}, which may then write the batch
+     * at either layout (the layout probe writes both) without reading the ops' classes, schemas and keys
+     * again. Throws, naming the op, when a key disagrees with its row.
+     */
+    void prepare(List<DeltaOp> ops) {
+        release();
         long batch = ++batches;
-        List<Section> sections = new ArrayList<>();
-        if (sectionOfOpScratch.length < ops.size()) {
-            sectionOfOpScratch = new int[Math.max(ops.size(), sectionOfOpScratch.length * 2)];
+        int size = ops.size();
+        if (sectionOfOpScratch.length < size) {
+            sectionOfOpScratch = new int[Math.max(size, sectionOfOpScratch.length * 2)];
         }
         int[] sectionOfOp = sectionOfOpScratch;
         boolean grouped = true;
-        for (int i = 0; i < ops.size(); i++) {
+        touched += touch(ops, size);
+        for (int i = 0; i < size; i++) {
             DeltaOp op = ops.get(i);
-            int kind = kindOf(op);
-            Row shape = op instanceof DeltaOp.Delete d ? d.before() : after(op);
-            TableSchema schema = schemaOf(op.table(), shape.schema(), op.key().schema());
+            Row key = op.key();
+            Row shape;
+            int kind;
+            if (op instanceof DeltaOp.Insert ins) {
+                shape = ins.after();
+                kind = KIND_INSERT;
+            } else if (op instanceof DeltaOp.Update u) {
+                shape = u.after();
+                Row before = u.before();
+                kind = before.schema() == shape.schema() || before.schema().equals(shape.schema()) ? KIND_UPDATE : KIND_REPLACE;
+            } else {
+                shape = ((DeltaOp.Delete) op).before();
+                kind = KIND_DELETE;
+            }
+            TableSchema schema = schemaOf(op.table(), shape.schema(), key.schema());
             Section s = lastSection != null && lastSection.schema == schema ? lastSection : sectionOf(schema);
             lastSection = s;
             if (s.batch != batch) {
                 s.open(batch, sections.size());
                 sections.add(s);
             }
-            checkKey(op, schema, i);
+            if (kind == KIND_UPDATE) {
+                checkKeyIn(((DeltaOp.Update) op).before(), op, schema, i);
+            }
+            checkKeyIn(shape, op, schema, i);
             s.add(op, kind);
             if (kind == KIND_INSERT || kind == KIND_REPLACE) {
                 s.full++;
@@ -191,7 +233,67 @@ final class BodyEncoder {
             }
             sectionOfOp[i] = idx;
         }
+        this.grouped = grouped;
+        preparedOps = size;
+    }
 
+    /** What {@link #touch} read, kept in a field so that the compiler cannot drop the reads. */
+    private int touched;
+
+    /**
+     * Reads each op's key and rows and the lengths of their value arrays in a short loop ahead of the main
+     * one. The ops were built from events long out of the caches, and each is a chain of dependent loads
+     * (op, row, value array); the main loop does so much per op that it waits on one op's chain at a time,
+     * while in this loop the chains of many ops are in flight at once. Reading the values themselves too
+     * (every boxed value and string) did not pay.
+     */
+    private static int touch(List<DeltaOp> ops, int size) {
+        int h = 0;
+        for (int i = 0; i < size; i++) {
+            DeltaOp op = ops.get(i);
+            if (op instanceof DeltaOp.Insert ins) {
+                h += ins.key().size() + ins.after().size();
+            } else if (op instanceof DeltaOp.Update u) {
+                h += u.key().size() + u.before().size() + u.after().size();
+            } else if (op instanceof DeltaOp.Delete d) {
+                h += d.key().size() + d.before().size();
+            }
+        }
+        return h;
+    }
+
+    /** The prepared batch's inserts, updates (replacing ones included) and deletes, for its header. */
+    io.snapdelta.delta.OpCounts preparedCounts() {
+        int inserts = 0;
+        int updates = 0;
+        int deletes = 0;
+        for (Section s : sections) {
+            int[] kinds = s.kinds;
+            for (int i = 0, n = s.n; i < n; i++) {
+                switch (kinds[i]) {
+                    case KIND_INSERT -> inserts++;
+                    case KIND_DELETE -> deletes++;
+                    default -> updates++;
+                }
+            }
+        }
+        return new io.snapdelta.delta.OpCounts(inserts, updates, deletes);
+    }
+
+    /**
+     * Writes the prepared batch ({@link #prepare}) at one layout; the returned sink is reused by the next write.
+     *
+     * @param emitted the schema ids this stream has already defined; updated
+     * @param compact v2 only: sorted sections and bit-packed integer columns; false writes v2's plain
+     *     layout (batch order, varint integers), which lets the codec match values that several tables of
+     *     one transaction share when they are in one batch
+     */
+    ByteSink write(Set<Long> emitted, boolean compact, HeldKeys held) {
+        if (preparedOps < 0) {
+            throw new IllegalStateException("no prepared batch");
+        }
+        out.reset();
+        columns.packIntegers(compact);
         List<TableSchema> toDefine = new ArrayList<>();
         for (Section s : sections) {
             if (!emitted.contains(s.schema.id())) {
@@ -213,23 +315,32 @@ final class BodyEncoder {
             // of one key keep their order). Sorted keys delta-code to the gaps between them.
             out.writeByte(ORDER_SORTED);
             for (Section s : sections) {
-                s.sortByKey();
+                s.sort();
             }
         } else {
             out.writeByte(grouped ? ORDER_GROUPED : ORDER_EXPLICIT);
         }
         if (!grouped && !sorted) {
-            for (int i = 0; i < ops.size(); i++) {
+            int[] sectionOfOp = sectionOfOpScratch;
+            for (int i = 0; i < preparedOps; i++) {
                 out.writeVarInt(sectionOfOp[i]);
             }
         }
         for (Section s : sections) {
-            writeSection(s, sorted && version >= 3 ? ranksOf(s, held) : null, sorted);
-        }
-        for (Section s : sections) {
-            s.ops.clear(); // drop the batch's ops now, not when the schema next appears
+            DeltaOp[] ops = sorted ? s.sortedOps : s.ops;
+            int[] kinds = sorted ? s.sortedKinds : s.kinds;
+            writeSection(s, ops, kinds, sorted && version >= 3 ? ranksOf(s, ops, kinds, held) : null, sorted);
         }
         return out;
+    }
+
+    /** Drops the prepared batch's ops (now, not when the schema next appears). */
+    void release() {
+        for (Section s : sections) {
+            s.release();
+        }
+        sections.clear();
+        preparedOps = -1;
     }
 
     /** The reusable section of {@code schema} (one per schema the encoder has seen; schemas are few). */
@@ -243,19 +354,44 @@ final class BodyEncoder {
     }
 
     /**
-     * The registry's schema for these rows, remembering the last answer: consecutive ops are mostly of one
-     * table, and the tables and interned row schemas are shared instances, so identity decides.
+     * The registry's schema for these rows, remembering the last {@value #RECENT_SCHEMAS} answers by the
+     * identity of what was asked: consecutive ops are mostly of one table, a stream-ordered body cycles
+     * through the few tables of its transactions, and the tables and interned row schemas are shared
+     * instances. The registry itself hashes a key record per call.
      */
     private TableSchema schemaOf(io.snapdelta.model.TableId table, io.snapdelta.model.RowSchema rowSchema,
                                  io.snapdelta.model.RowSchema keySchema) {
         TableSchema last = lastSchema;
-        if (last != null && table == last.table() && rowSchema == last.rowSchema() && keySchema == last.keySchema()) {
+        if (last != null && table == recentTables[lastRecent] && rowSchema == recentRows[lastRecent]
+                && keySchema == recentKeys[lastRecent]) {
             return last;
         }
+        for (int i = 0; i < RECENT_SCHEMAS; i++) {
+            if (table == recentTables[i] && rowSchema == recentRows[i] && keySchema == recentKeys[i]) {
+                lastRecent = i;
+                lastSchema = recentSchemas[i];
+                return lastSchema;
+            }
+        }
         TableSchema s = registry.forRows(table, rowSchema, keySchema);
+        int i = nextRecent;
+        nextRecent = (i + 1) % RECENT_SCHEMAS;
+        recentTables[i] = table;
+        recentRows[i] = rowSchema;
+        recentKeys[i] = keySchema;
+        recentSchemas[i] = s;
+        lastRecent = i;
         lastSchema = s;
         return s;
     }
+
+    private static final int RECENT_SCHEMAS = 8;
+    private final io.snapdelta.model.TableId[] recentTables = new io.snapdelta.model.TableId[RECENT_SCHEMAS];
+    private final io.snapdelta.model.RowSchema[] recentRows = new io.snapdelta.model.RowSchema[RECENT_SCHEMAS];
+    private final io.snapdelta.model.RowSchema[] recentKeys = new io.snapdelta.model.RowSchema[RECENT_SCHEMAS];
+    private final TableSchema[] recentSchemas = new TableSchema[RECENT_SCHEMAS];
+    private int nextRecent;
+    private int lastRecent;
 
     static List<DeltaOp> wireOrder(List<DeltaOp> ops) {
         Map<io.snapdelta.model.TableId, List<DeltaOp>> byTable = new java.util.LinkedHashMap<>();
@@ -278,30 +414,6 @@ final class BodyEncoder {
 
     private static Row after(DeltaOp op) {
         return op instanceof DeltaOp.Insert ins ? ins.after() : ((DeltaOp.Update) op).after();
-    }
-
-    private static int kindOf(DeltaOp op) {
-        if (op instanceof DeltaOp.Insert) {
-            return KIND_INSERT;
-        }
-        if (op instanceof DeltaOp.Update u) {
-            return u.before().schema() == u.after().schema() || u.before().schema().equals(u.after().schema())
-                    ? KIND_UPDATE : KIND_REPLACE;
-        }
-        return KIND_DELETE;
-    }
-
-    private static void checkKey(DeltaOp op, TableSchema schema, int index) {
-        if (op instanceof DeltaOp.Insert i) {
-            checkKeyIn(i.after(), op, schema, index);
-        } else if (op instanceof DeltaOp.Update u) {
-            if (u.before().schema().equals(u.after().schema())) {
-                checkKeyIn(u.before(), op, schema, index);
-            }
-            checkKeyIn(u.after(), op, schema, index);
-        } else {
-            checkKeyIn(((DeltaOp.Delete) op).before(), op, schema, index);
-        }
     }
 
     private static void checkKeyIn(Row r, DeltaOp op, TableSchema schema, int index) {
@@ -355,10 +467,15 @@ final class BodyEncoder {
      * section has no such op, when this side keeps no index of the table, or when one of those keys is not
      * held before the batch (in a stream-ordered body a key inserted earlier in the batch can be updated).
      */
-    private static long[] ranksOf(Section s, HeldKeys held) {
-        int n = s.ops.size();
-        int ranked = n - s.inserts();
-        if (ranked == 0 || !ranksMayPay(s, ranked)) {
+    private static long[] ranksOf(Section s, DeltaOp[] ops, int[] kinds, HeldKeys held) {
+        int n = s.n;
+        int ranked = 0;
+        for (int i = 0; i < n; i++) {
+            if (kinds[i] != KIND_INSERT) {
+                ranked++;
+            }
+        }
+        if (ranked == 0 || !ranksMayPay(ops, kinds, n, ranked)) {
             return null;
         }
         HeldKeyIndex index = held.heldKeys(s.schema.table());
@@ -370,8 +487,8 @@ final class BodyEncoder {
         Row firstKey = null;
         Row lastKey = null;
         for (int i = 0; i < n; i++) {
-            if (s.kinds[i] != KIND_INSERT) {
-                Row key = s.ops.get(i).key();
+            if (kinds[i] != KIND_INSERT) {
+                Row key = ops[i].key();
                 long r = index.rankOf(key);
                 if (r < 0) {
                     return null;
@@ -389,12 +506,12 @@ final class BodyEncoder {
      * value): false for a few updates of one integer key (a teller, a branch), so that no index of such a
      * table is built or searched.
      */
-    private static boolean ranksMayPay(Section s, int ranked) {
+    private static boolean ranksMayPay(DeltaOp[] ops, int[] kinds, int n, int ranked) {
         Row first = null;
         Row last = null;
-        for (int i = 0; i < s.ops.size(); i++) {
-            if (s.kinds[i] != KIND_INSERT) {
-                last = s.ops.get(i).key();
+        for (int i = 0; i < n; i++) {
+            if (kinds[i] != KIND_INSERT) {
+                last = ops[i].key();
                 first = first == null ? last : first;
             }
         }
@@ -427,12 +544,11 @@ final class BodyEncoder {
     }
 
     /** @param ranks v3 rank-coded held keys ({@link #ranksOf}), or null to write every key as a value */
-    private void writeSection(Section s, long[] ranks, boolean sorted) {
+    private void writeSection(Section s, DeltaOp[] ops, int[] kinds, long[] ranks, boolean sorted) {
         TableSchema schema = s.schema;
-        int n = s.ops.size();
+        int n = s.n;
         out.writeLongBE(schema.id());
         out.writeVarInt(n);
-        int[] kinds = s.kinds;
         int first = kinds[0];
         boolean sameKind = true;
         for (int i = 0; i < n; i++) {
@@ -456,17 +572,13 @@ final class BodyEncoder {
             int m = 0;
             for (int i = 0; i < n; i++) {
                 if (ranks == null || kinds[i] == KIND_INSERT) {
-                    v[m++] = s.ops.get(i).key().get(k);
+                    v[m++] = ops[i].key().get(k);
                 }
             }
             columns.write(schema.rowSchema().type(keyIdx[k]), v, m, null, ctx + " key " + schema.keySchema().name(k));
         }
         if (ranks != null) {
-            Object[] v = scratch(ranks.length);
-            for (int i = 0; i < ranks.length; i++) {
-                v[i] = ranks[i];
-            }
-            columns.write(io.snapdelta.model.FieldType.INT64, v, ranks.length, null, ctx + " key ranks");
+            columns.writeLongs(ranks, ranks.length); // as an INT64 column of the boxed ranks would be written
         }
         if (s.full > 0) {
             for (int f : nonKey) {
@@ -475,7 +587,7 @@ final class BodyEncoder {
                 for (int i = 0; i < n; i++) {
                     int kind = kinds[i];
                     if (kind == KIND_INSERT || kind == KIND_REPLACE) {
-                        v[m++] = after(s.ops.get(i)).get(f);
+                        v[m++] = after(ops[i]).get(f);
                     }
                 }
                 columns.write(schema.rowSchema().type(f), v, m, null, ctx + " field " + schema.rowSchema().name(f));
@@ -487,7 +599,7 @@ final class BodyEncoder {
             List<DeltaOp.Update> updates = new ArrayList<>(s.updates);
             for (int i = 0; i < n; i++) {
                 if (kinds[i] == KIND_UPDATE) {
-                    DeltaOp.Update u = (DeltaOp.Update) s.ops.get(i);
+                    DeltaOp.Update u = (DeltaOp.Update) ops[i];
                     int base = updates.size() * bitmapBytes;
                     for (int j = 0; j < nonKey.length; j++) {
                         if (!Row.valueEquals(u.before().get(nonKey[j]), u.after().get(nonKey[j]))) {

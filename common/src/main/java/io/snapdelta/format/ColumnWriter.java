@@ -221,11 +221,7 @@ final class ColumnWriter {
                 oldsUsable &= olds != null && olds[i] instanceof Long;
             }
         }
-        if (transformed.length < m) {
-            transformed = new long[Math.max(m, transformed.length * 2)];
-            plainValues = new long[transformed.length];
-            oldValues = new long[transformed.length];
-        }
+        ensureUnboxed(m);
         // Unbox once; every transform below is computed from these.
         for (int i = 0, j = 0; i < n; i++) {
             if (values[i] != null) {
@@ -234,6 +230,38 @@ final class ColumnWriter {
                 j++;
             }
         }
+        return writeUnboxedIntegers(m, oldsUsable);
+    }
+
+    private void ensureUnboxed(int m) {
+        if (transformed.length < m) {
+            transformed = new long[Math.max(m, transformed.length * 2)];
+            plainValues = new long[transformed.length];
+            oldValues = new long[transformed.length];
+        }
+    }
+
+    /**
+     * v2: writes {@code n} non-null integers held as primitives (the v3 key ranks) as {@link #write} writes
+     * the same values boxed in an INT64 column without olds: the same bytes, without a box per value.
+     */
+    void writeLongs(long[] values, int n) {
+        if (version < 2) {
+            throw new IllegalStateException("primitive integer columns are written from v2 on");
+        }
+        if (n == 0) {
+            out.writeByte(NULLS_ALL);
+            return;
+        }
+        int headerAt = out.position();
+        out.writeByte(NULLS_NONE);
+        ensureUnboxed(n);
+        System.arraycopy(values, 0, plainValues, 0, n);
+        out.array()[headerAt] |= (byte) writeUnboxedIntegers(n, false);
+    }
+
+    /** {@link #writeIntegersV2} once the {@code m} present values (and their olds, if usable) are unboxed. */
+    private int writeUnboxedIntegers(int m, boolean oldsUsable) {
         // Every candidate is costed and the cheapest written; ties go to the earlier candidate in the order
         // (transform, then VARINT < RANGE < RICE, then k). The RANGE and RICE costs are whole numbers of bits;
         // a VARINT cost needs the entropy (logarithms) only when its whole-number lower bound could still win.

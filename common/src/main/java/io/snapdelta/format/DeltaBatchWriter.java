@@ -89,9 +89,18 @@ public final class DeltaBatchWriter implements AutoCloseable {
      * updates and deletes as ranks among them; {@link HeldKeys#NONE} codes every key as a value.
      */
     public byte[] write(DeltaBatch batch, boolean probeLayout, HeldKeys held) {
-        OpCounts counts = OpCounts.of(batch.ops());
         Set<Long> emittedAfter = new HashSet<>(emitted);
-        ByteSink sink = encoder.encode(batch.ops(), emittedAfter, compactLayout, held);
+        encoder.prepare(batch.ops());
+        try {
+            return sealPrepared(batch, probeLayout, held, encoder.preparedCounts(), emittedAfter);
+        } finally {
+            encoder.release();
+        }
+    }
+
+    /** Seals the batch the encoder has prepared. */
+    private byte[] sealPrepared(DeltaBatch batch, boolean probeLayout, HeldKeys held, OpCounts counts, Set<Long> emittedAfter) {
+        ByteSink sink = encoder.write(emittedAfter, compactLayout, held);
         byte[] body = sink.array();
         int bodyLength = sink.position();
         Codec codec = selector.choose();
@@ -105,7 +114,7 @@ public final class DeltaBatchWriter implements AutoCloseable {
             // so it is measured, and the winner is kept until the next probe. Depends on sizes only.
             body = java.util.Arrays.copyOf(body, bodyLength);
             Set<Long> emittedOther = new HashSet<>(emitted);
-            ByteSink other = encoder.encode(batch.ops(), emittedOther, !compactLayout, held);
+            ByteSink other = encoder.write(emittedOther, !compactLayout, held);
             byte[] otherStored = codec.compress(other.array(), 0, other.position());
             if (otherStored.length < stored.length) {
                 compactLayout = !compactLayout;

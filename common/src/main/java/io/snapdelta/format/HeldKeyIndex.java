@@ -129,7 +129,16 @@ public final class HeldKeyIndex {
         Row[] block = blocks.get(b);
         int at = v != null ? Arrays.binarySearch(integers.get(b), 0, sizes[b], v)
                 : Arrays.binarySearch(block, 0, sizes[b], key, KeyOrder.INSTANCE);
-        return at < 0 || !block[at].equals(key) ? -1 : p[b] + at;
+        return at < 0 || !sameKey(block[at], key, v != null) ? -1 : p[b] + at;
+    }
+
+    /**
+     * Whether the held key found for {@code key} is exactly it. Two one-integer keys of equal value with one
+     * (interned) schema object are equal without reading the held key's values: the held key was written
+     * long before, and its value array and boxed value are cache misses.
+     */
+    private static boolean sameKey(Row held, Row key, boolean integerMatch) {
+        return integerMatch && held.schema() == key.schema() || held.equals(key);
     }
 
     /** The key of rank {@code rank}, {@code 0 <= rank < size()}. */
