@@ -9,17 +9,12 @@ import io.snapdelta.config.Configuration;
 import io.snapdelta.localstack.EmbeddedS3Server;
 import io.snapdelta.model.Row;
 import io.snapdelta.shard.TableKey;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,23 +62,13 @@ class S3DictionariesITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(3000, 4000, 50);
         produce(name + ".input", slice.lines);
 
-        Map<String, String> m = new HashMap<>(s3Options());
-        m.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        m.put("kafka.input-topics", name + ".input");
-        m.put("kafka.input-format", "debezium-json");
-        m.put("kafka.dead-letter-topic", name + ".dlq");
-        m.put("kafka.transaction-timeout", "60s");
-        m.put("kafka.transactional-id-prefix", name);
-        m.put("deltas.topic", name + ".deltas");
+        Map<String, String> m = shardedJobConfig(name, SHARDS, true);
+        m.putAll(s3Options());
         m.put("deltas.dictionary-location", "s3://" + BUCKET + "/" + PREFIX);
         m.put("delta.codec", "zstd-dict");
         m.put("delta.codec.dictionary.training-batches", "16"); // 8 samples: zstd says "nb of samples too low"
-        m.put("shard.count", Integer.toString(SHARDS));
         m.put("batch.max-changes", "40");
         m.put("batch.latency-budget", "200ms");
-        m.put("job.input.bounded", "true");
-        m.put("job.input.starting-offsets", "earliest");
-        m.put("job.checkpoint.interval", "300ms");
         Configuration config = Configuration.fromMap(m);
         StreamExecutionEnvironment env = flink.environment(SnapdeltaJob.flinkConfiguration(config));
         SnapdeltaJob.define(env, config, Parsers.from(config));
@@ -107,17 +92,5 @@ class S3DictionariesITCase extends KafkaAndFlinkServers {
         }
         assertTrue(!published.isEmpty() && published.stream().allMatch(k -> k.matches(PREFIX + "/dictionaries/[0-9a-f]{8}\\.zdict")),
                 "dictionary objects: " + published);
-    }
-
-    private static void produce(String topic, List<byte[]> values) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] v : values) {
-                producer.send(new ProducerRecord<>(topic, 0, null, v));
-            }
-            producer.flush();
-        }
     }
 }

@@ -7,29 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapdelta.codec.CodecDecision;
 import io.snapdelta.codec.FileDictionaryStore;
 import io.snapdelta.config.Configuration;
-import io.snapdelta.localstack.EmbeddedKafkaBroker;
-import io.snapdelta.localstack.LocalFlink;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Flink metrics the job promises operators (infra/OPERATIONS.md): a bounded run over a pgbench slice with
@@ -37,34 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * snapdelta metric's value when its task ends; each is checked against what the input holds or against the
  * committed deltas topic, read back independently.
  */
-class ShardOperatorMetricsITCase {
+class ShardOperatorMetricsITCase extends KafkaAndFlinkServers {
     private static final int SHARDS = 8;
     private static final int DELTA_PARTITIONS = 3;
     private static final String NAME = "metrics";
 
-    @TempDir
-    static Path dir;
-    static EmbeddedKafkaBroker kafka;
-    static LocalFlink flink;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start(dir, Map.of());
-        flink = LocalFlink.start(dir, 2, RecordingMetricReporter.clusterConfiguration());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
     @Test
     void theJobReportsItsCountsCodecChoiceAndSealLatencyAsFlinkMetrics() throws Exception {
+        RecordingMetricReporter.FINAL_VALUES.clear(); // the reporter is the cluster's: only this run's values count
         kafka.createTopic(NAME + ".input", 1);
         kafka.createTopic(NAME + ".dlq", 1);
         kafka.createTopic(NAME + ".deltas", DELTA_PARTITIONS);
@@ -73,7 +41,7 @@ class ShardOperatorMetricsITCase {
         lines.add(7, "{\"payload\": not json".getBytes(StandardCharsets.UTF_8));
         produce(NAME + ".input", lines);
 
-        Configuration config = Configuration.fromMap(config());
+        Configuration config = Configuration.fromMap(shardedJobConfig(NAME, SHARDS, true));
         StreamExecutionEnvironment env = flink.environment(SnapdeltaJob.flinkConfiguration(config));
         SnapdeltaJob.define(env, config, Parsers.from(config));
         JobExecutionResult result = env.executeAsync("metrics IT").getJobExecutionResult().get(3, TimeUnit.MINUTES);
@@ -123,36 +91,5 @@ class ShardOperatorMetricsITCase {
     private static Set<String> gauges(String name) {
         return RecordingMetricReporter.finalValues(DeltaMetrics.GROUP, DeltaMetrics.SUBGROUP, name).stream()
                 .map(String::valueOf).collect(Collectors.toSet());
-    }
-
-    private static Map<String, String> config() {
-        Map<String, String> m = new HashMap<>();
-        m.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        m.put("kafka.input-topics", NAME + ".input");
-        m.put("kafka.input-format", "debezium-json");
-        m.put("kafka.dead-letter-topic", NAME + ".dlq");
-        m.put("kafka.transaction-timeout", "60s");
-        m.put("kafka.transactional-id-prefix", NAME);
-        m.put("deltas.topic", NAME + ".deltas");
-        m.put("deltas.dictionary-location", dir.resolve(NAME + "-dictionaries").toUri().toString());
-        m.put("shard.count", Integer.toString(SHARDS));
-        m.put("batch.max-changes", "400");
-        m.put("batch.latency-budget", "50ms");
-        m.put("job.input.bounded", "true");
-        m.put("job.input.starting-offsets", "earliest");
-        m.put("job.checkpoint.interval", "300ms");
-        return m;
-    }
-
-    private static void produce(String topic, List<byte[]> values) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] v : values) {
-                producer.send(new ProducerRecord<>(topic, 0, null, v));
-            }
-            producer.flush();
-        }
     }
 }

@@ -10,7 +10,6 @@ import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.model.Row;
 import io.snapdelta.shard.TableKey;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +23,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,22 +39,7 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
 
 
     private static Map<String, String> config(String name, boolean bounded) {
-        Map<String, String> m = new HashMap<>();
-        m.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        m.put("kafka.input-topics", name + ".input");
-        m.put("kafka.input-format", "debezium-json");
-        m.put("kafka.dead-letter-topic", name + ".dlq");
-        m.put("kafka.transaction-timeout", "60s");
-        m.put("kafka.transactional-id-prefix", name);
-        m.put("deltas.topic", name + ".deltas");
-        m.put("deltas.dictionary-location", dir.resolve(name + "-dictionaries").toUri().toString());
-        m.put("shard.count", Integer.toString(SHARDS));
-        m.put("batch.max-changes", "400");
-        m.put("batch.latency-budget", "50ms");
-        m.put("job.input.bounded", Boolean.toString(bounded));
-        m.put("job.input.starting-offsets", "earliest");
-        m.put("job.checkpoint.interval", "300ms");
-        return m;
+        return shardedJobConfig(name, SHARDS, bounded);
     }
 
     private static void createTopics(String name) {
@@ -190,18 +170,6 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
                 throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
-        }
-    }
-
-    private static void produce(String topic, List<byte[]> values) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (byte[] v : values) {
-                producer.send(new ProducerRecord<>(topic, 0, null, v));
-            }
-            producer.flush();
         }
     }
 }
