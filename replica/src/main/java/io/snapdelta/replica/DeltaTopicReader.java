@@ -33,6 +33,8 @@ public final class DeltaTopicReader implements AutoCloseable {
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Duration idleTimeout;
+    /** The client settings with read_uncommitted, for {@link #awaitSettledEnd}. */
+    private final Map<String, Object> uncommittedProperties;
 
     /**
      * @param clientProperties Kafka client settings, at least {@code bootstrap.servers} (security settings
@@ -51,6 +53,36 @@ public final class DeltaTopicReader implements AutoCloseable {
         this.topic = topic;
         this.idleTimeout = idleTimeout;
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.uncommittedProperties = new HashMap<>(p);
+        uncommittedProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        uncommittedProperties.put(ConsumerConfig.CLIENT_ID_CONFIG, p.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-settle");
+    }
+
+    /**
+     * For a topic whose writers have all finished (a bounded job that ended, a test's producer): waits until the
+     * last stable offsets of {@code partitions} reach the log ends. A transaction's commit returns before the
+     * broker has written every partition's commit marker, so a reader asking for the end offsets just then
+     * would stop short of the last transaction. Not for a live topic: an open transaction keeps them apart.
+     *
+     * @throws IllegalStateException if they are still apart after the idle timeout
+     */
+    public void awaitSettledEnd(Collection<Integer> partitions) {
+        List<TopicPartition> tps = tps(partitions);
+        try (KafkaConsumer<byte[], byte[]> all = new KafkaConsumer<>(uncommittedProperties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            long deadline = System.nanoTime() + idleTimeout.toNanos();
+            Map<TopicPartition, Long> stable = consumer.endOffsets(tps, idleTimeout);
+            Map<TopicPartition, Long> ends = all.endOffsets(tps, idleTimeout);
+            while (!stable.equals(ends)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + ": the last stable offsets " + stable + " did not reach the log ends "
+                            + ends + " within " + idleTimeout + " (a transaction still open?)");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                stable = consumer.endOffsets(tps, idleTimeout);
+                ends = all.endOffsets(tps, idleTimeout);
+            }
+        }
     }
 
     public static DeltaTopicReader forBootstrap(String bootstrapServers, String topic, Duration idleTimeout) {

@@ -1,6 +1,7 @@
 package io.snapdelta.replica;
 
 import io.snapdelta.localstack.EmbeddedKafkaBroker;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +33,15 @@ final class CommittedDeltas {
         try (KafkaProducer<byte[], byte[]> p = transactional(kafka)) {
             commit(p, topic, partitions, records);
         }
+        awaitSettled(kafka, topic);
         return topic;
+    }
+
+    /** Waits until every committed record of {@code topic} is readable (its last commit's markers landed). */
+    static void awaitSettled(EmbeddedKafkaBroker kafka, String topic) {
+        try (DeltaTopicReader reader = DeltaTopicReader.forBootstrap(kafka.bootstrapServers(), topic, Duration.ofSeconds(30))) {
+            reader.awaitSettledEnd(reader.partitionsOf(null));
+        }
     }
 
     /** Commits in transactions of a few records each, as checkpoints would. */

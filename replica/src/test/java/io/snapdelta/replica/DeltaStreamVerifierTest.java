@@ -1,6 +1,7 @@
 package io.snapdelta.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -219,9 +220,26 @@ class DeltaStreamVerifierTest {
             p.abortTransaction();
             CommittedDeltas.commit(p, topic, PARTITIONS, stream.batches.stream().map(CommittedDeltas::record).toList());
         }
+        CommittedDeltas.awaitSettled(kafka, topic);
         VerificationReport report = verify(topic, null);
         assertTrue(report.clean(), report.toText());
         assertEquals(List.of(), report.compareWith(stream.finals));
+    }
+
+    @Test
+    void waitingForASettledEndFailsNamingTheTopicWhileATransactionIsOpen() {
+        String topic = "deltas-" + TOPICS.incrementAndGet();
+        kafka.createTopic(topic, PARTITIONS);
+        try (KafkaProducer<byte[], byte[]> p = CommittedDeltas.transactional(kafka);
+             DeltaTopicReader reader = DeltaTopicReader.forBootstrap(kafka.bootstrapServers(), topic, Duration.ofMillis(500))) {
+            p.beginTransaction();
+            p.send(CommittedDeltas.producerRecord(topic, PARTITIONS, new Rec(0, stream.batch(0, 0).bytes())));
+            p.flush();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> reader.awaitSettledEnd(reader.partitionsOf(null)));
+            assertTrue(e.getMessage().contains(topic) && e.getMessage().contains("transaction still open"), e.getMessage());
+            p.commitTransaction();
+            reader.awaitSettledEnd(reader.partitionsOf(null)); // settles once committed
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ final class DeltaCheck {
         try (DeltaTopicReader reader = DeltaTopicReader.forBootstrap(bootstrap, topic, idleTimeout);
              DeltaStreamVerifier verifier = DeltaStreamVerifier.allShards(shards, format, dictionaries)) {
             int partitions = reader.partitionCount();
+            reader.awaitSettledEnd(reader.partitionsOf(null)); // the job has ended: its last commit's markers land
             VerificationReport report = reader.verify(verifier);
             List<String> differences = report.compareWith(jobFinals);
             LOG.info("Verified {} in {} s: {}", topic, String.format("%.1f", (System.nanoTime() - t0) / 1e9), report.toText().trim());
