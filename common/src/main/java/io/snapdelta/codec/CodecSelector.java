@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * share of the body (1 for "none") and of compression CPU nanoseconds per change. Shares, not bytes per change,
  * because candidates are measured on different batches: a stream's snapshot batches (whole rows) compress
  * to under half, its change batches (already packed columns) not at all, and a level last measured on a
- * snapshot batch must not look smaller than "none" measured on the change batch just sealed. It ships with the smallest expected output among
- * candidates within the CPU budget ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}), or with the cheapest
+ * snapshot batch must not look smaller than "none" measured on the change batch just sealed. It ships with
+ * the smallest expected output among candidates within the CPU budget ({@link DeltaFormatOptions#CPU_BUDGET_NS_PER_CHANGE}), or with the cheapest
  * of them whose output is within {@link DeltaFormatOptions#MIN_SAVING} of that (columnar bodies are often
  * entropy-coded already, and zstd then saves a few bytes a batch for all its CPU); when none fits,
  * the cheapest (the fallback under CPU pressure); until the candidates are measured, the configured zstd
@@ -37,7 +37,6 @@ public final class CodecSelector implements AutoCloseable {
 
     private static final class Candidate {
         final Codec codec;
-        boolean measured;
         int samples;
         /** Moving average of output bytes per body byte. */
         double outputShare;
@@ -399,7 +398,6 @@ public final class CodecSelector implements AutoCloseable {
         if (c.samples <= 2) {
             c.outputShare = share;
             c.nanosPerChange = nanos;
-            c.measured = true;
         } else {
             // A codec that saved nothing on this batch (the writer then ships the body as it is) while its estimate
             // says it compresses, or the other way round, met another kind of batch: a change batch after the

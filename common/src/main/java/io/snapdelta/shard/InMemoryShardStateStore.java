@@ -81,9 +81,6 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     /** The slot {@link #get} found for ({@link #lastTable}, {@link #lastKey}); null if absent or invalidated. */
     private Slot lastSlot;
 
-
-    /** Fibonacci hashing from the top bits, so that a doubling writes the new table nearly in order. */
-
     /** The index of the key's slot, or of the empty slot where it would go. */
     private int indexOf(TableId table, Row key, int hash) {
         Slot[] s = slots;
