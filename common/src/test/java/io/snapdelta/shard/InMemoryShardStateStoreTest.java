@@ -117,6 +117,88 @@ class InMemoryShardStateStoreTest {
     }
 
     /**
+     * Keys of every shape (single integers, a null integer, text, two-field keys) over 20 tables, each table
+     * and schema also passed as an equal but distinct object, through growth, deletes and backward shifts:
+     * the store answers like a plain map (the store numbers (table, key schema) pairs by equality).
+     */
+    @Test
+    void answersLikeAPlainMapForKeysOfEveryShapeAndTablesAsOtherObjects() {
+        RowSchema text = RowSchema.of(new String[] {"code"}, new FieldType[] {FieldType.STRING});
+        RowSchema pair = RowSchema.of(new String[] {"a", "b"}, new FieldType[] {FieldType.INT64, FieldType.STRING});
+        InMemoryShardStateStore store = new InMemoryShardStateStore();
+        Map<TableKey, StoredEntry> model = new HashMap<>();
+        Random random = new Random(11);
+        for (int i = 0; i < 60_000; i++) {
+            int t = random.nextInt(20);
+            TableId table = random.nextBoolean() ? TableId.of("public", "t" + t) : new TableId("public", "t" + t);
+            long id = random.nextInt(1_500);
+            Row key = switch (random.nextInt(4)) {
+                case 0 -> Row.of(KEY, id);
+                case 1 -> id % 100 == 0 ? Row.of(KEY, (Object) null) : Row.of(KEY, id << 33);
+                case 2 -> Row.of(text, "k" + id);
+                default -> Row.of(pair, id, "p" + (id % 7));
+            };
+            TableKey tk = new TableKey(table, key);
+            int action = random.nextInt(10);
+            if (action < 4) {
+                assertEquals(model.get(tk), store.get(table, key));
+                StoredEntry e = StoredEntry.live(new Version(i, 0), key);
+                store.put(table, key, e);
+                model.put(tk, e);
+            } else if (action < 6) {
+                StoredEntry e = random.nextBoolean() ? StoredEntry.live(new Version(i, 0), key) : StoredEntry.tombstone(new Version(i, 0), i);
+                store.put(table, key, e);
+                model.put(tk, e);
+            } else if (action < 8) {
+                store.delete(new TableId(table.namespace(), table.name()), key);
+                model.remove(tk);
+            } else {
+                assertEquals(model.get(tk), store.get(table, key));
+            }
+        }
+        long tombstones = model.values().stream().filter(StoredEntry::isTombstone).count();
+        assertEquals(tombstones, store.tombstoneCount());
+        assertEquals(model.size() - tombstones, store.liveCount());
+        model.forEach((k, e) -> assertEquals(e, store.get(new TableId(k.table().namespace(), k.table().name()), k.key()), k.toString()));
+        Map<TableKey, Row> live = new HashMap<>();
+        store.forEachLive(live::put);
+        assertEquals(model.size() - tombstones, live.size());
+        model.forEach((k, e) -> assertEquals(e.row(), live.get(k)));
+        for (int t = 0; t < 20; t++) {
+            TableId table = TableId.of("public", "t" + t);
+            assertHoldsInKeyOrder(live.keySet().stream().filter(k -> k.table().equals(table)).map(TableKey::key).toList(),
+                    store.liveKeyIndex(new TableId("public", "t" + t)));
+        }
+    }
+
+    /** A key's mark stays with the key when the table grows and when a delete shifts slots back. */
+    @Test
+    void marksStayWithTheirKeysThroughGrowthAndBackwardShifts() {
+        InMemoryShardStateStore store = new InMemoryShardStateStore();
+        for (long id = 0; id < 3_000; id++) {
+            Row key = Row.of(KEY, id);
+            store.get(T, key);
+            store.put(T, key, StoredEntry.live(new Version(id, 0), key));
+            if (id % 3 == 0) {
+                store.markLast(5, (int) id);
+            }
+        }
+        for (long id = 1; id < 3_000; id += 6) {
+            store.delete(T, Row.of(KEY, id));
+        }
+        for (long id = 0; id < 3_000; id++) {
+            StoredEntry e = store.get(T, Row.of(KEY, id));
+            boolean deleted = id % 6 == 1;
+            assertEquals(deleted, e == null, "key " + id);
+            assertEquals(!deleted && id % 3 == 0 ? (int) id : -1, store.lastMark(5), "key " + id);
+            assertEquals(-1, store.lastMark(6), "key " + id);
+        }
+        store.clearMarks();
+        store.get(T, Row.of(KEY, 3L));
+        assertEquals(-1, store.lastMark(5));
+    }
+
+    /**
      * The live key index skips tombstones and other tables' keys, and a table whose keys are not all single
      * integers (a string key beside integer ones) is indexed from its key rows, in the same key order.
      */
