@@ -318,10 +318,6 @@ final class BodyDecoder {
         long previous = 0;
         for (int i = 0; i < s.n; i++) {
             if (s.kinds[i] == KIND_INSERT) {
-                for (int k = 0; k < keyFields; k++) {
-                    merged[k][i] = s.keys[k].values()[insert];
-                }
-                insert++;
                 continue;
             }
             Object value = ranks.values()[ranked];
@@ -335,16 +331,28 @@ final class BodyDecoder {
                 throw in.error(Kind.STATE_MISMATCH, where + " key rank " + ranked + " is " + rank + " but the receiver holds "
                         + index.size() + " keys of " + s.schema.table());
             }
-            Row key = index.keyAt(rank);
-            if (!key.schema().equals(s.schema.keySchema())) {
-                throw in.error(Kind.STATE_MISMATCH, where + " key rank " + rank + " names key " + key
+            s.heldKeyRows[i] = index.keyAt(rank);
+            previous = rank;
+            ranked++;
+        }
+        // A second pass reads the held keys (cold on a large receiver: their misses overlap in this short loop).
+        ranked = 0;
+        for (int i = 0; i < s.n; i++) {
+            Row key = s.heldKeyRows[i];
+            if (key == null) {
+                for (int k = 0; k < keyFields; k++) {
+                    merged[k][i] = s.keys[k].values()[insert];
+                }
+                insert++;
+                continue;
+            }
+            if (key.schema() != s.schema.keySchema() && !key.schema().equals(s.schema.keySchema())) {
+                throw in.error(Kind.STATE_MISMATCH, where + " key rank " + ranks.values()[ranked] + " names key " + key
                         + " whose fields differ from the section's key " + s.schema.keySchema());
             }
             for (int k = 0; k < keyFields; k++) {
                 merged[k][i] = key.get(k);
             }
-            s.heldKeyRows[i] = key;
-            previous = rank;
             ranked++;
         }
         ColumnReader.Column[] keys = new ColumnReader.Column[keyFields];
@@ -442,7 +450,8 @@ final class BodyDecoder {
     /**
      * Builds the keys of the section's ops and looks up the receiver's row of each update, replace and
      * delete, reading the row's values once. On a large receiver every lookup misses the cache several
-     * times (slot, held row, its values, their boxes); in this short loop the misses of consecutive ops
+     * times (slot, held row, its values, their boxes); taken in stages over all the section's keys (the
+     * receiver's {@link RowLookup#locateAll}, then the rows, then their values), the misses of consecutive ops
      * overlap, where between the building of whole ops they would be taken one after the other.
      */
     private void lookUpReceiverRows(Section s, RowLookup lookup) {
@@ -454,7 +463,7 @@ final class BodyDecoder {
         }
         Row[] keys = s.heldKeyRows;
         Object[] handles = new Object[s.n];
-        long touched = 0;
+        Row[] wanted = null;
         for (int j = 0; j < s.n; j++) {
             Row key = keys[j];
             if (key == null) {
@@ -466,19 +475,36 @@ final class BodyDecoder {
                 keys[j] = key;
             }
             if (s.kinds[j] != KIND_INSERT) {
-                Object handle = lookup.locate(table, key);
-                if (handle != null) {
-                    Row row = lookup.rowOf(handle);
-                    handles[j] = handle;
-                    for (int x = 0, n = row.size(); x < n; x++) {
-                        if (row.get(x) instanceof Long v) {
-                            touched += v;
-                        }
+                if (wanted == null) {
+                    wanted = new Row[s.n];
+                }
+                wanted[j] = key;
+            }
+        }
+        s.handles = handles;
+        if (wanted == null) {
+            return;
+        }
+        lookup.locateAll(table, wanted, s.n, handles);
+        Row[] rows = new Row[s.n];
+        long touched = 0;
+        for (int j = 0; j < s.n; j++) {
+            if (handles[j] != null) {
+                Row row = lookup.rowOf(handles[j]);
+                rows[j] = row;
+                touched += row.size();
+            }
+        }
+        for (int j = 0; j < s.n; j++) {
+            Row row = rows[j];
+            if (row != null) {
+                for (int x = 0, n = row.size(); x < n; x++) {
+                    if (row.get(x) instanceof Long v) {
+                        touched += v;
                     }
                 }
             }
         }
-        s.handles = handles;
         this.touched += touched;
     }
 

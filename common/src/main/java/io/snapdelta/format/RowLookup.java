@@ -24,6 +24,20 @@ public interface RowLookup extends HeldKeys {
         return get(table, key);
     }
 
+    /**
+     * {@link #locate} of several keys of one table at once: {@code handles[j] = locate(table, keys[j])} for
+     * every {@code j < n} whose key is non-null (the other handles are left as they are). A receiver whose rows
+     * are far larger than the cache may take the lookups in stages over all the keys, so that their cache
+     * misses overlap instead of following one another.
+     */
+    default void locateAll(TableId table, Row[] keys, int n, Object[] handles) {
+        for (int j = 0; j < n; j++) {
+            if (keys[j] != null) {
+                handles[j] = locate(table, keys[j]);
+            }
+        }
+    }
+
     /** The row behind a non-null handle {@link #locate} returned. */
     default Row rowOf(Object handle) {
         return (Row) handle;

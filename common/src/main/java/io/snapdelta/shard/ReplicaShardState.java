@@ -148,6 +148,41 @@ public final class ReplicaShardState implements RowLookup {
         return find(table, key, TableKey.hashOf(table, key));
     }
 
+    /**
+     * Finds the keys in two passes over all of them: first each key's hash and a read of its home slot, then
+     * the probes. On a large replica the home slots are cache misses (random slots of a table far larger than
+     * the cache), and in the first short loop those of consecutive keys overlap.
+     */
+    @Override
+    public void locateAll(TableId table, Row[] keys, int n, Object[] handles) {
+        int[] keyHashes = lookupHashes;
+        if (keyHashes.length < n) {
+            keyHashes = lookupHashes = new int[Math.max(n, 2 * keyHashes.length)];
+        }
+        Held[] s = slots;
+        int[] hs = hashes;
+        long sum = 0;
+        for (int j = 0; j < n; j++) {
+            Row key = keys[j];
+            if (key != null) {
+                int hash = TableKey.hashOf(table, key);
+                keyHashes[j] = hash;
+                int home = OpenSlots.homeOf(hash, shift);
+                sum += hs[home] + (s[home] == null ? 0 : 1);
+            }
+        }
+        touched += sum;
+        for (int j = 0; j < n; j++) {
+            Row key = keys[j];
+            if (key != null) {
+                handles[j] = find(table, key, keyHashes[j]);
+            }
+        }
+    }
+
+    /** Per key of a {@link #locateAll} call, its hash; reused from call to call. */
+    private int[] lookupHashes = new int[0];
+
     @Override
     public Row rowOf(Object handle) {
         return ((Held) handle).row;
@@ -227,21 +262,22 @@ public final class ReplicaShardState implements RowLookup {
     }
 
     public void apply(DeltaOp op) {
-        apply(op, null);
+        apply(op, null, TableKey.hashOf(op.table(), op.key()));
     }
 
     /**
      * @param handle this replica's {@link #locate} handle of the op's key, found before the op's batch was
      *     decoded, or null: used only while it is still held and holds the op's key, else the row is found
+     * @param hash the op's {@link TableKey#hashOf}
      */
-    private void apply(DeltaOp op, Held handle) {
+    private void apply(DeltaOp op, Held handle, int hash) {
         TableId table = op.table();
         Row key = op.key();
         if (op instanceof DeltaOp.Insert ins) {
-            insert(table, key, TableKey.hashOf(table, key), ins.after());
+            insert(table, key, hash, ins.after());
             return;
         }
-        Held held = handle != null && handle.row != null && handle.holds(table, key) ? handle : find(table, key, TableKey.hashOf(table, key));
+        Held held = handle != null && handle.row != null && handle.holds(table, key) ? handle : find(table, key, hash);
         if (op instanceof DeltaOp.Update upd) {
             if (held == null || !held.row.equals(upd.before())) {
                 throw new StateDivergenceException("update of " + table + " key " + key + " expects "
@@ -346,14 +382,59 @@ public final class ReplicaShardState implements RowLookup {
      */
     public void applyAll(Iterable<? extends DeltaOp> ops) {
         if (ops instanceof LocatedOps located && located.lookup() == this) {
-            for (int i = 0, n = located.size(); i < n; i++) {
-                apply(located.get(i), (Held) located.handle(i));
+            int n = located.size();
+            int[] keyHashes = prepareBatch(located, n);
+            for (int i = 0; i < n; i++) {
+                apply(located.get(i), (Held) located.handle(i), keyHashes[i]);
             }
             return;
         }
         for (DeltaOp op : ops) {
             apply(op);
         }
+    }
+
+    /** Per op of the batch being applied, its key's hash ({@link #prepareBatch}); reused from batch to batch. */
+    private int[] batchHashes = new int[0];
+    /** Sum of the slots {@link #prepareBatch} read ahead; kept so that the reads are not optimised away. */
+    private long touched;
+
+    /**
+     * Before a decoded batch is applied: hashes each op's key, grows the table once for all the batch's
+     * inserts, and reads the home slot of every op that will probe (inserts, and updates and deletes without a
+     * handle). On a large replica each such probe is a cache miss (a random slot of a table far larger than the
+     * cache); in this short loop the misses of consecutive ops overlap, where between the hashing of whole
+     * entries they are taken one after the other.
+     *
+     * @return per op, its key's hash (valid for the first {@code n} entries)
+     */
+    private int[] prepareBatch(LocatedOps ops, int n) {
+        int[] keyHashes = batchHashes;
+        if (keyHashes.length < n) {
+            keyHashes = batchHashes = new int[Math.max(n, 2 * keyHashes.length)];
+        }
+        int inserts = 0;
+        for (int i = 0; i < n; i++) {
+            DeltaOp op = ops.get(i);
+            keyHashes[i] = TableKey.hashOf(op.table(), op.key());
+            if (op instanceof DeltaOp.Insert) {
+                inserts++;
+            }
+        }
+        while (size + inserts > maxSize()) {
+            resize();
+        }
+        Held[] s = slots;
+        int[] hs = hashes;
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (ops.handle(i) == null) {
+                int home = OpenSlots.homeOf(keyHashes[i], shift);
+                sum += hs[home] + (s[home] == null ? 0 : 1);
+            }
+        }
+        touched += sum;
+        return keyHashes;
     }
 
     public StateDigest digest() {

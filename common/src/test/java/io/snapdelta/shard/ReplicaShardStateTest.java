@@ -202,6 +202,60 @@ class ReplicaShardStateTest {
         assertEquals(replica.recomputeDigest(), replica.digest());
     }
 
+    /**
+     * Batches applied as decoded ops ({@link LocatedOps}: the table grown once for the batch's inserts and the
+     * keys hashed before any op is applied) of up to several thousand random inserts, updates and deletes over
+     * two tables, a key often changed several times in one batch (deleted and inserted again, so more inserts
+     * than the batch adds rows), some updates and deletes with the handle found before the batch: the same rows
+     * and digest as the same ops applied one by one, through many growths.
+     */
+    @Test
+    void decodedBatchesThatGrowTheTableApplyLikeTheirOpsOneByOne() {
+        ReplicaShardState batched = new ReplicaShardState();
+        ReplicaShardState plain = new ReplicaShardState();
+        Map<TableKey, Row> model = new HashMap<>();
+        Random random = new Random(11);
+        for (int b = 0; b < 40; b++) {
+            int n = 1 + random.nextInt(b < 20 ? 4_000 : 300);
+            int keys = 1 + random.nextInt(30_000);
+            java.util.List<DeltaOp> ops = new java.util.ArrayList<>();
+            java.util.List<Object> handles = new java.util.ArrayList<>();
+            java.util.Set<TableKey> changed = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) {
+                TableId table = random.nextInt(4) == 0 ? U : T;
+                long id = random.nextInt(keys);
+                TableKey tk = new TableKey(table, key(id));
+                Row held = model.get(tk);
+                Row after = row(id, random.nextLong());
+                DeltaOp op;
+                if (held == null) {
+                    op = new DeltaOp.Insert(table, key(id), after);
+                    model.put(tk, after);
+                } else if (random.nextInt(3) == 0) {
+                    op = new DeltaOp.Delete(table, key(id), held);
+                    model.remove(tk);
+                } else {
+                    op = new DeltaOp.Update(table, key(id), held, after);
+                    model.put(tk, after);
+                }
+                boolean first = changed.add(tk);
+                handles.add(first && held != null && random.nextBoolean() ? batched.locate(table, key(id)) : null);
+                ops.add(op);
+            }
+            batched.applyAll(located(batched, ops, handles));
+            for (DeltaOp op : ops) {
+                plain.apply(op);
+            }
+            assertEquals(plain.digest(), batched.digest(), "batch " + b);
+        }
+        assertEquals(model, batched.rows());
+        assertEquals(plain.size(), batched.size());
+        assertEquals(batched.recomputeDigest(), batched.digest());
+        for (TableKey tk : model.keySet()) {
+            assertEquals(model.get(tk), batched.get(tk.table(), tk.key()));
+        }
+    }
+
     @Test
     void refusesAnInsertOfAHeldKeyAndAnUpdateOfAnAbsentOrDifferentRow() {
         ReplicaShardState replica = new ReplicaShardState();
