@@ -375,6 +375,10 @@ final class ColumnWriter {
     }
 
     private void costTransform(int t, int m) {
+        if (!packIntegers) {
+            costVarintBytes(t, m);
+            return;
+        }
         long[] histogram = histograms[t];
         // One pass: the transform, its min and max (DELTA_PREV: over the deltas after the base) and the
         // histogram of its varint bytes.
@@ -462,6 +466,32 @@ final class ColumnWriter {
         packedCost[t] = bestPacked;
         packedPacking[t] = bestPackedPacking;
         packedK[t] = bestPackedK;
+    }
+
+    /**
+     * {@link #costTransform} for the plain layout, which compares the transforms by their varint bytes alone
+     * ({@link #writeUnboxedIntegers}): no histogram, range or packed costs (a third of the transforms costed).
+     */
+    private void costVarintBytes(int t, int m) {
+        long[] p = plainValues;
+        long[] o = oldValues;
+        long[] out = transformed;
+        long varintBytes = 0;
+        long prev = 0;
+        for (int i = 0; i < m; i++) {
+            long v = p[i];
+            long x = t == INT_PLAIN ? v : t == INT_DELTA_PREV ? v - prev : v - o[i];
+            prev = v;
+            out[i] = x;
+            varintBytes += varLongSize(ByteSink.zigZag(x));
+        }
+        varintBytesOf[t] = varintBytes;
+        packedCost[t] = Long.MAX_VALUE;
+    }
+
+    /** {@link ByteSink#varLongSize} without a loop: 7 bits a byte, at least one byte. */
+    private static int varLongSize(long v) {
+        return (70 - Long.numberOfLeadingZeros(v | 1)) / 7;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.snapdelta.format;
 
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -34,8 +35,23 @@ public final class HeldKeyIndex {
     /** lastInts[i] = the last (largest) key of block i while {@link #integers} is kept; valid with {@link #prefix}. */
     private long[] lastInts = new long[0];
     private long size;
+    /**
+     * The one schema object of every held key while that is known (null: not known), so that a search
+     * that found a key's integer value need not read the held key's row to compare schemas: set by
+     * {@link #declareKeySchema} and by an add to an empty index, cleared by an add of another schema object.
+     */
+    private RowSchema keySchema;
 
     private HeldKeyIndex() {
+    }
+
+    /**
+     * Declares that every key held now has schema object {@code schema} (the caller followed the keys it
+     * built this index from); adds keep track from then on. A wrong declaration makes {@link #rankOf} find
+     * an integer key of equal value and this schema held when the held key has another schema.
+     */
+    public void declareKeySchema(RowSchema schema) {
+        keySchema = schema;
     }
 
     /** An index of {@code keys} (distinct; any order). */
@@ -135,10 +151,11 @@ public final class HeldKeyIndex {
     /**
      * Whether the held key found for {@code key} is exactly it. Two one-integer keys of equal value with one
      * (interned) schema object are equal without reading the held key's values: the held key was written
-     * long before, and its value array and boxed value are cache misses.
+     * long before, and its value array and boxed value are cache misses; when every held key is known to
+     * have {@code key}'s schema object ({@link #keySchema}) the held row is not read at all.
      */
-    private static boolean sameKey(Row held, Row key, boolean integerMatch) {
-        return integerMatch && held.schema() == key.schema() || held.equals(key);
+    private boolean sameKey(Row held, Row key, boolean integerMatch) {
+        return integerMatch && (key.schema() == keySchema || held.schema() == key.schema()) || held.equals(key);
     }
 
     /** The key of rank {@code rank}, {@code 0 <= rank < size()}. */
@@ -165,6 +182,11 @@ public final class HeldKeyIndex {
         Long v = integers != null ? integerOf(key) : null;
         if (integers != null && v == null) {
             integers = null; // a key of another shape: from now on every search compares rows
+        }
+        if (size == 0) {
+            keySchema = key.schema();
+        } else if (keySchema != key.schema()) {
+            keySchema = null;
         }
         if (blocks.isEmpty()) {
             blocks.add(new Row[MAX_BLOCK]);

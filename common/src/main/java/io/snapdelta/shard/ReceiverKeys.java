@@ -4,6 +4,7 @@ import io.snapdelta.delta.DeltaOp;
 import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.format.HeldKeys;
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +42,17 @@ final class ReceiverKeys {
      */
     private boolean logging;
     /** Per table without an index, the keys the sealed batches inserted (a dropped log: not followed, see above). */
-    private final Map<TableId, IntegerKeyLog<Void>> logs = new HashMap<>();
+    private final Map<TableId, TableLog> logs = new HashMap<>();
+    /** The table of the last logged key and its log (consecutive ops are mostly of one table). */
+    private TableId lastLogged;
+    private TableLog lastLog;
+
+    /** A table's logged keys and the one schema object they all have (null: none logged yet, or several). */
+    private static final class TableLog {
+        final IntegerKeyLog<Void> keys = new IntegerKeyLog<>(MAX_LOGGED_KEYS);
+        RowSchema keySchema;
+        boolean mixedSchemas;
+    }
 
     ReceiverKeys(ShardStateStore store) {
         this.store = store;
@@ -83,10 +94,19 @@ final class ReceiverKeys {
 
     /** Logs an insert's key or drops the table's log (a delete, a key of another shape, a full log). */
     private void log(TableId table, DeltaOp op) {
-        IntegerKeyLog<Void> log = logs.computeIfAbsent(table, t -> new IntegerKeyLog<>(MAX_LOGGED_KEYS));
+        TableLog log = table == lastLogged ? lastLog : logs.computeIfAbsent(table, t -> new TableLog());
+        lastLogged = table;
+        lastLog = log;
         Row key = op.key();
-        if (op instanceof DeltaOp.Delete || key.size() != 1 || !(key.get(0) instanceof Long v) || !log.add(v, key, null)) {
-            log.drop();
+        if (op instanceof DeltaOp.Delete || key.size() != 1 || !(key.get(0) instanceof Long v) || !log.keys.add(v, key, null)) {
+            log.keys.drop();
+            return;
+        }
+        RowSchema schema = key.schema();
+        if (log.keySchema == null) {
+            log.keySchema = schema;
+        } else if (log.keySchema != schema) {
+            log.mixedSchemas = true;
         }
     }
 
@@ -94,14 +114,27 @@ final class ReceiverKeys {
     void clear() {
         indexes.clear();
         logs.clear();
+        lastLogged = null;
+        lastLog = null;
         logging = false;
     }
 
     private HeldKeyIndex build(TableId table, ShardBatch batch) {
-        IntegerKeyLog<Void> log = logs.remove(table);
-        if (logging && (log == null || !log.dropped())) {
+        TableLog log = logs.remove(table);
+        if (log == lastLog) {
+            lastLogged = null;
+            lastLog = null;
+        }
+        if (logging && (log == null || !log.keys.dropped())) {
             // The keys held before this batch are what the sealed batches inserted (none if they inserted none).
-            return log == null ? HeldKeyIndex.of(java.util.List.of()) : log.toIndex();
+            if (log == null) {
+                return HeldKeyIndex.of(java.util.List.of());
+            }
+            HeldKeyIndex index = log.keys.toIndex();
+            if (!log.mixedSchemas) {
+                index.declareKeySchema(log.keySchema);
+            }
+            return index;
         }
         HeldKeyIndex index = store.liveKeyIndex(table);
         for (DeltaOp op : batch.coalescedOps()) {

@@ -644,10 +644,12 @@ public final class ShardDeltaState {
             DeltaOp only = t.onlyOp;
             if (only != null) {
                 // Touched once: the net effect is that change (an update here never leaves the row as it was).
+                // Its kind follows from the rows before and after it, which this entry holds, so the op itself
+                // (cold: made a batch ago) is first read by the encoder's touch loop, where misses overlap.
                 coalesced.add(only);
-                if (only instanceof DeltaOp.Insert) {
+                if (t.start == null) {
                     counters.coalescedInsertOps++;
-                } else if (only instanceof DeltaOp.Delete) {
+                } else if (t.end == null) {
                     counters.coalescedDeleteOps++;
                 } else {
                     counters.coalescedUpdateOps++;

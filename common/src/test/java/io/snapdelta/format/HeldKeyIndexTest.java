@@ -87,6 +87,29 @@ class HeldKeyIndexTest {
     }
 
     @Test
+    void aKeyOfAnotherSchemaObjectIsHeldOnlyWhenEqualWhateverSchemaTheIndexKnows() {
+        RowSchema other = RowSchema.of(new String[] {"other_id"}, new FieldType[] {FieldType.INT64});
+        HeldKeyIndex declared = HeldKeyIndex.ofIntegerKeys(new long[] {1, 2}, new Row[] {id(1), id(2)}, 2);
+        declared.declareKeySchema(ID);
+        assertEquals(1, declared.rankOf(id(2)));
+        assertEquals(-1, declared.rankOf(Row.of(other, 2L)));
+        declared.add(Row.of(other, 3L)); // the held keys' schemas are no longer one object
+        assertEquals(-1, declared.rankOf(id(3)));
+        assertEquals(2, declared.rankOf(Row.of(other, 3L)));
+        assertEquals(1, declared.rankOf(id(2)));
+
+        HeldKeyIndex grown = HeldKeyIndex.of(List.of()); // an empty index learns the schema of its first key
+        grown.add(Row.of(other, 5L));
+        grown.add(Row.of(other, 7L));
+        assertEquals(1, grown.rankOf(Row.of(other, 7L)));
+        assertEquals(-1, grown.rankOf(id(7)));
+        grown.add(id(6));
+        assertEquals(1, grown.rankOf(id(6)));
+        assertEquals(-1, grown.rankOf(Row.of(other, 6L)));
+        assertEquals(2, grown.rankOf(Row.of(other, 7L)));
+    }
+
+    @Test
     void misuseIsRefusedWithTheKeyNamed() {
         HeldKeyIndex index = HeldKeyIndex.of(List.of(id(1)));
         assertThrows(IllegalArgumentException.class, () -> index.add(id(1)));
