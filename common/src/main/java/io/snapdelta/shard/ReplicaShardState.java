@@ -110,9 +110,17 @@ public final class ReplicaShardState implements RowLookup {
     /** The table of the last logged insert and its log (inserts come in runs of one table). */
     private TableId lastLogTable;
     private IntegerKeyLog<Held> lastLog;
+    /** Per key of a {@link #locateAll} call, its hash; reused from call to call. */
+    private int[] lookupHashes = new int[0];
+    /** Per op of the batch being applied, its key's hash ({@link #prepareBatch}); reused from batch to batch. */
+    private int[] batchHashes = new int[0];
+    /**
+     * Sum of the slots {@link #prepareBatch} and {@link #locateAll} read ahead; kept so that the reads are not
+     * optimised away.
+     */
+    private long touched;
     /** A logged key still counts while its entry is held (a re-inserted key has a new entry). */
     private static final java.util.function.Predicate<Held> STILL_HELD = h -> h.row != null;
-
 
     /**
      * Fibonacci hashing: the top bits of the hash times 2^32/phi. Because the home slot is taken from the
@@ -179,9 +187,6 @@ public final class ReplicaShardState implements RowLookup {
             }
         }
     }
-
-    /** Per key of a {@link #locateAll} call, its hash; reused from call to call. */
-    private int[] lookupHashes = new int[0];
 
     @Override
     public Row rowOf(Object handle) {
@@ -393,11 +398,6 @@ public final class ReplicaShardState implements RowLookup {
             apply(op);
         }
     }
-
-    /** Per op of the batch being applied, its key's hash ({@link #prepareBatch}); reused from batch to batch. */
-    private int[] batchHashes = new int[0];
-    /** Sum of the slots {@link #prepareBatch} read ahead; kept so that the reads are not optimised away. */
-    private long touched;
 
     /**
      * Before a decoded batch is applied: hashes each op's key, grows the table once for all the batch's
