@@ -363,17 +363,18 @@ final class ColumnWriter {
         bits.flush();
     }
 
-    /**
-     * Costs transform {@code t} of the {@code m} unboxed values: its varint bytes and their histogram, and its
-     * best packed code ({@link #packedCost}[t], MAX_VALUE when none applies). Kept apart from
-     * {@link #writeIntegersV2} so that C2 compiles (and, after a deoptimisation, recompiles) small methods
-     * rather than one large one: recompiling the whole writer cost ~0.35 s of C2 time per compile in a job run.
-     */
     /** Bytes of a packed column's PayloadLength field for a payload of {@code bits} (none from v3). */
     private int payloadLengthSize(long bits) {
         return version >= 3 ? 0 : ByteSink.varLongSize((bits + 7) >>> 3);
     }
 
+    /**
+     * Costs transform {@code t} of the {@code m} unboxed values: its varint bytes and their histogram, and its
+     * best packed code ({@link #packedCost}[t], MAX_VALUE when none applies); for the plain layout only its
+     * varint bytes ({@link #costVarintBytes}). Kept apart from
+     * {@link #writeIntegersV2} so that C2 compiles (and, after a deoptimisation, recompiles) small methods
+     * rather than one large one: recompiling the whole writer cost ~0.35 s of C2 time per compile in a job run.
+     */
     private void costTransform(int t, int m) {
         if (!packIntegers) {
             costVarintBytes(t, m);
@@ -390,7 +391,7 @@ final class ColumnWriter {
         long prev = 0;
         for (int i = 0; i < m; i++) {
             long p = plainValues[i];
-            long v = t == INT_PLAIN ? p : t == INT_DELTA_PREV ? p - prev : p - oldValues[i];
+            long v = transform(t, p, prev, oldValues[i]);
             prev = p;
             transformed[i] = v;
             if (i >= from) {
@@ -409,7 +410,7 @@ final class ColumnWriter {
         varintBytesOf[t] = varintBytes;
         distinctOf[t] = distinct(histogram);
         packedCost[t] = Long.MAX_VALUE;
-        if (!packIntegers || m - from < 1) {
+        if (m - from < 1) {
             return;
         }
         long spread = max - min;
@@ -480,13 +481,18 @@ final class ColumnWriter {
         long prev = 0;
         for (int i = 0; i < m; i++) {
             long v = p[i];
-            long x = t == INT_PLAIN ? v : t == INT_DELTA_PREV ? v - prev : v - o[i];
+            long x = transform(t, v, prev, o[i]);
             prev = v;
             out[i] = x;
             varintBytes += varLongSize(ByteSink.zigZag(x));
         }
         varintBytesOf[t] = varintBytes;
         packedCost[t] = Long.MAX_VALUE;
+    }
+
+    /** Value {@code v} under transform {@code t}: itself, minus the previous value, or minus the receiver's old value. */
+    private static long transform(int t, long v, long prev, long old) {
+        return t == INT_PLAIN ? v : t == INT_DELTA_PREV ? v - prev : v - old;
     }
 
     /** {@link ByteSink#varLongSize} without a loop: 7 bits a byte, at least one byte. */
