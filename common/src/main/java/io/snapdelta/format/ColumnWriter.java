@@ -391,7 +391,7 @@ final class ColumnWriter {
         long prev = 0;
         for (int i = 0; i < m; i++) {
             long p = plainValues[i];
-            long v = transform(t, p, prev, oldValues[i]);
+            long v = transform(t, p, prev, oldValues, i);
             prev = p;
             transformed[i] = v;
             if (i >= from) {
@@ -481,7 +481,7 @@ final class ColumnWriter {
         long prev = 0;
         for (int i = 0; i < m; i++) {
             long v = p[i];
-            long x = transform(t, v, prev, o[i]);
+            long x = transform(t, v, prev, o, i);
             prev = v;
             out[i] = x;
             varintBytes += varLongSize(ByteSink.zigZag(x));
@@ -490,9 +490,12 @@ final class ColumnWriter {
         packedCost[t] = Long.MAX_VALUE;
     }
 
-    /** Value {@code v} under transform {@code t}: itself, minus the previous value, or minus the receiver's old value. */
-    private static long transform(int t, long v, long prev, long old) {
-        return t == INT_PLAIN ? v : t == INT_DELTA_PREV ? v - prev : v - old;
+    /**
+     * Value {@code v} (the {@code i}-th) under transform {@code t}: itself, minus the previous value, or minus the
+     * receiver's old value {@code olds[i]} (read only for that transform).
+     */
+    private static long transform(int t, long v, long prev, long[] olds, int i) {
+        return t == INT_PLAIN ? v : t == INT_DELTA_PREV ? v - prev : v - olds[i];
     }
 
     /** {@link ByteSink#varLongSize} without a loop: 7 bits a byte, at least one byte. */
