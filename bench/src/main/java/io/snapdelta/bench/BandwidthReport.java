@@ -88,6 +88,7 @@ final class BandwidthReport {
                 + (speedPasses == 0 ? " measured on the first default-settings pass, which runs after a whole warm-up pass at zstd-3 (a JVM still compiling)"
                 : " medians over " + speedPasses + " default-settings passes timed after every byte pass (the first default pass runs in a JVM still compiling)"));
         j.put("speed_passes", speedPasses);
+        j.put("jvm", JvmSettings.inEffect());
         j.put("encode_changes_per_cpu_s_first_pass", round(main.sourceChanges / main.encodeCpuSeconds));
         j.put("decode_apply_changes_per_cpu_s_first_pass", round(main.sourceChanges / main.decodeApplyCpuSeconds));
         j.put("counters", main.counters.asMap());

@@ -92,6 +92,7 @@ final class JobBenchReport {
         m.put("shards", shards);
         m.put("parallelism", throughput.parallelism());
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
+        m.put("jvm", JvmSettings.inEffect());
         m.put("load_average_start", round3(loadAverages[0]));
         m.put("load_average_end", round3(loadAverages[1]));
 

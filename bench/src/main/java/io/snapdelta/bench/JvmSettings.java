@@ -1,0 +1,32 @@
+package io.snapdelta.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JVM settings a benchmark's rates depend on, for its JSON: the heap's initial and maximum size, whether it
+ * was touched before the run, and the options given on the command line that shape the heap, GC or JIT. A rate
+ * measured in a JVM seconds old, whose heap takes fresh pages from the kernel, reads lower than the same code in
+ * a long-running TaskManager ({@code bin/snapdelta} pre-touches a fixed heap for the measuring benchmarks).
+ */
+final class JvmSettings {
+    private JvmSettings() {
+    }
+
+    static Map<String, Object> inEffect() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("heap_initial_bytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit());
+        m.put("heap_max_bytes", Runtime.getRuntime().maxMemory());
+        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        m.put("heap_pretouched", args.contains("-XX:+AlwaysPreTouch"));
+        m.put("options", args.stream().filter(JvmSettings::shapesTheRun).toList());
+        return m;
+    }
+
+    /** Heap, GC and JIT options (not the module opens, agents or system properties). */
+    static boolean shapesTheRun(String arg) {
+        return arg.startsWith("-Xm") || arg.startsWith("-Xs") || (arg.startsWith("-XX:") && !arg.startsWith("-XX:+UnlockDiagnosticVMOptions"));
+    }
+}
