@@ -55,6 +55,8 @@ final class BodyEncoder {
         DeltaOp[] sortedOps = new DeltaOp[16];
         int[] sortedKinds = new int[16];
         boolean sortedValid;
+        /** While writes are shared ({@link #shareWrites}): this section's last write at each layout (plain, compact). */
+        final WrittenSection[] written = {new WrittenSection(), new WrittenSection()};
 
         Section(TableSchema schema) {
             this.schema = schema;
@@ -145,6 +147,87 @@ final class BodyEncoder {
                 java.util.Arrays.fill(sortedOps, 0, Math.min(n, sortedOps.length), null);
             }
             sortedValid = false;
+        }
+    }
+
+    /**
+     * One section as a write left it: its ops (by identity) and kinds in written order, whether it was sorted,
+     * the receiver's keys it was ranked against, and its bytes. Another write of a section with the same ops in
+     * the same order, at the same layout and against the same keys, writes the same bytes (rows are immutable,
+     * and a column's bytes depend on its values alone), so it copies them.
+     */
+    private static final class WrittenSection {
+        DeltaOp[] ops = new DeltaOp[16];
+        int[] kinds = new int[16];
+        int n = -1;
+        boolean sorted;
+        HeldKeys held;
+        byte[] bytes = new byte[256];
+        int length;
+
+        boolean matches(DeltaOp[] ops, int[] kinds, int n, boolean sorted, HeldKeys held) {
+            if (this.n != n || this.sorted != sorted || this.held != held) {
+                return false;
+            }
+            DeltaOp[] o = this.ops;
+            int[] k = this.kinds;
+            for (int i = 0; i < n; i++) {
+                if (o[i] != ops[i] || k[i] != kinds[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void remember(DeltaOp[] ops, int[] kinds, int n, boolean sorted, HeldKeys held, byte[] from, int start, int end) {
+            if (this.ops.length < n) {
+                this.ops = new DeltaOp[Math.max(n, this.ops.length * 2)];
+                this.kinds = new int[this.ops.length];
+            }
+            System.arraycopy(ops, 0, this.ops, 0, n);
+            System.arraycopy(kinds, 0, this.kinds, 0, n);
+            java.util.Arrays.fill(this.ops, n, Math.max(n, this.n), null);
+            this.n = n;
+            this.sorted = sorted;
+            this.held = held;
+            length = end - start;
+            if (bytes.length < length) {
+                bytes = new byte[Math.max(length, bytes.length * 2)];
+            }
+            System.arraycopy(from, start, bytes, 0, length);
+        }
+
+        void forget() {
+            if (n > 0) {
+                java.util.Arrays.fill(ops, 0, n, null);
+            }
+            n = -1;
+            held = null;
+        }
+    }
+
+    /** Sections whose last write per layout is kept for the next writes ({@link #shareWrites}). */
+    private final List<Section> remembered = new ArrayList<>();
+    private boolean shareWrites;
+    /** Sections copied from an earlier write so far (for tests). */
+    long sectionsCopied;
+
+    /**
+     * From {@code true} until {@code false}: each section written is remembered (per layout), and a later write
+     * of a section with the same ops in the same order, at the same layout and against the same receiver keys
+     * copies its bytes instead of encoding them again. For the writes of one batch's two bodies (a body probe):
+     * a key the batch changed once is the same op object in both bodies, so e.g. the sorted sections of the
+     * tables whose keys the batch touches once are equal. The caller guarantees that the receiver keys do not
+     * change in between. {@code false} drops what was remembered.
+     */
+    void shareWrites(boolean share) {
+        shareWrites = share;
+        if (!share) {
+            for (Section s : remembered) {
+                s.written[0].forget();
+                s.written[1].forget();
+            }
+            remembered.clear();
         }
     }
 
@@ -329,7 +412,20 @@ final class BodyEncoder {
         for (Section s : sections) {
             DeltaOp[] ops = sorted ? s.sortedOps : s.ops;
             int[] kinds = sorted ? s.sortedKinds : s.kinds;
+            WrittenSection w = shareWrites ? s.written[compact ? 1 : 0] : null;
+            if (w != null && w.matches(ops, kinds, s.n, sorted, held)) {
+                out.writeBytes(w.bytes, 0, w.length);
+                sectionsCopied++;
+                continue;
+            }
+            int start = out.position();
             writeSection(s, ops, kinds, sorted && version >= 3 ? ranksOf(s, ops, kinds, held) : null, sorted);
+            if (w != null) {
+                if (w.n < 0 && s.written[compact ? 0 : 1].n < 0) {
+                    remembered.add(s);
+                }
+                w.remember(ops, kinds, s.n, sorted, held, out.array(), start, out.position());
+            }
         }
         return out;
     }

@@ -77,6 +77,20 @@ public final class DeltaBatchWriter implements AutoCloseable {
         return formatVersion;
     }
 
+    /**
+     * Between {@code true} and {@code false}, a section written again with the same ops in the same order, at the
+     * same layout, copies the bytes of its earlier write ({@link BodyEncoder#shareWrites}): for sealing two bodies
+     * of one batch, against the same receiver keys. {@code false} drops the remembered sections.
+     */
+    public void shareSectionWrites(boolean share) {
+        encoder.shareWrites(share);
+    }
+
+    /** Sections copied from an earlier write ({@link #shareSectionWrites}) so far (for tests). */
+    long sectionsCopied() {
+        return encoder.sectionsCopied;
+    }
+
     /** Seals {@code batch} with every key coded as a value. */
     public byte[] write(DeltaBatch batch) {
         return write(batch, false, HeldKeys.NONE);

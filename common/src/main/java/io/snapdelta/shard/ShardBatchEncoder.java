@@ -102,13 +102,25 @@ public final class ShardBatchEncoder implements AutoCloseable {
         // body from ever winning (one shard: 2.52 instead of 2.14 B/change at zstd -3).
         Set<Long> start = writer.emittedSchemaIds();
         DeltaBatchWriter.LayoutState layoutStart = writer.layoutState();
-        byte[] coalesced = seal(b, b.coalescedOps(), true);
-        CodecDecision coalescedCodec = writer.selector().lastDecision();
-        Set<Long> afterCoalesced = writer.emittedSchemaIds();
-        DeltaBatchWriter.LayoutState layoutAfterCoalesced = writer.layoutState();
-        writer.restoreEmittedSchemaIds(start);
-        writer.restoreLayoutState(layoutStart);
-        byte[] stream = seal(b, b.streamOrderedOps(), true);
+        byte[] coalesced;
+        byte[] stream;
+        CodecDecision coalescedCodec;
+        Set<Long> afterCoalesced;
+        DeltaBatchWriter.LayoutState layoutAfterCoalesced;
+        // A key the batch changed once is one op object in both bodies: the sections made only of such ops are
+        // equal in both bodies at a sorted layout, and the second body copies their bytes.
+        writer.shareSectionWrites(true);
+        try {
+            coalesced = seal(b, b.coalescedOps(), true);
+            coalescedCodec = writer.selector().lastDecision();
+            afterCoalesced = writer.emittedSchemaIds();
+            layoutAfterCoalesced = writer.layoutState();
+            writer.restoreEmittedSchemaIds(start);
+            writer.restoreLayoutState(layoutStart);
+            stream = seal(b, b.streamOrderedOps(), true);
+        } finally {
+            writer.shareSectionWrites(false);
+        }
         if (stream.length < coalesced.length) {
             lastWinner = Body.STREAM_ORDERED;
             return new Encoded(b.shard(), b.sequence(), stream, Body.STREAM_ORDERED, b.streamOrderedOps().size(),
