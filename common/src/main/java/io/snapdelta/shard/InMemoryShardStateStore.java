@@ -157,41 +157,34 @@ public final class InMemoryShardStateStore implements ShardStateStore {
     }
 
     /**
-     * Sum of what {@link #prefetch} read; kept in a field so that the compiler cannot drop the reads (Java has
-     * no prefetch instruction: the hint is a plain load whose result nothing needs).
+     * The home slot of a single integer key of a shape this store has numbered, else -1 (other keys are not
+     * looked ahead: their hash reads the key row's values). Numbers no shape: a look-ahead of a table the store
+     * has not seen yet must not move the keys of tables it sees later to other slots.
      */
-    private long prefetched;
-
-    /**
-     * Reads the home slot of a single integer key (its words and its entry reference, then the entry's first
-     * and last fields), without probing further, numbering a shape or remembering anything but the sum of what
-     * it read: the read that follows finds those lines in the cache. Other keys (and keys of a shape this store
-     * has never numbered) are not hinted: their hash reads the key row's values, which costs about what it saves.
-     */
-    @Override
-    public void prefetch(TableId table, Row key) {
-        int home = homeSlotOf(table, key);
-        if (home >= 0 && refs[2 * home + 1] instanceof StoredEntry e) {
-            prefetched += words[2 * home] + e.touch();
-        }
-    }
-
-    /** {@link #prefetch} without the entry: reads the home slot's words and entry reference only. */
-    @Override
-    public void prefetchSlot(TableId table, Row key) {
-        int home = homeSlotOf(table, key);
-        if (home >= 0) {
-            prefetched += words[2 * home] + (refs[2 * home + 1] == null ? 0 : 1);
-        }
-    }
-
-    /** The home slot of a single integer key of a numbered shape, else -1 (numbers nothing). */
-    private int homeSlotOf(TableId table, Row key) {
+    int homeSlotOf(TableId table, Row key) {
         if (key.size() != 1 || !(key.get(0) instanceof Long l)) {
             return -1;
         }
         int shape = knownShape(table, key.schema());
         return shape == 0 ? -1 : OpenSlots.homeOf(longHash(shape, l), shift);
+    }
+
+    /**
+     * {@link ShardLookAhead}'s middle stage: reads the first word of home slot {@code homes[k]} of each
+     * {@code stores[k]} ({@code k < n}) and puts the slot's entry (or null) in {@code entries[k]}, in one short
+     * loop whose loads do not depend on one another, so that their cache misses overlap. The home slots must be
+     * taken by {@link #homeSlotOf} with no change to the stores in between. Returns the sum of the
+     * words read (meaningless; the caller keeps it so that the reads are not dropped).
+     */
+    static long readHomeSlots(InMemoryShardStateStore[] stores, int[] homes, int n, Object[] entries) {
+        long sum = 0;
+        for (int k = 0; k < n; k++) {
+            InMemoryShardStateStore s = stores[k];
+            int home = homes[k];
+            sum += s.words[2 * home];
+            entries[k] = s.refs[2 * home + 1];
+        }
+        return sum;
     }
 
     /** The shape number of (table, key schema) if this store has numbered it, else 0; numbers nothing. */

@@ -459,19 +459,6 @@ public final class ShardDeltaState {
         return openChanges >= batchMaxChanges ? seal() : null;
     }
 
-    /**
-     * A hint that {@code e} will be applied soon ({@link ShardStateStore#prefetch} of its key): no effect on
-     * the state, the counters or any batch, whatever is applied in between.
-     */
-    public void prefetch(ChangeEvent e) {
-        store.prefetch(e.table(), e.key());
-    }
-
-    /** {@link ShardStateStore#prefetchSlot} of {@code e}'s key: as {@link #prefetch}, only the key's slot. */
-    public void prefetchSlot(ChangeEvent e) {
-        store.prefetchSlot(e.table(), e.key());
-    }
-
     private void applyToState(ChangeEvent e) {
         TableId table = e.table();
         Row key = e.key();

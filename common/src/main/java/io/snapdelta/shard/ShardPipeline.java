@@ -65,25 +65,6 @@ public final class ShardPipeline implements AutoCloseable {
         return reason == null ? null : seal(reason, nowMillis);
     }
 
-    /**
-     * A hint that {@code event} will be {@link #apply applied} to this pipeline soon: the state store may start
-     * the cache misses of its key's look-up now ({@link ShardStateStore#prefetch}). For a driver that holds
-     * upcoming events (the bandwidth bench's chunk of parsed events, an operator's mini-batch): hinting each
-     * event a few events before applying it lets the misses of consecutive events overlap on a state larger
-     * than the caches. It changes nothing else; the events in between may be anything.
-     */
-    public void prefetch(ChangeEvent event) {
-        state.prefetch(event);
-    }
-
-    /**
-     * The first half of {@link #prefetch} (only what locates the event's key), for a longer look-ahead: a driver
-     * hints a group of events' slots, then the same events' {@link #prefetch} a group later, then applies them.
-     */
-    public void prefetchSlot(ChangeEvent event) {
-        state.prefetchSlot(event);
-    }
-
     /** True if a batch is open (it has taken a change since the last seal). */
     public boolean isOpen() {
         return openedAtMillis >= 0;

@@ -18,27 +18,6 @@ public interface ShardStateStore {
 
     void put(TableId table, Row key, StoredEntry entry);
 
-    /**
-     * A hint that {@code key} of {@code table} will be read soon: a store may start loading what a {@link #get}
-     * of it would wait on (the key's slot, its entry) and return without waiting. It has no effect on any
-     * answer; the store may change in any way between the hint and the read (inserts, growth, deletes). On a
-     * state larger than the CPU caches each look-up waits on a few cache misses in a row, and a caller that
-     * holds upcoming changes (the bandwidth bench's chunk of parsed events; a driver's buffer or mini-batch)
-     * can hint a few changes ahead, so that the misses of consecutive changes overlap instead of following
-     * one another. The default does nothing; the heap store implements it, the job's RocksDB store does not
-     * yet (a RocksDB get is a JNI call that waits on its own reads).
-     */
-    default void prefetch(TableId table, Row key) {
-    }
-
-    /**
-     * The first half of {@link #prefetch}, for a longer look-ahead: only what locates the key (its slot), not
-     * what the slot refers to. A caller hints a group of changes' slots, then, some changes later, the same
-     * changes' {@link #prefetch}, whose entry reads then do not wait on the slots. The default does nothing.
-     */
-    default void prefetchSlot(TableId table, Row key) {
-    }
-
     void delete(TableId table, Row key);
 
     /** Removes tombstones whose delete happened before {@code olderThanMicros}; returns how many. */

@@ -87,8 +87,8 @@ public final class StoredEntry {
     }
 
     /**
-     * Reads the entry's first and last fields (an entry spans two cache lines) for {@link ShardStateStore#prefetch}:
-     * the value means nothing.
+     * Reads the entry's first and last fields (an entry may span two cache lines) for {@link ShardLookAhead}: the
+     * value means nothing.
      */
     long touch() {
         return versionMajor ^ lane3;

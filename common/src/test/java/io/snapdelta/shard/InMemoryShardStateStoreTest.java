@@ -118,8 +118,7 @@ class InMemoryShardStateStoreTest {
     }
 
     /**
-     * Look-up hints ({@link ShardStateStore#prefetch}, {@link ShardStateStore#prefetchSlot}) of random keys, given
-     * between the same random reads, inserts (through growth), overwrites, deletes (backward shifts) and purges of
+     * Look-ahead hints ({@link ShardLookAhead}) of runs of random keys, given between the same random reads, inserts (through growth), overwrites, deletes (backward shifts) and purges of
      * two stores, change nothing: every read answers the same, and the live keys come out in the same slot order
      * (a hint of a table the store has not seen yet, or of a text key, must not number a shape, which would move
      * keys to other slots). Tables appear one after another, so many hints name a table not stored yet.
@@ -129,25 +128,28 @@ class InMemoryShardStateStoreTest {
         RowSchema text = RowSchema.of(new String[] {"code"}, new FieldType[] {FieldType.STRING});
         InMemoryShardStateStore plain = new InMemoryShardStateStore();
         InMemoryShardStateStore hinted = new InMemoryShardStateStore();
+        ShardPipeline[] pipelines = {new ShardPipeline(new ShardDeltaState(0, hinted, Integer.MAX_VALUE, java.time.Duration.ofDays(1)),
+                new FlushPolicy(1000, 1000, 1 << 20), null, null, false)};
+        ShardLookAhead lookAhead = new ShardLookAhead();
+        io.snapdelta.model.ChangeEvent[] ahead = new io.snapdelta.model.ChangeEvent[4];
+        int[] shardOf = new int[ahead.length];
         Random random = new Random(23);
         int hints = 0;
         for (int i = 0; i < 60_000; i++) {
             int tables = 1 + i / 3_000; // up to 20 tables, introduced over the run
             TableId table = TableId.of("public", "t" + random.nextInt(tables));
             Row key = random.nextInt(10) == 0 ? Row.of(text, "k" + random.nextInt(500)) : Row.of(KEY, (long) random.nextInt(3_000));
-            for (int h = random.nextInt(4); h > 0; h--) {
+            int n = random.nextInt(ahead.length);
+            for (int h = 0; h < n; h++) {
                 TableId hintTable = TableId.of("public", "t" + random.nextInt(22)); // also tables never stored
                 Row hintKey = random.nextInt(10) == 0 ? Row.of(text, "k" + random.nextInt(500)) : Row.of(KEY, (long) random.nextInt(3_000));
-                if (random.nextBoolean()) {
-                    hinted.prefetch(hintTable, hintKey);
-                } else {
-                    hinted.prefetchSlot(hintTable, hintKey);
-                }
-                hints++;
+                ahead[h] = event(hintTable, hintKey);
             }
             if (random.nextBoolean()) {
-                hinted.prefetch(table, key); // the very key read or written next
+                ahead[n++] = event(table, key); // the very key read or written next
             }
+            lookAhead.prefetch(pipelines, shardOf, ahead, 0, n);
+            hints += n;
             int action = random.nextInt(10);
             if (action < 4) {
                 StoredEntry read = plain.get(table, key);
@@ -169,7 +171,7 @@ class InMemoryShardStateStoreTest {
                 assertEquals(plain.get(table, key), hinted.get(table, key));
             }
         }
-        assertTrue(hints > 50_000, "hints given: " + hints);
+        assertTrue(hints > 100_000, "hints given: " + hints);
         assertEquals(plain.liveCount(), hinted.liveCount());
         assertEquals(plain.tombstoneCount(), hinted.tombstoneCount());
         List<TableKey> plainOrder = new ArrayList<>();
@@ -178,6 +180,10 @@ class InMemoryShardStateStoreTest {
         hinted.forEachLive((k, row) -> hintedOrder.add(k));
         assertTrue(plainOrder.size() > 10_000, "live keys: " + plainOrder.size());
         assertEquals(plainOrder, hintedOrder);
+    }
+
+    private static io.snapdelta.model.ChangeEvent event(TableId table, Row key) {
+        return new io.snapdelta.model.ChangeEvent(table, key, io.snapdelta.model.ChangeOp.DELETE, new Version(0, 1), null, null, 0);
     }
 
     /**

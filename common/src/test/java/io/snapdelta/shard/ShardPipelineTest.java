@@ -135,8 +135,8 @@ class ShardPipelineTest {
     }
 
     /**
-     * A pipeline given look-up hints ahead of its events ({@link ShardPipeline#prefetchSlot} 16 events ahead,
-     * {@link ShardPipeline#prefetch} 8 ahead, as a driver holding a buffer of upcoming events would) seals the
+     * A pipeline whose events are looked ahead ({@link ShardLookAhead}, runs of 16 events hinted one run ahead, as
+     * the bandwidth bench does, and some runs hinted again just before they are applied) seals the
      * same bytes, keeps the same counters and digest as one given none, over inserts that grow the store,
      * updates, no-ops, deletes, duplicates, stale events and tombstones purged in between: the events between a
      * hint and its apply change the store in every way, and the hint has no effect but on the caches.
@@ -163,12 +163,16 @@ class ShardPipelineTest {
         ShardPipeline hinted = hintedPipeline();
         List<byte[]> plainBatches = new ArrayList<>();
         List<byte[]> hintedBatches = new ArrayList<>();
+        ShardLookAhead lookAhead = new ShardLookAhead();
+        ShardPipeline[] pipelines = {hinted};
+        ChangeEvent[] all = events.toArray(new ChangeEvent[0]);
+        int[] shardOf = new int[all.length];
         for (int i = 0; i < events.size(); i++) {
-            if (i + 16 < events.size()) {
-                hinted.prefetchSlot(events.get(i + 16));
-            }
-            if (i + 8 < events.size()) {
-                hinted.prefetch(events.get(i + 8));
+            if (i % 16 == 0) {
+                lookAhead.prefetch(pipelines, shardOf, all, Math.min(i + 16, all.length), Math.min(i + 32, all.length));
+                if (i % 48 == 0) {
+                    lookAhead.prefetch(pipelines, shardOf, all, i, Math.min(i + 16, all.length));
+                }
             }
             add(plainBatches, plain.apply(events.get(i), i));
             add(hintedBatches, hinted.apply(events.get(i), i));
