@@ -77,10 +77,11 @@ final class BandwidthRun {
     }
 
     /**
-     * Events per look-ahead run ({@link ShardLookAhead}). In-JVM A/B on a 1M-account capture (round speedstage12):
-     * runs of 16 ~3.5% less encode CPU than no look-ahead; a hint per event between applies was slower.
+     * Events per look-ahead run ({@link ShardLookAhead}). In-JVM A/B (round speedstage12), encode CPU against no
+     * look-ahead: runs of 32 -5.3% on a 1M-account capture, -2.9% on pgbench-small; runs of 64 ~1% slower than
+     * 32, runs of 16 less gain; a hint per event between applies was slower than none.
      */
-    static final int LOOK_AHEAD = 16;
+    static final int LOOK_AHEAD = 32;
 
     /** The bench's pipelines run on a clock that stands still: batches seal on count, never on a deadline. */
     private static final long CLOCK_MILLIS = 0;
@@ -123,7 +124,7 @@ final class BandwidthRun {
         // The capture is parsed again for each pass, a chunk at a time; the encode time is the sum of the time
         // spent on the chunks' events, parsing not included. A chunk's shards are computed first, in one loop
         // (the routing hash of every event, then the pipelines: ~3-4% less encode CPU than routing each event
-        // between two pipeline calls), and each run of LOOK_AHEAD events is looked ahead one run before it is
+        // between two pipeline calls, in-JVM A/B), and each run of LOOK_AHEAD events is looked ahead one run before it is
         // applied (ShardLookAhead: the state look-ups' cache misses of a run overlap).
         int[] shardOf = new int[CaptureEvents.CHUNK_EVENTS];
         ShardLookAhead lookAhead = new ShardLookAhead();
