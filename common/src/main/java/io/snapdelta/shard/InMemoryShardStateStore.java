@@ -156,6 +156,49 @@ public final class InMemoryShardStateStore implements ShardStateStore {
         }
     }
 
+    /**
+     * The home slot of a single integer key of a shape this store has numbered, else -1 (other keys are not
+     * looked ahead: their hash reads the key row's values). Numbers no shape: a look-ahead of a table the store
+     * has not seen yet must not move the keys of tables it sees later to other slots.
+     */
+    int homeSlotOf(TableId table, Row key) {
+        if (key.size() != 1 || !(key.get(0) instanceof Long l)) {
+            return -1;
+        }
+        int shape = knownShape(table, key.schema());
+        return shape == 0 ? -1 : OpenSlots.homeOf(longHash(shape, l), shift);
+    }
+
+    /**
+     * {@link ShardLookAhead}'s middle stage: reads the first word of home slot {@code homes[k]} of each
+     * {@code stores[k]} ({@code k < n}) and puts the slot's entry (or null) in {@code entries[k]}, in one short
+     * loop whose loads do not depend on one another, so that their cache misses overlap. The home slots must be
+     * taken by {@link #homeSlotOf} with no change to the stores in between. Returns the sum of the
+     * words read (meaningless; the caller keeps it so that the reads are not dropped).
+     */
+    static long readHomeSlots(InMemoryShardStateStore[] stores, int[] homes, int n, Object[] entries) {
+        long sum = 0;
+        for (int k = 0; k < n; k++) {
+            InMemoryShardStateStore s = stores[k];
+            int home = homes[k];
+            sum += s.words[2 * home];
+            entries[k] = s.refs[2 * home + 1];
+        }
+        return sum;
+    }
+
+    /** The shape number of (table, key schema) if this store has numbered it, else 0; numbers nothing. */
+    private int knownShape(TableId table, RowSchema schema) {
+        int n = identityCount;
+        for (int s = 0; s < n; s++) {
+            if (identityTables[s] == table && identitySchemas[s] == schema) {
+                return identityShapes[s];
+            }
+        }
+        Integer id = shapeIds.get(new TableShape(table, schema));
+        return id == null ? 0 : id;
+    }
+
     @Override
     public StoredEntry get(TableId table, Row key) {
         int i = find(table, key);

@@ -1,6 +1,7 @@
 package io.snapdelta.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.FieldType;
@@ -114,6 +115,75 @@ class InMemoryShardStateStoreTest {
             assertHoldsInKeyOrder(expectedLive.keySet().stream().filter(k -> k.table().equals(table)).map(TableKey::key).toList(),
                     store.liveKeyIndex(table));
         }
+    }
+
+    /**
+     * Look-ahead hints ({@link ShardLookAhead}) of runs of random keys, given between the same random reads, inserts (through growth), overwrites, deletes (backward shifts) and purges of
+     * two stores, change nothing: every read answers the same, and the live keys come out in the same slot order
+     * (a hint of a table the store has not seen yet, or of a text key, must not number a shape, which would move
+     * keys to other slots). Tables appear one after another, so many hints name a table not stored yet.
+     */
+    @Test
+    void hintsChangeNoAnswerNorSlotWhateverHappensBetweenHintAndRead() {
+        RowSchema text = RowSchema.of(new String[] {"code"}, new FieldType[] {FieldType.STRING});
+        InMemoryShardStateStore plain = new InMemoryShardStateStore();
+        InMemoryShardStateStore hinted = new InMemoryShardStateStore();
+        ShardPipeline[] pipelines = {new ShardPipeline(new ShardDeltaState(0, hinted, Integer.MAX_VALUE, java.time.Duration.ofDays(1)),
+                new FlushPolicy(1000, 1000, 1 << 20), null, null, false)};
+        ShardLookAhead lookAhead = new ShardLookAhead();
+        io.snapdelta.model.ChangeEvent[] ahead = new io.snapdelta.model.ChangeEvent[4];
+        int[] shardOf = new int[ahead.length];
+        Random random = new Random(23);
+        int hints = 0;
+        for (int i = 0; i < 60_000; i++) {
+            int tables = 1 + i / 3_000; // up to 20 tables, introduced over the run
+            TableId table = TableId.of("public", "t" + random.nextInt(tables));
+            Row key = random.nextInt(10) == 0 ? Row.of(text, "k" + random.nextInt(500)) : Row.of(KEY, (long) random.nextInt(3_000));
+            int n = random.nextInt(ahead.length);
+            for (int h = 0; h < n; h++) {
+                TableId hintTable = TableId.of("public", "t" + random.nextInt(22)); // also tables never stored
+                Row hintKey = random.nextInt(10) == 0 ? Row.of(text, "k" + random.nextInt(500)) : Row.of(KEY, (long) random.nextInt(3_000));
+                ahead[h] = event(hintTable, hintKey);
+            }
+            if (random.nextBoolean()) {
+                ahead[n++] = event(table, key); // the very key read or written next
+            }
+            lookAhead.prefetch(pipelines, shardOf, ahead, 0, n);
+            hints += n;
+            int action = random.nextInt(10);
+            if (action < 4) {
+                StoredEntry read = plain.get(table, key);
+                assertEquals(read, hinted.get(table, key));
+                StoredEntry e = StoredEntry.live(new Version(i, 0), key);
+                plain.put(table, key, e);
+                hinted.put(table, key, e);
+            } else if (action < 7) {
+                StoredEntry e = random.nextBoolean() ? StoredEntry.live(new Version(i, 0), key) : StoredEntry.tombstone(new Version(i, 0), i);
+                plain.put(table, key, e);
+                hinted.put(table, key, e);
+            } else if (action < 9) {
+                plain.delete(table, key);
+                hinted.delete(table, key);
+            } else if (random.nextInt(20) == 0) {
+                long before = i - random.nextInt(5_000);
+                assertEquals(plain.purgeTombstonesBefore(before), hinted.purgeTombstonesBefore(before));
+            } else {
+                assertEquals(plain.get(table, key), hinted.get(table, key));
+            }
+        }
+        assertTrue(hints > 100_000, "hints given: " + hints);
+        assertEquals(plain.liveCount(), hinted.liveCount());
+        assertEquals(plain.tombstoneCount(), hinted.tombstoneCount());
+        List<TableKey> plainOrder = new ArrayList<>();
+        List<TableKey> hintedOrder = new ArrayList<>();
+        plain.forEachLive((k, row) -> plainOrder.add(k));
+        hinted.forEachLive((k, row) -> hintedOrder.add(k));
+        assertTrue(plainOrder.size() > 10_000, "live keys: " + plainOrder.size());
+        assertEquals(plainOrder, hintedOrder);
+    }
+
+    private static io.snapdelta.model.ChangeEvent event(TableId table, Row key) {
+        return new io.snapdelta.model.ChangeEvent(table, key, io.snapdelta.model.ChangeOp.DELETE, new Version(0, 1), null, null, 0);
     }
 
     /**

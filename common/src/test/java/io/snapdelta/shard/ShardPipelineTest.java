@@ -134,6 +134,78 @@ class ShardPipelineTest {
         assertEquals(replay(values).digest(), replay(logged).digest());
     }
 
+    /**
+     * A pipeline whose events are looked ahead ({@link ShardLookAhead}, runs of 16 events hinted one run ahead, as
+     * the bandwidth bench does, and some runs hinted again just before they are applied) seals the
+     * same bytes, keeps the same counters and digest as one given none, over inserts that grow the store,
+     * updates, no-ops, deletes, duplicates, stale events and tombstones purged in between: the events between a
+     * hint and its apply change the store in every way, and the hint has no effect but on the caches.
+     */
+    @Test
+    void hintsAheadOfTheEventsChangeNoBatchNorCounter() {
+        List<ChangeEvent> events = new ArrayList<>();
+        Random r = new Random(41);
+        int v = 1;
+        for (int i = 0; i < 12_000; i++) {
+            long id = r.nextInt(i < 4_000 ? 100_000 : 6_000);
+            int kind = r.nextInt(20);
+            ChangeEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+            if (kind == 0 && last != null) {
+                events.add(last); // a duplicate
+            } else if (kind == 1 && last != null) {
+                events.add(upd((Long) last.key().get(0), last.version().minor() - 1, 7, "stale")); // older than the last change of its key
+            } else {
+                v++;
+                events.add(kind < 3 ? del(id, v) : kind < 6 ? ins(id, v, r.nextInt(2), "n") : upd(id, v, r.nextInt(2), "u" + r.nextInt(2)));
+            }
+        }
+        ShardPipeline plain = hintedPipeline();
+        ShardPipeline hinted = hintedPipeline();
+        List<byte[]> plainBatches = new ArrayList<>();
+        List<byte[]> hintedBatches = new ArrayList<>();
+        ShardLookAhead lookAhead = new ShardLookAhead();
+        ShardPipeline[] pipelines = {hinted};
+        ChangeEvent[] all = events.toArray(new ChangeEvent[0]);
+        int[] shardOf = new int[all.length];
+        for (int i = 0; i < events.size(); i++) {
+            if (i % 16 == 0) {
+                lookAhead.prefetch(pipelines, shardOf, all, Math.min(i + 16, all.length), Math.min(i + 32, all.length));
+                if (i % 48 == 0) {
+                    lookAhead.prefetch(pipelines, shardOf, all, i, Math.min(i + 16, all.length));
+                }
+            }
+            add(plainBatches, plain.apply(events.get(i), i));
+            add(hintedBatches, hinted.apply(events.get(i), i));
+        }
+        add(plainBatches, plain.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, events.size()));
+        add(hintedBatches, hinted.sealForCheckpoint(FlushPolicy.Reason.END_OF_INPUT, events.size()));
+        assertEquals(plainBatches.size(), hintedBatches.size());
+        for (int i = 0; i < plainBatches.size(); i++) {
+            assertArrayEquals(plainBatches.get(i), hintedBatches.get(i), "batch " + i);
+        }
+        ShardCounters counters = plain.state().counters();
+        assertTrue(counters.duplicatesDropped + counters.staleDropped > 0 && counters.tombstonesPurged > 0
+                && counters.deletesOfAbsentKeys > 0 && counters.noopUpdates > 0, "the events cover every path: " + counters.asMap());
+        assertArrayEquals(counters.toArray(), hinted.state().counters().toArray());
+        assertEquals(plain.state().digest(), hinted.state().digest());
+        plain.close();
+        hinted.close();
+    }
+
+    /** A heap pipeline sealing every 500 changes whose tombstones are purged after 2 s of source time. */
+    private static ShardPipeline hintedPipeline() {
+        return new ShardPipeline(new ShardDeltaState(5, new InMemoryShardStateStore(), Integer.MAX_VALUE, Duration.ofSeconds(2)),
+                new FlushPolicy(1000, 500, 1 << 20),
+                new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)))), null,
+                true);
+    }
+
+    private static void add(List<byte[]> batches, ShardPipeline.Sealed sealed) {
+        if (sealed != null) {
+            batches.add(sealed.batch().bytes());
+        }
+    }
+
     /** A pipeline over a heap store; {@code restored}: restored from a new pipeline's checkpoint first. */
     private static ShardPipeline heapPipeline(boolean rankKeys, boolean restored) {
         ShardPipeline p = new ShardPipeline(new ShardDeltaState(5, new InMemoryShardStateStore(), Integer.MAX_VALUE, Duration.ofHours(1)),
