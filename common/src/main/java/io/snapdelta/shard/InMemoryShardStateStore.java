@@ -76,12 +76,11 @@ public final class InMemoryShardStateStore implements ShardStateStore {
 
     /** The shape number of (table, key schema). */
     private int shapeOf(TableId table, RowSchema schema) {
-        int n = identityCount;
-        for (int s = 0; s < n; s++) {
-            if (identityTables[s] == table && identitySchemas[s] == schema) {
-                return identityShapes[s];
-            }
+        int known = identityShape(table, schema);
+        if (known != 0) {
+            return known;
         }
+        int n = identityCount;
         TableShape k = new TableShape(table, schema);
         Integer id = shapeIds.get(k);
         if (id == null) {
@@ -189,14 +188,23 @@ public final class InMemoryShardStateStore implements ShardStateStore {
 
     /** The shape number of (table, key schema) if this store has numbered it, else 0; numbers nothing. */
     private int knownShape(TableId table, RowSchema schema) {
+        int known = identityShape(table, schema);
+        if (known != 0) {
+            return known;
+        }
+        Integer id = shapeIds.get(new TableShape(table, schema));
+        return id == null ? 0 : id;
+    }
+
+    /** The shape number of these very (table, key schema) objects if they are among the first numbered, else 0. */
+    private int identityShape(TableId table, RowSchema schema) {
         int n = identityCount;
         for (int s = 0; s < n; s++) {
             if (identityTables[s] == table && identitySchemas[s] == schema) {
                 return identityShapes[s];
             }
         }
-        Integer id = shapeIds.get(new TableShape(table, schema));
-        return id == null ? 0 : id;
+        return 0;
     }
 
     @Override
