@@ -20,9 +20,16 @@ final class JvmSettings {
         m.put("heap_initial_bytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit());
         m.put("heap_max_bytes", Runtime.getRuntime().maxMemory());
         List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        m.put("heap_pretouched", args.contains("-XX:+AlwaysPreTouch"));
+        m.put("heap_pretouched", alwaysPreTouch());
         m.put("options", args.stream().filter(JvmSettings::shapesTheRun).toList());
         return m;
+    }
+
+    /** The flag's value in effect (a later -XX:-AlwaysPreTouch in JAVA_OPTS overrides the launcher's +). */
+    static boolean alwaysPreTouch() {
+        com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        return hotspot != null && Boolean.parseBoolean(hotspot.getVMOption("AlwaysPreTouch").getValue());
     }
 
     /** Heap, GC and JIT options (not the module opens, agents or system properties). */
