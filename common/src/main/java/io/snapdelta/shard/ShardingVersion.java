@@ -26,6 +26,25 @@ public enum ShardingVersion {
         return Integer.toString(number);
     }
 
+    /**
+     * Why a shard's restored state cannot be used by a job routing with {@code configured}, or null if it can.
+     * {@code recorded} is the version the shard's state records, null for state written before sharding v2
+     * (which was routed with v1). Keys routed with another version than their state's reach shards that do not
+     * hold them: updates find no row, and rows end up in two shards (silent corruption), so this is an error.
+     */
+    public static String restoreMismatch(int shard, Integer recorded, ShardingVersion configured) {
+        ShardingVersion built = recorded == null ? V1 : of(recorded);
+        if (built == configured) {
+            return null;
+        }
+        return "shard " + shard + " restored state built with sharding version " + built.number
+                + (recorded == null ? " (the state records none: a savepoint of a build before sharding v2, which routed with v1)" : "")
+                + ", but this job routes keys with sharding version " + configured.number + " (option shard.hash-version = "
+                + configured.id() + "): keys would reach shards that do not hold their state. Set shard.hash-version: "
+                + built.id() + " to continue this deployment; to move it to version " + configured.number
+                + ", start a new job from a new baseline (empty state), as for a change of shard.count";
+    }
+
     /** The version with this number. */
     public static ShardingVersion of(int number) {
         for (ShardingVersion v : values()) {
