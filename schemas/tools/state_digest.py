@@ -15,9 +15,12 @@ Values: BOOLEAN true/false; INT64, TIMESTAMP_MICROS, DATE integers; FLOAT64 a de
 DECIMAL a decimal string (its scale is the number of digits after the point, as written);
 STRING a string; BYTES a hex string; null for SQL NULL; NULL-typed fields only null.
 
-With --shards S it prints, per entry, its shard under S shards (schemas/sharding-v1.md) instead.
+With --shards S it prints, per entry, its shard under S shards instead: sharding v1 (schemas/sharding-v1.md,
+SHA-256, standard library) unless --sharding-version 2 (schemas/sharding-v2.md, XXH3-64: needs the xxhash
+module, Debian's python3-xxhash; only this mode imports it). With --entries and --shards it also prints each
+entry's canonical (table, key) encoding and its 64-bit hash in hex.
 
-Usage: state_digest.py STATE.json [--entries] [--shards S]
+Usage: state_digest.py STATE.json [--entries] [--shards S [--sharding-version 1|2]]
 """
 import decimal
 import hashlib
@@ -93,9 +96,27 @@ def canonical_entry(e):
     return canonical_table_key(e) + row(e["row"])
 
 
-def shard_of(e, shards):
-    """schemas/sharding-v1.md: first 8 bytes of SHA-256(canonical (table, key)), unsigned big-endian, mod S."""
-    return int.from_bytes(hashlib.sha256(canonical_table_key(e)).digest()[:8], "big") % shards
+def shard_hash_v1(encoding):
+    """schemas/sharding-v1.md: the first 8 bytes of SHA-256, read as an unsigned big-endian integer."""
+    return int.from_bytes(hashlib.sha256(encoding).digest()[:8], "big")
+
+
+def shard_hash_v2(encoding):
+    """schemas/sharding-v2.md: XXH3-64 with seed 0, as an unsigned integer (imported here: v1 stays stdlib-only)."""
+    try:
+        import xxhash
+    except ImportError:
+        sys.exit("sharding v2 needs the Python xxhash module: apt-get install -y python3-xxhash (Debian's "
+                 "/usr/bin/python3), or pip install xxhash")
+    return xxhash.xxh3_64_intdigest(encoding, seed=0)
+
+
+SHARD_HASHES = {1: shard_hash_v1, 2: shard_hash_v2}
+
+
+def shard_of(e, shards, version=1):
+    """The entry's shard under S shards: H(canonical (table, key)) mod S, H of the sharding version."""
+    return SHARD_HASHES[version](canonical_table_key(e)) % shards
 
 
 def digest(entries, show=False):
@@ -120,9 +141,17 @@ def main(argv):
         state = json.load(f)
     if "--shards" in argv[2:]:
         shards = int(argv[argv.index("--shards") + 1])
+        version = int(argv[argv.index("--sharding-version") + 1]) if "--sharding-version" in argv[2:] else 1
+        if version not in SHARD_HASHES:
+            print("unknown sharding version %d (known: 1, 2)" % version, file=sys.stderr)
+            return 2
         for e in state["entries"]:
+            if "--entries" in argv[2:]:
+                enc = canonical_table_key(e)
+                print("  encoding %s" % enc.hex())
+                print("  hash     %016x" % SHARD_HASHES[version](enc))
             print("%s.%s %s %d" % (e.get("namespace", ""), e["table"], json.dumps([f.get("value") for f in e["key"]]),
-                                   shard_of(e, shards)))
+                                   shard_of(e, shards, version)))
         return 0
     print(digest(state["entries"], show="--entries" in argv[2:]))
     return 0

@@ -2,7 +2,9 @@ package io.snapdelta.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.snapdelta.config.ShardOptions;
 import io.snapdelta.ingest.InputFormat;
+import io.snapdelta.shard.ShardingVersion;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,10 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "16", description = "Shards S (default: ${DEFAULT-VALUE}).")
     int shards;
 
+    @Option(names = "--shard.hash-version", paramLabel = "V",
+            description = "Sharding version, the hash that routes events to shards (option shard.hash-version; default: the option's, 2).")
+    Integer hashVersion;
+
     @Option(names = "--batch-changes", defaultValue = "1000", description = "Seal a shard's batch every N source changes (default: ${DEFAULT-VALUE}).")
     int batchChanges;
 
@@ -65,6 +71,12 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
         if (speedPasses < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--speed-passes must be >= 0, got " + speedPasses);
         }
+        ShardingVersion sharding;
+        try {
+            sharding = hashVersion == null ? ShardOptions.HASH_VERSION.defaultValue() : ShardingVersion.of(hashVersion);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shard.hash-version: " + e.getMessage());
+        }
         InputFormat inputFormat;
         try {
             inputFormat = InputFormat.fromId(format);
@@ -86,11 +98,11 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
         // A fixed-codec warm-up run first warms the JIT; the same setting runs again below, and equal bytes
         // prove the encoder deterministic (the adaptive default's choices depend on timings, its bytes per
         // choice do not, so it is not compared).
-        BandwidthRun.Result warm = BandwidthRun.run(capture, shards, batchChanges, new DeltaFormatDriver(DETERMINISM_SETTING));
-        BandwidthRun.Result main = BandwidthRun.run(capture, shards, batchChanges, new DeltaFormatDriver(DeltaFormatDriver.DEFAULT));
+        BandwidthRun.Result warm = BandwidthRun.run(capture, shards, sharding, batchChanges, new DeltaFormatDriver(DETERMINISM_SETTING));
+        BandwidthRun.Result main = BandwidthRun.run(capture, shards, sharding, batchChanges, new DeltaFormatDriver(DeltaFormatDriver.DEFAULT));
         Map<String, BandwidthRun.Result> byCodec = new LinkedHashMap<>();
         for (String setting : DeltaFormatDriver.fixedSettings()) {
-            byCodec.put(setting, BandwidthRun.run(capture, shards, batchChanges, new DeltaFormatDriver(setting)));
+            byCodec.put(setting, BandwidthRun.run(capture, shards, sharding, batchChanges, new DeltaFormatDriver(setting)));
         }
         BandwidthRun.Result again = byCodec.get(DETERMINISM_SETTING);
         boolean deterministic = warm.shippedCrc.getValue() == again.shippedCrc.getValue() && warm.streamedBytes == again.streamedBytes;
@@ -98,7 +110,7 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
         if (sweep) {
             for (int s : SWEEP_SHARDS) {
                 for (int b : SWEEP_BATCHES) {
-                    sweepResults.add(BandwidthRun.run(capture, s, b, new DeltaFormatDriver(DeltaFormatDriver.DEFAULT)));
+                    sweepResults.add(BandwidthRun.run(capture, s, sharding, b, new DeltaFormatDriver(DeltaFormatDriver.DEFAULT)));
                 }
             }
         }
@@ -108,7 +120,7 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
         // passes after all the byte passes, as their medians. Their bytes are verified like every pass's.
         List<BandwidthRun.Result> timed = new ArrayList<>();
         for (int i = 0; i < speedPasses; i++) {
-            timed.add(BandwidthRun.run(capture, shards, batchChanges, new DeltaFormatDriver(DeltaFormatDriver.DEFAULT)));
+            timed.add(BandwidthRun.run(capture, shards, sharding, batchChanges, new DeltaFormatDriver(DeltaFormatDriver.DEFAULT)));
         }
         BandwidthRun.Result speeds = timed.isEmpty() ? main : BandwidthRun.medianSpeeds(timed);
 

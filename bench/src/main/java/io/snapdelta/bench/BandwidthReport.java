@@ -40,6 +40,7 @@ final class BandwidthReport {
         j.put("streamed_changes", n);
         j.put("snapshot_reads", capture.snapshotReads);
         j.put("shards", main.shards);
+        j.put("sharding_version", main.sharding.number());
         j.put("batch_changes", main.batchChanges);
         j.put("debezium_json_raw_bytes_per_change", perChange(baseline.rawBytes(), n));
         j.put("debezium_json_zstd3_bytes_per_change", perChange(baseline.zstd3Bytes(), n));

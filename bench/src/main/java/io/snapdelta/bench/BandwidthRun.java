@@ -12,6 +12,7 @@ import io.snapdelta.shard.ShardCounters;
 import io.snapdelta.shard.ShardDeltaState;
 import io.snapdelta.shard.ShardLookAhead;
 import io.snapdelta.shard.ShardPipeline;
+import io.snapdelta.shard.ShardingVersion;
 import io.snapdelta.shard.StateDivergenceException;
 import io.snapdelta.shard.TableKey;
 import java.util.ArrayList;
@@ -66,6 +67,8 @@ final class BandwidthRun {
         /** Zstd dictionary trainings over all shards' selectors (each runs on the sealing path, so its CPU is in encode). */
         long dictionaryTrainings;
         final ShardCounters counters = new ShardCounters();
+        /** The hash that routed events to shards (shard.hash-version): which events share a batch depends on it. */
+        ShardingVersion sharding;
 
         Result(int shards, int batchChanges) {
             this.shards = shards;
@@ -97,6 +100,7 @@ final class BandwidthRun {
         Result first = passes.get(0);
         Result m = new Result(first.shards, first.batchChanges);
         m.sourceChanges = first.sourceChanges;
+        m.sharding = first.sharding;
         m.encodeSeconds = median(passes, r -> r.encodeSeconds);
         m.formatSeconds = median(passes, r -> r.formatSeconds);
         m.decodeApplySeconds = median(passes, r -> r.decodeApplySeconds);
@@ -111,9 +115,10 @@ final class BandwidthRun {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    static Result run(CaptureEvents capture, int shards, int batchChanges, DeltaFormatDriver driver) {
+    static Result run(CaptureEvents capture, int shards, ShardingVersion sharding, int batchChanges, DeltaFormatDriver driver) {
         Result r = new Result(shards, batchChanges);
-        ShardAssigner assigner = new ShardAssigner(shards);
+        r.sharding = sharding;
+        ShardAssigner assigner = new ShardAssigner(shards, sharding);
         ShardPipeline[] pipelines = new ShardPipeline[shards];
         for (int s = 0; s < shards; s++) {
             pipelines[s] = driver.pipeline(s, batchChanges);

@@ -183,7 +183,7 @@ public final class JobBenchCommand implements Callable<Integer> {
 
         LOG.info("Reading and parsing {} once", input);
         Parsers parsers = Parsers.from(user);
-        JobBenchInput events = JobBenchInput.read(input, fmt, parsers.create(fmt), shards);
+        JobBenchInput events = JobBenchInput.read(input, fmt, parsers.create(fmt), shards, user.get(ShardOptions.HASH_VERSION));
         if (events.size() == 0) {
             spec.commandLine().getErr().println("bench job: " + input + " has no records");
             return 1;

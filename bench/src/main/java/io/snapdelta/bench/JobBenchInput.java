@@ -7,6 +7,7 @@ import io.snapdelta.localstack.InputLines;
 import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.shard.ShardAssigner;
+import io.snapdelta.shard.ShardingVersion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,8 @@ final class JobBenchInput {
     }
 
     /** Reads every line of {@code file} and parses it once with {@code parser} (the job's parser). */
-    static JobBenchInput read(Path file, InputFormat format, ChangeEventParser parser, int shards) throws IOException {
+    static JobBenchInput read(Path file, InputFormat format, ChangeEventParser parser, int shards, ShardingVersion sharding)
+            throws IOException {
         List<byte[]> values = new ArrayList<>();
         try (InputLines in = InputLines.open(file)) {
             byte[] line;
@@ -63,7 +65,7 @@ final class JobBenchInput {
         int[] shard = new int[n];
         long[] major = new long[n];
         long[] minor = new long[n];
-        ShardAssigner assigner = new ShardAssigner(shards);
+        ShardAssigner assigner = new ShardAssigner(shards, sharding);
         long bytes = 0;
         long valid = 0;
         long dead = 0;

@@ -1,5 +1,6 @@
 package io.snapdelta.config;
 
+import io.snapdelta.shard.ShardingVersion;
 import java.time.Duration;
 
 /** Options of the per-shard delta logic ({@code io.snapdelta.shard.ShardDeltaState}), declared once. */
@@ -9,8 +10,15 @@ public final class ShardOptions {
 
     public static final ConfigOption<Integer> SHARDS = ConfigOption.key("shard.count")
             .intType().defaultValue(16).validator(Validators.between(1, 1 << 16))
-            .description("Number of shards S: shard = stable hash(table, key) mod S (schemas/sharding-v1.md). "
+            .description("Number of shards S: shard = stable hash(table, key) mod S (schemas/sharding-v2.md). "
                     + "Fixed per deployment; independent of Flink parallelism; changing it re-partitions the state.");
+
+    public static final ConfigOption<ShardingVersion> HASH_VERSION = ConfigOption.key("shard.hash-version")
+            .enumType(ShardingVersion.class, ShardingVersion::id).defaultValue(ShardingVersion.V2)
+            .description("Sharding version, the hash of shard = hash(table, key) mod S: '2' XXH3-64 (schemas/sharding-v2.md), "
+                    + "'1' SHA-256 (schemas/sharding-v1.md, every build before sharding v2). Fixed per deployment like "
+                    + "shard.count: a job whose restored state was built with another version fails at its first event, "
+                    + "so a deployment started before sharding v2 sets 1.");
 
     public static final ConfigOption<Integer> BATCH_MAX_CHANGES = ConfigOption.key("batch.max-changes")
             .intType().defaultValue(1000).validator(Validators.between(1, 10_000_000))

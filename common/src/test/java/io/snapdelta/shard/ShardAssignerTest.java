@@ -20,7 +20,10 @@ class ShardAssignerTest {
     }
 
     private static int[] shardsOf(int s) {
-        ShardAssigner a = new ShardAssigner(s);
+        return shardsOf(new ShardAssigner(s));
+    }
+
+    private static int[] shardsOf(ShardAssigner a) {
         Row kv = Row.of(RowSchema.of(new String[] {"k", "n"}, new FieldType[] {FieldType.STRING, FieldType.INT64}), "Z\u00fcrich", null);
         return new int[] {
             a.shardOf(ACCOUNTS, intKey("aid", 1)),
@@ -39,6 +42,55 @@ class ShardAssignerTest {
         assertEquals("[8, 18, 37, 35, 17, 23]", java.util.Arrays.toString(shardsOf(64)));
         assertEquals("[671536, 415265, 323908, 332827, 948072, 201776]", java.util.Arrays.toString(shardsOf(1000003)));
         assertEquals("[0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(shardsOf(1)));
+    }
+
+    @Test
+    void theVersionlessConstructorAndV1AreTheSameSharding() {
+        for (int s : new int[] {1, 16, 64, 1000003}) {
+            assertEquals(java.util.Arrays.toString(shardsOf(s)), java.util.Arrays.toString(shardsOf(new ShardAssigner(s, ShardingVersion.V1))));
+        }
+        assertEquals(ShardingVersion.V1, new ShardAssigner(16).version());
+    }
+
+    @Test
+    void goldenV2ShardsMatchTheSpecAndThePythonImplementation() {
+        // Values from schemas/sharding-v2.md, computed by schemas/tools/state_digest.py --shards S --sharding-version 2.
+        assertEquals("[9, 9, 4, 4, 15, 15]", java.util.Arrays.toString(shardsOf(new ShardAssigner(16, ShardingVersion.V2))));
+        assertEquals("[9, 41, 4, 4, 31, 31]", java.util.Arrays.toString(shardsOf(new ShardAssigner(64, ShardingVersion.V2))));
+        assertEquals("[756677, 432178, 886002, 823649, 818894, 348885]",
+                java.util.Arrays.toString(shardsOf(new ShardAssigner(1000003, ShardingVersion.V2))));
+        assertEquals("[0, 0, 0, 0, 0, 0]", java.util.Arrays.toString(shardsOf(new ShardAssigner(1, ShardingVersion.V2))));
+    }
+
+    @Test
+    void specV2WorkedExampleHashesAsDocumented() {
+        // schemas/sharding-v2.md: the same canonical bytes as v1's example, XXH3-64 (seed 0) over them.
+        ShardAssigner v2 = new ShardAssigner(16, ShardingVersion.V2);
+        assertEquals(0xdd08a527ac65f109L, v2.hash(ACCOUNTS, intKey("aid", 1)));
+        assertEquals(0xdd08a527ac65f109L, net.openhft.hashing.LongHashFunction.xx3(0).hashBytes(HexFormat.of().parseHex(
+                "01000000067075626c696300000010706762656e63685f6163636f756e7473000000010000000361696402010000000000000001")));
+        // XXH3-64 itself against the reference's value of "abc" (Python: xxhash.xxh3_64_hexdigest(b'abc')).
+        assertEquals(0x78af5f94892f3950L, net.openhft.hashing.LongHashFunction.xx3(0).hashBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void v2SpreadsKeysEvenlyAndInRange() {
+        ShardAssigner a = new ShardAssigner(16, ShardingVersion.V2);
+        int[] counts = new int[16];
+        for (long aid = 0; aid < 16_000; aid++) {
+            counts[a.shardOf(ACCOUNTS, intKey("aid", aid))]++;
+        }
+        for (int c : counts) {
+            assertTrue(c > 800 && c < 1200, "uneven shard sizes " + java.util.Arrays.toString(counts));
+        }
+        ShardAssigner seven = new ShardAssigner(7, ShardingVersion.V2);
+        long negatives = 0;
+        for (long aid = 0; aid < 2_000; aid++) {
+            negatives += seven.hash(ACCOUNTS, intKey("aid", aid)) < 0 ? 1 : 0;
+            int s = seven.shardOf(ACCOUNTS, intKey("aid", aid));
+            assertTrue(s >= 0 && s < 7, "shard " + s);
+        }
+        assertTrue(negatives > 500, "about half the hashes are negative as signed longs, so the unsigned read is exercised: " + negatives);
     }
 
     @Test
@@ -74,5 +126,6 @@ class ShardAssignerTest {
     @Test
     void rejectsZeroShards() {
         assertThrows(IllegalArgumentException.class, () -> new ShardAssigner(0));
+        assertThrows(IllegalArgumentException.class, () -> new ShardAssigner(0, ShardingVersion.V2));
     }
 }

@@ -14,6 +14,7 @@ import io.snapdelta.shard.ShardCheckpoint;
 import io.snapdelta.shard.ShardCounters;
 import io.snapdelta.shard.ShardDeltaState;
 import io.snapdelta.shard.ShardPipeline;
+import io.snapdelta.shard.ShardingVersion;
 import io.snapdelta.shard.StateEntryCodec;
 import java.io.Serializable;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -53,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * <p>State (RocksDB, keyed by shard): the rows ({@code MapState} table-key -> entry, see
  * {@link io.snapdelta.shard.StateEntryCodec}), a tombstone index by delete time, the row schemas, and one
  * {@link ShardCheckpoint} value (sequence, digest, counters, schemas the stream has defined, rate estimates,
- * and the open batch with the time it opened). Rows changed since the last checkpoint may sit in the
+ * and the open batch with the time it opened), and the sharding version the shard's keys were routed with
+ * (written with the shard's first checkpoint value of a run; checked against {@code shard.hash-version} on the
+ * shard's first use after a restore, see {@link ShardingVersion#restoreMismatch}). Rows changed since the last checkpoint may sit in the
  * store's write-back cache; they and the checkpoint value of every shard touched since the last checkpoint
  * are written in {@link #prepareSnapshotPreBarrier}, before the barrier goes on and the keyed state is
  * snapshotted. The rows of a checkpoint already hold its open batches' changes and the
@@ -78,7 +82,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
                     boolean sealOnCheckpoint, Duration checkpointInterval, Map<String, String> formatOptions,
-                    DictionaryStoreFactory dictionaries, int stateCacheEntries)
+                    DictionaryStoreFactory dictionaries, int stateCacheEntries, ShardingVersion sharding)
             implements Serializable {
     }
 
@@ -92,6 +96,10 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
 
     private transient RocksDbShardStateBytes bytes;
     private transient ValueState<byte[]> checkpoints;
+    /** Per shard, the sharding version its state was routed with; absent in state of builds before sharding v2. */
+    private transient ValueState<Integer> shardingVersions;
+    /** Shards whose sharding version this run has written (once per shard per run, with its checkpoint value). */
+    private transient java.util.BitSet shardingRecorded;
     private transient InternalTimerService<VoidNamespace> deadlines;
     private transient StateEntryCodec codec;
     private transient DeltaFormatOptions formatOptions;
@@ -127,6 +135,8 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 runtime.getMapState(new MapStateDescriptor<>("row-schemas",
                         BasicTypeInfo.LONG_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)));
         checkpoints = runtime.getState(new ValueStateDescriptor<>("shard-checkpoint", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        shardingVersions = runtime.getState(new ValueStateDescriptor<>("sharding-version", BasicTypeInfo.INT_TYPE_INFO));
+        shardingRecorded = new java.util.BitSet(settings.shards());
         String backend = getKeyedStateBackend().getClass().getSimpleName();
         if (!backend.contains("RocksDB")) {
             throw new IllegalStateException("the shard operator needs the RocksDB state backend (ordered tombstone index, "
@@ -142,10 +152,10 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         touched = new java.util.BitSet(settings.shards());
         sealLatency = new DescriptiveStatisticsHistogram(1000);
         registerMetrics();
-        LOG.info("Shard operator subtask {} of {} owns key groups {} ({} shards in all), latency budget {} ms, batch caps {} changes / {} bytes, "
+        LOG.info("Shard operator subtask {} of {} owns key groups {} ({} shards in all, sharding v{}), latency budget {} ms, batch caps {} changes / {} bytes, "
                         + "open batches {} at checkpoints, codec {}",
                 runtime.getTaskInfo().getIndexOfThisSubtask(), runtime.getTaskInfo().getNumberOfParallelSubtasks(),
-                ownedKeyGroups(), settings.shards(), settings.latencyBudget().toMillis(),
+                ownedKeyGroups(), settings.shards(), settings.sharding().number(), settings.latencyBudget().toMillis(),
                 settings.maxChanges(), settings.maxBytes(), settings.sealOnCheckpoint() ? "sealed" : "kept",
                 formatOptions.get(DeltaFormatOptions.CODEC).configName());
     }
@@ -216,6 +226,12 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         p = new ShardPipeline(state, policy, encoder, store, formatOptions.rankKeys());
         byte[] saved = checkpoints.value();
         if (saved != null) {
+            // The shard's first use in this run (pipelines are cached): its state must have been routed like this job routes.
+            String mismatch = ShardingVersion.restoreMismatch(shard, shardingVersions.value(), settings.sharding());
+            if (mismatch != null) {
+                // Restarting cannot help: fail the job (no restart loop) with the fix in the message.
+                throw new SuppressRestartsException(new IllegalStateException(mismatch));
+            }
             p.restore(ShardCheckpoint.decode(saved));
             if (p.isOpen()) {
                 // Timers are checkpointed too, so this one normally exists already (then it is not added twice).
@@ -315,6 +331,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 }
             }
             checkpoints.update(p.checkpoint().encode()); // flushes the shard's cached rows first
+            recordSharding(shard);
         }
         touched.clear();
         // Every change marks its shard touched, so nothing should be left; flushed anyway, since a missed
@@ -324,6 +341,14 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 setCurrentKey(e.getKey());
                 e.getValue().flush();
             }
+        }
+    }
+
+    /** Writes the current shard's sharding version beside its checkpoint value, the first time in this run. */
+    private void recordSharding(int shard) throws java.io.IOException {
+        if (!shardingRecorded.get(shard)) {
+            shardingVersions.update(settings.sharding().number());
+            shardingRecorded.set(shard);
         }
     }
 
@@ -354,6 +379,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
             if (sealed != null) {
                 emit(sealed);
                 checkpoints.update(p.checkpoint().encode());
+                recordSharding(shard);
             }
             ShardDeltaState s = p.state();
             finals.put(shard, ShardFinalAccumulator.format(s.nextSequence() - 1, s.digest().toHex()));

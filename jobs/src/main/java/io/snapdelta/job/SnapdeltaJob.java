@@ -10,6 +10,7 @@ import io.snapdelta.config.JobOptions;
 import io.snapdelta.config.KafkaOptions;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.shard.ShardingVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,6 +134,7 @@ public final class SnapdeltaJob {
         boolean bounded = config.get(JobOptions.INPUT_BOUNDED);
 
         int shards = config.get(ShardOptions.SHARDS);
+        ShardingVersion sharding = config.get(ShardOptions.HASH_VERSION);
         List<DataStream<ChangeEvent>> valid = new ArrayList<>();
         List<DataStream<ShardedChangeEvent>> sharded = new ArrayList<>();
         List<DataStream<DeadLetterRecord>> dead = new ArrayList<>();
@@ -147,7 +149,7 @@ public final class SnapdeltaJob {
                     .uid("parse-" + topic);
             valid.add(parsed);
             // Chained to the parse operator (before the union: an operator with several inputs is not chained).
-            sharded.add(parsed.map(new ShardAssignFunction(shards), ShardedChangeEventTypeInfo.INSTANCE)
+            sharded.add(parsed.map(new ShardAssignFunction(shards, sharding), ShardedChangeEventTypeInfo.INSTANCE)
                     .name("shard-of-" + topic).uid("shard-of-" + topic));
             dead.add(parsed.getSideOutput(ParseFunction.DEAD_LETTERS));
             LOG.info("Input topic {} as {}{}", topic, t.getValue().id(), bounded ? ", bounded at its end offsets as of job start" : "");
@@ -175,7 +177,7 @@ public final class SnapdeltaJob {
         }
 
         String deltasTopic = config.get(DeltaOptions.TOPIC);
-        union(sharded).keyBy(new ShardKeySelector(shards))
+        union(sharded).keyBy(new ShardKeySelector(shards, sharding))
                 .transform("shard-deltas (S=" + shards + ")", TypeInformation.of(DeltaRecord.class),
                         new ShardDeltaOperator(shardSettings(config)))
                 .uid(SHARD_DELTAS_UID)
@@ -188,9 +190,9 @@ public final class SnapdeltaJob {
                         .setTransactionalIdPrefix(txPrefix + "-deltas")
                         .build())
                 .name("deltas -> " + deltasTopic).uid(DELTAS_SINK_UID);
-        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms); {} shards to {} "
+        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms); {} shards (sharding v{}) to {} "
                         + "(exactly once, prefix {}-deltas); valid events {}",
-                dlqTopic, txPrefix, txTimeout.toMillis(), shards, deltasTopic, txPrefix, eventsTopic.isEmpty() ? "not written" : "to " + eventsTopic);
+                dlqTopic, txPrefix, txTimeout.toMillis(), shards, sharding.number(), deltasTopic, txPrefix, eventsTopic.isEmpty() ? "not written" : "to " + eventsTopic);
     }
 
     /** Max parallelism of the shard operator: at least S and at least Flink's default floor of 128. */
@@ -211,7 +213,7 @@ public final class SnapdeltaJob {
                 config.get(DeltaOptions.BATCH_LATENCY_BUDGET), config.get(ShardOptions.BATCH_MAX_CHANGES),
                 config.get(DeltaOptions.BATCH_MAX_BYTES).bytes(), config.get(DeltaOptions.BATCH_SEAL_ON_CHECKPOINT),
                 config.get(JobOptions.CHECKPOINT_INTERVAL), format, DictionaryStores.factory(config),
-                config.get(ShardOptions.STATE_CACHE_ENTRIES));
+                config.get(ShardOptions.STATE_CACHE_ENTRIES), config.get(ShardOptions.HASH_VERSION));
     }
 
     private static KafkaSource<RawRecord> source(String topic, Configuration config, Map<String, String> kafka, boolean bounded) {

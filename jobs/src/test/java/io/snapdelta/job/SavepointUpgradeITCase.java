@@ -39,7 +39,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,7 +53,12 @@ import org.junit.jupiter.api.io.TempDir;
  * this build's batches, each shard's sequence continuing without a gap or a repeat and every digest chaining,
  * to exactly last-version-wins over both inputs. A state layout, serializer, uid or encoding change that
  * breaks operators' savepoints fails here.
+ *
+ * <p>The first release routed keys with sharding v1: restored with {@code shard.hash-version: 1} it continues; a
+ * restore with the default (v2) must fail the job naming the shard, both versions and the option, not route keys
+ * to shards that do not hold their state. The failing restore runs second (it reads the input the first left).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SavepointUpgradeITCase {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final String RELEASE = "v1";
@@ -61,6 +69,9 @@ class SavepointUpgradeITCase {
     static Path dir;
     static EmbeddedKafkaBroker kafka;
     static LocalFlink flink;
+    /** The input topic holds the first input (and, once the continuing restore ran, the new lines after it). */
+    static boolean inputProduced;
+    static boolean moreProduced;
 
     @BeforeAll
     static void startServers() {
@@ -78,8 +89,39 @@ class SavepointUpgradeITCase {
         }
     }
 
+    /** The first release's options and the sharding it was built with (its release.properties predate the option). */
+    private static Configuration restoreConfig(String shardingVersion) {
+        Map<String, String> options = new java.util.HashMap<>(FrozenSavepoint.options(kafka.bootstrapServers()));
+        if (shardingVersion != null) {
+            options.put(io.snapdelta.config.ShardOptions.HASH_VERSION.key(), shardingVersion);
+        }
+        return Configuration.fromMap(options);
+    }
+
+    /** The world the savepoint was taken in: its source offsets point just past the first input. */
+    private static void createTopicsWithTheFirstInput(List<byte[]> firstInput) {
+        if (!inputProduced) {
+            kafka.createTopic(FrozenSavepoint.INPUT, 1);
+            kafka.createTopic(FrozenSavepoint.DLQ, 1);
+            kafka.createTopic(FrozenSavepoint.DELTAS, FrozenSavepoint.DELTA_PARTITIONS);
+            produce(firstInput);
+            inputProduced = true;
+        }
+    }
+
+    private static JobClient restore(Configuration config, String name) throws Exception {
+        Path savepoint = copyOf(releaseDirectory(RELEASE).resolve("savepoint"), dir.resolve("restore-" + RELEASE + "-" + name.hashCode()));
+        var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
+        flinkConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
+        StreamExecutionEnvironment env = flink.environment(flinkConfig);
+        env.setParallelism(FrozenSavepoint.PARALLELISM);
+        SnapdeltaJob.define(env, config, Parsers.from(config));
+        return env.executeAsync(name);
+    }
+
     @Test
-    void aSavepointFromTheFirstReleaseRestoresIntoThisBuild() throws Exception {
+    @Order(1)
+    void aSavepointFromTheFirstReleaseRestoresIntoThisBuildWithShardingV1() throws Exception {
         Path frozen = releaseDirectory(RELEASE);
         Properties release = FrozenSavepoint.readProperties(frozen.resolve("release.properties"));
         List<byte[]> firstInput = FrozenSavepoint.firstInput();
@@ -100,20 +142,8 @@ class SavepointUpgradeITCase {
         assertTrue(CaptureSlice.expectedState(FrozenSavepoint.firstLines()).equals(replica.state()), "the first release's state");
         Map<Integer, Long> frozenLast = new TreeMap<>(replica.lastSequence);
 
-        // The world the savepoint was taken in: its source offsets point just past the first input.
-        kafka.createTopic(FrozenSavepoint.INPUT, 1);
-        kafka.createTopic(FrozenSavepoint.DLQ, 1);
-        kafka.createTopic(FrozenSavepoint.DELTAS, FrozenSavepoint.DELTA_PARTITIONS);
-        produce(firstInput);
-
-        Path savepoint = copyOf(frozen.resolve("savepoint"), dir.resolve("restore-" + RELEASE));
-        Configuration config = Configuration.fromMap(FrozenSavepoint.options(kafka.bootstrapServers()));
-        var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
-        flinkConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint.toUri().toString());
-        StreamExecutionEnvironment env = flink.environment(flinkConfig);
-        env.setParallelism(FrozenSavepoint.PARALLELISM);
-        SnapdeltaJob.define(env, config, Parsers.from(config));
-        JobClient job = env.executeAsync("restored from the " + RELEASE + " savepoint");
+        createTopicsWithTheFirstInput(firstInput);
+        JobClient job = restore(restoreConfig("1"), "restored from the " + RELEASE + " savepoint with sharding v1");
 
         List<byte[]> all = SharedData.lines(SharedData.pgbenchSmallEvents());
         List<byte[]> more = new ArrayList<>(all.subList(all.size() - MORE_LINES, all.size()));
@@ -127,6 +157,7 @@ class SavepointUpgradeITCase {
         try (CommittedTopicFollower deltas = new CommittedTopicFollower(kafka.bootstrapServers(), FrozenSavepoint.DELTAS, replica::accept);
              CommittedTopicFollower dlq = new CommittedTopicFollower(kafka.bootstrapServers(), FrozenSavepoint.DLQ, dead::add)) {
             produce(more);
+            moreProduced = true;
             deltas.awaitUntil(() -> expected.equals(replica.state()), WAIT,
                     "the first release's stream continued by this build to reach the input's state (" + expected.size() + " rows)");
             dlq.awaitUntil(() -> !dead.isEmpty(), WAIT, "the dead letter of the new input");
@@ -162,6 +193,35 @@ class SavepointUpgradeITCase {
         assertEquals(Long.toString(offsetOfBad), header(allDead.get(0), DeadLetter.OFFSET), "the dead letter's input offset");
         assertTrue(java.util.Arrays.equals(bad, allDead.get(0).value()), "dead letter bytes");
         assertEquals(FrozenSavepoint.SHARDS, replica.lastSequence.size(), "every shard has batches");
+    }
+
+    @Test
+    @Order(2)
+    void aSavepointFromTheFirstReleaseFailsClearlyUnderShardingV2() throws Exception {
+        createTopicsWithTheFirstInput(FrozenSavepoint.firstInput());
+        if (!moreProduced) {
+            // Run alone: events after the savepoint's offsets, so that restored shards see a first event.
+            List<byte[]> all = SharedData.lines(SharedData.pgbenchSmallEvents());
+            produce(all.subList(all.size() - MORE_LINES, all.size()));
+            moreProduced = true;
+        }
+        assertEquals(io.snapdelta.shard.ShardingVersion.V2, restoreConfig(null).get(io.snapdelta.config.ShardOptions.HASH_VERSION),
+                "this test restores with the default");
+        JobClient job = restore(restoreConfig(null), "restored from the " + RELEASE + " savepoint with the default sharding");
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> job.getJobExecutionResult().get(WAIT.toSeconds(), TimeUnit.SECONDS),
+                "a restore that would route the first release's keys with another hash must fail the job");
+        assertEquals(JobStatus.FAILED, job.getJobStatus().get(30, TimeUnit.SECONDS));
+        String message = null;
+        for (Throwable t = failed; t != null && message == null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("sharding version")) {
+                message = t.getMessage();
+            }
+        }
+        assertTrue(message != null, "the job's failure names the sharding mismatch: " + org.apache.flink.util.ExceptionUtils.stringifyException(failed));
+        assertTrue(message.matches("shard [0-3] restored state built with sharding version 1 .*"), message);
+        assertTrue(message.contains("routes keys with sharding version 2 (option shard.hash-version = 2)"), message);
+        assertTrue(message.contains("Set shard.hash-version: 1 to continue this deployment"), message);
     }
 
     /** The frozen release directory on the test classpath (target/test-classes), failing clearly when absent. */

@@ -2,6 +2,7 @@ package io.snapdelta.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
 import io.snapdelta.shard.ShardAssigner;
+import io.snapdelta.shard.ShardingVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -62,18 +64,23 @@ class ShardedChangeEventSerializerTest {
     }
 
     @Test
-    void theAssignedShardIsTheShardingSpecsShardOfTheEventsTableAndKey() {
-        ShardAssignFunction assign = new ShardAssignFunction(16);
-        ShardAssigner spec = new ShardAssigner(16);
-        List<Integer> seen = new ArrayList<>();
-        for (long aid = 1; aid <= 200; aid++) {
-            ChangeEvent e = event(aid, aid);
-            ShardedChangeEvent r = assign.map(e);
-            assertEquals(spec.shardOf(T, e.key()), r.shard());
-            assertEquals(r.shard(), new ShardKeySelector(16).getKey(r));
-            seen.add(r.shard());
+    void theAssignedShardIsTheShardingSpecsShardOfTheEventsTableAndKeyUnderEachVersion() {
+        List<List<Integer>> byVersion = new ArrayList<>();
+        for (ShardingVersion v : ShardingVersion.values()) {
+            ShardAssignFunction assign = new ShardAssignFunction(16, v);
+            ShardAssigner spec = new ShardAssigner(16, v);
+            List<Integer> seen = new ArrayList<>();
+            for (long aid = 1; aid <= 200; aid++) {
+                ChangeEvent e = event(aid, aid);
+                ShardedChangeEvent r = assign.map(e);
+                assertEquals(spec.shardOf(T, e.key()), r.shard());
+                assertEquals(r.shard(), new ShardKeySelector(16, v).getKey(r));
+                seen.add(r.shard());
+            }
+            assertEquals(16, seen.stream().distinct().count(), "200 keys should reach all 16 shards: " + seen);
+            byVersion.add(seen);
         }
-        assertEquals(16, seen.stream().distinct().count(), "200 keys should reach all 16 shards: " + seen);
+        assertNotEquals(byVersion.get(0), byVersion.get(1), "the function hashes with the version it was given");
     }
 
     @Test
@@ -86,13 +93,13 @@ class ShardedChangeEventSerializerTest {
         }
         TypeSerializer<ShardedChangeEvent> s = new ShardedChangeEventSerializer();
         DataInputDeserializer in = new DataInputDeserializer(old.toByteArray());
-        ShardAssigner spec = new ShardAssigner(16);
+        ShardAssigner spec = new ShardAssigner(16, ShardingVersion.V2);
         DataOutputSerializer again = new DataOutputSerializer(64);
         for (long aid : new long[] {7, 8}) {
             ShardedChangeEvent r = s.deserialize(in);
             assertEquals(ShardedChangeEvent.SHARD_UNKNOWN, r.shard());
             assertEquals(event(aid, aid - 6), r.event());
-            assertEquals(spec.shardOf(T, r.event().key()), new ShardKeySelector(16).getKey(r));
+            assertEquals(spec.shardOf(T, r.event().key()), new ShardKeySelector(16, ShardingVersion.V2).getKey(r));
             s.serialize(r, again);
         }
         assertEquals(0, in.available());

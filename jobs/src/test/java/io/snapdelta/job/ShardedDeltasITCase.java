@@ -163,6 +163,51 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         assertTrue(slice.expectedState().equals(replay.state()));
     }
 
+    /**
+     * The default (sharding v2) records its version in each shard's state: a savepoint of it restored by a job
+     * configured for v1 fails (without restarts) naming the shard, both versions and the option, instead of
+     * routing keys to shards that do not hold them. (The other direction, a savepoint from before sharding v2,
+     * is SavepointUpgradeITCase's.)
+     */
+    @Test
+    void aSavepointOfShardingV2RestoredWithShardingV1FailsTheJobNamingBothVersions() throws Exception {
+        String name = "sharding-mismatch";
+        createTopics(name);
+        CaptureSlice slice = CaptureSlice.of(1000, 2000, 20);
+        int half = slice.lines.size() / 2;
+        produce(name + ".input", slice.lines.subList(0, half));
+        Configuration config = Configuration.fromMap(config(name, false));
+        assertEquals(io.snapdelta.shard.ShardingVersion.V2, config.get(io.snapdelta.config.ShardOptions.HASH_VERSION));
+        StreamExecutionEnvironment first = flink.environment(SnapdeltaJob.flinkConfiguration(config));
+        first.setParallelism(2);
+        SnapdeltaJob.define(first, config, Parsers.from(config));
+        JobID id1 = first.executeAsync("sharding v2 before savepoint").getJobID();
+        await(() -> flink.completedCheckpoints(id1) >= 1 && replay(name).batches > 0, "a first committed checkpoint");
+        String savepoint = flink.miniCluster().stopWithSavepoint(id1, dir.resolve("savepoints-" + name).toUri().toString(), false,
+                SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+
+        Map<String, String> v1 = new java.util.HashMap<>(config(name, false));
+        v1.put(io.snapdelta.config.ShardOptions.HASH_VERSION.key(), "1");
+        Configuration v1Config = Configuration.fromMap(v1);
+        var restoredConfig = SnapdeltaJob.flinkConfiguration(v1Config);
+        restoredConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        StreamExecutionEnvironment second = flink.environment(restoredConfig);
+        second.setParallelism(2);
+        SnapdeltaJob.define(second, v1Config, Parsers.from(v1Config));
+        JobClient job2 = second.executeAsync("sharding v1 restoring a v2 savepoint");
+        produce(name + ".input", slice.lines.subList(half, slice.lines.size()));
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> job2.getJobExecutionResult().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(JobStatus.FAILED, job2.getJobStatus().get(30, TimeUnit.SECONDS));
+        java.util.Optional<IllegalStateException> cause = org.apache.flink.util.ExceptionUtils.findThrowable(failed,
+                t -> t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().contains("sharding version"))
+                .map(IllegalStateException.class::cast);
+        assertTrue(cause.isPresent(), org.apache.flink.util.ExceptionUtils.stringifyException(failed));
+        String message = cause.get().getMessage();
+        assertTrue(message.matches("shard [0-7] restored state built with sharding version 2, but this job routes keys with "
+                + "sharding version 1 \\(option shard.hash-version = 1\\).*Set shard.hash-version: 2 .*"), message);
+    }
+
     private static void await(BooleanSupplier condition, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
