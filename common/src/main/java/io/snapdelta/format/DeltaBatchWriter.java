@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Seals logical batches ({@link DeltaBatch}) into v1 bytes (see {@link BatchLayout} and
- * {@code schemas/delta-batch-v1.md}). One writer per shard stream: it remembers which table schemas the
+ * Seals logical batches ({@link DeltaBatch}) into v1-v4 bytes (see {@link BatchLayout} and
+ * {@code schemas/delta-batch-v1.md} .. {@code -v4.md}). One writer per shard stream: it remembers which table schemas the
  * stream has already defined, so each (table, schema version) travels once; {@link #emittedSchemaIds()}
  * belongs in the producer's checkpoint. Deterministic: the same batch, schema history and codec give
  * the same bytes (no map iteration order, no clock). If the chosen codec does not shrink the body, the
@@ -39,12 +39,15 @@ public final class DeltaBatchWriter implements AutoCloseable {
     }
 
     /**
-     * A writer of {@code formatVersion} 1, 2 or 3: deployments keep writing the older version until every
-     * reader reads the newer one (readers are upgraded first; every reader reads all older versions).
+     * A writer of {@code formatVersion} 1 to 4: deployments keep writing the older version until every
+     * reader reads the newer one (readers are upgraded first; every reader reads all older versions). The
+     * format version names the state digest version the caller's digests must be in
+     * ({@link BatchLayout#digestVersion}: v1-v3 digest v1, v4 digest v2); the writer copies them as opaque bytes.
      */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector, int formatVersion) {
-        if (formatVersion != FORMAT_VERSION_1 && formatVersion != FORMAT_VERSION_2 && formatVersion != FORMAT_VERSION_3) {
-            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1, 2 or 3");
+        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
+                    + NEWEST_FORMAT_VERSION);
         }
         this.formatVersion = formatVersion;
         this.encoder = new BodyEncoder(registry, formatVersion);
@@ -75,6 +78,11 @@ public final class DeltaBatchWriter implements AutoCloseable {
 
     public int formatVersion() {
         return formatVersion;
+    }
+
+    /** The state digest version of the digests this writer's batches carry (named by its format version). */
+    public io.snapdelta.digest.DigestVersion digestVersion() {
+        return BatchLayout.digestVersion(formatVersion);
     }
 
     /**
