@@ -49,7 +49,7 @@ public final class BatchLayout {
      * state digest v2 (XXH3-128 entry hashes) where v1-v3 carry state digest v1 (SHA-256).
      */
     public static final byte FORMAT_VERSION_4 = 4;
-    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_3;
+    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_4;
     /** The newest format version a reader reads. */
     public static final byte NEWEST_FORMAT_VERSION = FORMAT_VERSION_4;
     /**

@@ -21,19 +21,20 @@ import java.util.zip.CRC32C;
  * body is stored uncompressed. Not thread-safe.
  */
 public final class DeltaBatchWriter implements AutoCloseable {
-    private final BodyEncoder encoder;
+    private final TableSchemaRegistry registry;
+    private BodyEncoder encoder;
     private final CodecSelector selector;
     private final NoneCodec none = new NoneCodec();
     private final Set<Long> emitted = new HashSet<>();
     private final CRC32C crc = new CRC32C();
-    private final int formatVersion;
+    private int formatVersion;
     /** v2 layout in use: compact (sorted, bit-packed) or plain; see {@link #write}. */
     private boolean compactLayout = true;
     private long layoutBatches;
     /** Every this many batches the writer encodes both v2 layouts and keeps the smaller. */
     static final int LAYOUT_PROBE_INTERVAL = 16;
 
-    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 3). */
+    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 4). */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector) {
         this(registry, selector, CURRENT_FORMAT_VERSION);
     }
@@ -49,6 +50,7 @@ public final class DeltaBatchWriter implements AutoCloseable {
             throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
                     + NEWEST_FORMAT_VERSION);
         }
+        this.registry = registry;
         this.formatVersion = formatVersion;
         this.encoder = new BodyEncoder(registry, formatVersion);
         this.selector = selector;
@@ -78,6 +80,22 @@ public final class DeltaBatchWriter implements AutoCloseable {
 
     public int formatVersion() {
         return formatVersion;
+    }
+
+    /**
+     * Continues this stream in {@code formatVersion} (1 to 4), keeping the schemas it has defined and its layout
+     * probe state: for a shard restored from a checkpoint whose digest version needs another format than the one
+     * the writer was made with (a shard on state digest v1 keeps writing v3). Between batches only.
+     */
+    public void setFormatVersion(int formatVersion) {
+        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
+                    + NEWEST_FORMAT_VERSION);
+        }
+        if (formatVersion != this.formatVersion) {
+            this.formatVersion = formatVersion;
+            this.encoder = new BodyEncoder(registry, formatVersion);
+        }
     }
 
     /** The state digest version of the digests this writer's batches carry (named by its format version). */
