@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Independent implementation of the snapdelta state digest v1 (schemas/state-digest-v1.md).
+"""Independent implementation of the snapdelta state digest v1 and v2 (schemas/state-digest-v1.md, -v2.md).
 
-Python 3 standard library only. Reads a JSON description of a keyed state and prints its digest as
-64 lowercase hex digits. With --entries it also prints, per entry, the canonical encoding and its
-SHA-256 in hex (as in the spec's worked example).
+v1 needs the Python 3 standard library only; v2 (--digest-version 2) also needs the xxhash module (Debian:
+apt-get install python3-xxhash, for /usr/bin/python3), imported only then. Reads a JSON description of a keyed
+state and prints its digest as 64 lowercase hex digits. With --entries it also prints, per entry, the canonical
+encoding and its entry hash in hex (as in the specs' worked examples).
 
 State JSON:
   {"entries": [
@@ -20,7 +21,7 @@ SHA-256, standard library) unless --sharding-version 2 (schemas/sharding-v2.md, 
 module, Debian's python3-xxhash; only this mode imports it). With --entries and --shards it also prints each
 entry's canonical (table, key) encoding and its 64-bit hash in hex.
 
-Usage: state_digest.py STATE.json [--entries] [--shards S [--sharding-version 1|2]]
+Usage: state_digest.py STATE.json [--digest-version 1|2] [--entries] [--shards S [--sharding-version 1|2]]
 """
 import decimal
 import hashlib
@@ -88,12 +89,26 @@ def row(fields):
     return b"".join(out)
 
 
-def canonical_table_key(e):
-    return bytes([ENCODING_VERSION]) + text(e.get("namespace", "")) + text(e["table"]) + row(e["key"])
+def canonical_table_key(e, version=ENCODING_VERSION):
+    return bytes([version]) + text(e.get("namespace", "")) + text(e["table"]) + row(e["key"])
 
 
-def canonical_entry(e):
-    return canonical_table_key(e) + row(e["row"])
+def canonical_entry(e, version=ENCODING_VERSION):
+    """The canonical entry encoding; its first byte is the digest version (the rest is the same in v1 and v2)."""
+    return canonical_table_key(e, version) + row(e["row"])
+
+
+def entry_hash_v1(enc):
+    return hashlib.sha256(enc).digest()
+
+
+def entry_hash_v2(enc):
+    """schemas/state-digest-v2.md: XXH3-128(enc, seed 0) || XXH3-128(enc, seed 1), each 16 bytes big-endian."""
+    try:
+        import xxhash
+    except ImportError:
+        sys.exit("state digest v2 needs the xxhash module: apt-get install python3-xxhash (for /usr/bin/python3)")
+    return xxhash.xxh3_128_digest(enc, seed=0) + xxhash.xxh3_128_digest(enc, seed=1)
 
 
 def shard_hash_v1(encoding):
@@ -119,15 +134,16 @@ def shard_of(e, shards, version=1):
     return SHARD_HASHES[version](canonical_table_key(e)) % shards
 
 
-def digest(entries, show=False):
+def digest(entries, show=False, version=1):
+    entry_hash = {1: entry_hash_v1, 2: entry_hash_v2}[version]
     lanes = [0, 0, 0, 0]
     for e in entries:
-        enc = canonical_entry(e)
-        h = hashlib.sha256(enc).digest()
+        enc = canonical_entry(e, version)
+        h = entry_hash(enc)
         if show:
             print("entry %s.%s" % (e.get("namespace", ""), e["table"]))
             print("  encoding %s" % enc.hex())
-            print("  sha256   %s" % h.hex())
+            print("  %s %s" % ("sha256  " if version == 1 else "xxh3x2  ", h.hex()))
         for i in range(4):
             lanes[i] = (lanes[i] + int.from_bytes(h[8 * i:8 * i + 8], "big")) & MASK64
     return b"".join(l.to_bytes(8, "big") for l in lanes).hex()
@@ -153,7 +169,13 @@ def main(argv):
             print("%s.%s %s %d" % (e.get("namespace", ""), e["table"], json.dumps([f.get("value") for f in e["key"]]),
                                    shard_of(e, shards, version)))
         return 0
-    print(digest(state["entries"], show="--entries" in argv[2:]))
+    version = 1
+    if "--digest-version" in argv[2:]:
+        version = int(argv[argv.index("--digest-version") + 1])
+        if version not in (1, 2):
+            print("unknown --digest-version %d (known: 1, 2)" % version, file=sys.stderr)
+            return 2
+    print(digest(state["entries"], show="--entries" in argv[2:], version=version))
     return 0
 
 

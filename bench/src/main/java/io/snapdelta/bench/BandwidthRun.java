@@ -258,6 +258,7 @@ final class BandwidthRun {
                             + " sequence " + d.sequence() + ", expected sequence " + nextSequence[sh.shard()]);
                 }
                 nextSequence[sh.shard()]++;
+                replica.beginBatch(sh.shard(), d.sequence(), d.digestAfter().version());
                 if (d.digestBefore() != null && !d.digestBefore().equals(replica.digest())) {
                     throw new StateDivergenceException("shard " + sh.shard() + " batch " + d.sequence() + ": digest before "
                             + d.digestBefore() + " but the replica holds " + replica.digest());

@@ -154,8 +154,9 @@ final class DeltaFormatDriver implements AutoCloseable {
             throw new IllegalStateException("shard " + shard + ": a batch this run sealed does not decode: " + e.getMessage(), e);
         }
         BatchHeader h = batch.header();
-        return new Decoded(h.shard(), h.sequence(), batch.ops(), h.hasDigestBefore() ? StateDigest.fromBytes(h.digestBefore(), 0) : null,
-                StateDigest.fromBytes(h.digestAfter(), 0));
+        return new Decoded(h.shard(), h.sequence(), batch.ops(),
+                h.hasDigestBefore() ? StateDigest.fromBytes(h.digestBefore(), 0, h.digestVersion()) : null,
+                StateDigest.fromBytes(h.digestAfter(), 0, h.digestVersion()));
     }
 
     /** Bytes a replica fetches outside the batches (dictionaries), to amortise over the run. */

@@ -16,26 +16,32 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import net.openhft.hashing.LongTupleHashFunction;
 
 /**
- * Hashes one state entry (table, key, row) with SHA-256 over its canonical encoding, exactly as
- * {@code schemas/state-digest-v1.md} specifies (the encoding is injective: every variable-length part is
- * length-prefixed and every value carries its type tag and a null marker).
+ * Hashes one state entry (table, key, row) over its canonical encoding in the hasher's {@link DigestVersion}:
+ * v1 with SHA-256 ({@code schemas/state-digest-v1.md}), v2 with XXH3-128 under seeds 0 and 1
+ * ({@code schemas/state-digest-v2.md}); the encodings differ only in their first byte, the version (the
+ * encoding is injective: every variable-length part is length-prefixed and every value carries its type tag
+ * and a null marker).
  *
  * <p>Everything in an entry's encoding but the values and their null markers depends only on the table,
  * the key schema and the row schema, so each such triple is compiled once into an {@link EntryLayout}: the
  * constant bytes in front of each value (version, table, field counts, each field's name and type tag, and a
  * "present" marker) as one run per field. Encoding an entry is then one copy and one value write per field,
- * with a capacity check only before variable-length values, and the buffer goes to SHA-256 in one call.
+ * with a capacity check only before variable-length values, and the buffer goes to the hash in one call.
  *
  * <p>Not thread-safe: one instance owns one {@link MessageDigest} and one growable scratch buffer that
  * are reused for every entry, so hashing allocates nothing per row beyond the UTF-8 bytes of strings.
  */
 public final class RowHasher {
-    /** First byte of every canonical entry encoding; a future encoding changes it. */
+    /** First byte of every v1 canonical entry encoding (v2's is 2: {@link DigestVersion#id()}). */
     public static final byte ENCODING_VERSION = 1;
-    /** Width of the entry hash: one SHA-256 output. */
+    /** Width of the entry hash: one SHA-256 output (v1), two XXH3-128 outputs (v2). */
     public static final int HASH_BYTES = 32;
+    /** State digest v2's two entry hashes: XXH3-128 under seeds 0 and 1 (stateless, so shared). */
+    private static final LongTupleHashFunction XXH3_128_SEED0 = LongTupleHashFunction.xx128(0);
+    private static final LongTupleHashFunction XXH3_128_SEED1 = LongTupleHashFunction.xx128(1);
 
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -54,8 +60,11 @@ public final class RowHasher {
     /** Recently used layouts compared by identity first: a capture interleaves its tables' entries. */
     private static final int RECENT_LAYOUTS = 8;
 
+    private final DigestVersion version;
     private final MessageDigest sha256;
     private final byte[] hash = new byte[HASH_BYTES];
+    /** XXH3-128 output: [0] the low 64 bits, [1] the high 64 bits (zero-allocation-hashing's order). */
+    private final long[] xxh = new long[2];
     private byte[] buf = new byte[512];
     private int len;
 
@@ -91,7 +100,7 @@ public final class RowHasher {
         final String[] lastStrings;
         final byte[][] lastStringBytes;
 
-        EntryLayout(TableId table, RowSchema keySchema, RowSchema rowSchema) {
+        EntryLayout(byte encodingVersion, TableId table, RowSchema keySchema, RowSchema rowSchema) {
             this.table = table;
             this.keySchema = keySchema;
             this.rowSchema = rowSchema;
@@ -103,7 +112,7 @@ public final class RowHasher {
             this.lastStrings = new String[fields];
             this.lastStringBytes = new byte[fields][];
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(ENCODING_VERSION);
+            out.write(encodingVersion);
             writeStr(out, table.namespace());
             writeStr(out, table.name());
             int fixedValues = 0;
@@ -172,7 +181,13 @@ public final class RowHasher {
         }
     }
 
+    /** A state digest v1 hasher (SHA-256), as every hasher was before v2; also the sharding v1 hash. */
     public RowHasher() {
+        this(DigestVersion.V1);
+    }
+
+    public RowHasher(DigestVersion version) {
+        this.version = version;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -180,12 +195,27 @@ public final class RowHasher {
         }
     }
 
+    public DigestVersion version() {
+        return version;
+    }
+
     /**
-     * Hashes the entry and writes its {@link StateDigest#LANES} lanes (big-endian 64-bit words of the
-     * SHA-256 output, in order) into {@code lanes}.
+     * Hashes the entry and writes its {@link StateDigest#LANES} lanes into {@code lanes}: v1 the big-endian
+     * 64-bit words of the SHA-256 output, in order; v2 high and low 64 bits of XXH3-128 under seed 0, then of
+     * seed 1 (each 128-bit value's canonical big-endian bytes, high half first).
      */
     public void hashEntry(TableId table, Row key, Row row, long[] lanes) {
         encodeEntry(table, key, row);
+        if (version == DigestVersion.V2) {
+            long[] x = xxh;
+            XXH3_128_SEED0.hashBytes(buf, 0, len, x);
+            lanes[0] = x[1];
+            lanes[1] = x[0];
+            XXH3_128_SEED1.hashBytes(buf, 0, len, x);
+            lanes[2] = x[1];
+            lanes[3] = x[0];
+            return;
+        }
         sha256.update(buf, 0, len);
         try {
             sha256.digest(hash, 0, HASH_BYTES);
@@ -200,9 +230,13 @@ public final class RowHasher {
 
     /**
      * The first 64 bits (big-endian) of SHA-256 over the canonical (table, key) encoding: the entry
-     * encoding without its row part ({@code schemas/sharding-v1.md}).
+     * encoding without its row part ({@code schemas/sharding-v1.md}). Only a v1 hasher has that encoding
+     * (its first byte is 1).
      */
     public long hashTableKey(TableId table, Row key) {
+        if (version != DigestVersion.V1) {
+            throw new IllegalStateException("sharding v1 hashes the v1 (table, key) encoding; this hasher is " + version);
+        }
         encodeTableKey(table, key);
         sha256.update(buf, 0, len);
         try {
@@ -263,7 +297,7 @@ public final class RowHasher {
             if (layouts.size() >= MAX_LAYOUTS) {
                 layouts.clear();
             }
-            l = new EntryLayout(table, keySchema, rowSchema);
+            l = new EntryLayout((byte) version.id(), table, keySchema, rowSchema);
             layouts.put(k, l);
         }
         r[nextRecent] = l;

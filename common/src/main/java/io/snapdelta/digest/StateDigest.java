@@ -7,14 +7,16 @@ import java.util.HexFormat;
 
 /**
  * The order-independent, incrementally updatable digest of a shard's whole keyed state, as specified in
- * {@code schemas/state-digest-v1.md}: {@value #LANES} lanes, each the sum modulo 2^64 of the
- * corresponding big-endian 64-bit word of SHA-256(canonical entry) over every (table, key, row) entry
- * held. Adding a row adds its hash, removing subtracts it, replacing does both, so maintenance costs
+ * {@code schemas/state-digest-v1.md} and {@code -v2.md}: {@value #LANES} lanes, each the sum modulo 2^64 of the
+ * corresponding 64-bit word of the entry hash (v1 SHA-256, v2 two XXH3-128; {@link DigestVersion}) over every
+ * (table, key, row) entry held. Adding a row adds its hash, removing subtracts it, replacing does both, so maintenance costs
  * O(changes); sums (unlike XOR) do not let two equal entries cancel, and the lanes are independent so a
  * collision needs all 256 bits to line up.
  *
- * <p>Serialised as {@value #BYTES} bytes: lane 0 first, each lane big-endian. The empty state's digest is
- * all zeros. Not thread-safe (it owns a reusable {@link RowHasher}).
+ * <p>Serialised as {@value #BYTES} bytes: lane 0 first, each lane big-endian (both versions). The empty state's
+ * digest is all zeros. The version only says how {@link #add}/{@link #remove} hash an entry: equality compares
+ * the lanes (a batch's digest is compared with a state's of the version the batch names). Not thread-safe (it
+ * owns a reusable {@link RowHasher}).
  */
 public final class StateDigest {
     public static final int LANES = 4;
@@ -23,19 +25,35 @@ public final class StateDigest {
 
     private final long[] lanes = new long[LANES];
     private final long[] scratch = new long[LANES];
+    private final DigestVersion version;
     private RowHasher hasher;
 
-    /** The digest of the empty state. */
+    /** The v1 digest of the empty state. */
     public StateDigest() {
+        this(DigestVersion.V1);
     }
 
-    /** Reads a serialised digest ({@value #BYTES} bytes at {@code offset}). */
+    /** The digest of the empty state in {@code version}. */
+    public StateDigest(DigestVersion version) {
+        this.version = version;
+    }
+
+    public DigestVersion version() {
+        return version;
+    }
+
+    /** Reads a serialised digest ({@value #BYTES} bytes at {@code offset}) as v1. */
     public static StateDigest fromBytes(byte[] bytes, int offset) {
+        return fromBytes(bytes, offset, DigestVersion.V1);
+    }
+
+    /** Reads a serialised digest ({@value #BYTES} bytes at {@code offset}) of {@code version}. */
+    public static StateDigest fromBytes(byte[] bytes, int offset, DigestVersion version) {
         if (offset < 0 || bytes.length - offset < BYTES) {
             throw new IllegalArgumentException("a state digest needs " + BYTES + " bytes at offset " + offset
                     + " but only " + Math.max(0, bytes.length - offset) + " remain");
         }
-        StateDigest d = new StateDigest();
+        StateDigest d = new StateDigest(version);
         for (int i = 0; i < LANES; i++) {
             d.lanes[i] = RowHasher.readLongBE(bytes, offset + 8 * i);
         }
@@ -117,7 +135,7 @@ public final class StateDigest {
 
     /** An independent copy of the current value. */
     public StateDigest copy() {
-        StateDigest d = new StateDigest();
+        StateDigest d = new StateDigest(version);
         System.arraycopy(lanes, 0, d.lanes, 0, LANES);
         return d;
     }
@@ -148,7 +166,7 @@ public final class StateDigest {
 
     private RowHasher hasher() {
         if (hasher == null) {
-            hasher = new RowHasher();
+            hasher = new RowHasher(version);
         }
         return hasher;
     }

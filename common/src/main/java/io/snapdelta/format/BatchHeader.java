@@ -27,6 +27,11 @@ public record BatchHeader(int formatVersion, int shard, long sequence, Version f
                 BatchLayout.HEADER_LENGTH);
     }
 
+    /** The state digest version of {@link #digestAfter} (and {@link #digestBefore}): named by the format version. */
+    public io.snapdelta.digest.DigestVersion digestVersion() {
+        return BatchLayout.digestVersion(formatVersion);
+    }
+
     public int opCount() {
         return insertCount + updateCount + deleteCount;
     }

@@ -44,7 +44,14 @@ public final class BatchLayout {
      * updates and deletes as ranks among the receiver's held keys.
      */
     public static final byte FORMAT_VERSION_3 = 3;
-    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_3;
+    /**
+     * v4 (spec: schemas/delta-batch-v4.md): v3 byte for byte but for FormatVersion, and its DigestAfter is a
+     * state digest v2 (XXH3-128 entry hashes) where v1-v3 carry state digest v1 (SHA-256).
+     */
+    public static final byte FORMAT_VERSION_4 = 4;
+    public static final byte CURRENT_FORMAT_VERSION = FORMAT_VERSION_4;
+    /** The newest format version a reader reads. */
+    public static final byte NEWEST_FORMAT_VERSION = FORMAT_VERSION_4;
     /**
      * v2 header: Magic, FormatVersion, Flags, CodecId, CodecLevel at the v1 offsets, then from
      * {@link #V2_VARINTS_OFFSET} the varints Shard, BatchSequence, FirstVersionMajor, FirstVersionMinor,
@@ -92,6 +99,25 @@ public final class BatchLayout {
     public static final int CRC_LENGTH = 4;
     /** Smallest possible sealed batch: a header, an empty body and the CRC. */
     public static final int MIN_SEALED_LENGTH = HEADER_LENGTH + CRC_LENGTH;
+
+    /**
+     * The state digest a batch of {@code formatVersion} carries: the format version names it (v1-v3 state digest
+     * v1, v4 state digest v2), so a batch needs no field for it.
+     */
+    public static io.snapdelta.digest.DigestVersion digestVersion(int formatVersion) {
+        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
+            throw new IllegalArgumentException("unknown delta batch format version " + formatVersion);
+        }
+        return formatVersion >= FORMAT_VERSION_4 ? io.snapdelta.digest.DigestVersion.V2 : io.snapdelta.digest.DigestVersion.V1;
+    }
+
+    /**
+     * The newest format version that carries {@code digest}: a shard whose digest is v1 (restored from a
+     * checkpoint written before digest v2) keeps writing v3; a shard on digest v2 writes v4.
+     */
+    public static int newestFormatVersionFor(io.snapdelta.digest.DigestVersion digest) {
+        return digest == io.snapdelta.digest.DigestVersion.V1 ? FORMAT_VERSION_3 : FORMAT_VERSION_4;
+    }
 
     /** Digests in the header of a batch of this version: 2 up to v2 (before and after), 1 from v3 (after). */
     public static int digestCount(int formatVersion) {

@@ -21,7 +21,8 @@ import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
- * Verifies and decodes sealed v1 batches. Order of checks: length, magic, format version, CRC32C over
+ * Verifies and decodes sealed v1-v4 batches; {@link BatchHeader#digestVersion()} says which state digest a batch
+ * carries (v1-v3 digest v1, v4 digest v2). Order of checks: length, magic, format version, CRC32C over
  * every byte before the trailer (so no field is trusted before it is known intact), then header rules
  * and limits ({@link DeltaFormatOptions}), then decompression into a buffer of the checked length, then
  * the body. Any failure is a {@link CorruptBatchException} naming the batch and the byte offset; no
@@ -64,9 +65,9 @@ public final class DeltaBatchReader implements AutoCloseable {
             }
         }
         int version = sealed[VERSION_OFFSET] & 0xFF;
-        if (version != FORMAT_VERSION_1 && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_3) {
+        if (version < FORMAT_VERSION_1 || version > NEWEST_FORMAT_VERSION) {
             throw new CorruptBatchException(Kind.UNSUPPORTED_VERSION, -1, -1, VERSION_OFFSET, "format version " + version
-                    + " is not supported; this reader reads versions " + FORMAT_VERSION_1 + " to " + FORMAT_VERSION_3
+                    + " is not supported; this reader reads versions " + FORMAT_VERSION_1 + " to " + NEWEST_FORMAT_VERSION
                     + " (upgrade the reader)");
         }
         int minLength = version == FORMAT_VERSION_1 ? MIN_SEALED_LENGTH : version == FORMAT_VERSION_2 ? V2_MIN_SEALED_LENGTH
@@ -142,7 +143,7 @@ public final class DeltaBatchReader implements AutoCloseable {
                 dictionaryId, (int) uncompressed, (int) bodyLength, before, after, stored);
     }
 
-    /** The v2 or v3 header (spec v2 §2, v3 §2), after magic, version and CRC were verified. */
+    /** The v2, v3 or v4 header (spec v2 §2, v3 §2; v4 is v3's), after magic, version and CRC were verified. */
     private BatchHeader readHeaderV2(byte[] sealed, int version, int storedCrc) throws CorruptBatchException {
         int crcOffset = sealed.length - CRC_LENGTH;
         ByteSource in = new ByteSource(sealed, V2_VARINTS_OFFSET, crcOffset - V2_VARINTS_OFFSET, "", -1, -1);

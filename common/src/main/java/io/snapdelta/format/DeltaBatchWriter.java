@@ -13,39 +13,44 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Seals logical batches ({@link DeltaBatch}) into v1 bytes (see {@link BatchLayout} and
- * {@code schemas/delta-batch-v1.md}). One writer per shard stream: it remembers which table schemas the
+ * Seals logical batches ({@link DeltaBatch}) into v1-v4 bytes (see {@link BatchLayout} and
+ * {@code schemas/delta-batch-v1.md} .. {@code -v4.md}). One writer per shard stream: it remembers which table schemas the
  * stream has already defined, so each (table, schema version) travels once; {@link #emittedSchemaIds()}
  * belongs in the producer's checkpoint. Deterministic: the same batch, schema history and codec give
  * the same bytes (no map iteration order, no clock). If the chosen codec does not shrink the body, the
  * body is stored uncompressed. Not thread-safe.
  */
 public final class DeltaBatchWriter implements AutoCloseable {
-    private final BodyEncoder encoder;
+    private final TableSchemaRegistry registry;
+    private BodyEncoder encoder;
     private final CodecSelector selector;
     private final NoneCodec none = new NoneCodec();
     private final Set<Long> emitted = new HashSet<>();
     private final CRC32C crc = new CRC32C();
-    private final int formatVersion;
+    private int formatVersion;
     /** v2 layout in use: compact (sorted, bit-packed) or plain; see {@link #write}. */
     private boolean compactLayout = true;
     private long layoutBatches;
     /** Every this many batches the writer encodes both v2 layouts and keeps the smaller. */
     static final int LAYOUT_PROBE_INTERVAL = 16;
 
-    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 3). */
+    /** A writer of the current format version ({@link BatchLayout#CURRENT_FORMAT_VERSION}, 4). */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector) {
         this(registry, selector, CURRENT_FORMAT_VERSION);
     }
 
     /**
-     * A writer of {@code formatVersion} 1, 2 or 3: deployments keep writing the older version until every
-     * reader reads the newer one (readers are upgraded first; every reader reads all older versions).
+     * A writer of {@code formatVersion} 1 to 4: deployments keep writing the older version until every
+     * reader reads the newer one (readers are upgraded first; every reader reads all older versions). The
+     * format version names the state digest version the caller's digests must be in
+     * ({@link BatchLayout#digestVersion}: v1-v3 digest v1, v4 digest v2); the writer copies them as opaque bytes.
      */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector, int formatVersion) {
-        if (formatVersion != FORMAT_VERSION_1 && formatVersion != FORMAT_VERSION_2 && formatVersion != FORMAT_VERSION_3) {
-            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1, 2 or 3");
+        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
+                    + NEWEST_FORMAT_VERSION);
         }
+        this.registry = registry;
         this.formatVersion = formatVersion;
         this.encoder = new BodyEncoder(registry, formatVersion);
         this.selector = selector;
@@ -75,6 +80,27 @@ public final class DeltaBatchWriter implements AutoCloseable {
 
     public int formatVersion() {
         return formatVersion;
+    }
+
+    /**
+     * Continues this stream in {@code formatVersion} (1 to 4), keeping the schemas it has defined and its layout
+     * probe state: for a shard restored from a checkpoint whose digest version needs another format than the one
+     * the writer was made with (a shard on state digest v1 keeps writing v3). Between batches only.
+     */
+    public void setFormatVersion(int formatVersion) {
+        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
+                    + NEWEST_FORMAT_VERSION);
+        }
+        if (formatVersion != this.formatVersion) {
+            this.formatVersion = formatVersion;
+            this.encoder = new BodyEncoder(registry, formatVersion);
+        }
+    }
+
+    /** The state digest version of the digests this writer's batches carry (named by its format version). */
+    public io.snapdelta.digest.DigestVersion digestVersion() {
+        return BatchLayout.digestVersion(formatVersion);
     }
 
     /**

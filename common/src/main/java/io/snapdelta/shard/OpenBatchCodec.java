@@ -27,7 +27,7 @@ import java.util.Map;
  * open batch, v1:
  *   u8 1 | i64 source changes | u8 flags (1 = version range present)
  *   [i64 first major | i64 first minor | i64 last major | i64 last minor]      if flag 1
- *   | 32 bytes digest before (state-digest-v1 bytes)
+ *   | 32 bytes digest before (state digest bytes, of the shard's digest version: ShardCheckpoint v4 names it, older checkpoints mean v1)
  *   | u16 s | s x (u32 length + row schema definition)       the schemas of the rows below, in order of first use
  *   | u32 k | k x (key | u8 0 absent, or u8 1 + row)        each touched key's row when the batch opened, in key order
  *   | u32 m | m x (u8 kind | key [| row])                     the applied changes in arrival order:

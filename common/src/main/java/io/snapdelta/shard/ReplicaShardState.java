@@ -1,6 +1,7 @@
 package io.snapdelta.shard;
 
 import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.digest.DigestVersion;
 import io.snapdelta.digest.RowHasher;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.format.HeldKeyIndex;
@@ -19,7 +20,12 @@ import java.util.function.BiConsumer;
  * repaired).
  *
  * <p>Each held row keeps its state-digest entry hash, so replacing or deleting it subtracts the stored hash
- * instead of hashing the old row again: one SHA-256 per change, not two.
+ * instead of hashing the old row again: one entry hash per change, not two.
+ *
+ * <p>The digest version is the one the shard's batches name ({@link #beginBatch}: format v1-v3 state digest v1, v4
+ * v2), fixed by the first batch (or the first op applied without one, then the current format's) for the replica's
+ * life: a stream whose digest version changes from one batch to the next is rejected, since the lanes held are of
+ * the other version.
  *
  * <p>The rows live in an open-addressing table (linear probing, backward-shift deletion) of one
  * {@link Held} object per row that carries the table, key, key hash, row and the four hash lanes inline:
@@ -88,8 +94,11 @@ public final class ReplicaShardState implements RowLookup {
     /** 32 - log2(capacity): a key's home slot is the top bits of its mixed hash. */
     private int shift = 32 - Integer.numberOfTrailingZeros(MIN_CAPACITY);
     private int size;
-    private final StateDigest digest = new StateDigest();
-    private final RowHasher hasher = new RowHasher();
+    private DigestVersion digestVersion = ShardDeltaState.CURRENT_DIGEST_VERSION;
+    /** Whether {@link #digestVersion} is fixed (by a batch, or by an op applied). */
+    private boolean versionFixed;
+    private StateDigest digest = new StateDigest(digestVersion);
+    private RowHasher hasher = new RowHasher(digestVersion);
     private final long[] lanes = new long[StateDigest.LANES];
     /**
      * Ordered indexes of the held keys of the tables that a batch coded keys of by rank (format v3), built on
@@ -266,6 +275,32 @@ public final class ReplicaShardState implements RowLookup {
                 : HeldKeyIndex.of(java.util.Arrays.asList(keys).subList(0, n));
     }
 
+    /**
+     * Before applying batch {@code sequence} of {@code shard}: the digest version it carries
+     * ({@link io.snapdelta.format.BatchHeader#digestVersion()}). The first batch fixes the replica's version; a later
+     * batch naming another one is a {@link StateDivergenceException} naming the shard and sequence.
+     */
+    public void beginBatch(int shard, long sequence, DigestVersion version) {
+        if (version == digestVersion) {
+            versionFixed = true;
+            return;
+        }
+        if (versionFixed || size != 0) {
+            throw new StateDivergenceException("shard " + Integer.toUnsignedString(shard) + " batch " + sequence + " carries state digest "
+                    + version + " but the shard's earlier batches carried " + digestVersion
+                    + ": a shard's digest version is fixed for its life (format v1-v3: v1, v4: v2)");
+        }
+        digestVersion = version;
+        digest = new StateDigest(version);
+        hasher = new RowHasher(version);
+        versionFixed = true;
+    }
+
+    /** The digest version the replica hashes with. */
+    public DigestVersion digestVersion() {
+        return digestVersion;
+    }
+
     public void apply(DeltaOp op) {
         apply(op, null, TableKey.hashOf(op.table(), op.key()));
     }
@@ -276,6 +311,7 @@ public final class ReplicaShardState implements RowLookup {
      * @param hash the op's {@link TableKey#hashOf}
      */
     private void apply(DeltaOp op, Held handle, int hash) {
+        versionFixed = true;
         TableId table = op.table();
         Row key = op.key();
         if (op instanceof DeltaOp.Insert ins) {
@@ -443,7 +479,7 @@ public final class ReplicaShardState implements RowLookup {
 
     /** The digest recomputed from every held row, without the stored hashes (O(state); for verification). */
     public StateDigest recomputeDigest() {
-        StateDigest d = new StateDigest();
+        StateDigest d = new StateDigest(digestVersion);
         for (Held h : slots) {
             if (h != null) {
                 d.add(h.table, h.key, h.row);

@@ -161,6 +161,16 @@ public final class ShardBatchEncoder implements AutoCloseable {
         writer.restoreEmittedSchemaIds(ids);
     }
 
+    /**
+     * Makes the writer write the newest format that carries {@code version} (a shard's digest version is fixed
+     * for its life: v1 writes format v3, v2 format v4), if it does not already write a format of that version.
+     */
+    public void useDigestVersion(io.snapdelta.digest.DigestVersion version) {
+        if (writer.digestVersion() != version) {
+            writer.setFormatVersion(io.snapdelta.format.BatchLayout.newestFormatVersionFor(version));
+        }
+    }
+
     public DeltaBatchWriter writer() {
         return writer;
     }

@@ -1,5 +1,6 @@
 package io.snapdelta.shard;
 
+import io.snapdelta.digest.DigestVersion;
 import io.snapdelta.digest.StateDigest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +16,11 @@ import java.util.TreeSet;
  * {@link ShardDeltaState.Progress}, the store's counts, the schema ids the shard's batch stream has
  * defined, the flush policy's rate estimates, the open batch with the time it opened (so a checkpoint
  * does not have to seal it), and the encoder's probe state (which body and layout the last probes chose,
- * so a restored stream seals the bytes an uninterrupted one would). In every savepoint, so versioned and
- * only extended: this build writes v3 and reads v1 (written between batches: no open batch), v2 and v3; a
- * v1 or v2 checkpoint restores the probe state of a new stream (what builds before v3 did).
+ * so a restored stream seals the bytes an uninterrupted one would), and the shard's state digest version. In every
+ * savepoint, so versioned and only extended: this build writes v4 and reads v1 (written between batches: no open
+ * batch) to v4; a v1 or v2 checkpoint restores the probe state of a new stream (what builds before v3 did), and a
+ * v1-v3 checkpoint (written before state digest v2 existed) restores a shard on state digest v1, which keeps writing
+ * delta batch format v3.
  *
  * <pre>
  * v1: u8 1 | i64 next sequence | 32 bytes digest | i64 max source micros | i64 last purge micros
@@ -28,6 +31,8 @@ import java.util.TreeSet;
  * v3: u8 3 | the v2 fields after the version byte | u8 probe flags (bit 0: the last body probe chose the
  *     stream-ordered body; bit 1: the writer uses the plain v2 layout; other bits 0)
  *     | i64 batches with differing bodies sealed | i64 batches the writer sealed
+ * v4: u8 4 | the v3 fields after the version byte | u8 state digest version (1 or 2: the digest above, the
+ *     open batch's digest before and the entry hashes stored with the shard's rows are of this version)
  * </pre>
  *
  * @param openedAtMillis when the open batch opened, on the pipeline's clock; -1 if none is open
@@ -37,7 +42,7 @@ import java.util.TreeSet;
 public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCounts, Set<Long> emittedSchemaIds,
                               double changesPerMilli, double bytesPerChange, long openedAtMillis,
                               ShardDeltaState.OpenBatch openBatch, ShardBatchEncoder.ProbeState probe) {
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     private static final int VERSION_WITHOUT_OPEN_BATCH = 1;
     private static final int FLAG_STREAM_ORDERED = 1;
     private static final int FLAG_PLAIN_LAYOUT = 2;
@@ -98,6 +103,7 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
                     | (probe.layout().compact() ? 0 : FLAG_PLAIN_LAYOUT));
             out.writeLong(probe.differingBatches());
             out.writeLong(probe.layout().batches());
+            out.writeByte(progress.digest().version().id());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -112,7 +118,7 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
                         + VERSION_WITHOUT_OPEN_BATCH + " to " + VERSION + ")");
             }
             long next = in.readLong();
-            StateDigest digest = StateDigest.fromBytes(in.readNBytes(StateDigest.BYTES), 0);
+            byte[] digestBytes = in.readNBytes(StateDigest.BYTES);
             long maxSource = in.readLong();
             long lastPurge = in.readLong();
             long[] counters = new long[in.readUnsignedShort()];
@@ -125,7 +131,6 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
             for (int i = 0; i < m; i++) {
                 ids.add(in.readLong());
             }
-            ShardDeltaState.Progress progress = new ShardDeltaState.Progress(next, digest, maxSource, lastPurge, counters);
             double changesPerMilli = in.readDouble();
             double bytesPerChange = in.readDouble();
             long openedAt = -1;
@@ -155,6 +160,10 @@ public record ShardCheckpoint(ShardDeltaState.Progress progress, long[] storeCou
                         (flags & FLAG_STREAM_ORDERED) != 0 ? ShardBatchEncoder.Body.STREAM_ORDERED : ShardBatchEncoder.Body.COALESCED,
                         differing, new io.snapdelta.format.DeltaBatchWriter.LayoutState((flags & FLAG_PLAIN_LAYOUT) == 0, written));
             }
+            // Before v4 every shard was on state digest v1.
+            DigestVersion digestVersion = v >= 4 ? DigestVersion.of(in.readUnsignedByte()) : DigestVersion.V1;
+            ShardDeltaState.Progress progress = new ShardDeltaState.Progress(next,
+                    StateDigest.fromBytes(digestBytes, 0, digestVersion), maxSource, lastPurge, counters);
             if (in.available() != 0) {
                 throw new IOException(in.available() + " bytes after the end of the checkpoint");
             }

@@ -3,6 +3,7 @@ package io.snapdelta.shard;
 import io.snapdelta.config.Configuration;
 import io.snapdelta.config.ShardOptions;
 import io.snapdelta.delta.DeltaOp;
+import io.snapdelta.digest.DigestVersion;
 import io.snapdelta.digest.RowHasher;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
@@ -54,8 +55,17 @@ public final class ShardDeltaState {
     int markableKeys = 1 << InMemoryShardStateStore.MARK_BITS;
     private final int batchMaxChanges;
     private final long tombstoneRetentionMicros;
-    private final StateDigest digest = new StateDigest();
-    private final RowHasher hasher = new RowHasher();
+    /**
+     * The shard's state digest version, fixed for its life ({@link #useDigestVersion}, {@link #restore}): the digest's
+     * lanes and the entry hashes stored with the rows are of this version. A new shard takes the current format's
+     * (state digest v2); a shard restored from a checkpoint written before v2 existed keeps v1.
+     */
+    private DigestVersion digestVersion = CURRENT_DIGEST_VERSION;
+    private StateDigest digest = new StateDigest(digestVersion);
+    private RowHasher hasher = new RowHasher(digestVersion);
+    /** The digest version of the current delta batch format ({@link io.snapdelta.format.BatchLayout#CURRENT_FORMAT_VERSION}). */
+    public static final DigestVersion CURRENT_DIGEST_VERSION =
+            io.snapdelta.format.BatchLayout.digestVersion(io.snapdelta.format.BatchLayout.CURRENT_FORMAT_VERSION);
     /** Entry hash lanes on their way into a {@link StoredEntry} or the digest (entries copy them). */
     private final long[] laneScratch = new long[StateDigest.LANES];
     private final ShardCounters counters = new ShardCounters();
@@ -76,7 +86,7 @@ public final class ShardDeltaState {
     private final List<DeltaOp> openStream = new ArrayList<>();
     /** Touched keys whose row waits to be hashed ({@link Touched#unhashed}; skipped if null by then). */
     private final List<Touched> unhashedKeys = new ArrayList<>();
-    private StateDigest openDigestBefore = new StateDigest();
+    private StateDigest openDigestBefore = new StateDigest(digestVersion);
     private long openChanges;
     private long openApplied;
     private Version openFirst;
@@ -385,11 +395,15 @@ public final class ShardDeltaState {
         return new Progress(nextSequence, digest, maxSourceMicros, lastPurgeMicros, counters.toArray());
     }
 
-    /** Continues from a checkpointed {@link Progress}; {@code store} must hold the rows of the same checkpoint. */
+    /**
+     * Continues from a checkpointed {@link Progress}; {@code store} must hold the rows of the same checkpoint. The
+     * shard continues with the checkpoint's digest version (its stored entry hashes are of that version).
+     */
     public void restore(Progress p) {
         if (openChanges != 0 || counters.sourceChanges != 0) {
             throw new IllegalStateException("shard " + shard + " can only be restored before it takes a change");
         }
+        switchDigestVersion(p.digest().version());
         nextSequence = p.nextSequence();
         digest.setTo(p.digest());
         openDigestBefore = p.digest().copy();
@@ -426,7 +440,8 @@ public final class ShardDeltaState {
         openApplied = b.stream().size();
         openFirst = b.firstVersion();
         openLast = b.lastVersion();
-        openDigestBefore = b.digestBefore().copy();
+        // the codec reads digests without their version: the shard's is the checkpoint's (restored just before)
+        openDigestBefore = StateDigest.fromBytes(b.digestBefore().toBytes(), 0, digestVersion);
         marking = false; // the restored keys are not marked: this batch finds its keys in touchedSlots
         for (StartRow r : b.startRows()) {
             TableKey k = r.key();
@@ -748,6 +763,42 @@ public final class ShardDeltaState {
 
     public int shard() {
         return shard;
+    }
+
+    /** The shard's state digest version (fixed for its life). */
+    public DigestVersion digestVersion() {
+        return digestVersion;
+    }
+
+    /**
+     * Sets the digest version of a new shard, before it takes its first change (a pipeline matches it to the
+     * format its writer writes: format v3 and older carry digest v1, v4 digest v2). Once the shard has taken a
+     * change, or been restored, its version is fixed: asking for another one is an error.
+     */
+    public void useDigestVersion(DigestVersion version) {
+        if (version == digestVersion) {
+            return;
+        }
+        if (!isNew()) {
+            throw new IllegalStateException("shard " + shard + " keeps state digest " + digestVersion + " for its life; it has "
+                    + "taken changes (next sequence " + nextSequence + "), so it cannot switch to " + version);
+        }
+        switchDigestVersion(version);
+    }
+
+    /** Whether the shard has taken no change and holds the empty state's digest (nothing restored into it). */
+    public boolean isNew() {
+        return counters.sourceChanges == 0 && openChanges == 0 && nextSequence == 0 && digest.isEmptyStateDigest();
+    }
+
+    private void switchDigestVersion(DigestVersion version) {
+        if (version == digestVersion) {
+            return;
+        }
+        digestVersion = version;
+        digest = new StateDigest(version);
+        hasher = new RowHasher(version);
+        openDigestBefore = new StateDigest(version);
     }
 
     /** The digest of the current state (including the open batch's changes); a copy. */

@@ -15,6 +15,10 @@ import io.snapdelta.model.ChangeEvent;
  * same clock readings and a deterministic codec), continuing the sequence and the digest chain.
  * {@link #sealForCheckpoint} still seals on demand (end of input, or a job configured to seal at every
  * checkpoint).
+ *
+ * <p>A shard's state digest version is fixed for its life and names its batches' format: a new shard takes the
+ * writer's format (by default v4, state digest v2); a shard restored from a checkpoint written before digest v2
+ * existed continues on digest v1 and format v3.
  */
 public final class ShardPipeline implements AutoCloseable {
     /** A sealed batch and why and when it was sealed. */
@@ -50,6 +54,16 @@ public final class ShardPipeline implements AutoCloseable {
         this.encoder = encoder;
         this.serializedStore = serializedStore;
         this.receiverKeys = rankKeys ? new ReceiverKeys(state.store()) : null;
+        // The state's digest and the writer's format go together (format v1-v3 carry digest v1, v4 digest v2): a new
+        // shard takes the writer's; a shard that already has a life keeps its digest version and the writer follows.
+        if (encoder == null) {
+            return; // a pipeline that never seals (tests of the state alone)
+        }
+        if (state.isNew()) {
+            state.useDigestVersion(encoder.writer().digestVersion());
+        } else {
+            encoder.useDigestVersion(state.digestVersion());
+        }
     }
 
     /** Takes one event at {@code nowMillis}; returns the batch it sealed (count or size), or null. */
@@ -136,6 +150,11 @@ public final class ShardPipeline implements AutoCloseable {
     /** Continues from a checkpoint; the store must hold the rows of the same checkpoint. */
     public void restore(ShardCheckpoint c) {
         state.restore(c.progress());
+        // The checkpoint's digest version is the shard's for life (v1 for checkpoints written before digest v2):
+        // its batches keep the format that carries it.
+        if (encoder != null) {
+            encoder.useDigestVersion(state.digestVersion());
+        }
         state.restoreOpenBatch(c.openBatch());
         openedAtMillis = c.openBatch() == null ? -1 : c.openedAtMillis();
         if (serializedStore != null) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * <p>The row's state-digest entry hash ({@link io.snapdelta.digest.RowHasher#hashEntry}) is cached so that
  * replacing or deleting the row does not hash it again; absent for tombstones or when the store does not
- * keep it (then it is recomputed). Its 4 lanes (fixed by {@code schemas/state-digest-v1.md}) are fields of the entry, not an
+ * keep it (then it is recomputed). Its 4 lanes (fixed by {@code schemas/state-digest-v1.md} and {@code -v2.md}, in the shard's digest version) are fields of the entry, not an
  * array beside it: one object per applied change instead of two, and subtracting an old row's hash reads
  * the entry it already loaded instead of following a pointer to a cold array. The version is kept as its two
  * words for the same reason: the dedup check of every change compares it, and on a state larger than the CPU

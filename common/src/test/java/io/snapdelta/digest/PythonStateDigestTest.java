@@ -14,19 +14,39 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The second, independent implementation of the digest (schemas/tools/state_digest.py, Python stdlib
- * only) recomputes the golden digest from the same state description the Java test reads.
+ * The second, independent implementation of the digest (schemas/tools/state_digest.py: v1 Python stdlib only,
+ * v2 with the xxhash module) recomputes the golden digests from the same state description the Java test reads.
  */
 class PythonStateDigestTest {
-    /** The Python tool's digest of a state description file (fails the test if python3 cannot run it). */
+    /** Debian's Python, which has python3-xxhash (the {@code python3} on a developer's PATH may not). */
+    static final String DEBIAN_PYTHON = "/usr/bin/python3";
+    static final String XXHASH_HINT = "state digest v2's Python check needs " + DEBIAN_PYTHON + " with the xxhash module: "
+            + "apt-get install -y --no-install-recommends python3-xxhash (or run .ci/run, which installs what is missing)";
+
+    /** The Python tool's v1 digest of a state description file (fails the test if python3 cannot run it). */
     static String pythonDigest(Path state) throws Exception {
+        return pythonDigest(state, DigestVersion.V1);
+    }
+
+    /** v1 runs the {@code python3} on PATH (stdlib only); v2 runs {@link #DEBIAN_PYTHON}, failing with the install hint. */
+    static String pythonDigest(Path state, DigestVersion version) throws Exception {
         Path script = Paths.get("..", "schemas", "tools", "state_digest.py").toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(script), "the Python digest tool is missing at " + script);
+        String python = version == DigestVersion.V1 ? "python3" : DEBIAN_PYTHON;
+        if (version != DigestVersion.V1) {
+            assertTrue(Files.isExecutable(Paths.get(DEBIAN_PYTHON)), DEBIAN_PYTHON + " is missing; " + XXHASH_HINT);
+            Process check = new ProcessBuilder(DEBIAN_PYTHON, "-c", "import xxhash").redirectErrorStream(true).start();
+            String checkOut = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!check.waitFor(60, TimeUnit.SECONDS) || check.exitValue() != 0) {
+                fail(XXHASH_HINT + "\n" + checkOut);
+            }
+        }
         Process p;
         try {
-            p = new ProcessBuilder("python3", script.toString(), state.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(python, script.toString(), state.toString(), "--digest-version", Integer.toString(version.id()))
+                    .redirectErrorStream(true).start();
         } catch (IOException e) {
-            fail("python3 is required to run the independent state digest implementation but could not be started: " + e.getMessage());
+            fail(python + " is required to run the independent state digest implementation but could not be started: " + e.getMessage());
             return null;
         }
         boolean done = p.waitFor(60, TimeUnit.SECONDS);
@@ -46,6 +66,7 @@ class PythonStateDigestTest {
             Files.copy(in, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         assertEquals(StateDigestTest.GOLDEN_DIGEST, pythonDigest(state));
+        assertEquals(StateDigestTest.GOLDEN_DIGEST_V2, pythonDigest(state, DigestVersion.V2));
         Files.deleteIfExists(state);
     }
 
@@ -84,11 +105,13 @@ class PythonStateDigestTest {
         json.append("]}");
         Path state = Files.createTempFile("wide-state", ".json");
         Files.writeString(state, json, StandardCharsets.UTF_8);
-        StateDigest java;
-        try (InputStream in = Files.newInputStream(state)) {
-            java = StateDigestTest.digestOf(StateFixture.read(in));
+        for (DigestVersion version : DigestVersion.values()) {
+            StateDigest java;
+            try (InputStream in = Files.newInputStream(state)) {
+                java = StateDigestTest.digestOf(StateFixture.read(in), version);
+            }
+            assertEquals(java.toHex(), pythonDigest(state, version), "digest " + version);
         }
-        assertEquals(java.toHex(), pythonDigest(state));
         Files.deleteIfExists(state);
     }
 }

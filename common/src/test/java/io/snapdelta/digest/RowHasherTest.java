@@ -70,4 +70,40 @@ class RowHasherTest {
             }
         }
     }
+
+    /**
+     * A v2 hasher's encoding is the v1 encoding with first byte 2, its lanes are XXH3-128 of that encoding under
+     * seeds 0 and 1 (high half first), a reused v2 hasher hashes like a fresh one, and it refuses the sharding v1
+     * hash (whose encoding starts with byte 1).
+     */
+    @Test
+    void aV2HasherHashesTheV1EncodingWithVersionByteTwoWithXxh3() {
+        RowHasher v1 = new RowHasher();
+        RowHasher v2 = new RowHasher(DigestVersion.V2);
+        org.junit.jupiter.api.Assertions.assertEquals(DigestVersion.V1, v1.version());
+        String filler = "x".repeat(300);
+        Object[][] entries = {
+                {T, Row.of(KEY, "a"), Row.of(ROW, "a", filler, 1L)},
+                {U, Row.of(KEY, "b"), Row.of(OTHER, filler, "b")},
+                {T, Row.of(KEY, "c"), Row.of(ROW, "c", "é", null)},
+        };
+        for (Object[] e : entries) {
+            TableId t = (TableId) e[0];
+            Row key = (Row) e[1];
+            Row row = (Row) e[2];
+            byte[] expected = v1.canonicalEncoding(t, key, row);
+            expected[0] = 2;
+            byte[] enc = v2.canonicalEncoding(t, key, row);
+            assertArrayEquals(expected, enc);
+            long[] s0 = net.openhft.hashing.LongTupleHashFunction.xx128(0).hashBytes(enc);
+            long[] s1 = net.openhft.hashing.LongTupleHashFunction.xx128(1).hashBytes(enc);
+            long[] lanes = new long[StateDigest.LANES];
+            v2.hashEntry(t, key, row, lanes);
+            assertArrayEquals(new long[] {s0[1], s0[0], s1[1], s1[0]}, lanes, "entry " + row);
+            long[] fresh = new long[StateDigest.LANES];
+            new RowHasher(DigestVersion.V2).hashEntry(t, key, row, fresh);
+            assertArrayEquals(fresh, lanes);
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> v2.hashTableKey(T, Row.of(KEY, "a")));
+    }
 }

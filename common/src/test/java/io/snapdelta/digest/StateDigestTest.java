@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class StateDigestTest {
     /** Pinned by the spec (schemas/state-digest-v1.md) and recomputed by schemas/tools/state_digest.py. */
     static final String GOLDEN_DIGEST = "babe4703743cf89feeb3fff2a7207ec982eb2b9fadfe4175734400d7d4be2419";
+    /** The same golden state's v2 digest: pinned by schemas/state-digest-v2.md §4, recomputed by the Python tool. */
+    static final String GOLDEN_DIGEST_V2 = "3db18d436c4a4c0d63f2bf65e385d4e98b30e51b694bad01f1f2bcf2fa271137";
 
     private static final TableId T = TableId.of("public", "t");
     private static final TableId U = TableId.of("public", "u");
@@ -38,7 +40,11 @@ class StateDigestTest {
     }
 
     static StateDigest digestOf(List<StateFixture.Entry> entries) {
-        StateDigest d = new StateDigest();
+        return digestOf(entries, DigestVersion.V1);
+    }
+
+    static StateDigest digestOf(List<StateFixture.Entry> entries, DigestVersion version) {
+        StateDigest d = new StateDigest(version);
         for (StateFixture.Entry e : entries) {
             d.add(e.table(), e.key(), e.row());
         }
@@ -48,6 +54,55 @@ class StateDigestTest {
     @Test
     void goldenStateHasThePinnedDigest() throws Exception {
         assertEquals(GOLDEN_DIGEST, digestOf(StateFixture.load("/digest/golden-state-v1.json")).toHex());
+    }
+
+    @Test
+    void goldenStateHasThePinnedV2Digest() throws Exception {
+        assertEquals(GOLDEN_DIGEST_V2, digestOf(StateFixture.load("/digest/golden-state-v1.json"), DigestVersion.V2).toHex());
+    }
+
+    @Test
+    void v2DigestIsIndependentOfOrderAndReturnsToEmptyWhenEverythingIsRemoved() throws Exception {
+        List<StateFixture.Entry> entries = new ArrayList<>(StateFixture.load("/digest/golden-state-v1.json"));
+        Random rnd = new Random(43);
+        for (int i = 0; i < 10; i++) {
+            Collections.shuffle(entries, rnd);
+            assertEquals(GOLDEN_DIGEST_V2, digestOf(entries, DigestVersion.V2).toHex());
+        }
+        StateDigest d = digestOf(entries, DigestVersion.V2);
+        assertEquals(DigestVersion.V2, d.copy().version());
+        for (StateFixture.Entry e : entries) {
+            d.remove(e.table(), e.key(), e.row());
+        }
+        assertTrue(d.isEmptyStateDigest());
+    }
+
+    /**
+     * schemas/state-digest-v2.md §3: the v1 example's entry with version byte 2, and its two XXH3-128 hashes as
+     * the four lanes (high half of seed 0's first); the lanes also equal XXH3-128 computed here on the encoding.
+     */
+    @Test
+    void v2SpecWorkedExampleEncodesAndHashesAsDocumented() {
+        RowSchema keySchema = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
+        RowSchema rowSchema = RowSchema.of(new String[] {"id", "v", "d", "n"},
+                new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.DECIMAL, FieldType.BOOLEAN});
+        Row k = Row.of(keySchema, 1L);
+        Row r = Row.of(rowSchema, 1L, "\u00e9", new BigDecimal("-1.50"), null);
+        TableId t = TableId.of("public", "t");
+        byte[] enc = new RowHasher(DigestVersion.V2).canonicalEncoding(t, k, r);
+        assertEquals("02000000067075626c69630000000174000000010000000269640201000000000000000100000004000000026964"
+                + "020100000000000000010000000176050100000002c3a9000000016404010000000200000002ff6a000000016e0100",
+                HexFormat.of().formatHex(enc));
+        StateDigest d = new StateDigest(DigestVersion.V2);
+        d.add(t, k, r);
+        assertEquals("94a41ccd74c246889afe783125d66ab86da6b5cde3025d9c563e18e099697e19", d.toHex());
+        long[] seed0 = net.openhft.hashing.LongTupleHashFunction.xx128(0).hashBytes(enc);
+        long[] seed1 = net.openhft.hashing.LongTupleHashFunction.xx128(1).hashBytes(enc);
+        assertArrayEquals(new long[] {seed0[1], seed0[0], seed1[1], seed1[0]},
+                new long[] {d.lane(0), d.lane(1), d.lane(2), d.lane(3)});
+        StateDigest v1 = new StateDigest();
+        v1.add(t, k, r);
+        assertNotEquals(v1, d, "v1 and v2 digests of the same state differ");
     }
 
     @Test

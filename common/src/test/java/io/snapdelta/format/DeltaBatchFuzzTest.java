@@ -28,4 +28,9 @@ class DeltaBatchFuzzTest {
     void arbitraryV3BodyBehindValidHeaderOnlyRaisesCorruptBatchException(byte[] data) {
         FuzzTargets.decode(FuzzTargets.bodyInputV3(data));
     }
+
+    @FuzzTest(maxDuration = "2m")
+    void arbitraryV4BodyBehindValidHeaderOnlyRaisesCorruptBatchException(byte[] data) {
+        FuzzTargets.decode(FuzzTargets.bodyInputV4(data));
+    }
 }

@@ -48,7 +48,7 @@ class DeltaBatchReaderRejectionTest {
 
     static Stream<Arguments> damagedHeaderFields() {
         return Stream.of(
-                Arguments.of("format version 4", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.VERSION_OFFSET, (byte) 4), Kind.UNSUPPORTED_VERSION, BatchLayout.VERSION_OFFSET),
+                Arguments.of("format version 5", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.VERSION_OFFSET, (byte) 5), Kind.UNSUPPORTED_VERSION, BatchLayout.VERSION_OFFSET),
                 Arguments.of("a flag bit", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.FLAGS_OFFSET, (byte) 1), Kind.UNSUPPORTED_VERSION, BatchLayout.FLAGS_OFFSET),
                 Arguments.of("unknown codec 9", (Consumer<ByteBuffer>) b -> b.put(BatchLayout.CODEC_OFFSET, (byte) 9), Kind.MALFORMED, BatchLayout.CODEC_OFFSET),
                 Arguments.of("negative sequence", (Consumer<ByteBuffer>) b -> b.putLong(BatchLayout.SEQUENCE_OFFSET, -5), Kind.MALFORMED, BatchLayout.SEQUENCE_OFFSET),

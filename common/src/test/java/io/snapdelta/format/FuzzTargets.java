@@ -122,7 +122,7 @@ final class FuzzTargets {
         return sealAroundBody(BatchLayout.FORMAT_VERSION_2, body, inserts, updates, deletes);
     }
 
-    /** A sealed, CRC-valid, uncompressed v2 or v3 batch (two digests or one) around {@code body}. */
+    /** A sealed, CRC-valid, uncompressed v2, v3 or v4 batch (two digests or one) around {@code body}. */
     static byte[] sealAroundBody(int version, byte[] body, int inserts, int updates, int deletes) {
         ByteSink b = new ByteSink(BatchLayout.V2_MIN_SEALED_LENGTH + body.length + 16);
         b.writeBytes(BatchLayout.MAGIC, 0, 4);
@@ -165,6 +165,15 @@ final class FuzzTargets {
         }
         byte[] body = java.util.Arrays.copyOfRange(data, 3, data.length);
         return sealAroundBody(BatchLayout.FORMAT_VERSION_3, body, data[0] & 0x3F, data[1] & 0x3F, data[2] & 0x3F);
+    }
+
+    /** As {@link #bodyInput} for v4 bodies (v3's body behind a v4 header). */
+    static byte[] bodyInputV4(byte[] data) {
+        if (data.length < 3) {
+            return sealAroundBody(BatchLayout.FORMAT_VERSION_4, data, 0, 0, 0);
+        }
+        byte[] body = java.util.Arrays.copyOfRange(data, 3, data.length);
+        return sealAroundBody(BatchLayout.FORMAT_VERSION_4, body, data[0] & 0x3F, data[1] & 0x3F, data[2] & 0x3F);
     }
 
     /** Inverse of {@link #bodyInputV2} (and {@link #bodyInputV3}) for an uncompressed golden batch of that version. */

@@ -31,6 +31,7 @@ class GoldenVectorV3Test extends GoldenVectorContract {
     @Override
     void assertVersionSpecific(GoldenVectors.Vector v, SealedBatch decoded) {
         assertEquals(3, decoded.header().formatVersion());
+        assertEquals(io.snapdelta.digest.DigestVersion.V1, decoded.header().digestVersion(), "v1-v3 carry state digest v1");
         assertEquals(DeltaBatchWriter.wireOrder(v.batch().ops()), DeltaBatchWriter.wireOrder(decoded.ops()));
         assertFalse(decoded.header().hasDigestBefore(), "v3 does not carry the digest before");
     }

@@ -207,7 +207,56 @@ public final class GoldenVectors {
 
     static List<Vector> forVersion(int formatVersion) {
         return formatVersion == BatchLayout.FORMAT_VERSION_1 ? all()
-                : formatVersion == BatchLayout.FORMAT_VERSION_2 ? allV2() : allV3();
+                : formatVersion == BatchLayout.FORMAT_VERSION_2 ? allV2()
+                : formatVersion == BatchLayout.FORMAT_VERSION_3 ? allV3() : allV4();
+    }
+
+    /**
+     * The v4 vectors: the v3 set sealed as v4 (their digests are arbitrary bytes, opaque to the format), plus the
+     * spec v4 worked example, whose digests are the true state digests v2 of the receiver before and after.
+     */
+    public static List<Vector> allV4() {
+        List<Vector> v = new ArrayList<>(allV3());
+        v.add(digestV2Example());
+        return v;
+    }
+
+    /**
+     * The worked example of spec v4: v3's string-key example (update cherry, delete fig, insert kiwi) as batch 44,
+     * carrying the state digests v2 of the receiver's 7 fruits before and of its 7 fruits after.
+     */
+    static Vector digestV2Example() {
+        Vector base = stringKeysExample();
+        List<Row> before = base.stateBefore().get(FRUIT);
+        java.util.Map<Object, Row> after = new LinkedHashMap<>();
+        for (Row r : before) {
+            after.put(r.get(0), r);
+        }
+        for (DeltaOp op : base.batch().ops()) {
+            if (op instanceof DeltaOp.Delete) {
+                after.remove(op.key().get(0));
+            } else {
+                after.put(op.key().get(0), op instanceof DeltaOp.Insert i ? i.after() : ((DeltaOp.Update) op).after());
+            }
+        }
+        DeltaBatch b = base.batch();
+        return new Vector("digest-v2-example", "spec v4 worked example: the v3 example's ops with the true state digests v2 "
+                + "of the receiver before and after; codec none", base.codec(), base.stateBefore(), base.keySchemas(),
+                new DeltaBatch(b.shard(), 44, b.firstVersion(), b.lastVersion(), b.ops(),
+                        stateDigestV2(FRUIT, FRUIT_KEY, before), stateDigestV2(FRUIT, FRUIT_KEY, new ArrayList<>(after.values()))));
+    }
+
+    /** The state digest v2 ({@code schemas/state-digest-v2.md}) of {@code rows} of one table. */
+    static byte[] stateDigestV2(TableId table, RowSchema keySchema, List<Row> rows) {
+        io.snapdelta.digest.StateDigest d = new io.snapdelta.digest.StateDigest(io.snapdelta.digest.DigestVersion.V2);
+        for (Row r : rows) {
+            Object[] k = new Object[keySchema.size()];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = r.get(keySchema.name(i));
+            }
+            d.add(table, Row.of(keySchema, k), r);
+        }
+        return d.toBytes();
     }
 
     /**

@@ -76,7 +76,7 @@ class ReplicaShardStateTest {
             assertEquals(model.get(new TableKey(T, key(id))), replica.get(T, key(id)));
             assertEquals(model.get(new TableKey(U, key(id))), replica.get(U, key(id)));
         }
-        StateDigest expected = new StateDigest();
+        StateDigest expected = new StateDigest(ShardDeltaState.CURRENT_DIGEST_VERSION);
         model.forEach((k, r) -> expected.add(k.table(), k.key(), r));
         assertEquals(expected, replica.digest());
         assertEquals(expected, replica.recomputeDigest());

@@ -71,7 +71,7 @@ class ShardDeltaStateReplayPropertyTest {
                 expected.put(tk, e.after());
             }
         });
-        StateDigest expectedDigest = new StateDigest();
+        StateDigest expectedDigest = new StateDigest(ShardDeltaState.CURRENT_DIGEST_VERSION);
         expected.forEach((tk, r) -> expectedDigest.add(tk.table(), tk.key(), r));
 
         ShardDeltaState shard = new ShardDeltaState(0, new InMemoryShardStateStore(), batch, Duration.ofDays(365));

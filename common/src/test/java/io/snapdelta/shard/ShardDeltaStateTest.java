@@ -356,7 +356,7 @@ class ShardDeltaStateTest {
         ShardBatch b1 = sealOne(s, upd(1, 3, 5, "a"));
         assertTrue(b0.digestBefore().isEmptyStateDigest());
         assertEquals(b0.digestAfter(), b1.digestBefore());
-        StateDigest scratch = new StateDigest();
+        StateDigest scratch = new StateDigest(ShardDeltaState.CURRENT_DIGEST_VERSION);
         s.store().forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
         assertEquals(scratch, b1.digestAfter());
     }
@@ -411,7 +411,7 @@ class ShardDeltaStateTest {
             assertEquals(first.digestAfter(), b.digestBefore());
             assertEquals(scratchDigest(s.store()), b.digestAfter(), "digest read after event " + readDigestAt);
             assertEquals(2, s.counters().noopUpdates, "upd(1, 5) and upd(3, 13) change nothing");
-            io.snapdelta.digest.RowHasher hasher = new io.snapdelta.digest.RowHasher();
+            io.snapdelta.digest.RowHasher hasher = new io.snapdelta.digest.RowHasher(s.digestVersion());
             s.store().forEachLive((k, r) -> {
                 long[] lanes = new long[StateDigest.LANES];
                 hasher.hashEntry(k.table(), k.key(), r, lanes);
@@ -422,7 +422,7 @@ class ShardDeltaStateTest {
     }
 
     private static StateDigest scratchDigest(ShardStateStore store) {
-        StateDigest scratch = new StateDigest();
+        StateDigest scratch = new StateDigest(ShardDeltaState.CURRENT_DIGEST_VERSION);
         store.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
         return scratch;
     }
@@ -475,7 +475,7 @@ class ShardDeltaStateTest {
             assertEquals(a, b);
             assertEquals(caching.digest(), recomputing.digest());
         }
-        StateDigest scratch = new StateDigest();
+        StateDigest scratch = new StateDigest(ShardDeltaState.CURRENT_DIGEST_VERSION);
         inner.forEachLive((k, r) -> scratch.add(k.table(), k.key(), r));
         assertEquals(scratch, recomputing.digest());
     }

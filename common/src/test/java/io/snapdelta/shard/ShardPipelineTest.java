@@ -257,6 +257,7 @@ class ShardPipelineTest {
             for (byte[] b : sealed) {
                 SealedBatch batch = reader.read(b, replica);
                 assertEquals(seq++, batch.header().sequence());
+                replica.beginBatch(batch.header().shard(), batch.header().sequence(), batch.header().digestVersion());
                 if (batch.header().hasDigestBefore()) {
                     assertEquals(replica.digest(), StateDigest.fromBytes(batch.header().digestBefore(), 0));
                 }
@@ -544,9 +545,19 @@ class ShardPipelineTest {
         ShardCheckpoint c = p.checkpoint();
         ShardBatchEncoder.ProbeState probe = p.encoder().probeState();
         assertTrue(probe.differingBatches() > ShardBatchEncoder.FIRST_PROBES && probe.layout().batches() > 0, probe.toString());
-        byte[] v3 = c.encode();
-        assertEquals(3, v3[0]);
+        byte[] v4 = c.encode();
+        assertEquals(4, v4[0]);
+        assertEquals(probe, ShardCheckpoint.decode(v4).probe());
+        assertEquals(io.snapdelta.digest.DigestVersion.V2, ShardCheckpoint.decode(v4).progress().digest().version());
+        // The same checkpoint as a build before v4 wrote it: version 3, without the digest version byte at the end.
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 1);
+        v3[0] = 3;
         assertEquals(probe, ShardCheckpoint.decode(v3).probe());
+        assertEquals(io.snapdelta.digest.DigestVersion.V1, ShardCheckpoint.decode(v3).progress().digest().version(),
+                "a checkpoint written before state digest v2 existed is of a shard on digest v1");
+        byte[] badDigestVersion = v4.clone();
+        badDigestVersion[v4.length - 1] = 3;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> ShardCheckpoint.decode(badDigestVersion));
 
         // The same checkpoint as a build before v3 wrote it: version 2, without the 17 probe bytes at the end.
         byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 17);
@@ -598,5 +609,128 @@ class ShardPipelineTest {
         if (s != null) {
             out.add(s.batch().sequence() + " " + s.batch().body() + "/" + (s.batch().alternativeBytes() < 0 ? -1 : 0));
         }
+    }
+
+    private static ShardPipeline pipelineWritingFormat(ShardStateBytes bytes, int maxChanges, int formatVersion) {
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, new StateEntryCodec());
+        return new ShardPipeline(new ShardDeltaState(5, store, Integer.MAX_VALUE, Duration.ofHours(1)),
+                new FlushPolicy(1000, maxChanges, 1 << 20),
+                new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(), CodecSelector.fixed(new ZstdCodec(3)), formatVersion)),
+                store);
+    }
+
+    /** A new shard writes the current format, v4, with state digest v2; a writer of v3 makes a shard on digest v1. */
+    @Test
+    void aNewShardTakesTheDigestVersionOfItsWritersFormat() throws Exception {
+        ShardPipeline current = pipeline(new HeapShardStateBytes(), 50);
+        ShardPipeline v3 = pipelineWritingFormat(new HeapShardStateBytes(), 50, 3);
+        assertEquals(io.snapdelta.digest.DigestVersion.V2, current.state().digestVersion());
+        assertEquals(io.snapdelta.digest.DigestVersion.V1, v3.state().digestVersion());
+        List<byte[]> a = new ArrayList<>();
+        List<byte[]> b = new ArrayList<>();
+        long now = 0;
+        for (ChangeEvent e : events(600, 21)) {
+            ShardPipeline.Sealed x = current.apply(e, now);
+            ShardPipeline.Sealed y = v3.apply(e, now++);
+            if (x != null) {
+                a.add(x.batch().bytes());
+            }
+            if (y != null) {
+                b.add(y.batch().bytes());
+            }
+        }
+        assertTrue(a.size() > 3 && a.size() == b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(4, a.get(i)[io.snapdelta.format.BatchLayout.VERSION_OFFSET]);
+            assertEquals(3, b.get(i)[io.snapdelta.format.BatchLayout.VERSION_OFFSET]);
+        }
+        assertEquals(current.state().digest(), replay(a).digest());
+        assertEquals(v3.state().digest(), replay(b).digest());
+        assertEquals(io.snapdelta.digest.DigestVersion.V2, replay(a).digestVersion());
+        assertEquals(io.snapdelta.digest.DigestVersion.V1, replay(b).digestVersion());
+        org.junit.jupiter.api.Assertions.assertNotEquals(current.state().digest(), v3.state().digest(), "same rows, other entry hash");
+        IllegalStateException fixed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> current.state().useDigestVersion(io.snapdelta.digest.DigestVersion.V1));
+        assertTrue(fixed.getMessage().contains("for its life"), fixed.getMessage());
+        current.close();
+        v3.close();
+    }
+
+    /**
+     * A shard checkpointed by a build before digest v2 (ShardCheckpoint v3, rows stored with v1 entry hashes) and
+     * restored by a pipeline whose writer writes v4 continues on digest v1 and keeps writing format v3: the same
+     * batches, byte for byte, as the old build's uninterrupted run, and a replica verifies the whole stream.
+     */
+    @Test
+    void aShardRestoredFromACheckpointBeforeDigestV2KeepsDigestV1AndFormatV3() throws Exception {
+        List<ChangeEvent> events = events(3000, 22);
+        int cut = 1500;
+        List<byte[]> uninterrupted = new ArrayList<>();
+        ShardPipeline whole = pipelineWritingFormat(new HeapShardStateBytes(), 40, 3);
+        for (int i = 0; i < events.size(); i++) {
+            ShardPipeline.Sealed x = whole.apply(events.get(i), i);
+            if (x != null) {
+                uninterrupted.add(x.batch().bytes());
+            }
+        }
+        HeapShardStateBytes bytes = new HeapShardStateBytes();
+        ShardPipeline old = pipelineWritingFormat(bytes, 40, 3);
+        List<byte[]> stream = new ArrayList<>();
+        for (int i = 0; i < cut; i++) {
+            ShardPipeline.Sealed x = old.apply(events.get(i), i);
+            if (x != null) {
+                stream.add(x.batch().bytes());
+            }
+        }
+        byte[] v4 = old.checkpoint().encode();
+        old.close();
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 1); // as the build before v4 wrote it
+        v3[0] = 3;
+        ShardPipeline restored = pipeline(bytes.copy(), 40); // a writer of the current format, v4
+        assertEquals(4, restored.encoder().writer().formatVersion());
+        restored.restore(ShardCheckpoint.decode(v3));
+        assertEquals(io.snapdelta.digest.DigestVersion.V1, restored.state().digestVersion());
+        assertEquals(3, restored.encoder().writer().formatVersion());
+        for (int i = cut; i < events.size(); i++) {
+            ShardPipeline.Sealed x = restored.apply(events.get(i), i);
+            if (x != null) {
+                stream.add(x.batch().bytes());
+            }
+        }
+        assertEquals(uninterrupted.size(), stream.size());
+        for (int i = 0; i < stream.size(); i++) {
+            assertArrayEquals(uninterrupted.get(i), stream.get(i), "batch " + i);
+        }
+        assertEquals(restored.state().digest(), replay(stream).digest());
+        assertEquals(io.snapdelta.digest.DigestVersion.V1, ShardCheckpoint.decode(restored.checkpoint().encode()).progress().digest().version());
+        restored.close();
+        whole.close();
+    }
+
+    /** A replica rejects a shard's stream whose digest version changes mid-stream, naming shard and sequence. */
+    @Test
+    void aReplicaRejectsAStreamWhoseDigestVersionChanges() throws Exception {
+        ShardPipeline v3 = pipelineWritingFormat(new HeapShardStateBytes(), 50, 3);
+        ShardPipeline v4 = pipeline(new HeapShardStateBytes(), 50);
+        List<byte[]> old = new ArrayList<>();
+        List<byte[]> current = new ArrayList<>();
+        long now = 0;
+        for (ChangeEvent e : events(300, 23)) {
+            ShardPipeline.Sealed x = v3.apply(e, now);
+            ShardPipeline.Sealed y = v4.apply(e, now++);
+            if (x != null) {
+                old.add(x.batch().bytes());
+            }
+            if (y != null) {
+                current.add(y.batch().bytes());
+            }
+        }
+        List<byte[]> mixed = new ArrayList<>(old.subList(0, 2));
+        mixed.add(current.get(2));
+        StateDivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(StateDivergenceException.class, () -> replay(mixed));
+        assertTrue(e.getMessage().contains("shard 5 batch 2") && e.getMessage().contains("V2") && e.getMessage().contains("V1"),
+                e.getMessage());
+        v3.close();
+        v4.close();
     }
 }

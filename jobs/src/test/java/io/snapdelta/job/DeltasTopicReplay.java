@@ -90,6 +90,7 @@ final class DeltasTopicReplay {
         assertEquals(shard, h.shard(), "record key and batch header disagree on the shard");
         long expected = lastSequence.getOrDefault(shard, -1L) + 1;
         assertEquals(expected, h.sequence(), "shard " + shard + ": sequence (gap or duplicate)");
+        replica.beginBatch(shard, h.sequence(), h.digestVersion()); // format v1-v3: state digest v1, v4: v2
         if (h.hasDigestBefore()) { // up to format v2; from v3 the previous batch's digest after stands for it
             assertEquals(replica.digest(), StateDigest.fromBytes(h.digestBefore(), 0), "shard " + shard + " batch " + h.sequence() + ": digest before");
         }

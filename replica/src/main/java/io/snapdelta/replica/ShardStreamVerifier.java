@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * rules of {@code schemas/deltas-topic-v1.md} ("What a consumer checks"): the checksum; the sequence
  * (lower or equal than applied: a duplicate, counted and skipped; higher than the next: a gap, the shard
  * stops); the digest before equals the replica's (batches up to format v2 carry it; from v3 the previous
- * batch's digest after stands for it), and the replica's digest after applying equals the batch's. A corrupt batch is counted and skipped: if it was a damaged copy, the next batch carries the
+ * batch's digest after stands for it), and the replica's digest after applying equals the batch's, hashing with the
+ * digest version the batch names (a shard whose digest version changes mid-stream stops with DIGEST_MISMATCH). A corrupt batch is counted and skipped: if it was a damaged copy, the next batch carries the
  * expected sequence and the stream goes on; if it was the only copy, the next batch shows the gap.
  * Each shard has its own reader and schema registry, so a shard stream that relies on another shard's
  * schema definitions fails here as it would on a replica that follows only that shard. Not thread-safe.
@@ -109,6 +110,13 @@ final class ShardStreamVerifier implements AutoCloseable {
             gaps++;
             stop(ProblemKind.GAP, seq, r, "expected sequence " + next + ", got " + seq + " (" + (seq - next) + " batch"
                     + (seq - next == 1 ? "" : "es") + " missing)");
+            return;
+        }
+        try {
+            replica.beginBatch(shard, seq, h.digestVersion()); // format v1-v3 carry state digest v1, v4 v2
+        } catch (StateDivergenceException e) {
+            digestMismatches++;
+            stop(ProblemKind.DIGEST_MISMATCH, seq, r, e.getMessage());
             return;
         }
         byte[] held = replica.digest().toBytes();

@@ -189,6 +189,37 @@ class DeltaStreamVerifierTest {
         assertEquals(1, r.lastSequence());
     }
 
+    /** Every format version's stream verifies (v1-v3 carry state digest v1, v4 digest v2). */
+    @Test
+    void streamsOfEveryFormatVersionVerify() {
+        for (int version = 1; version <= BatchLayout.NEWEST_FORMAT_VERSION; version++) {
+            ProducedStream p = ProducedStream.produce(SHARDS, 2000, 200, 50, 43, version);
+            VerificationReport report = verify(topicWith(p.batches.stream().map(CommittedDeltas::record).toList()), null);
+            for (int s = 0; s < SHARDS; s++) {
+                ShardReport r = report.shard(s);
+                assertEquals(null, r.stopReason(), "format v" + version + " shard " + s);
+                assertEquals(p.finals.get(s).digest(), r.finalDigest(), "format v" + version + " shard " + s);
+            }
+        }
+    }
+
+    /** A shard whose batches switch from format v3 (digest v1) to v4 (digest v2) mid-stream stops there, named. */
+    @Test
+    void aShardWhoseDigestVersionChangesMidStreamStops() {
+        ProducedStream v3 = ProducedStream.produce(SHARDS, 3000, 300, 50, 42, BatchLayout.FORMAT_VERSION_3);
+        ProducedStream v4 = ProducedStream.produce(SHARDS, 3000, 300, 50, 42, BatchLayout.FORMAT_VERSION_4);
+        List<Rec> records = new ArrayList<>();
+        for (int i = 0; i < v3.batches.size(); i++) {
+            ProducedStream.Sealed b = v3.batches.get(i);
+            records.add(CommittedDeltas.record(b.shard() == 0 && b.sequence() >= 2 ? v4.batch(0, b.sequence()) : b));
+        }
+        ShardReport r = verify(topicWith(records), null).shard(0);
+        assertEquals(ProblemKind.DIGEST_MISMATCH, r.problems().get(0).kind());
+        assertEquals(2, r.problems().get(0).sequence());
+        assertTrue(r.stopReason().contains("shard 0 batch 2 carries state digest V2"), r.stopReason());
+        assertEquals(1, r.lastSequence());
+    }
+
     @Test
     void duplicateSequenceWithOtherBytesIsAConflictingDuplicate() {
         ProducedStream.Sealed first = stream.batch(3, 2);

@@ -76,6 +76,7 @@ final class ProducedStream {
         ShardDeltaState[] states = new ShardDeltaState[shards];
         for (int s = 0; s < shards; s++) {
             states[s] = new ShardDeltaState(s, new InMemoryShardStateStore(), batchChanges, Duration.ofDays(1));
+            states[s].useDigestVersion(BatchLayout.digestVersion(formatVersion)); // the digest the format carries
         }
         Random rnd = new Random(seed);
         Map<Long, Row> live = new HashMap<>();
