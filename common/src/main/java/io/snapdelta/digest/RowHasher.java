@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import net.openhft.hashing.LongHashFunction;
 import net.openhft.hashing.LongTupleHashFunction;
 
 /**
@@ -42,6 +43,8 @@ public final class RowHasher {
     /** State digest v2's two entry hashes: XXH3-128 under seeds 0 and 1 (stateless, so shared). */
     private static final LongTupleHashFunction XXH3_128_SEED0 = LongTupleHashFunction.xx128(0);
     private static final LongTupleHashFunction XXH3_128_SEED1 = LongTupleHashFunction.xx128(1);
+    /** Sharding v2's hash: XXH3-64 under seed 0 (stateless, so shared). */
+    private static final LongHashFunction XXH3_64_SEED0 = LongHashFunction.xx3(0);
 
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -245,6 +248,18 @@ public final class RowHasher {
             throw new IllegalStateException(e);
         }
         return (long) LONG_BE.get(hash, 0);
+    }
+
+    /**
+     * XXH3-64 under seed 0 over the same canonical (table, key) encoding as {@link #hashTableKey}
+     * ({@code schemas/sharding-v2.md}: only the hash differs from sharding v1). Only a v1 hasher has that encoding.
+     */
+    public long xxh3TableKey(TableId table, Row key) {
+        if (version != DigestVersion.V1) {
+            throw new IllegalStateException("sharding v2 hashes the v1 (table, key) encoding; this hasher is " + version);
+        }
+        encodeTableKey(table, key);
+        return XXH3_64_SEED0.hashBytes(buf, 0, len);
     }
 
     /** The canonical (table, key) encoding (a copy; for tests and the spec). */

@@ -3,23 +3,20 @@ package io.snapdelta.shard;
 import io.snapdelta.digest.RowHasher;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
-import net.openhft.hashing.LongHashFunction;
 
 /**
  * {@code shard = H(table, key) mod S}, H read as an unsigned 64-bit integer, over the canonical (table, key)
  * encoding. {@link ShardingVersion#V1} ({@code schemas/sharding-v1.md}): H = the first 64 bits of SHA-256,
- * big-endian. {@link ShardingVersion#V2} ({@code schemas/sharding-v2.md}): H = XXH3-64 with seed 0, the
- * encoding written into a reused buffer (no MessageDigest, nothing allocated per key). Stable across machines,
- * JVMs and languages, so a replica or a notebook computes the same shard. Not thread-safe (reuses its buffers).
+ * big-endian. {@link ShardingVersion#V2} ({@code schemas/sharding-v2.md}): H = XXH3-64 with seed 0 over the
+ * same encoding, written by the same {@link RowHasher} into its reused buffer (no MessageDigest, nothing
+ * allocated per key). Stable across machines, JVMs and languages, so a replica or a notebook computes the same
+ * shard. Not thread-safe (reuses its buffers).
  */
 public final class ShardAssigner {
-    /** XXH3-64 with seed 0 (thread-safe and stateless: one instance for all). */
-    private static final LongHashFunction XXH3 = LongHashFunction.xx3(0);
-
     private final int shards;
     private final ShardingVersion version;
-    private final RowHasher sha256;
-    private final TableKeyEncoder encoder;
+    /** Writes the canonical (table, key) encoding (a v1 encoding in both sharding versions) and hashes it. */
+    private final RowHasher hasher = new RowHasher();
 
     /** Sharding v1, as every build before sharding v2 computed it (for callers that predate the version). */
     public ShardAssigner(int shards) {
@@ -32,8 +29,6 @@ public final class ShardAssigner {
         }
         this.shards = shards;
         this.version = java.util.Objects.requireNonNull(version, "sharding version");
-        this.sha256 = version == ShardingVersion.V1 ? new RowHasher() : null;
-        this.encoder = version == ShardingVersion.V2 ? new TableKeyEncoder() : null;
     }
 
     public int shards() {
@@ -46,11 +41,7 @@ public final class ShardAssigner {
 
     /** H(table, key) of this assigner's version, before {@code mod S}. */
     public long hash(TableId table, Row key) {
-        if (encoder != null) {
-            int n = encoder.encode(table, key);
-            return XXH3.hashBytes(encoder.buffer(), 0, n);
-        }
-        return sha256.hashTableKey(table, key);
+        return version == ShardingVersion.V2 ? hasher.xxh3TableKey(table, key) : hasher.hashTableKey(table, key);
     }
 
     public int shardOf(TableId table, Row key) {
