@@ -21,6 +21,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class StateDigestTest {
+    /** The entry of the digest specs' worked example (state-digest-v1.md §3, reused by v2's). */
+    private record WorkedExample(TableId table, Row key, Row row) {
+        static final WorkedExample ENTRY = new WorkedExample(TableId.of("public", "t"),
+                Row.of(RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64}), 1L),
+                Row.of(RowSchema.of(new String[] {"id", "v", "d", "n"},
+                                new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.DECIMAL, FieldType.BOOLEAN}),
+                        1L, "\u00e9", new BigDecimal("-1.50"), null));
+    }
+
     /** Pinned by the spec (schemas/state-digest-v1.md) and recomputed by schemas/tools/state_digest.py. */
     static final String GOLDEN_DIGEST = "babe4703743cf89feeb3fff2a7207ec982eb2b9fadfe4175734400d7d4be2419";
     /** The same golden state's v2 digest: pinned by schemas/state-digest-v2.md §4, recomputed by the Python tool. */
@@ -83,12 +92,10 @@ class StateDigestTest {
      */
     @Test
     void v2SpecWorkedExampleEncodesAndHashesAsDocumented() {
-        RowSchema keySchema = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
-        RowSchema rowSchema = RowSchema.of(new String[] {"id", "v", "d", "n"},
-                new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.DECIMAL, FieldType.BOOLEAN});
-        Row k = Row.of(keySchema, 1L);
-        Row r = Row.of(rowSchema, 1L, "\u00e9", new BigDecimal("-1.50"), null);
-        TableId t = TableId.of("public", "t");
+        WorkedExample e = WorkedExample.ENTRY;
+        TableId t = e.table();
+        Row k = e.key();
+        Row r = e.row();
         byte[] enc = new RowHasher(DigestVersion.V2).canonicalEncoding(t, k, r);
         assertEquals("02000000067075626c69630000000174000000010000000269640201000000000000000100000004000000026964"
                 + "020100000000000000010000000176050100000002c3a9000000016404010000000200000002ff6a000000016e0100",
@@ -224,12 +231,10 @@ class StateDigestTest {
 
     @Test
     void specWorkedExampleEncodesAndHashesAsDocumented() {
-        RowSchema keySchema = RowSchema.of(new String[] {"id"}, new FieldType[] {FieldType.INT64});
-        RowSchema rowSchema = RowSchema.of(new String[] {"id", "v", "d", "n"},
-                new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.DECIMAL, FieldType.BOOLEAN});
-        Row k = Row.of(keySchema, 1L);
-        Row r = Row.of(rowSchema, 1L, "\u00e9", new BigDecimal("-1.50"), null);
-        TableId t = TableId.of("public", "t");
+        WorkedExample e = WorkedExample.ENTRY;
+        TableId t = e.table();
+        Row k = e.key();
+        Row r = e.row();
         assertEquals("01000000067075626c69630000000174000000010000000269640201000000000000000100000004000000026964"
                 + "020100000000000000010000000176050100000002c3a9000000016404010000000200000002ff6a000000016e0100",
                 HexFormat.of().formatHex(new RowHasher().canonicalEncoding(t, k, r)));
