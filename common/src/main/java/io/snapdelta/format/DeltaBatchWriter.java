@@ -46,10 +46,7 @@ public final class DeltaBatchWriter implements AutoCloseable {
      * ({@link BatchLayout#digestVersion}: v1-v3 digest v1, v4 digest v2); the writer copies them as opaque bytes.
      */
     public DeltaBatchWriter(TableSchemaRegistry registry, CodecSelector selector, int formatVersion) {
-        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
-            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
-                    + NEWEST_FORMAT_VERSION);
-        }
+        checkWritable(formatVersion);
         this.registry = registry;
         this.formatVersion = formatVersion;
         this.encoder = new BodyEncoder(registry, formatVersion);
@@ -88,13 +85,17 @@ public final class DeltaBatchWriter implements AutoCloseable {
      * the writer was made with (a shard on state digest v1 keeps writing v3). Between batches only.
      */
     public void setFormatVersion(int formatVersion) {
-        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
-            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
-                    + NEWEST_FORMAT_VERSION);
-        }
+        checkWritable(formatVersion);
         if (formatVersion != this.formatVersion) {
             this.formatVersion = formatVersion;
             this.encoder = new BodyEncoder(registry, formatVersion);
+        }
+    }
+
+    private static void checkWritable(int formatVersion) {
+        if (formatVersion < FORMAT_VERSION_1 || formatVersion > NEWEST_FORMAT_VERSION) {
+            throw new IllegalArgumentException("format version " + formatVersion + " is not writable; this writer writes 1 to "
+                    + NEWEST_FORMAT_VERSION);
         }
     }
 
