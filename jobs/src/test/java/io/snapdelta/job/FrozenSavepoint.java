@@ -27,7 +27,8 @@ import java.util.Properties;
  *   savepoint/          the savepoint directory exactly as Flink wrote it (canonical format, RocksDB job)
  *   deltas.bin          the deltas the first job committed, in partition and offset order:
  *                       repeated { shard int32, partition int32, length int32, sealed batch bytes }
- *   release.properties  how it was made (input, options, Flink version, commit) and the shard finals
+ *   release.properties  how it was made (input, options, sharding version, Flink version, commit) and the shard
+ *                       finals
  *   README.md           the recipe, and the rule: never regenerate a released directory
  * </pre>
  * The input is deterministic: the first {@link #FIRST_LINES} lines of the pgbench-small capture with the
@@ -50,6 +51,17 @@ final class FrozenSavepoint {
      * The job's options for the frozen run and for every restore of it. Only {@code bootstrap} may differ; the
      * topics, the transactional id prefix and the shard count are part of the savepoint's meaning.
      */
+    /** The release.properties key of the sharding version the frozen shards were built with. */
+    static final String SHARDING_PROPERTY = "shard.hash-version";
+
+    /**
+     * The sharding version (option {@code shard.hash-version}) a release's savepoint must be restored with: as its
+     * release.properties records it, or 1 for releases frozen before the option existed (they all routed with v1).
+     */
+    static String shardingVersion(Properties release) {
+        return release.getProperty(SHARDING_PROPERTY, "1");
+    }
+
     static Map<String, String> options(String bootstrap) {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap-servers", bootstrap);

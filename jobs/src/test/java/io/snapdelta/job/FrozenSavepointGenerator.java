@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.codec.InMemoryDictionaryStore;
 import io.snapdelta.config.Configuration;
+import io.snapdelta.config.ShardOptions;
 import io.snapdelta.localstack.EmbeddedKafkaBroker;
 import io.snapdelta.localstack.LocalFlink;
 import io.snapdelta.model.Row;
@@ -116,6 +117,9 @@ class FrozenSavepointGenerator {
             p.setProperty("batches", Integer.toString(batches.size()));
             check.finals(FrozenSavepoint.SHARDS).forEach((shard, fin) -> p.setProperty("shard." + shard, fin));
             FrozenSavepoint.options("<bootstrap>").forEach((k, v) -> p.setProperty("option." + k, v));
+            // The sharding the savepoint's shards were built with, even where options() leaves it to the default:
+            // a restore must name the same version (SavepointUpgradeITCase reads it from here).
+            p.setProperty(FrozenSavepoint.SHARDING_PROPERTY, Integer.toString(config.get(ShardOptions.HASH_VERSION).number()));
             try (OutputStream out = Files.newOutputStream(target.resolve("release.properties"))) {
                 p.store(out, "Frozen savepoint of the snapdelta job; never regenerate (see savepoints/README.md)");
             }

@@ -143,7 +143,9 @@ class SavepointUpgradeITCase {
         Map<Integer, Long> frozenLast = new TreeMap<>(replica.lastSequence);
 
         createTopicsWithTheFirstInput(firstInput);
-        JobClient job = restore(restoreConfig("1"), "restored from the " + RELEASE + " savepoint with sharding v1");
+        assertEquals("1", FrozenSavepoint.shardingVersion(release), "the first release routed with sharding v1");
+        JobClient job = restore(restoreConfig(FrozenSavepoint.shardingVersion(release)), "restored from the " + RELEASE
+                + " savepoint with its sharding");
 
         List<byte[]> all = SharedData.lines(SharedData.pgbenchSmallEvents());
         List<byte[]> more = new ArrayList<>(all.subList(all.size() - MORE_LINES, all.size()));
