@@ -409,14 +409,36 @@ public final class ReplicaShardState implements RowLookup {
         size--;
     }
 
+    /**
+     * Doubles the table. The rows move in a loop of its own rather than {@link OpenSlots#rehash}: there the new
+     * array is an {@code Object[]} parameter whose element type the JIT does not know, so every move checks the
+     * moved entry's class against it, a read of the entry's header, which is a cache miss per held row on a
+     * table last touched batches ago (~2.5x the time of this loop, where the array is a {@code Held[]} allocated
+     * right here, so the check is dropped and the entries are not read).
+     */
     private void resize() {
         int capacity = slots.length * 2;
-        Held[] s = new Held[capacity];
-        int[] hs = new int[capacity];
-        OpenSlots.rehash(slots, hashes, s, hs, shift - 1);
-        slots = s;
-        hashes = hs;
-        shift--;
+        Held[] to = new Held[capacity];
+        int[] toHashes = new int[capacity];
+        Held[] from = slots;
+        int[] fromHashes = hashes;
+        int mask = capacity - 1;
+        int toShift = shift - 1;
+        for (int j = 0; j < from.length; j++) {
+            Held h = from[j];
+            if (h != null) {
+                int hash = fromHashes[j];
+                int i = OpenSlots.homeOf(hash, toShift);
+                while (to[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                to[i] = h;
+                toHashes[i] = hash;
+            }
+        }
+        slots = to;
+        hashes = toHashes;
+        shift = toShift;
     }
 
     /**
