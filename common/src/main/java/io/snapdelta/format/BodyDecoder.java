@@ -238,7 +238,7 @@ final class BodyDecoder {
             s.keys[k] = columns.read(rs.type(keyIdx[k]), valueKeys, false, where + " key " + rs.name(keyIdx[k]));
         }
         if (ranked) {
-            ColumnReader.Column ranks = columns.read(FieldType.INT64, s.n - inserts, false, where + " key ranks");
+            ColumnReader.Column ranks = columns.readUnboxed(s.n - inserts, where + " key ranks");
             s.keys = keysWithRanks(in, s, ranks, held, where);
         }
         s.full = new ColumnReader.Column[nonKey.length];
@@ -313,6 +313,8 @@ final class BodyDecoder {
         int keyFields = s.schema.keySchema().size();
         Object[][] merged = new Object[keyFields][s.n];
         s.heldKeyRows = new Row[s.n];
+        long[] rankValues = ranks.longs();
+        boolean[] rankIsNull = ranks.isNull();
         int insert = 0;
         int ranked = 0;
         long previous = 0;
@@ -320,10 +322,10 @@ final class BodyDecoder {
             if (s.kinds[i] == KIND_INSERT) {
                 continue;
             }
-            Object value = ranks.values()[ranked];
-            if (!(value instanceof Long rank)) {
+            if (rankIsNull != null && rankIsNull[ranked]) {
                 throw in.malformed(where + " key rank " + ranked + " is null");
             }
+            long rank = rankValues[ranked];
             if (rank < previous) {
                 throw in.malformed(where + " key rank " + ranked + " is " + rank + ", below the previous rank " + previous);
             }
@@ -347,7 +349,7 @@ final class BodyDecoder {
                 continue;
             }
             if (key.schema() != s.schema.keySchema() && !key.schema().equals(s.schema.keySchema())) {
-                throw in.error(Kind.STATE_MISMATCH, where + " key rank " + ranks.values()[ranked] + " names key " + key
+                throw in.error(Kind.STATE_MISMATCH, where + " key rank " + rankValues[ranked] + " names key " + key
                         + " whose fields differ from the section's key " + s.schema.keySchema());
             }
             for (int k = 0; k < keyFields; k++) {

@@ -12,8 +12,15 @@ final class ColumnReader {
     /** Stands for a non-null value still to be resolved against the receiver's old value (DELTA_OLD). */
     static final Object PENDING_OLD = new Object();
 
-    /** One decoded column; {@code oldDeltas} is set (and values are {@link #PENDING_OLD}) for DELTA_OLD. */
-    record Column(Object[] values, long[] oldDeltas) {
+    /**
+     * One decoded column; {@code oldDeltas} is set (and values are {@link #PENDING_OLD}) for DELTA_OLD. A column
+     * read by {@link #readUnboxed} has no {@code values}: its integers are in {@code longs}, and {@code isNull}
+     * (null when no value is null) says which of them stand for a null.
+     */
+    record Column(Object[] values, long[] oldDeltas, long[] longs, boolean[] isNull) {
+        Column(Object[] values, long[] oldDeltas) {
+            this(values, oldDeltas, null, null);
+        }
     }
 
     private final ByteSource in;
@@ -51,6 +58,18 @@ final class ColumnReader {
     }
 
     Column read(FieldType type, int n, boolean allowDeltaOld, String what) throws CorruptBatchException {
+        return read(type, n, allowDeltaOld, what, false);
+    }
+
+    /**
+     * An INT64 column (no DELTA_OLD) whose values the caller uses as numbers only (rank-coded keys' ranks): read
+     * into a {@code long[]} with the same checks as {@link #read}, without a {@code Long} box per value.
+     */
+    Column readUnboxed(int n, String what) throws CorruptBatchException {
+        return read(FieldType.INT64, n, false, what, true);
+    }
+
+    private Column read(FieldType type, int n, boolean allowDeltaOld, String what, boolean unboxed) throws CorruptBatchException {
         int header = in.readUnsignedByte(what + " column header");
         int nullity = header & NULLS_MASK;
         int enc = (header >>> ENC_SHIFT) & ENC_MASK;
@@ -64,10 +83,15 @@ final class ColumnReader {
             throw in.malformed(what + ": invalid column header 0x" + Integer.toHexString(header));
         }
         budget.takeValues(in, n, what);
-        Object[] values = new Object[n];
+        Object[] values = unboxed ? null : new Object[n];
         if (nullity == NULLS_ALL) {
             if (enc != 0 || padded) {
                 throw in.malformed(what + ": an all-null column must have header 0x01, not 0x" + Integer.toHexString(header));
+            }
+            if (unboxed) {
+                boolean[] allNull = new boolean[n];
+                Arrays.fill(allNull, true);
+                return new Column(null, null, new long[n], allNull);
             }
             return new Column(values, null);
         }
@@ -84,8 +108,8 @@ final class ColumnReader {
         }
         switch (type) {
             case INT64, TIMESTAMP_MICROS, DATE -> {
-                return packing == IntegerPacking.VARINT ? readIntegers(values, isNull, enc, what)
-                        : readPackedIntegers(values, isNull, enc, packing, what);
+                return packing == IntegerPacking.VARINT ? readIntegers(n, values, isNull, enc, what)
+                        : readPackedIntegers(n, values, isNull, enc, packing, what);
             }
             case STRING -> readStrings(values, isNull, enc, padded, what);
             case BOOLEAN -> {
@@ -195,8 +219,8 @@ final class ColumnReader {
         }
     }
 
-    private Column readIntegers(Object[] values, boolean[] isNull, int enc, String what) throws CorruptBatchException {
-        int n = values.length;
+    /** @param values where the values go boxed, or null for {@link Column#longs} */
+    private Column readIntegers(int n, Object[] values, boolean[] isNull, int enc, String what) throws CorruptBatchException {
         if (enc == INT_DELTA_OLD) {
             long[] deltas = new long[n];
             for (int i = 0; i < n; i++) {
@@ -207,6 +231,7 @@ final class ColumnReader {
             }
             return new Column(values, deltas);
         }
+        long[] longs = values == null ? new long[n] : null;
         long prev = 0;
         for (int i = 0; i < n; i++) {
             if (isNull == null || !isNull[i]) {
@@ -215,16 +240,19 @@ final class ColumnReader {
                     v += prev;
                 }
                 prev = v;
-                values[i] = v;
+                if (longs != null) {
+                    longs[i] = v;
+                } else {
+                    values[i] = v;
+                }
             }
         }
-        return new Column(values, null);
+        return longs != null ? new Column(null, null, longs, isNull) : new Column(values, null);
     }
 
     /** v2 RANGE / RICE packed integers (see {@link IntegerPacking}); every code is bounded by the payload. */
-    private Column readPackedIntegers(Object[] values, boolean[] isNull, int enc, int packing, String what)
+    private Column readPackedIntegers(int n, Object[] values, boolean[] isNull, int enc, int packing, String what)
             throws CorruptBatchException {
-        int n = values.length;
         int m = n - countNulls(isNull);
         int from = enc == INT_DELTA_PREV ? 1 : 0;
         if (m - from < 1) {
@@ -317,6 +345,7 @@ final class ColumnReader {
             }
             return new Column(values, deltas);
         }
+        long[] longs = values == null ? new long[n] : null;
         long prev = 0;
         for (int i = 0; i < n; i++) {
             if (isNull == null || !isNull[i]) {
@@ -325,10 +354,14 @@ final class ColumnReader {
                     v += prev;
                 }
                 prev = v;
-                values[i] = v;
+                if (longs != null) {
+                    longs[i] = v;
+                } else {
+                    values[i] = v;
+                }
             }
         }
-        return new Column(values, null);
+        return longs != null ? new Column(null, null, longs, isNull) : new Column(values, null);
     }
 
     private void readStrings(Object[] values, boolean[] isNull, int enc, boolean padded, String what) throws CorruptBatchException {

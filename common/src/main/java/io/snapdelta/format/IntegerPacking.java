@@ -1,5 +1,9 @@
 package io.snapdelta.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * v2 integer packings (spec v2: "Integer packings"). After the transform (PLAIN, DELTA_PREV, DELTA_OLD)
  * a column's m values t_i are written either as zigzag varints (packing 0, as in v1) or bit-packed
@@ -113,6 +117,7 @@ final class IntegerPacking {
 
     /** Reads a bit stream written by {@link BitWriter} from {@code [at, at + len)}; never reads past it. */
     static final class BitReader {
+        private static final VarHandle LITTLE_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
         private final byte[] buf;
         private final int end;
         private final long totalBits;
@@ -140,6 +145,10 @@ final class IntegerPacking {
         private long window() {
             int byteAt = (int) (bitPos >>> 3);
             int shift = (int) (bitPos & 7);
+            if (end - (start + byteAt) >= 8) {
+                // one 8-byte load instead of eight byte loads (every code but the last few of a body's bytes)
+                return (long) LITTLE_ENDIAN_LONG.get(buf, start + byteAt) >>> shift;
+            }
             long w = 0;
             int avail = Math.min(8, end - (start + byteAt));
             for (int i = 0; i < avail; i++) {

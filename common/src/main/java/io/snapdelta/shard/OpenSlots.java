@@ -32,7 +32,12 @@ final class OpenSlots {
         slots[gap] = null;
     }
 
-    /** Places every slot of {@code from} into the empty, larger {@code to} (whose shift is {@code toShift}). */
+    /**
+     * Places every slot of {@code from} into the empty, larger {@code to} (whose shift is {@code toShift}). Each
+     * store into the {@code Object[]} checks the moved object's class against the array's element type, i.e.
+     * reads the object's header: on a large, cold table a cache miss per move, which a loop over an array
+     * of the exact type it allocated does not pay ({@link ReplicaShardState}'s resize).
+     */
     static void rehash(Object[] from, int[] fromHashes, Object[] to, int[] toHashes, int toShift) {
         int mask = to.length - 1;
         for (int j = 0; j < from.length; j++) {

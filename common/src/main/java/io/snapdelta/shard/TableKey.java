@@ -29,6 +29,11 @@ public final class TableKey implements Comparable<TableKey> {
         return 31 * table.hashCode() + key.hashCode();
     }
 
+    /** {@link #hashOf(TableId, Row)} given the table's {@code hashCode} (callers hashing many keys of one table). */
+    static int hashOf(int tableHash, Row key) {
+        return 31 * tableHash + key.hashCode();
+    }
+
     public TableId table() {
         return table;
     }
