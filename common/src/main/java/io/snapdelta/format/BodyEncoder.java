@@ -516,7 +516,11 @@ final class BodyEncoder {
         int[] keys = schema.keyIndexesShared();
         Row key = op.key();
         for (int k = 0; k < keys.length; k++) {
-            if (!Row.valueEquals(key.get(k), r.get(keys[k]))) {
+            Object kv = key.get(k);
+            Object rv = r.get(keys[k]);
+            // The same object (e.g. a small integer from Long's box cache) is equal without being read;
+            // valueEquals would load its class first (a cache miss on a value the batch did not touch yet).
+            if (kv != rv && !Row.valueEquals(kv, rv)) {
                 throw new IllegalArgumentException("op " + index + " (" + op.getClass().getSimpleName() + " on "
                         + op.table() + "): key field '" + schema.keySchema().name(k) + "' is " + key.get(k)
                         + " in the key but " + r.get(keys[k]) + " in the row; a key change must travel as delete + insert");
@@ -548,6 +552,23 @@ final class BodyEncoder {
             out.writeBytes(bitmaps, 0, bitmaps.length);
         }
     }
+
+    /** Per non-key field, room for {@code n} values: the full rows' columns, gathered in one pass. */
+    private Object[][] fieldScratch(int fields, int n) {
+        Object[][] f = fieldScratch;
+        if (f.length < fields) {
+            f = java.util.Arrays.copyOf(f, Math.max(fields, f.length * 2));
+            fieldScratch = f;
+        }
+        for (int j = 0; j < fields; j++) {
+            if (f[j] == null || f[j].length < n) {
+                f[j] = new Object[Math.max(n, f[j] == null ? 1024 : f[j].length * 2)];
+            }
+        }
+        return f;
+    }
+
+    private Object[][] fieldScratch = new Object[8][];
 
     private Object[] scratch(int n) {
         if (scratch.length < n) {
@@ -677,16 +698,23 @@ final class BodyEncoder {
             columns.writeLongs(ranks, ranks.length); // as an INT64 column of the boxed ranks would be written
         }
         if (s.full > 0) {
-            for (int f : nonKey) {
-                Object[] v = scratch(s.full);
-                int m = 0;
-                for (int i = 0; i < n; i++) {
-                    int kind = kinds[i];
-                    if (kind == KIND_INSERT || kind == KIND_REPLACE) {
-                        v[m++] = after(ops[i]).get(f);
+            // One pass over the full rows gathers every non-key column: each op -> row -> value array chain is
+            // walked once, not once per field (the section's ops are mostly out of L1 by the next field's pass).
+            Object[][] v = fieldScratch(nonKey.length, s.full);
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int kind = kinds[i];
+                if (kind == KIND_INSERT || kind == KIND_REPLACE) {
+                    Row r = after(ops[i]);
+                    for (int j = 0; j < nonKey.length; j++) {
+                        v[j][m] = r.get(nonKey[j]);
                     }
+                    m++;
                 }
-                columns.write(schema.rowSchema().type(f), v, m, null, ctx + " field " + schema.rowSchema().name(f));
+            }
+            for (int j = 0; j < nonKey.length; j++) {
+                int f = nonKey[j];
+                columns.write(schema.rowSchema().type(f), v[j], m, null, ctx + " field " + schema.rowSchema().name(f));
             }
         }
         if (s.updates > 0) {

@@ -73,7 +73,38 @@ final class ReceiverKeys {
 
     /** {@code batch} was sealed: the receiver will hold its inserted keys and not its deleted ones. */
     void sealed(ShardBatch batch) {
+        sealed(batch, null);
+    }
+
+    /**
+     * {@link #sealed(ShardBatch)}, reading the inserted and deleted keys from {@code changes} when they are the
+     * batch's ({@link ShardDeltaState#sealedKeyChanges}), not from its ops: the same keys in the same order.
+     */
+    void sealed(ShardBatch batch, SealedKeyChanges changes) {
         if (indexes.isEmpty() && !logging) {
+            return;
+        }
+        if (changes != null && changes.sequence() == batch.sequence()) {
+            TableId lastTable = null;
+            HeldKeyIndex index = null;
+            for (int i = 0, n = changes.size(); i < n; i++) {
+                TableId table = changes.table(i);
+                if (table != lastTable) {
+                    lastTable = table;
+                    index = indexes.get(table);
+                }
+                Row key = changes.key(i);
+                boolean insert = changes.insert(i);
+                if (index != null) {
+                    if (insert) {
+                        index.add(key);
+                    } else {
+                        index.remove(key);
+                    }
+                } else if (logging) {
+                    log(table, !insert, key, changes.integer(i), changes.value(i), changes.keySchema(i));
+                }
+            }
             return;
         }
         TableId lastTable = null;
@@ -94,15 +125,20 @@ final class ReceiverKeys {
 
     /** Logs an insert's key or drops the table's log (a delete, a key of another shape, a full log). */
     private void log(TableId table, DeltaOp op) {
+        Row key = op.key();
+        boolean integer = key.size() == 1 && key.get(0) instanceof Long;
+        log(table, op instanceof DeltaOp.Delete, key, integer, integer ? (Long) key.get(0) : 0, key.schema());
+    }
+
+    /** {@link #log(TableId, DeltaOp)} of a key read already: one integer field {@code value} if {@code integer}. */
+    private void log(TableId table, boolean delete, Row key, boolean integer, long value, RowSchema schema) {
         TableLog log = table == lastLogged ? lastLog : logs.computeIfAbsent(table, t -> new TableLog());
         lastLogged = table;
         lastLog = log;
-        Row key = op.key();
-        if (op instanceof DeltaOp.Delete || key.size() != 1 || !(key.get(0) instanceof Long v) || !log.keys.add(v, key, null)) {
+        if (delete || !integer || !log.keys.add(value, key, null)) {
             log.keys.drop();
             return;
         }
-        RowSchema schema = key.schema();
         if (log.keySchema == null) {
             log.keySchema = schema;
         } else if (log.keySchema != schema) {

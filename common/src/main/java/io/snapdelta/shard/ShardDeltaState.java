@@ -644,6 +644,16 @@ public final class ShardDeltaState {
      * and stale events): such a batch changes nothing and covers no version, so it is not emitted and
      * consumes no sequence number (its events stay counted in {@link ShardCounters}).
      */
+    /**
+     * The keys the last sealed batch inserted and deleted ({@link SealedKeyChanges#sequence()} names it), read from
+     * its touched entries for {@link ReceiverKeys#sealed}.
+     */
+    SealedKeyChanges sealedKeyChanges() {
+        return sealedKeyChanges;
+    }
+
+    private final SealedKeyChanges sealedKeyChanges = new SealedKeyChanges();
+
     public ShardBatch seal() {
         if (openChanges == 0) {
             return null;
@@ -655,6 +665,8 @@ public final class ShardDeltaState {
         hashUnhashedRows();
         sortTouched();
         List<DeltaOp> coalesced = new ArrayList<>(openTouchedOrder.size());
+        SealedKeyChanges keyChanges = sealedKeyChanges;
+        keyChanges.start(nextSequence);
         for (Touched t : openTouchedOrder) {
             DeltaOp only = t.onlyOp;
             if (only != null) {
@@ -664,8 +676,10 @@ public final class ShardDeltaState {
                 coalesced.add(only);
                 if (t.start == null) {
                     counters.coalescedInsertOps++;
+                    keyChanges.add(t.table, t.key, t.keySchema, t.longKey, t.sortKey, true);
                 } else if (t.end == null) {
                     counters.coalescedDeleteOps++;
+                    keyChanges.add(t.table, t.key, t.keySchema, t.longKey, t.sortKey, false);
                 } else {
                     counters.coalescedUpdateOps++;
                 }
@@ -682,9 +696,11 @@ public final class ShardDeltaState {
             if (start == null && endRow != null) {
                 coalesced.add(new DeltaOp.Insert(t.table, t.key, endRow));
                 counters.coalescedInsertOps++;
+                keyChanges.add(t.table, t.key, t.keySchema, t.longKey, t.sortKey, true);
             } else if (start != null && endRow == null) {
                 coalesced.add(new DeltaOp.Delete(t.table, t.key, start));
                 counters.coalescedDeleteOps++;
+                keyChanges.add(t.table, t.key, t.keySchema, t.longKey, t.sortKey, false);
             } else if (start != null && !start.equals(endRow)) {
                 coalesced.add(new DeltaOp.Update(t.table, t.key, start, endRow));
                 counters.coalescedUpdateOps++;

@@ -124,7 +124,7 @@ public final class ShardPipeline implements AutoCloseable {
         if (batch != null) {
             encoded = encoder.encode(batch, receiverKeys == null ? HeldKeys.NONE : receiverKeys.before(batch));
             if (receiverKeys != null) {
-                receiverKeys.sealed(batch);
+                receiverKeys.sealed(batch, state.sealedKeyChanges());
             }
         }
         policy.sealed(source, applied, encoded == null ? 0 : encoded.bytes().length, openMillis);
