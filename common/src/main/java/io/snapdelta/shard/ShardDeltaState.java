@@ -639,12 +639,6 @@ public final class ShardDeltaState {
     }
 
     /**
-     * Seals the open batch (also when it is not full, e.g. at the end of the input) and opens the next.
-     * Returns {@code null} if the open batch has taken no source change, or only dropped ones (duplicates
-     * and stale events): such a batch changes nothing and covers no version, so it is not emitted and
-     * consumes no sequence number (its events stay counted in {@link ShardCounters}).
-     */
-    /**
      * The keys the last sealed batch inserted and deleted ({@link SealedKeyChanges#sequence()} names it), read from
      * its touched entries for {@link ReceiverKeys#sealed}.
      */
@@ -654,6 +648,12 @@ public final class ShardDeltaState {
 
     private final SealedKeyChanges sealedKeyChanges = new SealedKeyChanges();
 
+    /**
+     * Seals the open batch (also when it is not full, e.g. at the end of the input) and opens the next.
+     * Returns {@code null} if the open batch has taken no source change, or only dropped ones (duplicates
+     * and stale events): such a batch changes nothing and covers no version, so it is not emitted and
+     * consumes no sequence number (its events stay counted in {@link ShardCounters}).
+     */
     public ShardBatch seal() {
         if (openChanges == 0) {
             return null;
