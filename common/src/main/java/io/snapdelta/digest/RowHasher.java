@@ -215,11 +215,6 @@ public final class RowHasher {
     public void hashEntry(TableId table, Row key, Row row, long[] lanes) {
         encodeEntry(table, key, row);
         if (version == DigestVersion.V2) {
-            if (len >= Xxh3Pair.MIN_LENGTH && len <= Xxh3Pair.MAX_LENGTH) {
-                // every entry of a narrow row: both seeds in one pass over the bytes
-                Xxh3Pair.hash(buf, 0, len, 0, 1, lanes);
-                return;
-            }
             long[] x = xxh;
             XXH3_128_SEED0.hashBytes(buf, 0, len, x);
             lanes[0] = x[1];
