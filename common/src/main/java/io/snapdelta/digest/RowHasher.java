@@ -68,9 +68,18 @@ public final class RowHasher {
     private final byte[] hash = new byte[HASH_BYTES];
     /** XXH3-128 output: [0] the low 64 bits, [1] the high 64 bits (zero-allocation-hashing's order). */
     private final long[] xxh = new long[2];
+    /**
+     * A layout keeps a buffer of at most this many bytes once the encoding in it has been hashed: each of up to
+     * {@link #MAX_LAYOUTS} layouts keeping the buffer of its widest row could hold far more memory than the one
+     * shared buffer did, for rows that are rare.
+     */
+    private static final int KEEP_BYTES = 1 << 16;
+
     /** The buffer of the last encoding: its layout's {@link EntryLayout#buf}. */
     private byte[] buf;
     private int len;
+    /** The layout of the last encoding. */
+    private EntryLayout lastLayout;
 
     private final EntryLayout[] recent = new EntryLayout[RECENT_LAYOUTS];
     private int nextRecent;
@@ -327,6 +336,12 @@ public final class RowHasher {
 
     /** Writes the whole encoding into the layout's buffer from offset 0, points {@link #buf} at it and returns its length. */
     private int encode(EntryLayout l, Row key, Row row) {
+        EntryLayout last = lastLayout;
+        if (last != null && last.buf.length > KEEP_BYTES) {
+            last.buf = new byte[Math.max(256, 2 * last.fixedBytes)];
+            last.forget();
+        }
+        lastLayout = l;
         int p;
         try {
             p = putFields(l, 0, l.keyFields, key, 0);

@@ -29,7 +29,9 @@ class RowHasherReuseTest {
             new FieldType[] {FieldType.INT64, FieldType.STRING});
     private static final RowSchema WITH_NULL_TYPE = RowSchema.of(new String[] {"id", "a", "nothing", "b"},
             new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.NULL, FieldType.STRING});
-    private static final String[] STRINGS = {"", "x", "héllo", "a".repeat(84), "b".repeat(84), "c".repeat(200)};
+    /** Short and long values, and one beyond what a layout keeps between encodings (its buffer is then dropped). */
+    private static final String[] STRINGS = {"", "x", "héllo", "a".repeat(84), "b".repeat(84), "c".repeat(200),
+            "d".repeat(70_000)};
 
     private static String string(SplittableRandom r) {
         String s = STRINGS[r.nextInt(STRINGS.length)];
