@@ -68,8 +68,18 @@ public final class RowHasher {
     private final byte[] hash = new byte[HASH_BYTES];
     /** XXH3-128 output: [0] the low 64 bits, [1] the high 64 bits (zero-allocation-hashing's order). */
     private final long[] xxh = new long[2];
-    private byte[] buf = new byte[512];
+    /**
+     * A layout keeps a buffer of at most this many bytes once the encoding in it has been hashed: each of up to
+     * {@link #MAX_LAYOUTS} layouts keeping the buffer of its widest row could hold far more memory than the one
+     * shared buffer did, for rows that are rare.
+     */
+    private static final int KEEP_BYTES = 1 << 16;
+
+    /** The buffer of the last encoding: its layout's {@link EntryLayout#buf}. */
+    private byte[] buf;
     private int len;
+    /** The layout of the last encoding. */
+    private EntryLayout lastLayout;
 
     private final EntryLayout[] recent = new EntryLayout[RECENT_LAYOUTS];
     private int nextRecent;
@@ -102,6 +112,17 @@ public final class RowHasher {
         final String[] fieldNames;
         final String[] lastStrings;
         final byte[][] lastStringBytes;
+        /**
+         * This layout's own encoding buffer, which keeps its last encoding: an entry of the layout writes only
+         * what moved or changed since (see {@link RowHasher#putFields}), not every run and value again.
+         */
+        byte[] buf;
+        /**
+         * Per field: where its run started in the layout's last encoding ({@code -1}: not written), and where
+         * its string value's bytes started ({@code -1}: none there, e.g. a null or another kind of value).
+         */
+        final int[] runAt;
+        final int[] stringAt;
 
         EntryLayout(byte encodingVersion, TableId table, RowSchema keySchema, RowSchema rowSchema) {
             this.table = table;
@@ -139,23 +160,16 @@ public final class RowHasher {
             }
             this.runs = out.toByteArray();
             this.fixedBytes = runs.length + fixedValues;
+            this.buf = new byte[Math.max(256, 2 * fixedBytes)];
+            this.runAt = new int[fields];
+            this.stringAt = new int[fields];
+            forget();
         }
 
-        byte[] utf8(int field, String v) {
-            String last = lastStrings[field];
-            if (last == v) {
-                return lastStringBytes[field];
-            }
-            if (last != null && last.length() == v.length() && last.equals(v)) {
-                // an equal value as another object (a parser's, or another batch's): a vectorised compare
-                // instead of an encode and an allocation
-                lastStrings[field] = v;
-                return lastStringBytes[field];
-            }
-            byte[] b = v.getBytes(StandardCharsets.UTF_8);
-            lastStrings[field] = v;
-            lastStringBytes[field] = b;
-            return b;
+        /** Forgets what the buffer holds (after an encoding that did not complete). */
+        void forget() {
+            Arrays.fill(runAt, -1);
+            Arrays.fill(stringAt, -1);
         }
 
         private static byte kindOf(FieldType type) {
@@ -320,53 +334,94 @@ public final class RowHasher {
         return l;
     }
 
-    /** Writes the whole encoding into {@link #buf} from offset 0 and returns its length. */
+    /** Writes the whole encoding into the layout's buffer from offset 0, points {@link #buf} at it and returns its length. */
     private int encode(EntryLayout l, Row key, Row row) {
-        if (buf.length < l.fixedBytes) {
-            buf = new byte[Math.max(2 * buf.length, l.fixedBytes)];
+        EntryLayout last = lastLayout;
+        if (last != null && last.buf.length > KEEP_BYTES) {
+            last.buf = new byte[Math.max(256, 2 * last.fixedBytes)];
+            last.forget();
         }
-        int p = putFields(l, 0, l.keyFields, key, 0);
-        if (row != null) {
-            p = putFields(l, l.keyFields, l.fields, row, p);
+        lastLayout = l;
+        int p;
+        try {
+            p = putFields(l, 0, l.keyFields, key, 0);
+            if (row != null) {
+                p = putFields(l, l.keyFields, l.fields, row, p);
+            }
+        } catch (RuntimeException e) {
+            l.forget(); // the fields after the failed one may have been overwritten
+            throw e;
         }
         int tail = l.runs.length - l.bounds[l.fields];
         if (tail > 0) {
-            System.arraycopy(l.runs, l.bounds[l.fields], buf, p, tail);
+            System.arraycopy(l.runs, l.bounds[l.fields], l.buf, p, tail);
             p += tail;
         }
+        buf = l.buf;
         return p;
     }
 
     /**
-     * Writes fields {@code from .. to} of the layout (each its run, then {@code row}'s value) at {@code p} and
-     * returns the end. {@link #buf} holds at least the layout's fixed bytes; it grows before a variable-length
-     * value would not leave room for them.
+     * Writes fields {@code from .. to} of the layout (each its run, then {@code row}'s value) at {@code p} into the
+     * layout's buffer and returns the end. The buffer holds at least the layout's fixed bytes; it grows before a
+     * variable-length value would not leave room for them.
+     *
+     * <p>The buffer still holds the layout's last encoding, so a field whose run starts where it started last
+     * time finds its run there (only its "present" marker is written: the last value may have been null), and a
+     * string value equal to the field's last one, at the same place, finds its bytes there too (fixed-width
+     * values are written anyway). Each encoding writes its fields in order from offset 0, so the bytes of a
+     * field of the last encoding at the same place are not overwritten by the earlier fields of this one. On a
+     * narrow row of fixed-width columns and a repeated string (pgbench's filler) this copies nothing but the
+     * integers.
      */
     private int putFields(EntryLayout l, int from, int to, Row row, int p) {
-        byte[] b = buf;
+        byte[] b = l.buf;
         byte[] runs = l.runs;
         int[] bounds = l.bounds;
         byte[] kinds = l.kinds;
+        int[] runAt = l.runAt;
         for (int f = from; f < to; f++) {
             int start = bounds[f];
             int runLength = bounds[f + 1] - start;
-            System.arraycopy(runs, start, b, p, runLength);
+            if (runAt[f] != p) {
+                System.arraycopy(runs, start, b, p, runLength);
+                runAt[f] = p; // (its value moved too: stringAt[f] no longer matches)
+            }
             p += runLength;
             Object v = row.get(f - from);
             if (v == null) {
                 b[p - 1] = 0;
+                l.stringAt[f] = -1;
                 continue;
             }
+            b[p - 1] = 1;
             switch (kinds[f]) {
                 case LONG -> {
                     LONG_BE.set(b, p, ((Long) v).longValue());
                     p += 8;
                 }
                 case STRING -> {
-                    byte[] s = l.utf8(f, (String) v);
-                    b = room(b, p, 4 + s.length + l.fixedBytes);
+                    String str = (String) v;
+                    String last = l.lastStrings[f];
+                    byte[] s;
+                    if (last == str || last != null && last.length() == str.length() && last.equals(str)) {
+                        // an equal value (as another object: a parser's, or another batch's): a vectorised
+                        // compare instead of an encode and an allocation
+                        l.lastStrings[f] = str;
+                        s = l.lastStringBytes[f];
+                        if (l.stringAt[f] == p) {
+                            p += 4 + s.length; // its bytes are where the last encoding left them
+                            continue;
+                        }
+                    } else {
+                        s = str.getBytes(StandardCharsets.UTF_8);
+                        l.lastStrings[f] = str;
+                        l.lastStringBytes[f] = s;
+                    }
+                    b = room(l, b, p, 4 + s.length + l.fixedBytes);
                     INT_BE.set(b, p, s.length);
                     System.arraycopy(s, 0, b, p + 4, s.length);
+                    l.stringAt[f] = p;
                     p += 4 + s.length;
                 }
                 case BOOLEAN -> b[p++] = (byte) (((Boolean) v) ? 1 : 0);
@@ -377,7 +432,7 @@ public final class RowHasher {
                 case DECIMAL -> {
                     BigDecimal d = (BigDecimal) v;
                     byte[] u = d.unscaledValue().toByteArray();
-                    b = room(b, p, 8 + u.length + l.fixedBytes);
+                    b = room(l, b, p, 8 + u.length + l.fixedBytes);
                     INT_BE.set(b, p, d.scale());
                     INT_BE.set(b, p + 4, u.length);
                     System.arraycopy(u, 0, b, p + 8, u.length);
@@ -385,7 +440,7 @@ public final class RowHasher {
                 }
                 case BYTES -> {
                     byte[] u = (byte[]) v;
-                    b = room(b, p, 4 + u.length + l.fixedBytes);
+                    b = room(l, b, p, 4 + u.length + l.fixedBytes);
                     INT_BE.set(b, p, u.length);
                     System.arraycopy(u, 0, b, p + 4, u.length);
                     p += 4 + u.length;
@@ -397,10 +452,10 @@ public final class RowHasher {
         return p;
     }
 
-    /** {@code b}, or {@link #buf} grown to it, with at least {@code extra} bytes free after {@code p}. */
-    private byte[] room(byte[] b, int p, int extra) {
+    /** {@code b}, or the layout's buffer grown to it (its content kept), with at least {@code extra} bytes free after {@code p}. */
+    private static byte[] room(EntryLayout l, byte[] b, int p, int extra) {
         if (p + extra > b.length) {
-            b = buf = Arrays.copyOf(b, Math.max(2 * b.length, p + extra));
+            b = l.buf = Arrays.copyOf(b, Math.max(2 * b.length, p + extra));
         }
         return b;
     }

@@ -128,4 +128,21 @@ class ShardAssignerTest {
         assertThrows(IllegalArgumentException.class, () -> new ShardAssigner(0));
         assertThrows(IllegalArgumentException.class, () -> new ShardAssigner(0, ShardingVersion.V2));
     }
+
+    /** The power-of-two shortcut gives {@code Long.remainderUnsigned} of the hash, for every shard count. */
+    @Test
+    void shardOfAHashIsItsUnsignedRemainder() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        long[] edges = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0xfc87_0000_0000_0001L};
+        for (int s : new int[] {1, 2, 3, 7, 16, 64, 100, 1 << 20, 1000003, Integer.MAX_VALUE}) {
+            ShardAssigner a = new ShardAssigner(s, ShardingVersion.V2);
+            for (long h : edges) {
+                assertEquals((int) Long.remainderUnsigned(h, s), a.shardOf(h), "shards " + s + " hash " + h);
+            }
+            for (int i = 0; i < 10_000; i++) {
+                long h = random.nextLong();
+                assertEquals((int) Long.remainderUnsigned(h, s), a.shardOf(h), "shards " + s + " hash " + h);
+            }
+        }
+    }
 }
