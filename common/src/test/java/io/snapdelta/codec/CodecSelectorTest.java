@@ -158,6 +158,18 @@ class CodecSelectorTest {
         }
     }
 
+    /**
+     * Short bodies drawn from a shared vocabulary of random tokens: each body alone is too short for zstd to find
+     * much, the recent bodies together hold every token, so a dictionary saves most of each body.
+     */
+    private static byte[] vocabularyBody(java.util.Random random, byte[][] vocabulary) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (out.size() < 600) {
+            out.writeBytes(vocabulary[random.nextInt(vocabulary.length)]);
+        }
+        return out.toByteArray();
+    }
+
     private static void feedVocabularyBodies(CodecSelector s, int batches) {
         java.util.Random random = new java.util.Random(11);
         byte[][] vocabulary = new byte[64][];
@@ -191,16 +203,16 @@ class CodecSelectorTest {
     void inModeZstdDictTheScreenDoesNotApplyAndEveryTrainedDictionaryIsPublished() {
         // One expected use per dictionary (retrain interval 1): adaptive mode's screen declines these bodies...
         DeltaFormatOptions o = DeltaFormatOptions.defaults().with(DeltaFormatOptions.PROBE_INTERVAL, 1000)
-                .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 8).with(DeltaFormatOptions.DICTIONARY_RETRAIN_INTERVAL, 1);
+                .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 16).with(DeltaFormatOptions.DICTIONARY_RETRAIN_INTERVAL, 1);
         try (CodecSelector s = CodecSelector.create(o, new InMemoryDictionaryStore())) {
-            feedVocabularyBodies(s, 8);
+            feedVocabularyBodies(s, 16);
             assertEquals(1, s.dictionariesScreenedOut());
             assertEquals(0, s.dictionaryTrainings());
         }
         // ...while zstd-dict, where the user asked for dictionaries, trains on them and publishes.
         try (CodecSelector s = CodecSelector.create(o.with(DeltaFormatOptions.CODEC, DeltaFormatOptions.CodecMode.ZSTD_DICT),
                 new InMemoryDictionaryStore())) {
-            feedVocabularyBodies(s, 8);
+            feedVocabularyBodies(s, 16);
             assertEquals(0, s.dictionariesScreenedOut());
             assertEquals(1, s.dictionaryTrainings());
             assertEquals(1, s.dictionariesPublished());
