@@ -485,9 +485,16 @@ public final class CodecSelector implements AutoCloseable {
         }
         int plainSize = -1;
         if (mode == CodecMode.ADAPTIVE) {
-            DictionaryScreen.Sizes screen = DictionaryScreen.measure(training, heldOut, level, dictionarySize);
-            plainSize = screen.plain();
-            if (screenDeclines(screen.saving(), expectedUses, Math.min(dictionarySize, total))) {
+            DictionaryScreen.Sizes screen;
+            try {
+                screen = DictionaryScreen.measure(training, heldOut, level, dictionarySize);
+            } catch (RuntimeException e) {
+                // Only a shortcut: without it the training decides, as it did before the screen existed.
+                LOG.debug("Dictionary screen failed; training without it", e);
+                screen = null;
+            }
+            plainSize = screen == null ? -1 : screen.plain();
+            if (screen != null && screenDeclines(screen.saving(), expectedUses, Math.min(dictionarySize, total))) {
                 screenedOut++;
                 logDeclined("raw-content dictionary of the recent bodies (screened before training)", screen.saving(),
                         expectedUses);

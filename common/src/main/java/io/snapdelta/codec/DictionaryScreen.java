@@ -40,8 +40,8 @@ final class DictionaryScreen {
      */
     static Sizes measure(List<byte[]> recent, byte[] heldOut, int level, int dictionarySize) {
         byte[] raw = rawContent(recent, dictionarySize);
-        return new Sizes(compressedSize(heldOut, level, null), raw.length == 0 ? compressedSize(heldOut, level, null)
-                : compressedSize(heldOut, level, raw));
+        int plain = compressedSize(heldOut, level, null);
+        return new Sizes(plain, raw.length == 0 ? plain : compressedSize(heldOut, level, raw));
     }
 
     /** The last {@code size} bytes of the bodies' concatenation (newest last), never starting with the magic. */
