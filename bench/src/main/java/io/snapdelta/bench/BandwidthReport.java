@@ -71,6 +71,9 @@ final class BandwidthReport {
         j.put("bodies_chosen", Map.of("coalesced", main.bodiesChosenCoalesced, "stream_ordered", main.bodiesChosenStreamOrdered));
         j.put("codecs_chosen", main.codecsChosen);
         j.put("dictionary_trainings", main.dictionaryTrainings);
+        j.put("dictionaries_published", main.dictionariesPublished);
+        j.put("dictionary_attempts_screened_out", main.dictionariesScreenedOut);
+        j.put("dictionary_training_cpu_ms", round(main.dictionaryTrainingCpuNanos / 1e6));
         j.put("encode_changes_per_s", round(speeds.sourceChanges / speeds.encodeSeconds));
         j.put("decode_apply_changes_per_s", round(speeds.sourceChanges / speeds.decodeApplySeconds));
         j.put("shard_logic_changes_per_s", round(speeds.sourceChanges / (speeds.encodeSeconds - speeds.formatSeconds)));
@@ -101,6 +104,10 @@ final class BandwidthReport {
             row.put("snapdelta_bytes_per_change", perChange(streamedTotal(r), n));
             row.put("streamed_batches", r.streamedBatches);
             row.put("codecs_chosen", r.codecsChosen);
+            row.put("dictionary_trainings", r.dictionaryTrainings);
+            row.put("dictionaries_published", r.dictionariesPublished);
+            row.put("dictionary_attempts_screened_out", r.dictionariesScreenedOut);
+            row.put("dictionary_training_cpu_ms", round(r.dictionaryTrainingCpuNanos / 1e6));
             row.put("verified", r.verified);
             rows.add(row);
         }
@@ -136,15 +143,23 @@ final class BandwidthReport {
         speedRow(out, j, "zstd -3 over Debezium JSON", "zstd3_debezium_changes_per_s", "zstd3_debezium_changes_per_cpu_s");
         out.println("counters: " + j.get("counters"));
         out.println("bodies chosen: " + j.get("bodies_chosen") + "  codecs chosen: " + j.get("codecs_chosen")
-                + "  dictionary trainings: " + j.get("dictionary_trainings"));
+                + "  dictionary trainings: " + j.get("dictionary_trainings") + " (published " + j.get("dictionaries_published")
+                + ", attempts screened out before training " + j.get("dictionary_attempts_screened_out") + ", training CPU "
+                + j.get("dictionary_training_cpu_ms") + " ms)");
         out.println("body probes (streamed batches sealed with both bodies): " + j.get("body_probes"));
         if (!sweep.isEmpty()) {
             out.println();
-            out.printf("%8s %14s %14s %10s  %s%n", "shards", "batch_changes", "B/change", "batches", "codecs chosen");
+            out.printf("%8s %14s %14s %10s %16s  %s%n", "shards", "batch_changes", "B/change", "batches",
+                    "dict t/p/s, ms", "codecs chosen");
             for (BandwidthRun.Result r : sweep) {
-                out.printf("%8d %14d %14s %10d  %s%n", r.shards, r.batchChanges,
-                        perChange(streamedTotal(r), (Long) j.get("streamed_changes")), r.streamedBatches, r.codecsChosen);
+                String dictionaries = r.dictionaryTrainings + "/" + r.dictionariesPublished + "/" + r.dictionariesScreenedOut
+                        + ", " + Math.round(r.dictionaryTrainingCpuNanos / 1e6);
+                out.printf("%8d %14d %14s %10d %16s  %s%n", r.shards, r.batchChanges,
+                        perChange(streamedTotal(r), (Long) j.get("streamed_changes")), r.streamedBatches, dictionaries,
+                        r.codecsChosen);
             }
+            out.println("dict t/p/s, ms: dictionary trainings / published / attempts screened out before training, "
+                    + "thread CPU ms of the training attempts");
         }
         out.println();
         out.println("deterministic: " + j.get("deterministic") + "   verified: " + j.get("verified"));

@@ -1,5 +1,6 @@
 package io.snapdelta.bench;
 
+import io.snapdelta.codec.CodecSelector;
 import io.snapdelta.digest.StateDigest;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.ChangeOp;
@@ -66,6 +67,11 @@ final class BandwidthRun {
         final Map<String, Long> codecsChosen = new TreeMap<>();
         /** Zstd dictionary trainings over all shards' selectors (each runs on the sealing path, so its CPU is in encode). */
         long dictionaryTrainings;
+        /** Training attempts declined by the selectors' raw-content screen before training (not in the trainings). */
+        long dictionariesScreenedOut;
+        long dictionariesPublished;
+        /** Thread CPU spent in the selectors' training attempts (screens and trainings): part of the encode CPU. */
+        long dictionaryTrainingCpuNanos;
         final ShardCounters counters = new ShardCounters();
         /** The hash that routed events to shards (shard.hash-version): which events share a batch depends on it. */
         ShardingVersion sharding;
@@ -168,7 +174,11 @@ final class BandwidthRun {
         r.outOfBandBytes = driver.outOfBandBytes();
         for (ShardPipeline p : pipelines) {
             r.counters.addAll(p.state().counters());
-            r.dictionaryTrainings += p.encoder().writer().selector().dictionaryTrainings();
+            CodecSelector selector = p.encoder().writer().selector();
+            r.dictionaryTrainings += selector.dictionaryTrainings();
+            r.dictionariesScreenedOut += selector.dictionariesScreenedOut();
+            r.dictionariesPublished += selector.dictionariesPublished();
+            r.dictionaryTrainingCpuNanos += selector.dictionaryTrainingCpuNanos();
         }
         r.sourceChanges = r.counters.sourceChanges;
 

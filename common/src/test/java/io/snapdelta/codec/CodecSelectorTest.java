@@ -1,6 +1,8 @@
 package io.snapdelta.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.codec.CodecDecision.Reason;
 import io.snapdelta.config.DeltaFormatOptions;
@@ -129,24 +131,118 @@ class CodecSelectorTest {
         }
     }
 
+    /** Bodies of 2,000 random bytes: nothing in one recurs in another, so no dictionary can save bytes on them. */
+    private static void feedRandomBodies(CodecSelector s, int batches, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < batches; i++) {
+            byte[] body = new byte[2000];
+            random.nextBytes(body);
+            Codec c = s.choose();
+            s.record(c, body, body.length, body.length + 10, 50_000, 100);
+        }
+    }
+
     @Test
-    void aStreamThatNoDictionaryHelpsIsTrainedOnAfterDoublingWaitsNotEveryTrainingBatches() {
+    void aStreamThatNoDictionaryHelpsIsScreenedAfterDoublingWaitsAndNeverTrained() {
         DeltaFormatOptions o = DeltaFormatOptions.defaults().with(DeltaFormatOptions.PROBE_INTERVAL, 1000)
                 .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 8);
         InMemoryDictionaryStore store = new InMemoryDictionaryStore();
-        java.util.Random random = new java.util.Random(7);
         try (CodecSelector s = CodecSelector.create(o, store)) {
-            for (int i = 0; i < 300; i++) {
-                // Random bodies: no dictionary can save bytes on them, so none is ever published.
-                byte[] body = new byte[2000];
-                random.nextBytes(body);
-                Codec c = s.choose();
-                s.record(c, body, body.length, body.length + 10, 50_000, 100);
-            }
-            // Attempts at batches 8, 16, 32, 64, 128 and 256 (every 8 batches would have been 37).
-            assertEquals(6, s.dictionaryTrainings());
+            feedRandomBodies(s, 300, 7);
+            // Attempts at batches 8, 16, 32, 64, 128 and 256 (every 8 batches would have been 37); the raw-content
+            // screen finds no saving on random bodies, so none of them runs zstd's trainer.
+            assertEquals(6, s.dictionariesScreenedOut());
+            assertEquals(0, s.dictionaryTrainings());
+            assertEquals(0, s.dictionariesPublished());
             assertEquals(java.util.Optional.empty(), store.fetch(1));
         }
+    }
+
+    /**
+     * Short bodies drawn from a shared vocabulary of random tokens: each body alone is too short for zstd to find
+     * much, the recent bodies together hold every token, so a dictionary saves most of each body.
+     */
+    private static byte[] vocabularyBody(java.util.Random random, byte[][] vocabulary) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (out.size() < 600) {
+            out.writeBytes(vocabulary[random.nextInt(vocabulary.length)]);
+        }
+        return out.toByteArray();
+    }
+
+    private static void feedVocabularyBodies(CodecSelector s, int batches) {
+        java.util.Random random = new java.util.Random(11);
+        byte[][] vocabulary = new byte[64][];
+        for (int i = 0; i < vocabulary.length; i++) {
+            vocabulary[i] = new byte[12];
+            random.nextBytes(vocabulary[i]);
+        }
+        for (int i = 0; i < batches && s.dictionariesPublished() == 0; i++) {
+            byte[] body = vocabularyBody(random, vocabulary);
+            Codec c = s.choose();
+            s.record(c, body, body.length, body.length / 2, 50_000, 100);
+        }
+    }
+
+    @Test
+    void aStreamWhoseBodiesADictionaryHelpsPassesTheScreenAndGetsAPublishedDictionary() {
+        DeltaFormatOptions o = DeltaFormatOptions.defaults().with(DeltaFormatOptions.PROBE_INTERVAL, 1000)
+                .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 16);
+        InMemoryDictionaryStore store = new InMemoryDictionaryStore();
+        try (CodecSelector s = CodecSelector.create(o, store)) {
+            feedVocabularyBodies(s, 64);
+            assertEquals(0, s.dictionariesScreenedOut());
+            assertEquals(1, s.dictionariesPublished());
+            assertTrue(s.dictionaryTrainings() >= 1);
+            assertTrue(s.dictionaryTrainingCpuNanos() > 0);
+            assertTrue(s.estimates().stream().anyMatch(e -> e.startsWith("zstd-dict(3, ")), s.estimates().toString());
+        }
+    }
+
+    @Test
+    void inModeZstdDictTheScreenDoesNotApplyAndEveryTrainedDictionaryIsPublished() {
+        // One expected use per dictionary (retrain interval 1): adaptive mode's screen declines these bodies...
+        DeltaFormatOptions o = DeltaFormatOptions.defaults().with(DeltaFormatOptions.PROBE_INTERVAL, 1000)
+                .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 16).with(DeltaFormatOptions.DICTIONARY_RETRAIN_INTERVAL, 1);
+        try (CodecSelector s = CodecSelector.create(o, new InMemoryDictionaryStore())) {
+            feedVocabularyBodies(s, 16);
+            assertEquals(1, s.dictionariesScreenedOut());
+            assertEquals(0, s.dictionaryTrainings());
+        }
+        // ...while zstd-dict, where the user asked for dictionaries, trains on them and publishes.
+        try (CodecSelector s = CodecSelector.create(o.with(DeltaFormatOptions.CODEC, DeltaFormatOptions.CodecMode.ZSTD_DICT),
+                new InMemoryDictionaryStore())) {
+            feedVocabularyBodies(s, 16);
+            assertEquals(0, s.dictionariesScreenedOut());
+            assertEquals(1, s.dictionaryTrainings());
+            assertEquals(1, s.dictionariesPublished());
+            assertEquals(CodecId.ZSTD_DICT, s.choose().id());
+        }
+    }
+
+    @Test
+    void theScreensDecisionIsDeterministic() {
+        DeltaFormatOptions o = DeltaFormatOptions.defaults().with(DeltaFormatOptions.PROBE_INTERVAL, 1000)
+                .with(DeltaFormatOptions.DICTIONARY_TRAINING_BATCHES, 8);
+        long[] screened = new long[2];
+        for (int run = 0; run < 2; run++) {
+            try (CodecSelector s = CodecSelector.create(o, new InMemoryDictionaryStore())) {
+                feedRandomBodies(s, 100, 3);
+                screened[run] = s.dictionariesScreenedOut();
+            }
+        }
+        assertEquals(4, screened[0]);
+        assertEquals(screened[0], screened[1]);
+    }
+
+    @Test
+    void theScreenDeclinesOnlyWhatTheMarginsSayCannotPay() {
+        // 16 KiB at most; x2 on the saving, a dictionary possibly 1/4 of that: 16384 / 8 = 2048 byte-uses.
+        assertTrue(CodecSelector.screenDeclines(64, 32, 16_384));
+        assertFalse(CodecSelector.screenDeclines(65, 32, 16_384));
+        assertTrue(CodecSelector.screenDeclines(0, 10_000, 16_384));
+        // Few training bytes: the dictionary can be no larger than they are.
+        assertFalse(CodecSelector.screenDeclines(10, 32, 2_000));
     }
 
     @Test
