@@ -33,6 +33,13 @@ public final class DeltaMetrics {
     public static final String CODEC_REASON = "codecReason";
     /** Zstd dictionary trainings run on the sealing thread (published or not; see delta.codec.dictionary.*). */
     public static final String DICTIONARY_TRAININGS = "dictionaryTrainings";
+    /** Trained dictionaries published (each one a new id replicas fetch). */
+    public static final String DICTIONARIES_PUBLISHED = "dictionariesPublished";
+    /**
+     * Training attempts declined before training because a raw-content dictionary of the recent bodies saved too
+     * little (adaptive mode; not counted in {@link #DICTIONARY_TRAININGS}).
+     */
+    public static final String DICTIONARY_ATTEMPTS_SCREENED_OUT = "dictionaryAttemptsScreenedOut";
     /** Histogram: how long batches were open before sealing, in milliseconds. */
     public static final String SEAL_LATENCY_MS = "sealLatencyMs";
 

@@ -184,13 +184,10 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         });
         g.gauge(DeltaMetrics.CODEC, (Gauge<String>) () -> lastCodec == null ? "" : lastCodec);
         g.gauge(DeltaMetrics.CODEC_REASON, (Gauge<String>) () -> lastCodecReason == null ? "" : lastCodecReason);
-        g.counter(DeltaMetrics.DICTIONARY_TRAININGS, new LiveCounter(() -> {
-            long n = 0;
-            for (ShardPipeline p : pipelines.values()) {
-                n += p.encoder().writer().selector().dictionaryTrainings();
-            }
-            return n;
-        }));
+        g.counter(DeltaMetrics.DICTIONARY_TRAININGS, new LiveCounter(() -> sumSelectors(CodecSelector::dictionaryTrainings)));
+        g.counter(DeltaMetrics.DICTIONARIES_PUBLISHED, new LiveCounter(() -> sumSelectors(CodecSelector::dictionariesPublished)));
+        g.counter(DeltaMetrics.DICTIONARY_ATTEMPTS_SCREENED_OUT,
+                new LiveCounter(() -> sumSelectors(CodecSelector::dictionariesScreenedOut)));
         g.histogram(DeltaMetrics.SEAL_LATENCY_MS, sealLatency);
         // The same numbers as job-wide accumulators, so a bounded run's result carries them.
         var ctx = getRuntimeContext();
@@ -198,6 +195,15 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         ctx.addAccumulator(DeltaMetrics.ACC_STALE_DROPPED, new LiveCountAccumulator(() -> sum(c -> c.staleDropped)));
         ctx.addAccumulator(DeltaMetrics.ACC_NOOP_UPDATES, new LiveCountAccumulator(() -> sum(c -> c.noopUpdates)));
         ctx.addAccumulator(DeltaMetrics.ACC_COALESCED, new LiveCountAccumulator(() -> sum(c -> c.coalescedChanges)));
+    }
+
+    /** A codec selector count summed over this subtask's shard pipelines. */
+    private long sumSelectors(ToLongFunction<CodecSelector> count) {
+        long n = 0;
+        for (ShardPipeline p : pipelines.values()) {
+            n += count.applyAsLong(p.encoder().writer().selector());
+        }
+        return n;
     }
 
     private long sum(ToLongFunction<ShardCounters> f) {

@@ -78,6 +78,13 @@ class ShardOperatorMetricsITCase extends KafkaAndFlinkServers {
             double perChange = ((Number) v).doubleValue();
             assertTrue(perChange > 0 && perChange < 1000, "bytesPerChange " + perChange);
         }
+        for (String dictionaryCount : List.of(DeltaMetrics.DICTIONARY_TRAININGS, DeltaMetrics.DICTIONARIES_PUBLISHED,
+                DeltaMetrics.DICTIONARY_ATTEMPTS_SCREENED_OUT)) {
+            assertFalse(RecordingMetricReporter.finalValues(DeltaMetrics.GROUP, DeltaMetrics.SUBGROUP, dictionaryCount).isEmpty(),
+                    dictionaryCount + " is reported");
+        }
+        assertTrue(shard(DeltaMetrics.DICTIONARIES_PUBLISHED) <= shard(DeltaMetrics.DICTIONARY_TRAININGS),
+                "every published dictionary was trained");
     }
 
     private static long ingest(String name) {
