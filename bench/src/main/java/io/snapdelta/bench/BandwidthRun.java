@@ -139,6 +139,9 @@ final class BandwidthRun {
         // applied (ShardLookAhead: the state look-ups' cache misses of a run overlap).
         int[] shardOf = new int[CaptureEvents.CHUNK_EVENTS];
         ShardLookAhead lookAhead = new ShardLookAhead();
+        // Batches sealed inside the timed loop are accounted for (bytes, sections, CRC) after the chunk's time is
+        // taken: that bookkeeping is the bench's, not the encoder's (it was ~5% of the timed samples).
+        List<Pending> sealedInChunk = new ArrayList<>();
         capture.forEachChunk((events, count) -> {
             long t0 = System.nanoTime();
             long c0 = cpuNanos();
@@ -155,22 +158,24 @@ final class BandwidthRun {
                 if (streamedEvent && !streamedPhase[0]) {
                     // End of the snapshot phase: seal what it left open, so its bytes are reported apart.
                     for (ShardPipeline p : pipelines) {
-                        sealAndShip(p, FlushPolicy.Reason.CHECKPOINT, false, shipped, r);
+                        seal(p, FlushPolicy.Reason.CHECKPOINT, false, sealedInChunk, r);
                     }
                     streamedPhase[0] = true;
                 }
-                applyOne(pipelines[shardOf[i]], e, streamedPhase[0], shipped, r);
+                applyOne(pipelines[shardOf[i]], e, streamedPhase[0], sealedInChunk, r);
             }
             r.encodeSeconds += (System.nanoTime() - t0) / 1e9;
             r.encodeCpuSeconds += (cpuNanos() - c0) / 1e9;
+            shipAll(sealedInChunk, shipped, r);
         });
         long t0 = System.nanoTime();
         long c0 = cpuNanos();
         for (ShardPipeline p : pipelines) {
-            sealAndShip(p, FlushPolicy.Reason.END_OF_INPUT, streamedPhase[0], shipped, r);
+            seal(p, FlushPolicy.Reason.END_OF_INPUT, streamedPhase[0], sealedInChunk, r);
         }
         r.encodeSeconds += (System.nanoTime() - t0) / 1e9;
         r.encodeCpuSeconds += (cpuNanos() - c0) / 1e9;
+        shipAll(sealedInChunk, shipped, r);
         r.outOfBandBytes = driver.outOfBandBytes();
         for (ShardPipeline p : pipelines) {
             r.counters.addAll(p.state().counters());
@@ -187,7 +192,7 @@ final class BandwidthRun {
         return r;
     }
 
-    private static void applyOne(ShardPipeline p, ChangeEvent e, boolean streamedPhase, List<Shipped> shipped, Result r) {
+    private static void applyOne(ShardPipeline p, ChangeEvent e, boolean streamedPhase, List<Pending> sealedInChunk, Result r) {
         if (sealsOnNextChange(p)) {
             // Only the calls that seal are timed (a CPU clock read per change would cost more than a change).
             long f0 = System.nanoTime();
@@ -198,7 +203,9 @@ final class BandwidthRun {
             if (sealed == null && p.isOpen()) {
                 throw new IllegalStateException("shard " + p.state().shard() + " was expected to seal on count and did not");
             }
-            ship(sealed, streamedPhase, shipped, r);
+            if (sealed != null) {
+                sealedInChunk.add(new Pending(sealed, streamedPhase));
+            }
         } else if (p.apply(e, CLOCK_MILLIS) != null) {
             throw new IllegalStateException("shard " + p.state().shard() + " sealed before its count was reached");
         }
@@ -212,13 +219,27 @@ final class BandwidthRun {
         return p.state().openSourceChanges() + 1 >= p.policy().countTarget();
     }
 
-    private static void sealAndShip(ShardPipeline p, FlushPolicy.Reason reason, boolean streamed, List<Shipped> shipped, Result r) {
+    private static void seal(ShardPipeline p, FlushPolicy.Reason reason, boolean streamed, List<Pending> sealedInChunk, Result r) {
         long t0 = System.nanoTime();
         long c0 = cpuNanos();
         ShardPipeline.Sealed sealed = p.sealForCheckpoint(reason, CLOCK_MILLIS);
         r.formatSeconds += (System.nanoTime() - t0) / 1e9;
         r.formatCpuSeconds += (cpuNanos() - c0) / 1e9;
-        ship(sealed, streamed, shipped, r);
+        if (sealed != null) {
+            sealedInChunk.add(new Pending(sealed, streamed));
+        }
+    }
+
+    /** A batch sealed in the timed loop, with whether it belongs to the streamed part; shipped after the timing. */
+    private record Pending(ShardPipeline.Sealed sealed, boolean streamed) {
+    }
+
+    /** Accounts for the batches sealed since the last call, in sealing order, and empties the list. */
+    private static void shipAll(List<Pending> sealedInChunk, List<Shipped> shipped, Result r) {
+        for (Pending p : sealedInChunk) {
+            ship(p.sealed(), p.streamed(), shipped, r);
+        }
+        sealedInChunk.clear();
     }
 
     private static void ship(ShardPipeline.Sealed sealed, boolean streamed, List<Shipped> shipped, Result r) {

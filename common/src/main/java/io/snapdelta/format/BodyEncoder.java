@@ -19,6 +19,8 @@ final class BodyEncoder {
     private final TableSchemaRegistry registry;
     private final ByteSink out = new ByteSink(1 << 16);
     private final ColumnWriter columns;
+    /** Names the column being written, in the column writer's error messages (text built only on an error). */
+    private final ColumnContext column = new ColumnContext();
     private final int version;
     private Object[] scratch = new Object[1024];
     private Object[] scratchOld = new Object[1024];
@@ -682,7 +684,6 @@ final class BodyEncoder {
         }
         int[] keyIdx = schema.keyIndexesShared();
         int[] nonKey = schema.nonKeyIndexesShared();
-        String ctx = "table " + schema.table();
         int valueKeys = ranks == null ? n : n - ranks.length;
         for (int k = 0; k < keyIdx.length && valueKeys > 0; k++) {
             Object[] v = scratch(n);
@@ -692,7 +693,7 @@ final class BodyEncoder {
                     v[m++] = ops[i].key().get(k);
                 }
             }
-            columns.write(schema.rowSchema().type(keyIdx[k]), v, m, null, ctx + " key " + schema.keySchema().name(k));
+            columns.write(schema.rowSchema().type(keyIdx[k]), v, m, null, column.at(schema.table(), "key", schema.keySchema().name(k)));
         }
         if (ranks != null) {
             columns.writeLongs(ranks, ranks.length); // as an INT64 column of the boxed ranks would be written
@@ -714,7 +715,7 @@ final class BodyEncoder {
             }
             for (int j = 0; j < nonKey.length; j++) {
                 int f = nonKey[j];
-                columns.write(schema.rowSchema().type(f), v[j], m, null, ctx + " field " + schema.rowSchema().name(f));
+                columns.write(schema.rowSchema().type(f), v[j], m, null, column.at(schema.table(), "field", schema.rowSchema().name(f)));
             }
         }
         if (s.updates > 0) {
@@ -746,7 +747,7 @@ final class BodyEncoder {
                 }
                 if (m > 0) {
                     columns.write(schema.rowSchema().type(nonKey[j]), v, m, olds,
-                            ctx + " updated field " + schema.rowSchema().name(nonKey[j]));
+                            column.at(schema.table(), "updated field", schema.rowSchema().name(nonKey[j])));
                 }
             }
         }

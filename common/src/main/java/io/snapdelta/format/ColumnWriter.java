@@ -55,7 +55,7 @@ final class ColumnWriter {
      * @param values {@code n} values (null allowed)
      * @param olds for update columns, the receiver's value of the field per row (enables DELTA_OLD), else null
      */
-    void write(FieldType type, Object[] values, int n, Object[] olds, String context) {
+    void write(FieldType type, Object[] values, int n, Object[] olds, ColumnContext context) {
         int nulls = 0;
         for (int i = 0; i < n; i++) {
             if (values[i] == null) {
@@ -116,7 +116,7 @@ final class ColumnWriter {
         out.array()[headerAt] |= (byte) enc;
     }
 
-    private static <T> T cast(Object v, Class<T> c, String context) {
+    private static <T> T cast(Object v, Class<T> c, ColumnContext context) {
         if (!c.isInstance(v)) {
             throw new IllegalArgumentException(context + ": expected a " + c.getSimpleName() + " but the row holds a "
                     + v.getClass().getSimpleName());
@@ -137,7 +137,7 @@ final class ColumnWriter {
         }
     }
 
-    private int writeBooleans(Object[] values, int n, String context) {
+    private int writeBooleans(Object[] values, int n, ColumnContext context) {
         int b = 0;
         int bit = 0;
         for (int i = 0; i < n; i++) {
@@ -158,7 +158,7 @@ final class ColumnWriter {
         return 0;
     }
 
-    private int writeIntegers(Object[] values, int n, Object[] olds, String context) {
+    private int writeIntegers(Object[] values, int n, Object[] olds, ColumnContext context) {
         long plain = 0;
         long deltaPrev = 0;
         long deltaOld = olds == null ? Long.MAX_VALUE : 0;
@@ -211,7 +211,7 @@ final class ColumnWriter {
      * them) plus one bit per byte and four bits per distinct byte value, computed with {@link StrictMath} so the choice is the same on every
      * machine.
      */
-    private int writeIntegersV2(Object[] values, int n, Object[] olds, String context) {
+    private int writeIntegersV2(Object[] values, int n, Object[] olds, ColumnContext context) {
         int m = 0;
         boolean oldsUsable = olds != null;
         for (int i = 0; i < n; i++) {
@@ -612,7 +612,7 @@ final class ColumnWriter {
         return bitsTotal / LOG_2;
     }
 
-    private int writeStrings(Object[] values, int n, String context) {
+    private int writeStrings(Object[] values, int n, ColumnContext context) {
         if (utf8.length < n) {
             utf8 = new byte[Math.max(n, utf8.length * 2)][];
         }

@@ -11,8 +11,12 @@ final class Utf8 {
     private Utf8() {
     }
 
-    /** UTF-8 bytes of {@code s}; throws if {@code s} holds an unpaired surrogate (it would not round trip). */
-    static byte[] encode(String s, String context) {
+    /**
+     * UTF-8 bytes of {@code s}; throws if {@code s} holds an unpaired surrogate (it would not round trip).
+     *
+     * @param context names the value in the error message; its {@code toString()} is called only then
+     */
+    static byte[] encode(String s, Object context) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         // Equal lengths mean one byte per char: ASCII, unless a lone surrogate was replaced by a '?' byte.
         if (b.length != s.length() || hasReplacedChar(s, b)) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class IntegerPackingTest {
     private static byte[] write(Object[] values, Object[] olds) {
         ByteSink out = new ByteSink(64);
-        new ColumnWriter(out, 2).write(FieldType.INT64, values, values.length, olds, "test column");
+        new ColumnWriter(out, 2).write(FieldType.INT64, values, values.length, olds, new ColumnContext().at(new io.snapdelta.model.TableId("", "t"), "field", "test column"));
         return out.toByteArray();
     }
 
@@ -127,7 +127,7 @@ class IntegerPackingTest {
             v[i] = isNull ? null : base + (spreadBits == 0 ? 0 : r.nextLong() >>> (64 - spreadBits));
         }
         ByteSink out = new ByteSink(64);
-        new ColumnWriter(out, version).write(FieldType.INT64, v, n, null, "test column");
+        new ColumnWriter(out, version).write(FieldType.INT64, v, n, null, new ColumnContext().at(new io.snapdelta.model.TableId("", "t"), "field", "test column"));
         byte[] col = out.toByteArray();
         ByteSource boxedIn = new ByteSource(col, 0, col.length, "body ", 0, 0);
         Object[] boxed = new ColumnReader(boxedIn, new DecodeBudget(1 << 20, 1 << 20), 1 << 16, version)
