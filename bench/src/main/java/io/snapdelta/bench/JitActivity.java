@@ -12,7 +12,8 @@ import javax.management.ObjectName;
  * warm-up runs the queues held 0-12 methods at submission while the compile time during the ~4 s run was 1.9-4.6 s:
  * the run's JIT work is not left over from earlier runs but started by it, as methods C1 compiled at start-up or in
  * the first run (Kafka clients, Flink's runtime, the broker) cross C2's thresholds one submission at a time; it falls
- * to ~1 s per run after ~13 runs ({@code jit_compile_seconds_per_run}), and a job that has run for minutes pays none.
+ * to ~1 s per run after ~13 runs and to 0.4-0.7 s after ~28 ({@code jit_compile_seconds_per_run}), and a job that has run
+ * for minutes pays none ({@link WarmupPolicy} warms up until then).
  */
 final class JitActivity {
     /** One reading; a figure the JVM does not offer is -1. */

@@ -99,18 +99,26 @@ public final class JobBenchCommand implements Callable<Integer> {
             description = "Measured rounds of the parse-only rate, after one warm-up round; the median counts (default: ${DEFAULT-VALUE}).")
     int parseRounds;
 
-    // 8 runs or 60 s: on 2 cores the one C2 compiler thread is busy for the first ~30 s of the JVM and the job's hot
-    // methods reach C2 only 20-26 s in (NOTES.md, session 5); the latency phase, run after these, needs the same.
-    @Option(names = "--warmup-runs", defaultValue = "8", paramLabel = "N",
+    // Up to 40 runs or 240 s, stopping once the JIT has settled (WarmupPolicy): on 2 cores the one C2 compiler thread
+    // keeps compiling the broker's, the clients' and Flink's code for minutes; after 8 runs the measured run still
+    // spent 2.1-2.2 of its 5.5-6.0 CPU s compiling, after 30 0.43 of 3.6 (NOTES.md, session 15).
+    @Option(names = "--warmup-runs", defaultValue = "40", paramLabel = "N",
             description = "Runs of the throughput job over the same input before the measured one, in the same JVM, at most; the "
                     + "latency phase runs after them, so they warm it up too (default: ${DEFAULT-VALUE}; the first, cold run is "
                     + "reported beside).")
     int warmupRuns;
 
-    @Option(names = "--warmup-seconds", defaultValue = "60", paramLabel = "S",
+    @Option(names = "--warmup-seconds", defaultValue = "240", paramLabel = "S",
             description = "Stop warming up once the warm-up runs have taken this many seconds, even before --warmup-runs (a "
                     + "long capture's first run is warm-up enough; default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
+
+    @Option(names = "--warmup-jit-share", defaultValue = "0.2", paramLabel = "F",
+            description = "Stop warming up once " + WarmupPolicy.SETTLED_RUNS + " runs in a row each spent at most this share "
+                    + "of their wall time in JIT compilation (HotSpot's compilation time, summed over the compiler threads): the "
+                    + "JIT has settled, as in a job that has run for minutes (default: ${DEFAULT-VALUE}; 0: always run "
+                    + "--warmup-runs, up to --warmup-seconds).")
+    double warmupJitShare;
 
     @Option(names = "--slots", defaultValue = "2", paramLabel = "N",
             description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}).")
@@ -147,9 +155,10 @@ public final class JobBenchCommand implements Callable<Integer> {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--rate must be a positive number of events per second, got " + rate);
         }
-        if (latencyEvents < 0 || latencyWarmupRuns < 0 || warmupRuns < 0 || warmupSeconds < 0 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
-            throw usage("--latency-events, --latency-warmup-runs, --warmup-runs and --warmup-seconds must be >= 0, --parse-rounds, --slots and "
-                    + "--deltas-partitions >= 1");
+        if (latencyEvents < 0 || latencyWarmupRuns < 0 || warmupRuns < 0 || warmupSeconds < 0 || !(warmupJitShare >= 0 && warmupJitShare <= 1)
+                || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
+            throw usage("--latency-events, --latency-warmup-runs, --warmup-runs and --warmup-seconds must be >= 0, --warmup-jit-share "
+                    + "within [0, 1], --parse-rounds, --slots and --deltas-partitions >= 1");
         }
         Duration phaseTimeout = duration("--timeout", timeout);
         Duration checkpointInterval = duration("--latency-checkpoint-interval", latencyCheckpointInterval);
@@ -199,8 +208,8 @@ public final class JobBenchCommand implements Callable<Integer> {
                      clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
-            throughput = ThroughputPhase.run(stack, admin, events, user, fmt, warmupRuns, Duration.ofSeconds(warmupSeconds),
-                    deltasPartitions, phaseTimeout);
+            throughput = ThroughputPhase.run(stack, admin, events, user, fmt,
+                    new WarmupPolicy(warmupRuns, Duration.ofSeconds(warmupSeconds), warmupJitShare), deltasPartitions, phaseTimeout);
             if (!noLatency) {
                 JobBenchInput head = latencyEvents > 0 ? events.head(latencyEvents) : events;
                 for (int i = 1; i <= latencyWarmupRuns; i++) {

@@ -25,10 +25,11 @@ final class JobBenchReport {
             + "time meanwhile, without the job's submission, deployment, start-up and final checkpoint";
     static final String JIT_COUNTED_AS = "jit_compile_seconds: HotSpot's total compilation time (CompilationMXBean) during "
             + "the measured run, elapsed time summed over the compiler threads (not CPU time: jit_compiler in the thread groups is "
-            + "that); jit_compile_seconds_per_run: the same for every run, the cold one first; jit_queued_at_submission: methods "
-            + "waiting in the C1 and C2 compile queues (Compiler.queue) when the measured run was submitted, -1 if the JVM does "
-            + "not say. Queues near 0 at submission with seconds of compiling in the run: the run's own submission pushes code "
-            + "warmed by the earlier runs over the compile thresholds (start-up code, not the job's per-change path)";
+            + "that); jit_compile_seconds_per_run: the same for every run, the cold one first (job_seconds_per_run: their wall "
+            + "times); jit_queued_at_submission: methods waiting in the C1 and C2 compile queues (Compiler.queue) when the "
+            + "measured run was submitted, -1 if the JVM does not say. Queues near 0 at submission with seconds of compiling in "
+            + "the run: the run's own submission pushes code warmed by the earlier runs over the compile thresholds (start-up "
+            + "code, not the job's per-change path)";
 
     private final JobBenchInput input;
     private final int shards;
@@ -112,6 +113,7 @@ final class JobBenchReport {
         m.put("shard_progress_max_sampled", measured.maxProgressSampled());
         m.put("jit_compile_seconds", round3(measured.jitCompileSeconds()));
         m.put("jit_compile_seconds_per_run", throughput.runs().stream().mapToDouble(r -> round3(r.jitCompileSeconds())).toArray());
+        m.put("job_seconds_per_run", throughput.runs().stream().mapToDouble(r -> round3(r.jobSeconds())).toArray());
         m.put("jit_queued_at_submission", Map.of("c1", measured.jitAtSubmission().c1Queued(), "c2", measured.jitAtSubmission().c2Queued()));
         m.put("jit_counted_as", JIT_COUNTED_AS);
         CpuMeter.Window steady = measured.steady();
@@ -131,8 +133,10 @@ final class JobBenchReport {
             m.put("steady", w);
         }
         m.put("warmup_runs", throughput.warmups());
-        m.put("warmup_runs_counted_as", "runs before the measured one: --warmup-runs, or fewer once the warm-up runs took "
-                + "--warmup-seconds");
+        m.put("warmup_stopped_because", throughput.warmupStop().id);
+        m.put("warmup_runs_counted_as", "runs before the measured one: until " + WarmupPolicy.SETTLED_RUNS + " runs in a row each "
+                + "compiled (jit_compile_seconds_per_run) for at most --warmup-jit-share of their wall time (jit_settled), or "
+                + "--warmup-runs (max_runs), or fewer once the warm-up runs took --warmup-seconds (time_budget)");
         ThroughputPhase.Run cold = throughput.cold();
         m.put("job_changes_per_s_cold", round(throughput.produced() / cold.processCpuSeconds()));
         m.put("job_seconds_cold", round3(cold.jobSeconds()));
@@ -248,7 +252,7 @@ final class JobBenchReport {
                 Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();
         out.printf(Locale.ROOT, "Throughput (input produced first, then the job bounded over it; default options; measured run after %d "
-                + "warm-up run(s) in this JVM)%n", throughput.warmups());
+                + "warm-up run(s) in this JVM, warm-up stopped: %s)%n", throughput.warmups(), throughput.warmupStop().id);
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "job", throughput.changesPerCoreSecond());
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "parse only (same parser, same bytes, 1 thread)",
                 parse.eventsPerCpuSecond());

@@ -65,10 +65,11 @@ final class ThroughputPhase {
     /**
      * @param produced records put into the input topic
      * @param runs every run, the first (cold) first; the last is the measured one
+     * @param warmupStop why the warm-up ended
      * @param batches committed batches in the last run's deltas topic
      * @param deltaBytes their sealed bytes
      */
-    record Result(long produced, List<Run> runs, int parallelism, long batches, long deltaBytes, Map<String, String> options) {
+    record Result(long produced, List<Run> runs, WarmupPolicy.Stop warmupStop, int parallelism, long batches, long deltaBytes, Map<String, String> options) {
         Run measured() {
             return runs.get(runs.size() - 1);
         }
@@ -123,20 +124,18 @@ final class ThroughputPhase {
     private ThroughputPhase() {
     }
 
-    /**
-     * @param warmups warm-up runs before the measured one, at most
-     * @param warmupBudget stop warming up earlier once the warm-up runs have taken this long (the JIT needs time,
-     *     not a number of runs: a long capture's first run is warm-up enough)
-     */
-    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, int warmups,
-                      Duration warmupBudget, int deltaPartitions, Duration timeout) throws Exception {
+    /** @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a number of runs, a time budget) */
+    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, WarmupPolicy warmup,
+                      int deltaPartitions, Duration timeout) throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
         List<Run> runs = new ArrayList<>();
         BenchJobSetup setup = null;
         long produced = 0;
         long warmupStart = System.nanoTime();
+        WarmupPolicy.Stop stop;
         for (int i = 0; ; i++) {
-            boolean measured = i == warmups || i > 0 && System.nanoTime() - warmupStart >= warmupBudget.toNanos();
+            stop = warmup.stopAfter(runs, Duration.ofNanos(System.nanoTime() - warmupStart));
+            boolean measured = stop != null;
             String run = measured ? "throughput" : "throughput-warmup-" + (i + 1);
             setup = BenchJobSetup.of("throughput", run, user, bootstrap, format, true, null);
             if (i == 0) {
@@ -146,7 +145,8 @@ final class ThroughputPhase {
                     throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());
                 }
                 LOG.info("Throughput phase: {} records in {}; running the job bounded over them up to {} time(s) (warm-up runs "
-                        + "stop after {}), the last one measured", produced, setup.inputTopic, warmups + 1, warmupBudget);
+                        + "stop after {}, or once {} runs in a row compiled for at most {} of their wall time), the last one measured",
+                        produced, setup.inputTopic, warmup.maxRuns() + 1, warmup.budget(), WarmupPolicy.SETTLED_RUNS, warmup.jitSettledShare());
                 warmupStart = System.nanoTime();
             } else {
                 setup.createOutputTopics(stack, deltaPartitions);
@@ -165,7 +165,8 @@ final class ThroughputPhase {
             batches = watcher.seen().size();
             bytes = watcher.seen().stream().mapToLong(CommittedBatch::bytes).sum();
         }
-        return new Result(produced, List.copyOf(runs), setup.parallelism(stack), batches, bytes, setup.reportedOptions());
+        LOG.info("Throughput phase: measured after {} warm-up run(s), warm-up stopped: {}", runs.size() - 1, stop.id);
+        return new Result(produced, List.copyOf(runs), stop, setup.parallelism(stack), batches, bytes, setup.reportedOptions());
     }
 
     private static Run runOnce(LocalStack stack, BenchJobSetup setup, long validChanges, Duration timeout) throws Exception {

@@ -73,6 +73,7 @@ class JobBenchCommandITCase {
         assertTrue(r.get("cores_counted_as").asText().contains("process CPU time"));
         // Up to 3 warm-up runs, but a warm-up budget of 0 s ends warming up after the first one.
         assertEquals(1, r.get("warmup_runs").asInt());
+        assertEquals("time_budget", r.get("warmup_stopped_because").asText()); // --warmup-seconds 0 ends it after the cold run
         // One unmeasured latency run by default, reported beside the measured one.
         assertEquals(1, r.get("latency_warmup_runs").asInt());
         assertEquals(1, r.get("latency_warmup_p99_ms").size());
@@ -115,6 +116,8 @@ class JobBenchCommandITCase {
         // A JIT compiles something during every run of a fresh JVM, and the queues of a HotSpot JVM are readable.
         assertTrue(r.get("jit_compile_seconds").asDouble() > 0, "jit_compile_seconds = " + r.get("jit_compile_seconds"));
         assertEquals(r.get("warmup_runs").asInt() + 1, r.get("jit_compile_seconds_per_run").size());
+        assertEquals(r.get("warmup_runs").asInt() + 1, r.get("job_seconds_per_run").size());
+        assertEquals(r.get("job_seconds").asDouble(), r.get("job_seconds_per_run").get(r.get("warmup_runs").asInt()).asDouble(), 1e-3);
         assertTrue(r.get("jit_queued_at_submission").get("c2").asInt() >= 0, r.get("jit_queued_at_submission").toString());
     }
 }
