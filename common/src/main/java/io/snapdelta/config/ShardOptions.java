@@ -38,4 +38,11 @@ public final class ShardOptions {
                     + "checkpoints): a key found there is neither read from the state backend nor decoded, and a key "
                     + "changed several times between checkpoints is encoded and written once. Heap cost is about "
                     + "this many rows per shard (shard.count shards spread over the subtasks).");
+
+    public static final ConfigOption<Integer> STATE_WRITE_BATCH_ENTRIES = ConfigOption.key("shard.state.write-batch-entries")
+            .intType().defaultValue(256).validator(Validators.between(1, 1 << 20))
+            .description("Changed state entries each shard's cache evicts are written to the state backend in batches "
+                    + "of this many (one RocksDB write batch instead of one put each), and the rest at each checkpoint, "
+                    + "before the barrier; reads of a key waiting in the batch are served from it. 1 writes each entry "
+                    + "when it is evicted. Heap cost is up to this many more rows per shard.");
 }

@@ -6,7 +6,9 @@ import io.snapdelta.model.TableId;
 import io.snapdelta.shard.EntryCache.Slot;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -33,6 +35,14 @@ import java.util.function.Consumer;
  * like everything else after the last checkpoint, and a restore builds this object afresh over the
  * checkpoint's bytes. Deletes, schemas and the tombstone index are written at once (they are rare); the
  * operations that read the bytes themselves (clean-up, {@link #forEachLive}) flush first.
+ *
+ * <p>With {@code writeBatchEntries} N > 1 (the job: {@code shard.state.write-batch-entries}) a dirty entry the
+ * cache evicts is not written at once but parked in a pending buffer (by {@link TableKey}), which is written with
+ * one {@link ShardStateBytes#putEntries} when it holds N entries and at {@link #flush()} (together with every
+ * dirty cached entry): on RocksDB one write batch costs far less per entry than one put each, and with a
+ * working set larger than the cache almost every change evicts one dirty entry. A key is either cached or
+ * pending, never both: a get or put of a pending key takes its entry back into the cache (still dirty), so it is
+ * never read from the bytes' older value, and a delete drops it, so no pending put lands after the delete.
  */
 public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
@@ -42,7 +52,11 @@ public final class SerializedShardStateStore implements ShardStateStore {
     static final int RECENT_KEYS = 1024;
     private final int cacheEntries;
     private final EntryCache recent;
-    /** Cached entries whose bytes have not been written yet. */
+    /** Evicted dirty entries are written in batches of this many (1: each at once, no buffer). */
+    private final int writeBatchEntries;
+    /** Evicted dirty entries not written yet (only if {@link #writeBatchEntries} > 1); never also in {@link #recent}. */
+    private final HashMap<TableKey, Slot> pending = new HashMap<>();
+    /** Entries whose bytes have not been written yet: the dirty cached ones and the {@link #pending} ones. */
     private int dirty;
     /**
      * The cache slots made dirty since the last flush, in that order (a slot may have been written back or
@@ -72,9 +86,22 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     /** @param cacheEntries how many decoded entries to keep on the heap ({@code shard.state.cache-entries}) */
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec, int cacheEntries) {
+        this(bytes, codec, cacheEntries, 1);
+    }
+
+    /**
+     * @param cacheEntries how many decoded entries to keep on the heap ({@code shard.state.cache-entries})
+     * @param writeBatchEntries how many evicted dirty entries to write in one batch ({@code shard.state.write-batch-entries};
+     *                          1 writes each as it is evicted)
+     */
+    public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec, int cacheEntries, int writeBatchEntries) {
+        if (writeBatchEntries < 1) {
+            throw new IllegalArgumentException("writeBatchEntries must be >= 1, got " + writeBatchEntries);
+        }
         this.bytes = bytes;
         this.codec = codec;
         this.cacheEntries = cacheEntries;
+        this.writeBatchEntries = writeBatchEntries;
         this.recent = new EntryCache(cacheEntries, this::evicted);
     }
 
@@ -86,6 +113,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
             cached.markUsed(); // a key changed by consecutive events is hot too
         } else {
             cached = recent.get(tk);
+        }
+        if (cached == null && !pending.isEmpty()) {
+            cached = unpark(tk);
         }
         if (cached != null) {
             lastCached = cached;
@@ -144,6 +174,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private int found(TableKey tk) {
         if (lastFound == -2) {
             Slot cached = recent.get(tk);
+            if (cached == null && !pending.isEmpty()) {
+                cached = unpark(tk);
+            }
             if (cached != null) {
                 lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
@@ -201,6 +234,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
         bytes.removeEntry(keyBytes());
         lastCached = null;
         Slot cached = recent.remove(tk);
+        if (cached == null && !pending.isEmpty()) {
+            cached = pending.remove(tk); // (found() takes a pending key back into the cache; this is a safeguard)
+        }
         if (cached != null && cached.dirty) {
             cached.dirty = false; // its slot in dirtySlots is skipped
             dirty--;
@@ -208,17 +244,61 @@ public final class SerializedShardStateStore implements ShardStateStore {
         lastFound = -1;
     }
 
-    /** Writes every dirty cached entry to the bytes; afterwards the bytes hold the whole shard. */
+    /**
+     * Takes {@code tk}'s pending entry, if any, back into the cache, still dirty (it is in {@link #dirtySlots}:
+     * it was made dirty since the last flush, which empties the buffer), so the cache again holds the key's
+     * newest entry and a later write-back writes that. Adding it may evict (and park) another entry.
+     */
+    private Slot unpark(TableKey tk) {
+        Slot p = pending.remove(tk);
+        if (p != null) {
+            recent.add(p);
+        }
+        return p;
+    }
+
+    /** Writes every dirty entry (cached or pending) to the bytes; afterwards the bytes hold the whole shard. */
     public void flush() {
-        for (Slot c : dirtySlots) {
-            writeBack(c);
+        if (writeBatchEntries == 1) {
+            for (Slot c : dirtySlots) {
+                writeBack(c);
+            }
+        } else {
+            for (Slot c : dirtySlots) {
+                if (c.dirty) {
+                    pending.put(c.key, c); // a pending slot is put again under its own key: no duplicate
+                }
+            }
+            writePending();
         }
         dirtySlots.clear();
     }
 
+    /** Writes the pending entries in one batch. */
+    private void writePending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<byte[]> keys = new ArrayList<>(pending.size());
+        List<byte[]> values = new ArrayList<>(pending.size());
+        for (Slot c : pending.values()) {
+            if (c.keyBytes == null) {
+                c.keyBytes = codec.encodeKey(c.key.table(), c.key.key());
+            }
+            keys.add(c.keyBytes);
+            values.add(codec.encodeEntry(c.entry));
+        }
+        bytes.putEntries(keys, values);
+        for (Slot c : pending.values()) {
+            c.dirty = false;
+            dirty--;
+        }
+        pending.clear();
+    }
+
     private void markDirty(Slot slot) {
-        if (dirtySlots.size() >= 4 * cacheEntries) {
-            // Without a flush for long, drop the slots written back (evicted) since: at most cacheEntries are dirty.
+        if (dirtySlots.size() >= 4 * cacheEntries + writeBatchEntries) {
+            // Without a flush for long, drop the slots written back since: at most cacheEntries + writeBatchEntries are dirty.
             dirtySlots.removeIf(c -> !c.dirty);
         }
         dirtySlots.add(slot);
@@ -229,9 +309,16 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return dirty;
     }
 
-    /** The cache is making room: a dirty entry's bytes are written now. */
+    /** The cache is making room: a dirty entry's bytes are written now, or parked to be written in a batch. */
     private void evicted(Slot slot) {
-        writeBack(slot);
+        if (writeBatchEntries == 1) {
+            writeBack(slot);
+        } else if (slot.dirty) {
+            pending.put(slot.key, slot);
+            if (pending.size() >= writeBatchEntries) {
+                writePending();
+            }
+        }
         if (slot == lastCached) {
             lastCached = null;
         }

@@ -1,5 +1,6 @@
 package io.snapdelta.shard;
 
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -13,6 +14,17 @@ public interface ShardStateBytes {
     byte[] getEntry(byte[] tableKey);
 
     void putEntry(byte[] tableKey, byte[] entry);
+
+    /**
+     * Writes {@code entries.get(i)} under {@code tableKeys.get(i)} for every i, as {@link #putEntry} each would;
+     * the keys are distinct. A backend with write batches (RocksDB) writes them in one go, which costs far less
+     * per entry than one write each (the store's write-back of evicted entries, {@code shard.state.write-batch-entries}).
+     */
+    default void putEntries(List<byte[]> tableKeys, List<byte[]> entries) {
+        for (int i = 0; i < tableKeys.size(); i++) {
+            putEntry(tableKeys.get(i), entries.get(i));
+        }
+    }
 
     void removeEntry(byte[] tableKey);
 

@@ -82,7 +82,8 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
                     boolean sealOnCheckpoint, Duration checkpointInterval, Map<String, String> formatOptions,
-                    DictionaryStoreFactory dictionaries, int stateCacheEntries, ShardingVersion sharding)
+                    DictionaryStoreFactory dictionaries, int stateCacheEntries, int stateWriteBatchEntries,
+                    ShardingVersion sharding)
             implements Serializable {
     }
 
@@ -224,7 +225,8 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         if (p != null) {
             return p;
         }
-        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec, settings.stateCacheEntries());
+        SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec, settings.stateCacheEntries(),
+                settings.stateWriteBatchEntries());
         ShardDeltaState state = new ShardDeltaState(shard, store, Integer.MAX_VALUE, settings.tombstoneRetention());
         FlushPolicy policy = new FlushPolicy(settings.latencyBudget().toMillis(), settings.maxChanges(), settings.maxBytes());
         ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),

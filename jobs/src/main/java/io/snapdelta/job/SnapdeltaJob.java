@@ -213,7 +213,8 @@ public final class SnapdeltaJob {
                 config.get(DeltaOptions.BATCH_LATENCY_BUDGET), config.get(ShardOptions.BATCH_MAX_CHANGES),
                 config.get(DeltaOptions.BATCH_MAX_BYTES).bytes(), config.get(DeltaOptions.BATCH_SEAL_ON_CHECKPOINT),
                 config.get(JobOptions.CHECKPOINT_INTERVAL), format, DictionaryStores.factory(config),
-                config.get(ShardOptions.STATE_CACHE_ENTRIES), config.get(ShardOptions.HASH_VERSION));
+                config.get(ShardOptions.STATE_CACHE_ENTRIES), config.get(ShardOptions.STATE_WRITE_BATCH_ENTRIES),
+                config.get(ShardOptions.HASH_VERSION));
     }
 
     private static KafkaSource<RawRecord> source(String topic, Configuration config, Map<String, String> kafka, boolean bounded) {
