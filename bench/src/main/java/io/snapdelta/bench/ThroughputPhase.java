@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Throughput: the whole input is in the input topic first, then the job runs bounded over it (exactly
- * once, RocksDB, the job's default options unless overridden), {@code 1 + warmups} times one after the
- * other in the same JVM, each run with its own consumer group, output topics and transactional ids. Every
+ * once, RocksDB, the job's default options unless overridden), warm-up runs until {@link WarmupPolicy} stops
+ * them and then the measured run, one after the other in the same JVM, each run with its own consumer group, output topics and transactional ids. Every
  * run is measured (wall time from submission until its final checkpoint has committed, the process's CPU
  * time meanwhile, split by thread group); the last one is the result, the first one is reported as the
  * cold figure. Warm-up runs do for the job what the warm-up round does for the parse-only rate: the JIT
- * has compiled the job's code paths, as in a job that has been running for a while. Each run also has a
+ * has compiled the job's code paths and settled, as in a job that has been running for a while. Each run also has a
  * steady part ({@link #STEADY_FROM} to {@link #STEADY_TO} of the valid changes through the shard operators,
  * {@link ShardProgressReporter}) measured apart: the per-change cost without the job's submission,
  * deployment, start-up and final checkpoint, which a long-running job pays once.
@@ -69,7 +69,8 @@ final class ThroughputPhase {
      * @param batches committed batches in the last run's deltas topic
      * @param deltaBytes their sealed bytes
      */
-    record Result(long produced, List<Run> runs, WarmupPolicy.Stop warmupStop, int parallelism, long batches, long deltaBytes, Map<String, String> options) {
+    record Result(long produced, List<Run> runs, WarmupPolicy.Stop warmupStop, int parallelism, long batches, long deltaBytes,
+                  Map<String, String> options) {
         Run measured() {
             return runs.get(runs.size() - 1);
         }
@@ -124,7 +125,7 @@ final class ThroughputPhase {
     private ThroughputPhase() {
     }
 
-    /** @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a number of runs, a time budget) */
+    /** @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a count of runs, a time budget) */
     static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, WarmupPolicy warmup,
                       int deltaPartitions, Duration timeout) throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
@@ -145,8 +146,9 @@ final class ThroughputPhase {
                     throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());
                 }
                 LOG.info("Throughput phase: {} records in {}; running the job bounded over them up to {} time(s) (warm-up runs "
-                        + "stop after {}, or once {} runs in a row compiled for at most {} of their wall time), the last one measured",
-                        produced, setup.inputTopic, warmup.maxRuns() + 1, warmup.budget(), WarmupPolicy.SETTLED_RUNS, warmup.jitSettledShare());
+                        + "stop after {}, or once {} runs in a row compiled for at most {} of their wall time), the last one "
+                        + "measured", produced, setup.inputTopic, warmup.maxRuns() + 1, warmup.budget(), WarmupPolicy.SETTLED_RUNS,
+                        warmup.jitSettledShare());
                 warmupStart = System.nanoTime();
             } else {
                 setup.createOutputTopics(stack, deltaPartitions);

@@ -48,10 +48,8 @@ record WarmupPolicy(int maxRuns, Duration budget, double jitSettledShare) {
      * that took {@code elapsed}: the reason to stop, or null to run another warm-up.
      */
     Stop stopAfter(List<ThroughputPhase.Run> warmups, Duration elapsed) {
-        if (warmups.size() >= maxRuns) {
-            return Stop.MAX_RUNS;
-        }
-        if (jitSettledShare > 0 && warmups.size() >= SETTLED_RUNS) {
+        // The JIT criterion first: when it holds at the last allowed run too, that is the more telling reason.
+        if (jitSettledShare > 0 && warmups.size() >= SETTLED_RUNS && warmups.size() <= maxRuns) {
             boolean settled = true;
             for (ThroughputPhase.Run r : warmups.subList(warmups.size() - SETTLED_RUNS, warmups.size())) {
                 settled &= r.jitCompileSeconds() >= 0 && r.jitCompileSeconds() <= jitSettledShare * r.jobSeconds();
@@ -59,6 +57,9 @@ record WarmupPolicy(int maxRuns, Duration budget, double jitSettledShare) {
             if (settled) {
                 return Stop.JIT_SETTLED;
             }
+        }
+        if (warmups.size() >= maxRuns) {
+            return Stop.MAX_RUNS;
         }
         return !warmups.isEmpty() && elapsed.compareTo(budget) >= 0 ? Stop.TIME_BUDGET : null;
     }

@@ -41,6 +41,9 @@ class WarmupPolicyTest {
         WarmupPolicy p = new WarmupPolicy(40, LONG, 0.2);
         assertEquals(WarmupPolicy.Stop.JIT_SETTLED, p.stopAfter(runs(15, 3, 0.8, 0.4), Duration.ZERO));
         assertEquals(WarmupPolicy.Stop.JIT_SETTLED, p.stopAfter(runs(0.1, 0.1), Duration.ZERO));
+        assertEquals(WarmupPolicy.Stop.JIT_SETTLED, new WarmupPolicy(4, LONG, 0.2).stopAfter(runs(15, 3, 0.8, 0.4), Duration.ZERO),
+                "settled at the last allowed run: the JIT is the reason given");
+        assertEquals(WarmupPolicy.Stop.MAX_RUNS, new WarmupPolicy(4, LONG, 0.2).stopAfter(runs(15, 3, 0.9, 0.4), Duration.ZERO));
     }
 
     @Test
