@@ -37,8 +37,9 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "job", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Throughput and latency of the snapdelta job on the embedded stack (Kafka, Flink MiniCluster on RocksDB, exactly-once).",
-            "Throughput: the whole input is produced into Kafka first, then the job runs bounded over it, after --warmup-runs "
-                    + "unmeasured runs like the parse-only rate's warm-up round; changes per second per core (cores = process CPU "
+            "Throughput: the whole input is produced into Kafka first, then the job runs bounded over it, after unmeasured "
+                    + "warm-up runs until the JIT has settled (--warmup-jit-share, at most --warmup-runs or --warmup-seconds), "
+                    + "like the parse-only rate's warm-up round; changes per second per core (cores = process CPU "
                     + "time / job wall time, also split by thread group) beside the parse-only rate of the same parser over the "
                     + "same bytes on one thread. The first (cold) run is reported too.",
             "Latency: the job runs unbounded with a fast checkpoint interval while the input is produced at --rate; per "
