@@ -22,6 +22,8 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--input", in, "--rate", "fast"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--timeout", "soon"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--warmup-seconds", "-1"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--warmup-jit-share", "1.5"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--warmup-jit-share", "-0.1"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--latency-checkpoint-interval", "0ms"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--no.such.option", "1"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--shard.count", "0"));
