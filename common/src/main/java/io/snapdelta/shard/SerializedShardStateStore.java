@@ -112,10 +112,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
         if (cached != null) {
             cached.markUsed(); // a key changed by consecutive events is hot too
         } else {
-            cached = recent.get(tk);
-        }
-        if (cached == null && !pending.isEmpty()) {
-            cached = unpark(tk);
+            cached = cachedOrParked(tk);
         }
         if (cached != null) {
             lastCached = cached;
@@ -173,10 +170,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     private int found(TableKey tk) {
         if (lastFound == -2) {
-            Slot cached = recent.get(tk);
-            if (cached == null && !pending.isEmpty()) {
-                cached = unpark(tk);
-            }
+            Slot cached = cachedOrParked(tk);
             if (cached != null) {
                 lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
@@ -242,6 +236,12 @@ public final class SerializedShardStateStore implements ShardStateStore {
             dirty--;
         }
         lastFound = -1;
+    }
+
+    /** {@code tk}'s cache slot: from the cache, else its pending entry taken back into the cache ({@link #unpark}), else null. */
+    private Slot cachedOrParked(TableKey tk) {
+        Slot cached = recent.get(tk);
+        return cached == null && !pending.isEmpty() ? unpark(tk) : cached;
     }
 
     /**
