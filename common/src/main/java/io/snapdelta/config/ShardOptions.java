@@ -45,4 +45,13 @@ public final class ShardOptions {
                     + "of this many (one RocksDB write batch instead of one put each), and the rest at each checkpoint, "
                     + "before the barrier; reads of a key waiting in the batch are served from it. 1 writes each entry "
                     + "when it is evicted. Heap cost is up to this many more rows per shard.");
+
+    public static final ConfigOption<Boolean> STATE_WRITTEN_KEYS_FILTER = ConfigOption.key("shard.state.written-keys-filter")
+            .booleanType().defaultValue(true)
+            .description("A shard whose state holds no row when this run first uses it (a fresh start, or a shard no "
+                    + "checkpoint has written yet) keeps a Bloom filter of the keys it writes to the state backend: a "
+                    + "key that is neither in the cache nor ever written is known to be absent without a RocksDB read "
+                    + "(every snapshot row, every insert of a new key). Heap cost about 10 bits per key written (about "
+                    + "1% false positives, which only cost the read). A shard restored with rows does without: its "
+                    + "keys are not known, so every cache miss reads the state backend.");
 }

@@ -32,6 +32,11 @@ public final class HeapShardStateBytes implements ShardStateBytes {
     }
 
     @Override
+    public boolean hasNoEntries() {
+        return entries.isEmpty();
+    }
+
+    @Override
     public void forEachEntry(BiConsumer<byte[], byte[]> visitor) {
         entries.forEach((k, v) -> visitor.accept(k.array(), v));
     }

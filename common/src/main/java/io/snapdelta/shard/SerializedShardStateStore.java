@@ -43,6 +43,11 @@ import java.util.function.Consumer;
  * working set larger than the cache almost every change evicts one dirty entry. A key is either cached or
  * pending, never both: a get or put of a pending key takes its entry back into the cache (still dirty), so it is
  * never read from the bytes' older value, and a delete drops it, so no pending put lands after the delete.
+ *
+ * <p>With {@code filterWrittenKeys} (the job: {@code shard.state.written-keys-filter}) a store that begins over
+ * bytes holding no entry (a fresh start, or a shard no checkpoint had written) remembers every key it writes to
+ * them in a {@link WrittenKeysFilter}: a key neither cached, pending nor ever written is absent without a read
+ * of the bytes (every snapshot row, every insert of a new key). A store over restored entries does without.
  */
 public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
@@ -79,6 +84,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private Slot lastCached;
     /** What the last get found: -2 not looked up yet, -1 absent, 0 live, 1 tombstone. */
     private int lastFound;
+    /** The keys written to the bytes, if they held no entry when this store began; else null (every miss reads). */
+    private final WrittenKeysFilter written;
+    /** Look-ups the {@link #written} filter answered "absent" without reading the bytes. */
+    private long readsSkipped;
 
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec) {
         this(bytes, codec, RECENT_KEYS);
@@ -95,6 +104,18 @@ public final class SerializedShardStateStore implements ShardStateStore {
      *                          1 writes each as it is evicted)
      */
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec, int cacheEntries, int writeBatchEntries) {
+        this(bytes, codec, cacheEntries, writeBatchEntries, false);
+    }
+
+    /**
+     * @param cacheEntries how many decoded entries to keep on the heap ({@code shard.state.cache-entries})
+     * @param writeBatchEntries how many evicted dirty entries to write in one batch ({@code shard.state.write-batch-entries};
+     *                          1 writes each as it is evicted)
+     * @param filterWrittenKeys if the bytes hold no entry now, remember the keys written to them
+     *                          ({@code shard.state.written-keys-filter}), so a never-written key is not read
+     */
+    public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec, int cacheEntries, int writeBatchEntries,
+                                     boolean filterWrittenKeys) {
         if (writeBatchEntries < 1) {
             throw new IllegalArgumentException("writeBatchEntries must be >= 1, got " + writeBatchEntries);
         }
@@ -103,6 +124,26 @@ public final class SerializedShardStateStore implements ShardStateStore {
         this.cacheEntries = cacheEntries;
         this.writeBatchEntries = writeBatchEntries;
         this.recent = new EntryCache(cacheEntries, this::evicted);
+        this.written = filterWrittenKeys && bytes.hasNoEntries() ? new WrittenKeysFilter() : null;
+    }
+
+    /** True if this store skips the reads of keys it never wrote ({@link WrittenKeysFilter}). */
+    public boolean filtersWrittenKeys() {
+        return written != null;
+    }
+
+    /** Look-ups answered "absent" by the written-keys filter without a read of the bytes. */
+    public long readsSkipped() {
+        return readsSkipped;
+    }
+
+    /** True if the bytes cannot hold {@code tk}: the filter is on and never saw it written. */
+    private boolean neverWritten(TableKey tk) {
+        if (written != null && !written.mightContain(tk.hashCode())) {
+            readsSkipped++;
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -118,6 +159,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
             lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;
             return cached.entry;
+        }
+        if (neverWritten(tk)) {
+            lastFound = -1;
+            return null;
         }
         byte[] k = keyBytes();
         byte[] v = bytes.getEntry(k);
@@ -174,6 +219,8 @@ public final class SerializedShardStateStore implements ShardStateStore {
             if (cached != null) {
                 lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
+            } else if (neverWritten(tk)) {
+                lastFound = -1;
             } else {
                 byte[] v = bytes.getEntry(keyBytes());
                 lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
@@ -225,7 +272,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
     public void delete(TableId table, Row key) {
         TableKey tk = key(table, key);
         adjust(found(tk), -1);
-        bytes.removeEntry(keyBytes());
+        if (written == null || written.mightContain(tk.hashCode())) {
+            bytes.removeEntry(keyBytes());
+        }
         lastCached = null;
         Slot cached = recent.remove(tk);
         if (cached == null && !pending.isEmpty()) {
@@ -287,6 +336,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
             }
             keys.add(c.keyBytes);
             values.add(codec.encodeEntry(c.entry));
+            if (written != null) {
+                written.add(c.key.hashCode());
+            }
         }
         bytes.putEntries(keys, values);
         for (Slot c : pending.values()) {
@@ -330,6 +382,9 @@ public final class SerializedShardStateStore implements ShardStateStore {
                 cached.keyBytes = codec.encodeKey(cached.key.table(), cached.key.key());
             }
             bytes.putEntry(cached.keyBytes, codec.encodeEntry(cached.entry));
+            if (written != null) {
+                written.add(cached.key.hashCode());
+            }
             cached.dirty = false;
             dirty--;
         }

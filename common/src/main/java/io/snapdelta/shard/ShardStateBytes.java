@@ -28,6 +28,15 @@ public interface ShardStateBytes {
 
     void removeEntry(byte[] tableKey);
 
+    /**
+     * True if no entry is stored (schemas and the tombstone index do not count). A store that begins over
+     * such bytes may remember what it writes instead of reading keys it never wrote
+     * ({@link SerializedShardStateStore}'s written-keys filter). The default, false, is always safe.
+     */
+    default boolean hasNoEntries() {
+        return false;
+    }
+
     /** Visits every (encoded key, encoded entry). */
     void forEachEntry(BiConsumer<byte[], byte[]> visitor);
 

@@ -33,7 +33,9 @@ class SerializedShardStateStoreWriteBatchTest {
      * Random gets, puts (live rows and tombstones), deletes, tombstone clean-ups, flushes and restores over a key
      * space several times the cache, so entries are evicted, parked, read back from the buffer and deleted while
      * parked: the store with a write buffer must answer every call like the store without one, and after every
-     * flush its bytes must equal the unbuffered store's bytes exactly.
+     * flush its bytes must equal the unbuffered store's bytes exactly. A third store, buffered too, also filters the
+     * keys it has written ({@link WrittenKeysFilter}; on while its bytes began empty, off after a restore of
+     * non-empty bytes): it must answer and write the same while skipping reads of keys it never wrote.
      */
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 7, 64})
@@ -44,8 +46,12 @@ class SerializedShardStateStoreWriteBatchTest {
             int keys = cache + 1 + random.nextInt(6 * cache + 10);
             RecordingBytes plainBytes = new RecordingBytes();
             RecordingBytes batchedBytes = new RecordingBytes();
+            RecordingBytes filteredBytes = new RecordingBytes();
             SerializedShardStateStore plain = new SerializedShardStateStore(plainBytes, new StateEntryCodec(), cache, 1);
             SerializedShardStateStore batched = new SerializedShardStateStore(batchedBytes, new StateEntryCodec(), cache, batch);
+            SerializedShardStateStore filtered = new SerializedShardStateStore(filteredBytes, new StateEntryCodec(), cache, batch, true);
+            assertTrue(filtered.filtersWrittenKeys(), "over empty bytes");
+            long skipped = 0;
             long version = 0;
             long now = 0;
             int flushes = 0;
@@ -56,11 +62,15 @@ class SerializedShardStateStoreWriteBatchTest {
                 String where = "seed " + seed + " step " + step;
                 int op = random.nextInt(100);
                 if (op < 35) {
-                    assertEquals(plain.get(table, k), batched.get(table, k), where);
+                    StoredEntry expected = plain.get(table, k);
+                    assertEquals(expected, batched.get(table, k), where);
+                    assertEquals(expected, filtered.get(table, k), where + " (filtered)");
                 } else if (op < 80) {
                     // ShardDeltaState reads a key before it writes it; a put without a read is allowed too.
                     if (random.nextBoolean()) {
-                        assertEquals(plain.get(table, k), batched.get(table, k), where);
+                        StoredEntry expected = plain.get(table, k);
+                        assertEquals(expected, batched.get(table, k), where);
+                        assertEquals(expected, filtered.get(table, k), where + " (filtered)");
                     }
                     now += random.nextInt(1000);
                     StoredEntry e = random.nextInt(6) == 0
@@ -69,29 +79,43 @@ class SerializedShardStateStoreWriteBatchTest {
                                     id, version, "v" + random.nextInt(4)));
                     plain.put(table, k, e);
                     batched.put(table, k, e);
+                    filtered.put(table, k, e);
                 } else if (op < 88) {
                     plain.delete(table, k);
                     batched.delete(table, k);
+                    filtered.delete(table, k);
                 } else if (op < 90) {
                     long before = now - random.nextInt(3000);
-                    assertEquals(plain.purgeTombstonesBefore(before), batched.purgeTombstonesBefore(before), where);
+                    int purged = plain.purgeTombstonesBefore(before);
+                    assertEquals(purged, batched.purgeTombstonesBefore(before), where);
+                    assertEquals(purged, filtered.purgeTombstonesBefore(before), where + " (filtered)");
                     assertSameBytes(plainBytes, batchedBytes, where + " (clean-up flushes first)");
+                    assertSameBytes(plainBytes, filteredBytes, where + " (filtered; clean-up flushes first)");
                 } else if (op < 95) {
                     plain.flush();
                     batched.flush();
+                    filtered.flush();
                     flushes++;
                     assertEquals(0, batched.dirtyEntries(), where);
                     assertSameBytes(plainBytes, batchedBytes, where);
+                    assertSameBytes(plainBytes, filteredBytes, where + " (filtered)");
                     if (random.nextInt(4) == 0) {
                         // A restore: fresh stores over copies of the flushed bytes, with the checkpointed counts.
                         long[] counts = batched.counts();
                         assertArrayEquals(plain.counts(), counts, where);
+                        assertArrayEquals(counts, filtered.counts(), where + " (filtered)");
+                        skipped += filtered.readsSkipped();
                         plainBytes = plainBytes.copy();
                         batchedBytes = batchedBytes.copy();
+                        filteredBytes = filteredBytes.copy();
                         plain = new SerializedShardStateStore(plainBytes, new StateEntryCodec(), cache, 1);
                         batched = new SerializedShardStateStore(batchedBytes, new StateEntryCodec(), cache, batch);
+                        filtered = new SerializedShardStateStore(filteredBytes, new StateEntryCodec(), cache, batch, true);
+                        assertEquals(filteredBytes.snapshot().isEmpty(), filtered.filtersWrittenKeys(),
+                                where + ": the filter is on only over bytes without entries");
                         plain.restoreCounts(counts);
                         batched.restoreCounts(counts);
+                        filtered.restoreCounts(counts);
                     }
                 } else {
                     assertTrue(batched.dirtyEntries() <= cache + batch - 1,
@@ -99,10 +123,16 @@ class SerializedShardStateStoreWriteBatchTest {
                 }
                 assertEquals(plain.liveCount(), batched.liveCount(), where);
                 assertEquals(plain.tombstoneCount(), batched.tombstoneCount(), where);
+                assertEquals(plain.liveCount(), filtered.liveCount(), where + " (filtered)");
+                assertEquals(plain.tombstoneCount(), filtered.tombstoneCount(), where + " (filtered)");
             }
             plain.flush();
             batched.flush();
+            filtered.flush();
             assertSameBytes(plainBytes, batchedBytes, "seed " + seed + " end");
+            assertSameBytes(plainBytes, filteredBytes, "seed " + seed + " end (filtered)");
+            skipped += filtered.readsSkipped();
+            assertTrue(skipped > 0, "seed " + seed + ": the filter answered some look-ups of never-written keys");
             Map<TableKey, Row> live = new HashMap<>();
             new SerializedShardStateStore(batchedBytes.copy(), new StateEntryCodec()).forEachLive(live::put);
             assertEquals(plain.liveCount(), live.size(), "seed " + seed + ": a restore sees every live row");
@@ -232,6 +262,7 @@ class SerializedShardStateStoreWriteBatchTest {
         }
 
         @Override public void removeEntry(byte[] k) { heap.removeEntry(k); }
+        @Override public boolean hasNoEntries() { return heap.hasNoEntries(); }
         @Override public void forEachEntry(BiConsumer<byte[], byte[]> v) { heap.forEachEntry(v); }
         @Override public void addTombstoneIndex(long at, byte[] k) { heap.addTombstoneIndex(at, k); }
         @Override public void pollTombstoneIndexBefore(long t, Consumer<byte[]> e) { heap.pollTombstoneIndexBefore(t, e); }

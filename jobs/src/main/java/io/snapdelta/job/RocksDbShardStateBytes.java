@@ -49,6 +49,16 @@ final class RocksDbShardStateBytes implements ShardStateBytes {
         }
     }
 
+    /** One seek into the current shard's entries (once per shard per run, when its store is built). */
+    @Override
+    public boolean hasNoEntries() {
+        try {
+            return entries.isEmpty();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading shard state", e);
+        }
+    }
+
     /**
      * One {@code MapState.putAll}: Flink's RocksDB map state writes it through a {@code RocksDBWriteBatchWrapper},
      * one {@code db.write} per batch (of up to its capacity) instead of one write-group join, sequence allocation

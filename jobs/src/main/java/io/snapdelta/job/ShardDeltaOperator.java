@@ -82,7 +82,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     /** Serializable settings of the operator (the options it needs, resolved at graph-building time). */
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
                     boolean sealOnCheckpoint, Duration checkpointInterval, Map<String, String> formatOptions,
-                    DictionaryStoreFactory dictionaries, int stateCacheEntries, int stateWriteBatchEntries,
+                    DictionaryStoreFactory dictionaries, int stateCacheEntries, int stateWriteBatchEntries, boolean stateWrittenKeysFilter,
                     ShardingVersion sharding)
             implements Serializable {
     }
@@ -226,7 +226,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
             return p;
         }
         SerializedShardStateStore store = new SerializedShardStateStore(bytes, codec, settings.stateCacheEntries(),
-                settings.stateWriteBatchEntries());
+                settings.stateWriteBatchEntries(), settings.stateWrittenKeysFilter());
         ShardDeltaState state = new ShardDeltaState(shard, store, Integer.MAX_VALUE, settings.tombstoneRetention());
         FlushPolicy policy = new FlushPolicy(settings.latencyBudget().toMillis(), settings.maxChanges(), settings.maxBytes());
         ShardBatchEncoder encoder = new ShardBatchEncoder(new DeltaBatchWriter(new TableSchemaRegistry(),
@@ -245,9 +245,10 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 // Timers are checkpointed too, so this one normally exists already (then it is not added twice).
                 deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, p.deadline());
             }
-            LOG.info("Shard {} restored: next batch sequence {}, {} live rows, {} tombstones, digest {}, open batch of {} source changes",
+            LOG.info("Shard {} restored: next batch sequence {}, {} live rows, {} tombstones, digest {}, open batch of {} source changes, "
+                            + "written-keys filter {}",
                     shard, state.nextSequence(), store.liveCount(), store.tombstoneCount(), state.digest().toHex(),
-                    state.openSourceChanges());
+                    state.openSourceChanges(), store.filtersWrittenKeys() ? "on (no rows)" : "off (every cache miss reads RocksDB)");
         }
         pipelines.put(shard, p);
         pipelineOf[shard] = p;
