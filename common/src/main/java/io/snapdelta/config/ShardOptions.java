@@ -33,7 +33,7 @@ public final class ShardOptions {
                     + "the source can produce; after it the tombstone is cleaned.");
 
     public static final ConfigOption<Integer> STATE_CACHE_ENTRIES = ConfigOption.key("shard.state.cache-entries")
-            .intType().defaultValue(1024).validator(Validators.between(1, 1 << 24))
+            .intType().defaultValue(16384).validator(Validators.between(1, 1 << 24))
             .description("Decoded state entries each shard keeps on the heap (CLOCK eviction, write-back at "
                     + "checkpoints): a key found there is neither read from the state backend nor decoded, and a key "
                     + "changed several times between checkpoints is encoded and written once. Heap cost is about "

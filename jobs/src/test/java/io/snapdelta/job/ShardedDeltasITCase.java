@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.codec.FileDictionaryStore;
 import io.snapdelta.config.Configuration;
+import io.snapdelta.config.ShardOptions;
 import io.snapdelta.ingest.ChangeEventParser;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.model.Row;
@@ -103,7 +104,12 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(2000, 4000, 40);
         int half = slice.lines.size() / 2;
         produce(name + ".input", slice.lines.subList(0, half));
-        Configuration config = Configuration.fromMap(config(name, false));
+        // A state cache far smaller than a shard's keys, so rows are evicted and written in RocksDB write batches
+        // while the written-keys filter answers new keys; the restored subtasks read RocksDB for every cache miss.
+        Map<String, String> values = new java.util.HashMap<>(config(name, false));
+        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
+        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Configuration config = Configuration.fromMap(values);
         var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
         flinkConfig.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         flinkConfig.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -133,7 +139,12 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(2000, 4000, 40);
         int half = slice.lines.size() / 2;
         produce(name + ".input", slice.lines.subList(0, half));
-        Configuration config = Configuration.fromMap(config(name, false));
+        // A state cache far smaller than a shard's keys, so rows are evicted and written in RocksDB write batches
+        // while the written-keys filter answers new keys; the restored subtasks read RocksDB for every cache miss.
+        Map<String, String> values = new java.util.HashMap<>(config(name, false));
+        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
+        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Configuration config = Configuration.fromMap(values);
 
         StreamExecutionEnvironment first = flink.environment(SnapdeltaJob.flinkConfiguration(config));
         first.setParallelism(2);
@@ -176,7 +187,12 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(1000, 2000, 20);
         int half = slice.lines.size() / 2;
         produce(name + ".input", slice.lines.subList(0, half));
-        Configuration config = Configuration.fromMap(config(name, false));
+        // A state cache far smaller than a shard's keys, so rows are evicted and written in RocksDB write batches
+        // while the written-keys filter answers new keys; the restored subtasks read RocksDB for every cache miss.
+        Map<String, String> values = new java.util.HashMap<>(config(name, false));
+        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
+        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Configuration config = Configuration.fromMap(values);
         assertEquals(io.snapdelta.shard.ShardingVersion.V2, config.get(io.snapdelta.config.ShardOptions.HASH_VERSION));
         StreamExecutionEnvironment first = flink.environment(SnapdeltaJob.flinkConfiguration(config));
         first.setParallelism(2);
