@@ -54,6 +54,11 @@ public final class StateEntryCodec {
     /** Scratch for the encoders: one encode at a time per codec (a codec serves one thread). */
     private final ByteArrayDataOutput scratch = new ByteArrayDataOutput(128);
     private final ConcurrentHashMap<Long, RowSchema> schemas = new ConcurrentHashMap<>();
+    /** Encoded key prefixes by table (one key schema per table; another schema replaces the entry). Encoder thread only. */
+    private final java.util.HashMap<TableId, KeyPrefix> keyPrefixes = new java.util.HashMap<>();
+    /** Bound of {@link #keyPrefixes}: a stream of many tables encodes the rest's prefixes each time. */
+    private static final int MAX_KEY_PREFIXES = 4096;
+    private KeyPrefix lastKeyPrefix;
 
     /**
      * The last schema asked for and its id: rows of one table share one interned schema, so most lookups
@@ -124,8 +129,7 @@ public final class StateEntryCodec {
     public byte[] encodeKey(TableId table, Row key) {
         ByteArrayDataOutput out = scratch.reset();
         try {
-            writeTablePrefix(out, table);
-            writeSchema(out, key.schema());
+            out.write(keyPrefix(table, key.schema()));
             writeValues(out, key);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -315,6 +319,32 @@ public final class StateEntryCodec {
     }
 
     /** What every encoded table key of {@code table} begins with (a {@link KeyReader} matches keys on it). */
+    /**
+     * The bytes every key of a table starts with (version, table, key schema), built once per table: the
+     * shard operator encodes a key for every RocksDB read and write-back, and writing its strings again each
+     * time was most of that encoding (two thirds of the per-key cost on the bench's pgbench keys).
+     */
+    private byte[] keyPrefix(TableId table, RowSchema keySchema) throws IOException {
+        KeyPrefix p = lastKeyPrefix;
+        if (p == null || p.table != table || p.schema != keySchema) {
+            p = keyPrefixes.get(table);
+            if (p == null || !p.schema.equals(keySchema)) {
+                ByteArrayDataOutput out = new ByteArrayDataOutput(64);
+                writeTablePrefix(out, table);
+                writeSchema(out, keySchema);
+                p = new KeyPrefix(table, keySchema, out.toByteArray());
+                if (keyPrefixes.size() < MAX_KEY_PREFIXES) {
+                    keyPrefixes.put(table, p);
+                }
+            }
+            lastKeyPrefix = p;
+        }
+        return p.bytes;
+    }
+
+    private record KeyPrefix(TableId table, RowSchema schema, byte[] bytes) {
+    }
+
     private static void writeTablePrefix(DataOutput out, TableId table) throws IOException {
         out.writeByte(VERSION);
         out.writeUTF(table.namespace());

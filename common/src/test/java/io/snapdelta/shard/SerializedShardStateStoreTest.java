@@ -211,6 +211,46 @@ class SerializedShardStateStoreTest {
         assertEquals("corrupt table key in shard state (" + (prefix + 1) + " bytes)", e.getMessage());
     }
 
+    /**
+     * Keys encode to the spec'd bytes (version, namespace, name, key schema, values) whichever table came
+     * before: the codec builds each table's prefix once and keeps it, and a table whose key schema changes gets
+     * a new one.
+     */
+    @Test
+    void keysOfInterleavedTablesAndSchemasEncodeToTheSpecdBytes() throws Exception {
+        StateEntryCodec codec = new StateEntryCodec();
+        TableId other = TableId.of("sales", "orders");
+        RowSchema wide = RowSchema.of(new String[] {"region", "id"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
+        Object[][] calls = {
+                {T, key(1)}, {other, key(2)}, {T, key(3)}, {TableId.of("public", "t"), key(4)},
+                {other, Row.of(wide, "eu", 5L)}, {other, key(6)}, {T, Row.of(wide, "ü", -7L)}};
+        for (int round = 0; round < 2; round++) {
+            for (Object[] c : calls) {
+                TableId t = (TableId) c[0];
+                Row k = (Row) c[1];
+                assertArrayEquals(referenceKeyEncoding(t, k), codec.encodeKey(t, k), t + " " + k);
+                assertEquals(new TableKey(t, k), codec.decodeKey(codec.encodeKey(t, k)));
+            }
+        }
+    }
+
+    /** The table key layout of StateEntryCodec's javadoc, written field by field. */
+    private static byte[] referenceKeyEncoding(TableId table, Row key) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeUTF(table.namespace());
+        out.writeUTF(table.name());
+        RowSchema s = key.schema();
+        out.writeShort(s.size());
+        for (int i = 0; i < s.size(); i++) {
+            out.writeUTF(s.name(i));
+            out.writeByte(s.type(i).id());
+        }
+        io.snapdelta.model.RowValuesCodec.writeValues(out, key);
+        return bytes.toByteArray();
+    }
+
     /** Heap bytes that count entry reads and writes. */
     private static final class CountingBytes implements ShardStateBytes {
         final HeapShardStateBytes heap = new HeapShardStateBytes();
