@@ -52,6 +52,15 @@ public final class ShardOptions {
                     + "checkpoint has written yet) keeps a Bloom filter of the keys it writes to the state backend: a "
                     + "key that is neither in the cache nor ever written is known to be absent without a RocksDB read "
                     + "(every snapshot row, every insert of a new key). Heap cost about 10 bits per key written (about "
-                    + "1% false positives, which only cost the read). A shard restored with rows does without: its "
-                    + "keys are not known, so every cache miss reads the state backend.");
+                    + "1% false positives, which only cost the read). A shard restored with rows builds the filter from "
+                    + "one scan of its keys when it holds at most shard.state.written-keys-filter.rebuild-max-keys rows "
+                    + "and tombstones; a larger one does without (every cache miss reads the state backend).");
+
+    public static final ConfigOption<Long> STATE_WRITTEN_KEYS_FILTER_REBUILD_MAX_KEYS =
+            ConfigOption.key("shard.state.written-keys-filter.rebuild-max-keys")
+            .longType().defaultValue(2_000_000L).validator(Validators.atLeast(0L))
+            .description("Largest shard (rows plus tombstones) whose written-keys filter is rebuilt after a restore, "
+                    + "by reading and decoding every key of the shard once when the shard is first used (before its "
+                    + "first event is processed, so it delays that shard by the scan). 0: never rebuild; restored "
+                    + "shards with rows read the state backend on every cache miss.");
 }

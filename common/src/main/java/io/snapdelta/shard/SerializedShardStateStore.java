@@ -85,7 +85,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
     /** What the last get found: -2 not looked up yet, -1 absent, 0 live, 1 tombstone. */
     private int lastFound;
     /** The keys written to the bytes, if they held no entry when this store began; else null (every miss reads). */
-    private final WrittenKeysFilter written;
+    private WrittenKeysFilter written;
     /** Look-ups the {@link #written} filter answered "absent" without reading the bytes. */
     private long readsSkipped;
 
@@ -125,6 +125,30 @@ public final class SerializedShardStateStore implements ShardStateStore {
         this.writeBatchEntries = writeBatchEntries;
         this.recent = new EntryCache(cacheEntries, this::evicted);
         this.written = filterWrittenKeys && bytes.hasNoEntries() ? new WrittenKeysFilter() : null;
+    }
+
+    /**
+     * Builds the written-keys filter of a store that began over entries (a restore) from one scan of every
+     * entry's key, live rows and tombstones alike (a tombstone must still be read: it drops stale events), so
+     * from here on a key the bytes do not hold is answered without a read, as in a store that began empty.
+     * Costs one decode of each stored key; the job bounds it by {@code shard.state.written-keys-filter.rebuild-max-keys}.
+     * Does nothing if the filter is already on.
+     *
+     * @return the keys added to the filter (0 if it was on already)
+     */
+    public long rebuildWrittenKeysFilter() {
+        if (written != null) {
+            return 0;
+        }
+        flush();
+        WrittenKeysFilter f = new WrittenKeysFilter();
+        long[] n = {0};
+        bytes.forEachEntry((k, v) -> {
+            f.add(codec.decodeKey(k).hashCode());
+            n[0]++;
+        });
+        written = f;
+        return n[0];
     }
 
     /** True if this store skips the reads of keys it never wrote ({@link WrittenKeysFilter}). */
@@ -313,12 +337,17 @@ public final class SerializedShardStateStore implements ShardStateStore {
                 writeBack(c);
             }
         } else {
+            // Every dirty slot is in dirtySlots once, the pending ones too (each was made dirty since the last
+            // flush, which empties the buffer), and a key is cached or pending, never both: so the dirty slots
+            // are the distinct keys to write, without collecting them in a map first.
+            List<Slot> toWrite = new ArrayList<>(dirty);
             for (Slot c : dirtySlots) {
                 if (c.dirty) {
-                    pending.put(c.key, c); // a pending slot is put again under its own key: no duplicate
+                    toWrite.add(c);
                 }
             }
-            writePending();
+            write(toWrite);
+            pending.clear();
         }
         dirtySlots.clear();
     }
@@ -328,12 +357,30 @@ public final class SerializedShardStateStore implements ShardStateStore {
         if (pending.isEmpty()) {
             return;
         }
-        List<byte[]> keys = new ArrayList<>(pending.size());
-        List<byte[]> values = new ArrayList<>(pending.size());
-        for (Slot c : pending.values()) {
+        write(new ArrayList<>(pending.values()));
+        pending.clear();
+    }
+
+    /**
+     * Writes dirty slots of distinct keys in one {@link ShardStateBytes#putEntries}, in the order of their
+     * encoded keys (length first, then bytes, unsigned): the order of the RocksDB keys Flink's map state builds
+     * from them (the shard's prefix, then the key's length and bytes), so the memtable inserts of the batch go
+     * in ascending order, which RocksDB's skip list serves from its last insert position instead of a search
+     * from the top.
+     */
+    private void write(List<Slot> slots) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        for (Slot c : slots) {
             if (c.keyBytes == null) {
                 c.keyBytes = codec.encodeKey(c.key.table(), c.key.key());
             }
+        }
+        slots.sort(SerializedShardStateStore::compareKeyBytes);
+        List<byte[]> keys = new ArrayList<>(slots.size());
+        List<byte[]> values = new ArrayList<>(slots.size());
+        for (Slot c : slots) {
             keys.add(c.keyBytes);
             values.add(codec.encodeEntry(c.entry));
             if (written != null) {
@@ -341,11 +388,15 @@ public final class SerializedShardStateStore implements ShardStateStore {
             }
         }
         bytes.putEntries(keys, values);
-        for (Slot c : pending.values()) {
+        for (Slot c : slots) {
             c.dirty = false;
             dirty--;
         }
-        pending.clear();
+    }
+
+    private static int compareKeyBytes(Slot a, Slot b) {
+        int byLength = Integer.compare(a.keyBytes.length, b.keyBytes.length);
+        return byLength != 0 ? byLength : java.util.Arrays.compareUnsigned(a.keyBytes, b.keyBytes);
     }
 
     private void markDirty(Slot slot) {

@@ -61,19 +61,24 @@ public final class StateEntryCodec {
     private KeyPrefix lastKeyPrefix;
 
     /**
-     * The last schema asked for and its id: rows of one table share one interned schema, so most lookups
-     * are this identity check. Immutable, so a reader on another thread sees a whole pair or an older one.
+     * Recent schemas and their ids, direct-mapped by identity hash: rows of one table share one interned
+     * schema, so most lookups are one identity check, also when a stream interleaves a few tables (a pgbench
+     * transaction touches four; a single last-schema slot missed on most of them and fell through to the map,
+     * which hashed and compared the whole schema: ~5% of a checkpoint's write-back). Each element is an
+     * immutable pair, so a reader on another thread sees a whole pair or an older one.
      */
-    private SchemaId lastId;
+    private final SchemaId[] recentIds = new SchemaId[RECENT_SCHEMAS];
+    private static final int RECENT_SCHEMAS = 16;
 
     private record SchemaId(RowSchema schema, long id) {
     }
 
     /** The row schema id (content-derived: equal on every machine and across restarts). */
     public long schemaId(RowSchema schema) {
-        SchemaId last = lastId;
-        if (last != null && last.schema == schema) {
-            return last.id;
+        int slot = System.identityHashCode(schema) & (RECENT_SCHEMAS - 1);
+        SchemaId recent = recentIds[slot];
+        if (recent != null && recent.schema == schema) {
+            return recent.id;
         }
         Long id = ids.get(schema);
         if (id == null) {
@@ -81,7 +86,7 @@ public final class StateEntryCodec {
             ids.put(schema, id);
             schemas.put(id, schema);
         }
-        lastId = new SchemaId(schema, id);
+        recentIds[slot] = new SchemaId(schema, id);
         return id;
     }
 

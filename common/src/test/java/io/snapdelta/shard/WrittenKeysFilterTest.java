@@ -87,6 +87,33 @@ class WrittenKeysFilterTest {
     }
 
     @Test
+    void aRestoredStoreRebuildsItsFilterFromTheStoredKeysTombstonesIncluded() {
+        CountingBytes bytes = new CountingBytes();
+        SerializedShardStateStore first = new SerializedShardStateStore(bytes, new StateEntryCodec(), 4, 2, true);
+        for (int id = 0; id < 50; id++) {
+            Row k = key(id);
+            first.get(T, k);
+            first.put(T, k, id % 5 == 0 ? StoredEntry.tombstone(new Version(0, 2), 1_000L) : live(id, 1));
+        }
+        first.flush();
+        SerializedShardStateStore restored = new SerializedShardStateStore(bytes, new StateEntryCodec(), 4, 2, true);
+        assertFalse(restored.filtersWrittenKeys());
+        assertEquals(50, restored.rebuildWrittenKeysFilter(), "one key per stored entry");
+        assertTrue(restored.filtersWrittenKeys());
+        assertEquals(0, restored.rebuildWrittenKeysFilter(), "already on");
+        int reads = bytes.reads;
+        for (int id = 50; id < 150; id++) {
+            assertNull(restored.get(T, key(id)));
+        }
+        assertTrue(bytes.reads - reads <= 10, "new keys are answered by the filter (a few false positives read): "
+                + (bytes.reads - reads) + " reads for 100 new keys");
+        for (int id = 0; id < 50; id++) {
+            StoredEntry e = restored.get(T, key(id));
+            assertEquals(id % 5 == 0, e.isTombstone(), "key " + id + " is found as it was stored, a tombstone too");
+        }
+    }
+
+    @Test
     void theFilterIsOffUnlessAskedFor() {
         CountingBytes bytes = new CountingBytes();
         SerializedShardStateStore store = new SerializedShardStateStore(bytes, new StateEntryCodec(), 2, 1);

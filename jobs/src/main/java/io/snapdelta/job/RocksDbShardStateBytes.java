@@ -3,7 +3,7 @@ package io.snapdelta.job;
 import io.snapdelta.shard.ShardStateBytes;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +66,10 @@ final class RocksDbShardStateBytes implements ShardStateBytes {
      */
     @Override
     public void putEntries(List<byte[]> tableKeys, List<byte[]> values) {
-        // Keys are distinct arrays; the map only carries the pairs to putAll (identity hashing is fine).
-        Map<byte[], byte[]> batch = new IdentityHashMap<>(2 * tableKeys.size());
+        // Keys are distinct arrays; the map only carries the pairs to putAll, in the caller's order (putAll
+        // writes them in iteration order, and the store orders them as RocksDB will: ascending memtable inserts).
+        // Arrays hash and compare by identity, so a LinkedHashMap is an ordered identity map here.
+        Map<byte[], byte[]> batch = new LinkedHashMap<>(2 * tableKeys.size());
         for (int i = 0; i < tableKeys.size(); i++) {
             batch.put(tableKeys.get(i), values.get(i));
         }

@@ -83,6 +83,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
     record Settings(int shards, Duration tombstoneRetention, Duration latencyBudget, int maxChanges, long maxBytes,
                     boolean sealOnCheckpoint, Duration checkpointInterval, Map<String, String> formatOptions,
                     DictionaryStoreFactory dictionaries, int stateCacheEntries, int stateWriteBatchEntries, boolean stateWrittenKeysFilter,
+                    long stateWrittenKeysFilterRebuildMaxKeys,
                     ShardingVersion sharding)
             implements Serializable {
     }
@@ -241,6 +242,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
                 throw new SuppressRestartsException(new IllegalStateException(mismatch));
             }
             p.restore(ShardCheckpoint.decode(saved));
+            String filter = restoredFilter(store);
             if (p.isOpen()) {
                 // Timers are checkpointed too, so this one normally exists already (then it is not added twice).
                 deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, p.deadline());
@@ -248,12 +250,33 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
             LOG.info("Shard {} restored: next batch sequence {}, {} live rows, {} tombstones, digest {}, open batch of {} source changes, "
                             + "written-keys filter {}",
                     shard, state.nextSequence(), store.liveCount(), store.tombstoneCount(), state.digest().toHex(),
-                    state.openSourceChanges(), store.filtersWrittenKeys() ? "on (no rows)" : "off (every cache miss reads RocksDB)");
+                    state.openSourceChanges(), filter);
         }
         pipelines.put(shard, p);
         pipelineOf[shard] = p;
         stores.put(shard, store);
         return p;
+    }
+
+    /**
+     * Turns on the written-keys filter of a shard restored with rows, from one scan of its keys, if the shard is
+     * within {@code shard.state.written-keys-filter.rebuild-max-keys}; says what it did, for the restore's log line.
+     */
+    private String restoredFilter(SerializedShardStateStore store) {
+        if (store.filtersWrittenKeys()) {
+            return "on (no rows)";
+        }
+        if (!settings.stateWrittenKeysFilter()) {
+            return "off (shard.state.written-keys-filter)";
+        }
+        long held = store.liveCount() + store.tombstoneCount();
+        if (held > settings.stateWrittenKeysFilterRebuildMaxKeys()) {
+            return "off (" + held + " rows and tombstones > shard.state.written-keys-filter.rebuild-max-keys "
+                    + settings.stateWrittenKeysFilterRebuildMaxKeys() + ": every cache miss reads RocksDB)";
+        }
+        long start = System.nanoTime();
+        long keys = store.rebuildWrittenKeysFilter();
+        return "rebuilt from " + keys + " stored keys in " + (System.nanoTime() - start) / 1_000_000 + " ms";
     }
 
     @Override

@@ -214,7 +214,7 @@ public final class SnapdeltaJob {
                 config.get(DeltaOptions.BATCH_MAX_BYTES).bytes(), config.get(DeltaOptions.BATCH_SEAL_ON_CHECKPOINT),
                 config.get(JobOptions.CHECKPOINT_INTERVAL), format, DictionaryStores.factory(config),
                 config.get(ShardOptions.STATE_CACHE_ENTRIES), config.get(ShardOptions.STATE_WRITE_BATCH_ENTRIES),
-                config.get(ShardOptions.STATE_WRITTEN_KEYS_FILTER),
+                config.get(ShardOptions.STATE_WRITTEN_KEYS_FILTER), config.get(ShardOptions.STATE_WRITTEN_KEYS_FILTER_REBUILD_MAX_KEYS),
                 config.get(ShardOptions.HASH_VERSION));
     }
 
