@@ -396,7 +396,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
 
     private static int compareKeyBytes(Slot a, Slot b) {
         int byLength = Integer.compare(a.keyBytes.length, b.keyBytes.length);
-        return byLength != 0 ? byLength : java.util.Arrays.compareUnsigned(a.keyBytes, b.keyBytes);
+        return byLength != 0 ? byLength : Arrays.compareUnsigned(a.keyBytes, b.keyBytes);
     }
 
     private void markDirty(Slot slot) {

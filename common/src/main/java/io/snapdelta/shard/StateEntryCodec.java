@@ -19,6 +19,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -55,7 +56,7 @@ public final class StateEntryCodec {
     private final ByteArrayDataOutput scratch = new ByteArrayDataOutput(128);
     private final ConcurrentHashMap<Long, RowSchema> schemas = new ConcurrentHashMap<>();
     /** Encoded key prefixes by table (one key schema per table; another schema replaces the entry). Encoder thread only. */
-    private final java.util.HashMap<TableId, KeyPrefix> keyPrefixes = new java.util.HashMap<>();
+    private final HashMap<TableId, KeyPrefix> keyPrefixes = new HashMap<>();
     /** Bound of {@link #keyPrefixes}: a stream of many tables encodes the rest's prefixes each time. */
     private static final int MAX_KEY_PREFIXES = 4096;
     private KeyPrefix lastKeyPrefix;
@@ -323,7 +324,6 @@ public final class StateEntryCodec {
         }
     }
 
-    /** What every encoded table key of {@code table} begins with (a {@link KeyReader} matches keys on it). */
     /**
      * The bytes every key of a table starts with (version, table, key schema), built once per table: the
      * shard operator encodes a key for every RocksDB read and write-back, and writing its strings again each
@@ -350,6 +350,7 @@ public final class StateEntryCodec {
     private record KeyPrefix(TableId table, RowSchema schema, byte[] bytes) {
     }
 
+    /** What every encoded table key of {@code table} begins with (a {@link KeyReader} matches keys on it). */
     private static void writeTablePrefix(DataOutput out, TableId table) throws IOException {
         out.writeByte(VERSION);
         out.writeUTF(table.namespace());
