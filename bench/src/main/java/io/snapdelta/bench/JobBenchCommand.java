@@ -90,8 +90,11 @@ public final class JobBenchCommand implements Callable<Integer> {
     // The throughput warm-up runs compile the job; they do not compile what only the latency phase runs: the paced
     // producer, the broker taking small produce requests and a transaction commit every 200 ms checkpoint, the
     // read_committed watcher. Measured without this (session 7): the JIT took 5.5 of the 16 CPU s of the measured
-    // latency input, and p99 read 382-521 ms in four runs of one build.
-    @Option(names = "--latency-warmup-runs", defaultValue = "1", paramLabel = "N",
+    // latency input, and p99 read 382-521 ms in four runs of one build. One warm-up run was not enough either (session
+    // 16, after the 40 throughput warm-ups): the measured run's JIT compiler threads still took 3.2-5.1 of its ~15 CPU s
+    // and p99 read 473 and 655 ms; in four runs with two warm-ups the p99 of each later run was below that of the first
+    // warm-up (553 -> 503, 641 -> 432, 525 -> 419, 558 -> 387 ms). Each run produces pgbench-small for ~9 s at 20,000/s.
+    @Option(names = "--latency-warmup-runs", defaultValue = "3", paramLabel = "N",
             description = "Unmeasured latency runs (same input and rate, topics of their own) before the measured one; their "
                     + "p99 is reported beside (default: ${DEFAULT-VALUE}; 0: measure the first).")
     int latencyWarmupRuns;
