@@ -43,6 +43,7 @@ final class LatencyPhase {
                       double rate, Duration timeout) throws Exception {
         setup.createTopics(stack, deltaPartitions, Map.of("message.timestamp.type", "LogAppendTime"));
         String bootstrap = stack.kafka().bootstrapServers();
+        EarlierRunsGarbage.collect(setup.phase);
         JobClient job = setup.submit(stack);
         try {
             BenchJobSetup.await(() -> running(job) && stack.flink().completedCheckpoints(job.getJobID()) >= 1, timeout,

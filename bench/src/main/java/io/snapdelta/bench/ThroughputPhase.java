@@ -172,6 +172,7 @@ final class ThroughputPhase {
     }
 
     private static Run runOnce(LocalStack stack, BenchJobSetup setup, long validChanges, Duration timeout) throws Exception {
+        EarlierRunsGarbage.collect(setup.phase);
         JitActivity.Reading jit0 = JitActivity.now();
         CpuMeter cpu = CpuMeter.start(ShardProgressReporter::changesThroughShards);
         JobExecutionResult result;

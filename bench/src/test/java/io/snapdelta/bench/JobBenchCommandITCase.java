@@ -71,6 +71,7 @@ class JobBenchCommandITCase {
         assertEquals(0, r.get("latency_sequence_gaps").asLong());
         assertEquals(200, r.get("checkpoint_interval_ms").asLong());
         assertTrue(r.get("cores_counted_as").asText().contains("process CPU time"));
+        assertTrue(r.get("garbage_between_runs").asText().contains("before every job run"));
         // Up to 3 warm-up runs, but a warm-up budget of 0 s ends warming up after the first one.
         assertEquals(1, r.get("warmup_runs").asInt());
         assertEquals("time_budget", r.get("warmup_stopped_because").asText()); // --warmup-seconds 0 ends it after the cold run
