@@ -12,9 +12,12 @@ import org.slf4j.LoggerFactory;
  * default 16,384-row cache per shard, all of pgbench-small's 120,000 keys as decoded rows on the heap) and drops it
  * at its end. Those rows live long enough to be promoted, so dozens of finished runs fill the old generation with
  * garbage that a long-running job never makes, and whichever later run the collector chose paid for all of it: in
- * session 16 one measured run spent 2.55 of its 6.04 process CPU s in GC threads, the runs before and after 0.0-0.41.
- * A run's own garbage (every young collection during it) is still counted. The ShardOperatorBench harness does the
- * same between passes.
+ * session 16 one measured run spent 2.55 of its 6.04 process CPU s in GC threads, the runs before and after 0.0-0.41,
+ * and the first concurrent cycle over 40 runs' garbage (3.6 GB) had a 1,267 ms Remark pause (class unloading of the
+ * finished jobs' class loaders) in the middle of the measured latency run. A run's own garbage (every young
+ * collection during it) is still counted. The ShardOperatorBench harness does the same between passes. This needs
+ * the launcher's heap that never shrinks ({@code -XX:MaxHeapFreeRatio=100}): with a shrinking one, every full
+ * collection handed the touched heap back to the kernel and the next run paid for fresh pages again.
  */
 final class EarlierRunsGarbage {
     private static final Logger LOG = LoggerFactory.getLogger(EarlierRunsGarbage.class);
