@@ -46,7 +46,10 @@ final class WrittenKeysFilter {
 
     /** False only if no key with this hash was {@link #add}ed. */
     boolean mightContain(int keyHash) {
-        long h = mix(keyHash);
+        return mightContainMixed(mix(keyHash));
+    }
+
+    private boolean mightContainMixed(long h) {
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (test(layers.get(i), h)) {
                 return true;
@@ -57,13 +60,14 @@ final class WrittenKeysFilter {
 
     /** Records a key written to the bytes. */
     void add(int keyHash) {
-        if (mightContain(keyHash)) {
+        long h = mix(keyHash); // once for the check and the set (every write-back of a row adds its key)
+        if (mightContainMixed(h)) {
             return;
         }
         if (newestKeys >= newestCapacity) {
             addLayer((int) Math.min((long) newestCapacity * GROWTH, MAX_LAYER_KEYS));
         }
-        set(newest, mix(keyHash));
+        set(newest, h);
         newestKeys++;
         keys++;
     }
