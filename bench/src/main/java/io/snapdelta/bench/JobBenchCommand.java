@@ -90,14 +90,26 @@ public final class JobBenchCommand implements Callable<Integer> {
     // The throughput warm-up runs compile the job; they do not compile what only the latency phase runs: the paced
     // producer, the broker taking small produce requests and a transaction commit every 200 ms checkpoint, the
     // read_committed watcher. Measured without this (session 7): the JIT took 5.5 of the 16 CPU s of the measured
-    // latency input, and p99 read 382-521 ms in four runs of one build. One warm-up run was not enough either (session
-    // 16, after the 40 throughput warm-ups): the measured run's JIT compiler threads still took 3.2-5.1 of its ~15 CPU s
-    // and p99 read 473 and 655 ms; in four runs with two warm-ups the p99 of each later run was below that of the first
-    // warm-up (553 -> 503, 641 -> 432, 525 -> 419, 558 -> 387 ms). Each run produces pgbench-small for ~9 s at 20,000/s.
-    @Option(names = "--latency-warmup-runs", defaultValue = "3", paramLabel = "N",
-            description = "Unmeasured latency runs (same input and rate, topics of their own) before the measured one; their "
-                    + "p99 is reported beside (default: ${DEFAULT-VALUE}; 0: measure the first).")
+    // latency input, and p99 read 382-521 ms in four runs of one build. A fixed count was not enough either: after 2-3
+    // warm-up runs (and 8 throughput runs) the measured run's compilation time was 3.5-4.7 s of its ~9 s (session 17,
+    // -Xlog:jit+compilation: C2 still compiled 196, 168, 154 methods in three consecutive runs, nearly all first
+    // compilations of the broker's, the clients' and Flink's code); after 12 it was 0.27 s. So the latency warm-up, like
+    // the throughput one, goes on until the JIT has settled (WarmupPolicy), up to a count and a time budget. Each run
+    // produces pgbench-small for ~9 s at 20,000/s and then waits ~10 s for its commits.
+    @Option(names = "--latency-warmup-runs", defaultValue = "12", paramLabel = "N",
+            description = "Unmeasured latency runs (same input and rate, topics of their own) before the measured one, at most; "
+                    + "their p99 and compile time are reported beside (default: ${DEFAULT-VALUE}; 0: measure the first).")
     int latencyWarmupRuns;
+
+    @Option(names = "--latency-warmup-jit-share", defaultValue = "0.1", paramLabel = "F",
+            description = "Stop the latency warm-up once " + WarmupPolicy.SETTLED_RUNS + " latency runs in a row each compiled "
+                    + "for at most this share of the time the input was produced (default: ${DEFAULT-VALUE}; 0: always run "
+                    + "--latency-warmup-runs, up to --latency-warmup-seconds).")
+    double latencyWarmupJitShare;
+
+    @Option(names = "--latency-warmup-seconds", defaultValue = "300", paramLabel = "S",
+            description = "Stop the latency warm-up once its runs have taken this many seconds (default: ${DEFAULT-VALUE}).")
+    int latencyWarmupSeconds;
 
     @Option(names = "--parse-rounds", defaultValue = "3", paramLabel = "N",
             description = "Measured rounds of the parse-only rate, after one warm-up round; the median counts (default: ${DEFAULT-VALUE}).")
@@ -159,10 +171,12 @@ public final class JobBenchCommand implements Callable<Integer> {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw usage("--rate must be a positive number of events per second, got " + rate);
         }
-        if (latencyEvents < 0 || latencyWarmupRuns < 0 || warmupRuns < 0 || warmupSeconds < 0 || !(warmupJitShare >= 0 && warmupJitShare <= 1)
+        if (latencyEvents < 0 || latencyWarmupRuns < 0 || latencyWarmupSeconds < 0 || warmupRuns < 0 || warmupSeconds < 0
+                || !(warmupJitShare >= 0 && warmupJitShare <= 1) || !(latencyWarmupJitShare >= 0 && latencyWarmupJitShare <= 1)
                 || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
-            throw usage("--latency-events, --latency-warmup-runs, --warmup-runs and --warmup-seconds must be >= 0, --warmup-jit-share "
-                    + "within [0, 1], --parse-rounds, --slots and --deltas-partitions >= 1");
+            throw usage("--latency-events, --latency-warmup-runs, --latency-warmup-seconds, --warmup-runs and --warmup-seconds must be "
+                    + ">= 0, --warmup-jit-share and --latency-warmup-jit-share within [0, 1], --parse-rounds, --slots and "
+                    + "--deltas-partitions >= 1");
         }
         Duration phaseTimeout = duration("--timeout", timeout);
         Duration checkpointInterval = duration("--latency-checkpoint-interval", latencyCheckpointInterval);
@@ -207,7 +221,8 @@ public final class JobBenchCommand implements Callable<Integer> {
         double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         ThroughputPhase.Result throughput;
         LatencyPhase.Result latency = null;
-        List<Long> latencyWarmupP99 = new java.util.ArrayList<>();
+        List<LatencyPhase.Result> latencyWarmups = new java.util.ArrayList<>();
+        WarmupPolicy.Stop latencyWarmupStop = null;
         try (LocalStack stack = LocalStack.start(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(),
                      clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
@@ -216,20 +231,27 @@ public final class JobBenchCommand implements Callable<Integer> {
                     new WarmupPolicy(warmupRuns, Duration.ofSeconds(warmupSeconds), warmupJitShare), deltasPartitions, phaseTimeout);
             if (!noLatency) {
                 JobBenchInput head = latencyEvents > 0 ? events.head(latencyEvents) : events;
-                for (int i = 1; i <= latencyWarmupRuns; i++) {
-                    LOG.info("Latency warm-up run {} of {}", i, latencyWarmupRuns);
+                WarmupPolicy policy = new WarmupPolicy(latencyWarmupRuns, Duration.ofSeconds(latencyWarmupSeconds), latencyWarmupJitShare);
+                long warmupStart = System.nanoTime();
+                while ((latencyWarmupStop = policy.stopAfter(latencyWarmups, Duration.ofNanos(System.nanoTime() - warmupStart))) == null) {
+                    int i = latencyWarmups.size() + 1;
+                    LOG.info("Latency warm-up run {} (at most {})", i, latencyWarmupRuns);
                     LatencyPhase.Result warm = LatencyPhase.run(stack, admin, head,
                             BenchJobSetup.of("latency-warmup-" + i, user, bootstrap, fmt, false, checkpointInterval), deltasPartitions,
                             rate, phaseTimeout);
-                    latencyWarmupP99.add(warm.latencies().appendToVisible().getValueAtPercentile(99));
+                    LOG.info("Latency warm-up run {}: p99 {} ms, {} s compiling over {} s of input", i,
+                            warm.latencies().appendToVisible().getValueAtPercentile(99), String.format("%.2f", warm.jitCompileSeconds()),
+                            String.format("%.2f", warm.wallSeconds()));
+                    latencyWarmups.add(warm);
                 }
+                LOG.info("Latency phase: measured after {} warm-up run(s), warm-up stopped: {}", latencyWarmups.size(), latencyWarmupStop.id);
                 latency = LatencyPhase.run(stack, admin, head,
                         BenchJobSetup.of("latency", user, bootstrap, fmt, false, checkpointInterval), deltasPartitions, rate,
                         phaseTimeout);
             }
         }
         double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        JobBenchReport report = new JobBenchReport(events, shards, parse, throughput, latency, latencyWarmupP99,
+        JobBenchReport report = new JobBenchReport(events, shards, parse, throughput, latency, latencyWarmups, latencyWarmupStop,
                 new double[] {loadAtStart, loadAtEnd});
         PrintWriter out = spec.commandLine().getOut();
         report.printTable(out);

@@ -23,6 +23,11 @@ final class JobBenchReport {
     static final String STEADY_COUNTED_AS = "the measured run between the samples (every " + CpuMeter.SAMPLE_MILLIS
             + " ms) at which the shard operators had taken in from_fraction and to_fraction of the valid changes: process CPU "
             + "time meanwhile, without the job's submission, deployment, start-up and final checkpoint";
+    static final String LATENCY_WARMUP_COUNTED_AS = "unmeasured latency runs before the measured one: until "
+            + WarmupPolicy.SETTLED_RUNS + " runs in a row each compiled (latency_warmup_jit_compile_seconds: HotSpot's "
+            + "compilation time, elapsed and summed over the compiler threads, while the input was produced) for at most "
+            + "--latency-warmup-jit-share of that time (jit_settled), or --latency-warmup-runs (max_runs), or fewer once they took "
+            + "--latency-warmup-seconds (time_budget); latency_jit_compile_seconds: the same for the measured run";
     static final String JIT_COUNTED_AS = "jit_compile_seconds: HotSpot's total compilation time (CompilationMXBean) during "
             + "the measured run, elapsed time summed over the compiler threads (not CPU time: jit_compiler in the thread groups is "
             + "that); jit_compile_seconds_per_run: the same for every run, the cold one first (job_seconds_per_run: their wall "
@@ -36,20 +41,27 @@ final class JobBenchReport {
     private final ParseOnlyRate.Result parse;
     private final ThroughputPhase.Result throughput;
     private final LatencyPhase.Result latency;
-    /** p99 (ms) of each unmeasured latency run before the measured one. */
-    private final List<Long> latencyWarmupP99;
+    /** The unmeasured latency runs before the measured one, and why they stopped (null without a latency phase). */
+    private final List<LatencyPhase.Result> latencyWarmups;
+    private final WarmupPolicy.Stop latencyWarmupStop;
     private final double[] loadAverages;
 
     /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
     JobBenchReport(JobBenchInput input, int shards, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
-                   LatencyPhase.Result latency, List<Long> latencyWarmupP99, double[] loadAverages) {
+                   LatencyPhase.Result latency, List<LatencyPhase.Result> latencyWarmups, WarmupPolicy.Stop latencyWarmupStop,
+                   double[] loadAverages) {
         this.loadAverages = loadAverages;
-        this.latencyWarmupP99 = List.copyOf(latencyWarmupP99);
+        this.latencyWarmups = List.copyOf(latencyWarmups);
+        this.latencyWarmupStop = latencyWarmupStop;
         this.input = input;
         this.shards = shards;
         this.parse = parse;
         this.throughput = throughput;
         this.latency = latency;
+    }
+
+    private List<Long> latencyWarmupP99() {
+        return latencyWarmups.stream().map(w -> w.latencies().appendToVisible().getValueAtPercentile(99)).toList();
     }
 
     /** Every way the job's counts disagree with the input (empty when the run is consistent). */
@@ -163,8 +175,12 @@ final class JobBenchReport {
             m.put("latency_count", l.matched());
             m.put("latency_p50_ms", l.appendToVisible().getValueAtPercentile(50));
             m.put("latency_p99_ms", l.appendToVisible().getValueAtPercentile(99));
-            m.put("latency_warmup_runs", latencyWarmupP99.size());
-            m.put("latency_warmup_p99_ms", latencyWarmupP99);
+            m.put("latency_warmup_runs", latencyWarmups.size());
+            m.put("latency_warmup_p99_ms", latencyWarmupP99());
+            m.put("latency_warmup_jit_compile_seconds", latencyWarmups.stream().map(w -> round3(w.jitCompileSeconds())).toList());
+            m.put("latency_warmup_stopped_because", latencyWarmupStop == null ? null : latencyWarmupStop.id);
+            m.put("latency_jit_compile_seconds", round3(latency.jitCompileSeconds()));
+            m.put("latency_warmup_counted_as", LATENCY_WARMUP_COUNTED_AS);
             m.put("latency_max_ms", l.appendToVisible().getMaxValue());
             m.put("latency_mean_ms", round3(l.appendToVisible().getMean()));
             m.put("latency_unique_version_count", l.uniqueVersionAppendToVisible().getTotalCount());
@@ -289,8 +305,12 @@ final class JobBenchReport {
             CommitLatencies.Result l = latency.latencies();
             out.println();
             out.printf(Locale.ROOT, "Latency, Kafka append (LogAppendTime) -> committed batch seen by a read_committed consumer%n");
-            out.printf(Locale.ROOT, "  measured after %d unmeasured latency run(s) of the same input (their p99: %s ms)%n",
-                    latencyWarmupP99.size(), latencyWarmupP99.isEmpty() ? "-" : latencyWarmupP99.toString());
+            List<Long> warmP99 = latencyWarmupP99();
+            out.printf(Locale.ROOT, "  measured after %d unmeasured latency run(s) of the same input (warm-up stopped: %s; their p99: %s ms; "
+                            + "their compile time: %s s); the measured run compiled for %.2f s of its %.2f s%n",
+                    warmP99.size(), latencyWarmupStop == null ? "-" : latencyWarmupStop.id, warmP99.isEmpty() ? "-" : warmP99.toString(),
+                    latencyWarmups.isEmpty() ? "-" : latencyWarmups.stream().map(w -> String.format(Locale.ROOT, "%.2f", w.jitCompileSeconds())).toList(),
+                    latency.jitCompileSeconds(), latency.wallSeconds());
             out.printf(Locale.ROOT, "  rate %,.0f/s (achieved %,.0f/s), checkpoint interval %d ms, batch.latency-budget %d ms, %,d changes%n",
                     latency.rate(), latency.achievedRate(), latency.checkpointInterval().toMillis(),
                     latency.latencyBudget().toMillis(), l.matched());

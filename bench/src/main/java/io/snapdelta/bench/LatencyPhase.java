@@ -24,11 +24,15 @@ final class LatencyPhase {
 
     /**
      * @param checkpointMeanMillis mean end-to-end duration of the checkpoints completed while it ran
+     * @param wallSeconds while the input was produced at the rate ({@code cpuSeconds} is the process CPU meanwhile)
+     * @param jitCompileSeconds time the compiler threads spent compiling meanwhile (elapsed, summed over them; -1 if
+     *        the JVM does not say): what tells whether the latency warm-up has settled ({@link WarmupPolicy})
      */
     record Result(int produced, double rate, double achievedRate, double maxProducerLagMillis, CommitLatencies.Result latencies,
                   Duration checkpointInterval, Duration latencyBudget, long checkpoints, long checkpointMeanMillis,
                   long checkpointMaxMillis, CheckpointPhases.Result checkpointPhases, int parallelism, Map<String, String> options,
-                  double cpuSeconds, double wallSeconds, Map<CpuMeter.Group, Double> cpuSecondsByGroup) {
+                  double cpuSeconds, double wallSeconds, Map<CpuMeter.Group, Double> cpuSecondsByGroup,
+                  double jitCompileSeconds) implements WarmupPolicy.WarmupRun {
 
         /** Cores the process kept busy while the input was produced and committed (process CPU / wall time). */
         double cores() {
@@ -53,9 +57,12 @@ final class LatencyPhase {
                 // Whether the job keeps up is a question of CPU on a shared 2-core machine: measure it by thread
                 // group while the input is produced at the rate (what follows is waiting: the Kafka source commits
                 // the group offset only when its fetcher's poll, up to 10 s, returns on an idle topic).
+                JitActivity.Reading jit0 = JitActivity.now();
                 CpuMeter cpu = CpuMeter.start();
                 PacedProducer.Result produced = PacedProducer.produce(input.values, setup.inputTopic, bootstrap, rate);
                 cpu.close();
+                long jitMillis = JitActivity.now().compileMillis();
+                double jitCompileSeconds = jitMillis >= 0 && jit0.compileMillis() >= 0 ? (jitMillis - jit0.compileMillis()) / 1e3 : -1;
                 LOG.info("Latency phase: produced at {}/s (furthest behind schedule {} ms); waiting for the job to commit them",
                         String.format("%.0f", produced.achievedRate()), String.format("%.1f", produced.maxLagMillis()));
 
@@ -85,7 +92,7 @@ final class LatencyPhase {
                         setup.config.get(JobOptions.CHECKPOINT_INTERVAL), setup.config.get(DeltaOptions.BATCH_LATENCY_BUDGET),
                         stats.getCounts().getNumberOfCompletedCheckpoints(), e2e.getAverage(), e2e.getMaximum(),
                         CheckpointPhases.of(stats, graph), setup.parallelism(stack), setup.reportedOptions(),
-                        cpu.processCpuNanos() / 1e9, cpu.wallNanos() / 1e9, groups);
+                        cpu.processCpuNanos() / 1e9, cpu.wallNanos() / 1e9, groups, jitCompileSeconds);
             }
         } finally {
             job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);

@@ -51,7 +51,12 @@ final class ThroughputPhase {
      */
     record Run(long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
                double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, long maxProgressSampled,
-               JitActivity.Reading jitAtSubmission, double jitCompileSeconds) {
+               JitActivity.Reading jitAtSubmission, double jitCompileSeconds) implements WarmupPolicy.WarmupRun {
+        @Override
+        public double wallSeconds() {
+            return jobSeconds;
+        }
+
         double taskThreadCpuSeconds() {
             return cpuSeconds.get(CpuMeter.Group.FLINK_TASKS);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * When {@code bench job} stops warming up and measures: once the JIT has settled, i.e. {@link #SETTLED_RUNS} warm-up
  * runs in a row each spent at most {@code jitSettledShare} of their wall time compiling
- * ({@link ThroughputPhase.Run#jitCompileSeconds()}), or at {@code maxRuns} warm-up runs, or once the warm-up runs have
+ * ({@link WarmupRun#jitCompileSeconds()}), or at {@code maxRuns} warm-up runs, or once the warm-up runs have
  * taken {@code budget}, whichever comes first.
  *
  * <p>Why the JIT: on this 2-core machine HotSpot has one C2 thread, and a bounded job re-submitted over the same input
@@ -19,6 +19,15 @@ import java.util.List;
 record WarmupPolicy(int maxRuns, Duration budget, double jitSettledShare) {
     /** Consecutive warm-up runs that must each be at or below the JIT share. */
     static final int SETTLED_RUNS = 2;
+
+    /** What the policy reads of a warm-up run: the throughput phase's job runs and the latency phase's runs. */
+    interface WarmupRun {
+        /** Time the compiler threads spent compiling during the run (elapsed, summed over them); -1 if unknown. */
+        double jitCompileSeconds();
+
+        /** The run's wall time, the denominator of the JIT share. */
+        double wallSeconds();
+    }
 
     /** Why the warm-up ended. */
     enum Stop {
@@ -47,12 +56,12 @@ record WarmupPolicy(int maxRuns, Duration budget, double jitSettledShare) {
      * Whether to measure now, after {@code warmups} (the runs done so far, the cold one first; all of them warm-ups)
      * that took {@code elapsed}: the reason to stop, or null to run another warm-up.
      */
-    Stop stopAfter(List<ThroughputPhase.Run> warmups, Duration elapsed) {
+    Stop stopAfter(List<? extends WarmupRun> warmups, Duration elapsed) {
         // The JIT criterion first: when it holds at the last allowed run too, that is the more telling reason.
         if (jitSettledShare > 0 && warmups.size() >= SETTLED_RUNS && warmups.size() <= maxRuns) {
             boolean settled = true;
-            for (ThroughputPhase.Run r : warmups.subList(warmups.size() - SETTLED_RUNS, warmups.size())) {
-                settled &= r.jitCompileSeconds() >= 0 && r.jitCompileSeconds() <= jitSettledShare * r.jobSeconds();
+            for (WarmupRun r : warmups.subList(warmups.size() - SETTLED_RUNS, warmups.size())) {
+                settled &= r.jitCompileSeconds() >= 0 && r.jitCompileSeconds() <= jitSettledShare * r.wallSeconds();
             }
             if (settled) {
                 return Stop.JIT_SETTLED;

@@ -41,7 +41,8 @@ class JobBenchCommandITCase {
         }
         Path json = dir.resolve("out/job.json");
         int code = BenchMain.execute("job", "--input", input.toString(), "--json", json.toString(), "--rate", "2000",
-                "--parse-rounds", "1", "--warmup-runs", "3", "--warmup-seconds", "0", "--timeout", "3min");
+                "--parse-rounds", "1", "--warmup-runs", "3", "--warmup-seconds", "0", "--latency-warmup-runs", "2",
+                "--latency-warmup-jit-share", "0", "--timeout", "3min");
         assertEquals(0, code);
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
@@ -75,12 +76,16 @@ class JobBenchCommandITCase {
         // Up to 3 warm-up runs, but a warm-up budget of 0 s ends warming up after the first one.
         assertEquals(1, r.get("warmup_runs").asInt());
         assertEquals("time_budget", r.get("warmup_stopped_because").asText()); // --warmup-seconds 0 ends it after the cold run
-        // Three unmeasured latency runs by default, reported beside the measured one.
-        assertEquals(3, r.get("latency_warmup_runs").asInt());
-        assertEquals(3, r.get("latency_warmup_p99_ms").size());
+        // Two unmeasured latency runs (a share of 0 never settles: exactly --latency-warmup-runs), reported beside the measured one.
+        assertEquals(2, r.get("latency_warmup_runs").asInt());
+        assertEquals("max_runs", r.get("latency_warmup_stopped_because").asText());
+        assertEquals(2, r.get("latency_warmup_p99_ms").size());
         for (JsonNode p99 : r.get("latency_warmup_p99_ms")) {
             assertTrue(p99.asLong() >= 0);
         }
+        assertEquals(2, r.get("latency_warmup_jit_compile_seconds").size());
+        assertTrue(r.get("latency_jit_compile_seconds").isNumber(), r.toString());
+        r.get("latency_warmup_jit_compile_seconds").forEach(s -> assertTrue(s.isNumber(), s.toString()));
         double groups = 0;
         for (JsonNode g : r.get("job_cpu_seconds_by_thread_group")) {
             groups += g.asDouble();

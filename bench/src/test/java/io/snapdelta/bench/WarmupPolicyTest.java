@@ -69,6 +69,23 @@ class WarmupPolicyTest {
         assertEquals(WarmupPolicy.Stop.TIME_BUDGET, p.stopAfter(runs(15), Duration.ZERO));
     }
 
+    /** A latency run's shape: compile time against the time the input was produced (~9 s at 20,000/s). */
+    private record LatencyRun(double jitCompileSeconds, double wallSeconds) implements WarmupPolicy.WarmupRun {
+    }
+
+    @Test
+    void theLatencyWarmUpSettlesOnItsOwnRunsShareOfTheirWallTime() {
+        WarmupPolicy p = new WarmupPolicy(12, LONG, 0.1);
+        assertNull(p.stopAfter(List.of(), Duration.ZERO), "the latency phase warms up at least once unless told 0");
+        assertNull(p.stopAfter(List.of(new LatencyRun(4.7, 9), new LatencyRun(3.5, 9), new LatencyRun(0.9, 9)), Duration.ZERO),
+                "one run at or below 0.9 s of 9 s is not enough");
+        assertEquals(WarmupPolicy.Stop.JIT_SETTLED,
+                p.stopAfter(List.of(new LatencyRun(4.7, 9), new LatencyRun(0.9, 9), new LatencyRun(0.27, 9)), Duration.ZERO));
+        assertNull(p.stopAfter(List.of(new LatencyRun(0.27, 9), new LatencyRun(0.91, 9)), Duration.ZERO), "0.91 s of 9 s is above 0.1");
+        assertEquals(WarmupPolicy.Stop.TIME_BUDGET, new WarmupPolicy(12, Duration.ofSeconds(300), 0.1)
+                .stopAfter(List.of(new LatencyRun(4, 9)), Duration.ofSeconds(300)));
+    }
+
     @Test
     void outOfRangeSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new WarmupPolicy(-1, LONG, 0.2));
