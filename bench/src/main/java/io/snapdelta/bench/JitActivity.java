@@ -18,6 +18,11 @@ import javax.management.ObjectName;
 final class JitActivity {
     /** One reading; a figure the JVM does not offer is -1. */
     record Reading(long compileMillis, int c1Queued, int c2Queued) {
+        /** Seconds of compilation (elapsed, summed over the compiler threads) from this reading to now; -1 if unknown. */
+        double compileSecondsUntilNow() {
+            long millis = now().compileMillis();
+            return millis >= 0 && compileMillis >= 0 ? (millis - compileMillis) / 1e3 : -1;
+        }
     }
 
     private static final ObjectName DIAGNOSTIC_COMMAND = objectName("com.sun.management:type=DiagnosticCommand");

@@ -61,8 +61,7 @@ final class LatencyPhase {
                 CpuMeter cpu = CpuMeter.start();
                 PacedProducer.Result produced = PacedProducer.produce(input.values, setup.inputTopic, bootstrap, rate);
                 cpu.close();
-                long jitMillis = JitActivity.now().compileMillis();
-                double jitCompileSeconds = jitMillis >= 0 && jit0.compileMillis() >= 0 ? (jitMillis - jit0.compileMillis()) / 1e3 : -1;
+                double jitCompileSeconds = jit0.compileSecondsUntilNow();
                 LOG.info("Latency phase: produced at {}/s (furthest behind schedule {} ms); waiting for the job to commit them",
                         String.format("%.0f", produced.achievedRate()), String.format("%.1f", produced.maxLagMillis()));
 

@@ -187,8 +187,7 @@ final class ThroughputPhase {
         } finally {
             cpu.close();
         }
-        long jitMillis = JitActivity.now().compileMillis();
-        double jitCompileSeconds = jitMillis >= 0 && jit0.compileMillis() >= 0 ? (jitMillis - jit0.compileMillis()) / 1e3 : -1;
+        double jitCompileSeconds = jit0.compileSecondsUntilNow();
         double seconds = cpu.wallNanos() / 1e9;
         Map<CpuMeter.Group, Double> groups = new java.util.EnumMap<>(CpuMeter.Group.class);
         cpu.byGroup().forEach((g, nanos) -> groups.put(g, nanos / 1e9));

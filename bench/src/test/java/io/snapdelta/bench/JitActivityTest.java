@@ -1,6 +1,7 @@
 package io.snapdelta.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -36,5 +37,13 @@ class JitActivityTest {
         JitActivity.Reading r = JitActivity.now();
         assertTrue(r.compileMillis() >= 0, r.toString());
         assertTrue(r.c1Queued() >= 0 && r.c2Queued() >= 0, r.toString());
+    }
+
+    @Test
+    void theCompileTimeSinceAReadingIsUnknownOnlyWhenAReadingIs() {
+        JitActivity.Reading earlier = JitActivity.now();
+        double since = earlier.compileSecondsUntilNow();
+        assertTrue(since >= 0 && since * 1e3 <= JitActivity.now().compileMillis(), since + " s since " + earlier);
+        assertEquals(-1, new JitActivity.Reading(-1, 0, 0).compileSecondsUntilNow());
     }
 }
