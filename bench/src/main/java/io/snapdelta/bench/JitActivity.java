@@ -20,7 +20,7 @@ final class JitActivity {
     record Reading(long compileMillis, int c1Queued, int c2Queued) {
         /** Seconds of compilation (elapsed, summed over the compiler threads) from this reading to now; -1 if unknown. */
         double compileSecondsUntilNow() {
-            long millis = now().compileMillis();
+            long millis = compileMillisNow();
             return millis >= 0 && compileMillis >= 0 ? (millis - compileMillis) / 1e3 : -1;
         }
     }
@@ -31,10 +31,14 @@ final class JitActivity {
     }
 
     static Reading now() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long millis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         int[] queued = queued(compilerQueueText());
-        return new Reading(millis, queued[0], queued[1]);
+        return new Reading(compileMillisNow(), queued[0], queued[1]);
+    }
+
+    /** HotSpot's total compilation time so far, without the compile queues (a diagnostic command), or -1. */
+    private static long compileMillisNow() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** The {@code Compiler.queue} diagnostic command's output, or null where the JVM has no such command. */
