@@ -44,6 +44,7 @@ class PgbenchEndToEndITCase {
         assertEquals(0, a.get("duplicates_dropped").asLong());
         assertEquals(0, a.get("stale_dropped").asLong());
         assertReplayedStateIsTheGroundTruth(exportA);
+        assertIndependentModelAgrees(events, exportA);
         // 100,011 snapshot rows and 80,000 streamed changes; coalescing and no-ops can only lower what travels.
         assertTrue(a.get("streamed_changes").asLong() <= 180_011 && a.get("streamed_changes").asLong() >= 120_011,
                 a.toPrettyString());
@@ -72,6 +73,61 @@ class PgbenchEndToEndITCase {
         assertTrue(b.get("stale_dropped").asLong() > 0, "a full shuffle must deliver some versions late: " + b.toPrettyString());
         assertReplayedStateIsTheGroundTruth(exportB);
         assertEquals(finalDigests(a), finalDigests(b), "same state, same per-shard digests");
+    }
+
+    /**
+     * docs/tools/export_check.py (Python, no code shared with snapdelta: a last-writer-wins replay of the capture)
+     * agrees with the export, and finds a one-cell change in a copy of it: the tool users run on captures without
+     * a ground truth is itself checked against one.
+     */
+    private void assertIndependentModelAgrees(Path events, Path export) throws IOException {
+        Path plain = dir.resolve("capture.jsonl");
+        try (OutputStream out = Files.newOutputStream(plain)) {
+            for (byte[] line : SharedData.lines(events)) {
+                out.write(line);
+                out.write('\n');
+            }
+        }
+        ExportCheck agrees = exportCheck(plain, export);
+        assertEquals(0, agrees.exitCode(), agrees.output());
+        assertTrue(agrees.output().contains("pgbench_accounts: equal, 100,000 rows"), agrees.output());
+
+        Path altered = dir.resolve("export-altered");
+        Files.createDirectories(altered);
+        for (String table : GroundTruth.TABLES) {
+            Files.copy(export.resolve(table + ".csv"), altered.resolve(table + ".csv"));
+        }
+        Path tellers = altered.resolve("pgbench_tellers.csv");
+        List<String> lines = new ArrayList<>(Files.readAllLines(tellers));
+        List<String> cells = new ArrayList<>(List.of(lines.get(1).split(",", -1)));
+        cells.set(2, cells.get(2) + "1"); // tbalance of the first teller
+        lines.set(1, String.join(",", cells));
+        Files.write(tellers, lines);
+        ExportCheck differs = exportCheck(plain, altered);
+        assertEquals(1, differs.exitCode(), differs.output());
+        assertTrue(differs.output().contains("pgbench_tellers: DIFFERENT"), differs.output());
+        assertTrue(differs.output().contains("pgbench_accounts: equal"), differs.output());
+    }
+
+    private record ExportCheck(int exitCode, String output) {
+    }
+
+    private static ExportCheck exportCheck(Path capture, Path export) throws IOException {
+        Path script = Path.of("..", "..", "docs", "tools", "export_check.py").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(script), "missing " + script);
+        Process p = new ProcessBuilder("python3", script.toString(), capture.toString(), export.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("export_check.py did not finish within 5 min: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return new ExportCheck(p.exitValue(), out);
     }
 
     private JsonNode runLocal(Path input, Path export, String summaryName) throws IOException {
