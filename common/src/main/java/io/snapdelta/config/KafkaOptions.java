@@ -40,6 +40,21 @@ public final class KafkaOptions {
             .description("Prefix of the transactional ids of the job's exactly-once producers. Must be unique per "
                     + "job on a Kafka cluster: two jobs sharing it fence each other's transactions.");
 
+    public static final ConfigOption<TransactionNaming> TRANSACTION_NAMING = ConfigOption.key("kafka.transaction-naming")
+            .enumType(TransactionNaming.class, TransactionNaming::id).defaultValue(TransactionNaming.POOLING)
+            .description("How the job's exactly-once sinks name their transactions (Flink Kafka connector "
+                    + "TransactionNamingStrategy). The broker keeps every transactional id it has seen for "
+                    + "transactional.id.expiration.ms (broker default 7 days). 'pooling': ids are reused from a small "
+                    + "pool per sink subtask, so the broker holds a few ids per sink subtask whatever the checkpoint "
+                    + "interval; lingering transactions are found at every start by listing the open transactions of "
+                    + "the producers on the output topics, so the output topics (dead letters, deltas, valid events) "
+                    + "must exist before the job starts (checked at submission) and the job's principal needs Describe "
+                    + "and Read on them plus the DescribeProducers and ListTransactions admin calls; needs Kafka 3.0+. "
+                    + "'incrementing': a new id per checkpoint per sink subtask (one a second per subtask and sink at a "
+                    + "1 s interval: ~86,400 a day each, kept 7 days), no listing, the topics may be auto-created. "
+                    + "Switching from pooling to incrementing is not supported by the connector; switching to pooling "
+                    + "needs a checkpoint or savepoint taken with connector 4.x+ (every snapdelta checkpoint qualifies).");
+
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.key("kafka.transaction-timeout")
             .durationType().defaultValue(Duration.ofMinutes(15))
             .validator(Validators.between(Duration.ofSeconds(1), Duration.ofDays(1)))
@@ -72,6 +87,21 @@ public final class KafkaOptions {
                     + "Values of keys that look secret (password, secret, sasl.jaas.config, ...) are never printed.");
 
     private KafkaOptions() {
+    }
+
+    /** Values of {@link #TRANSACTION_NAMING}; the job maps each to the connector's strategy of the same name. */
+    public enum TransactionNaming {
+        POOLING("pooling"), INCREMENTING("incrementing");
+
+        private final String id;
+
+        TransactionNaming(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
     }
 
     /**
