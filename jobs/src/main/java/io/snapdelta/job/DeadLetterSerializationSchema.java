@@ -1,5 +1,8 @@
 package io.snapdelta.job;
 
+import java.util.Optional;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -9,7 +12,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code __snapdelta.errors.*} headers. No partition and no timestamp are forced: the broker stamps the
  * time of dead-lettering (the original time may already be past the dead-letter topic's retention).
  */
-public final class DeadLetterSerializationSchema implements KafkaRecordSerializationSchema<DeadLetterRecord> {
+public final class DeadLetterSerializationSchema implements KafkaRecordSerializationSchema<DeadLetterRecord>, KafkaDatasetFacetProvider {
     private static final long serialVersionUID = 1L;
     private final String topic;
 
@@ -24,5 +27,11 @@ public final class DeadLetterSerializationSchema implements KafkaRecordSerializa
             headers.add(dl.headerNames[i], dl.headerValues[i]);
         }
         return new ProducerRecord<>(topic, null, null, dl.key, dl.value, headers);
+    }
+
+    /** The one topic this writes to: the sink's pooling transaction naming lists open transactions on it. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(OutputTopicsCheck.facet(topic));
     }
 }

@@ -1,6 +1,9 @@
 package io.snapdelta.job;
 
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -9,7 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * unsigned big-endian; value = the sealed batch; partition = shard mod the topic's partition count, so all
  * batches of a shard share a partition and appear there in sequence order.
  */
-public final class DeltaRecordSerializationSchema implements KafkaRecordSerializationSchema<DeltaRecord> {
+public final class DeltaRecordSerializationSchema implements KafkaRecordSerializationSchema<DeltaRecord>, KafkaDatasetFacetProvider {
     private static final long serialVersionUID = 1L;
     private final String topic;
 
@@ -26,5 +29,11 @@ public final class DeltaRecordSerializationSchema implements KafkaRecordSerializ
         int partitions = context.getPartitionsForTopic(topic).length;
         byte[] key = {(byte) (r.shard >>> 24), (byte) (r.shard >>> 16), (byte) (r.shard >>> 8), (byte) r.shard};
         return new ProducerRecord<>(topic, Integer.remainderUnsigned(r.shard, partitions), timestamp, key, r.bytes);
+    }
+
+    /** The one topic this writes to: the sink's pooling transaction naming lists open transactions on it. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(OutputTopicsCheck.facet(topic));
     }
 }

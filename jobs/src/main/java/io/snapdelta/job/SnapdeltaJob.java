@@ -26,6 +26,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -71,6 +72,11 @@ public final class SnapdeltaJob {
     public static void main(String[] args) throws Exception {
         Configuration config = ConfigLoader.forRegistry().load(Arrays.asList(args));
         LOG.info("snapdelta job configuration: {}", config);
+        // Before anything starts: with pooling transaction naming a missing output topic would only show as a
+        // restart loop of the sinks ("Failed to get open transactions for topics ..."). Here and not in define(),
+        // which the tests, the local runner and the bench call right after creating their topics themselves, and
+        // which builds the graph only: it never talks to Kafka.
+        OutputTopicsCheck.requireOutputTopics(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         define(env, config, Parsers.from(config));
         env.execute(config.get(JobOptions.JOB_NAME));
@@ -131,6 +137,7 @@ public final class SnapdeltaJob {
         Map<String, String> kafka = KafkaOptions.clientProperties(config);
         Duration txTimeout = config.get(KafkaOptions.TRANSACTION_TIMEOUT);
         String txPrefix = config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX);
+        TransactionNamingStrategy txNaming = OutputTopicsCheck.strategy(config.get(KafkaOptions.TRANSACTION_NAMING));
         boolean bounded = config.get(JobOptions.INPUT_BOUNDED);
 
         int shards = config.get(ShardOptions.SHARDS);
@@ -161,6 +168,7 @@ public final class SnapdeltaJob {
                         .setRecordSerializer(new DeadLetterSerializationSchema(dlqTopic))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(txPrefix + "-dlq")
+                        .setTransactionNamingStrategy(txNaming)
                         .build())
                 .name("dead-letters -> " + dlqTopic).uid(DEAD_LETTER_SINK_UID);
 
@@ -172,6 +180,7 @@ public final class SnapdeltaJob {
                             .setRecordSerializer(new ValidEventSerializationSchema(eventsTopic))
                             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                             .setTransactionalIdPrefix(txPrefix + "-events")
+                            .setTransactionNamingStrategy(txNaming)
                             .build())
                     .name("valid events -> " + eventsTopic + " (snapdelta-json)").uid(VALID_EVENTS_SINK_UID);
         }
@@ -188,11 +197,13 @@ public final class SnapdeltaJob {
                         .setRecordSerializer(new DeltaRecordSerializationSchema(deltasTopic))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(txPrefix + "-deltas")
+                        .setTransactionNamingStrategy(txNaming)
                         .build())
                 .name("deltas -> " + deltasTopic).uid(DELTAS_SINK_UID);
-        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms); {} shards (sharding v{}) to {} "
-                        + "(exactly once, prefix {}-deltas); valid events {}",
-                dlqTopic, txPrefix, txTimeout.toMillis(), shards, sharding.number(), deltasTopic, txPrefix, eventsTopic.isEmpty() ? "not written" : "to " + eventsTopic);
+        LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms, {} transaction naming); "
+                        + "{} shards (sharding v{}) to {} (exactly once, prefix {}-deltas); valid events {}",
+                dlqTopic, txPrefix, txTimeout.toMillis(), txNaming, shards, sharding.number(), deltasTopic, txPrefix,
+                eventsTopic.isEmpty() ? "not written" : "to " + eventsTopic);
     }
 
     /** Max parallelism of the shard operator: at least S and at least Flink's default floor of 128. */
