@@ -47,6 +47,7 @@ class SnapdeltaJobITCase extends KafkaAndFlinkServers {
     private static final String KEYED_TOPIC = "cdc.keyed";
     private static final String DLQ = "it.dead-letters";
     private static final String EVENTS = "it.events";
+    private static final String DELTAS = "it.deltas";
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
 
@@ -64,6 +65,9 @@ class SnapdeltaJobITCase extends KafkaAndFlinkServers {
         kafka.createTopic(KEYED_TOPIC, 2);
         kafka.createTopic(DLQ, 1);
         kafka.createTopic(EVENTS, 2);
+        // Every output topic exists before the job starts: the sinks' pooling transaction naming lists the open
+        // transactions on them at start (kafka.transaction-naming; a first produce no longer creates them).
+        kafka.createTopic(DELTAS, 2);
 
         List<Sent> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -90,7 +94,7 @@ class SnapdeltaJobITCase extends KafkaAndFlinkServers {
             sent.add(send(producer, KEYED_TOPIC, 1, binaryKey, utf8("{\"op\":\"c\"}"), ParseErrorKind.MALFORMED, false));
         }
 
-        Configuration config = Configuration.fromMap(Map.of(
+        Map<String, String> options = new HashMap<>(Map.of(
                 "kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "kafka.input-topics", LINES_TOPIC + "," + KEYED_TOPIC,
                 "kafka.input-format", "debezium-json",
@@ -101,6 +105,8 @@ class SnapdeltaJobITCase extends KafkaAndFlinkServers {
                 "job.input.starting-offsets", "earliest",
                 "job.valid-events-topic", EVENTS,
                 "job.checkpoint.interval", "300ms"));
+        options.put("deltas.topic", DELTAS);
+        Configuration config = Configuration.fromMap(options);
         StreamExecutionEnvironment env = flink.environment(SnapdeltaJob.flinkConfiguration(config));
         SnapdeltaJob.define(env, config, Parsers.from(config));
         JobExecutionResult result = execute(env);
@@ -172,6 +178,8 @@ class SnapdeltaJobITCase extends KafkaAndFlinkServers {
     private void assertCorporaRouted(String name, ParserLimits limits, Map<String, Corpus> corpora) throws Exception {
         String dlq = name + ".dead-letters";
         kafka.createTopic(dlq, 1);
+        String deltas = name + ".deltas";
+        kafka.createTopic(deltas, 1); // before the job starts (pooling transaction naming), see above
         Map<String, MalformedCorpus.Entry> badByPosition = new TreeMap<>();
         Map<String, Corpus> byTopic = new TreeMap<>(corpora);
         long valid = 0;
@@ -200,6 +208,7 @@ class SnapdeltaJobITCase extends KafkaAndFlinkServers {
                 "job.input.bounded", "true",
                 "job.input.starting-offsets", "earliest",
                 "job.checkpoint.interval", "300ms"));
+        values.put("deltas.topic", deltas);
         values.put("job.input.topic-formats", byTopic.entrySet().stream()
                 .map(c -> c.getKey() + ":" + c.getValue().format().id()).collect(java.util.stream.Collectors.joining(",")));
         values.put("parser.max-record-bytes", Long.toString(limits.maxRecordBytes()) + "b");
