@@ -72,12 +72,13 @@ public final class SnapdeltaJob {
     public static void main(String[] args) throws Exception {
         Configuration config = ConfigLoader.forRegistry().load(Arrays.asList(args));
         LOG.info("snapdelta job configuration: {}", config);
+        org.apache.flink.configuration.Configuration flink = flinkConfiguration(config); // validates first, no network
         // Before anything starts: with pooling transaction naming a missing output topic would only show as a
         // restart loop of the sinks ("Failed to get open transactions for topics ..."). Here and not in define(),
         // which the tests, the local runner and the bench call right after creating their topics themselves, and
         // which builds the graph only: it never talks to Kafka.
         OutputTopicsCheck.requireOutputTopics(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         define(env, config, Parsers.from(config));
         env.execute(config.get(JobOptions.JOB_NAME));
     }
