@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapdelta.config.ConfigLoader;
 import io.snapdelta.config.Configuration;
 import java.util.List;
 import java.util.Map;
@@ -141,13 +142,10 @@ class TransactionNamingITCase extends KafkaAndFlinkServers {
                 OutputTopicsCheck.TIMEOUT);
     }
 
+    /** The configuration {@code main} builds from these arguments (the job's own loader), plus {@code more}. */
     private static Configuration config(String[] args, String... more) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of(more));
-        Map<String, String> m = new TreeMap<>();
-        for (int i = 0; i < all.size(); i += 2) {
-            m.put(all.get(i).substring(2), all.get(i + 1));
-        }
-        return Configuration.fromMap(m);
+        return ConfigLoader.forRegistry().load(null, all);
     }
 }
