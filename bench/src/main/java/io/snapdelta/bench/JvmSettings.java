@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The JVM settings a benchmark's rates depend on, for its JSON: the heap's initial and maximum size, whether it
- * was touched before the run, and the options given on the command line that shape the heap, GC or JIT. A rate
+ * was touched before the run, the options given on the command line that shape the heap, GC or JIT, and the
+ * garbage collectors in effect. A rate
  * measured in a JVM seconds old, whose heap takes fresh pages from the kernel, reads lower than the same code in
  * a long-running TaskManager ({@code bin/snapdelta} pre-touches a fixed heap for the measuring benchmarks).
  */
@@ -22,7 +23,17 @@ final class JvmSettings {
         List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
         m.put("heap_pretouched", alwaysPreTouch());
         m.put("options", args.stream().filter(JvmSettings::shapesTheRun).toList());
+        m.put("garbage_collectors", garbageCollectors());
         return m;
+    }
+
+    /**
+     * The collectors in effect, by the names the JVM gives them (G1: "G1 Young Generation", ...; Parallel GC:
+     * "PS Scavenge", "PS MarkSweep"): the default collector is chosen without a flag, so the options alone do not
+     * say which one ran, and the per-shard path's rates differ between them (bin/snapdelta, gc_jvm_opts).
+     */
+    static List<String> garbageCollectors() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList();
     }
 
     /** The flag's value in effect (a later -XX:-AlwaysPreTouch in JAVA_OPTS overrides the launcher's +). */

@@ -17,6 +17,8 @@ class JvmSettingsTest {
         boolean spelledOn = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
         // Surefire's fork does not pre-touch; the value comes from the VM, so it is false here unless asked for.
         assertEquals(spelledOn, m.get("heap_pretouched"));
+        // The collector is named even when no flag chose it (the JVM's default).
+        assertTrue(m.get("garbage_collectors") instanceof List<?> names && !names.isEmpty(), String.valueOf(m));
     }
 
     @Test

@@ -119,6 +119,30 @@ class SnapdeltaLauncherTest {
     }
 
     @Test
+    void dataPathCommandsRunTheThroughputCollectorUnlessJavaOptsNamesOne() throws Exception {
+        // A real main on the replica command's line (the options generator, asked for its usage), with the JVM
+        // printing the flags it runs with: the data-path commands get Parallel GC, JAVA_OPTS naming another
+        // collector replaces it (two collectors would stop the JVM), and other commands keep the JVM's default.
+        Map<String, String> printFlags = Map.of("SNAPDELTA_MODULE", "common", "SNAPDELTA_MAIN", OptionsDocGenerator.class.getName(),
+                "JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Run replica = launch(printFlags, "replica", "--help");
+        assertEquals(0, replica.exitCode(), replica.stderr());
+        assertTrue(replica.stdout().contains("-XX:+UseParallelGC"), replica.stdout());
+
+        Map<String, String> serial = new java.util.HashMap<>(printFlags);
+        serial.put("JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:+UseSerialGC");
+        Run replaced = launch(serial, "replica", "--help");
+        assertEquals(0, replaced.exitCode(), replaced.stderr());
+        assertTrue(replaced.stdout().contains("-XX:+UseSerialGC"), replaced.stdout());
+        assertFalse(replaced.stdout().contains("-XX:+UseParallelGC"), replaced.stdout());
+
+        Run options = launch(printFlags, "options", "--help");
+        assertEquals(0, options.exitCode(), options.stderr());
+        assertTrue(options.stdout().contains("-XX:InitialHeapSize="), "the flags were printed: " + options.stdout());
+        assertFalse(options.stdout().contains("-XX:+UseParallelGC"), options.stdout());
+    }
+
+    @Test
     void aMissingModuleIsAFailureNotAUsageError() throws Exception {
         Run run = launch(Map.of("SNAPDELTA_MODULE", "no-such-module"), "options");
         assertEquals(1, run.exitCode());
