@@ -30,7 +30,7 @@ final class JvmSettings {
     /**
      * The collectors in effect, by the names the JVM gives them (G1: "G1 Young Generation", ...; Parallel GC:
      * "PS Scavenge", "PS MarkSweep"): the default collector is chosen without a flag, so the options alone do not
-     * say which one ran, and the per-shard path's rates differ between them (bin/snapdelta, gc_jvm_opts).
+     * say which one ran, and a run's rates differ between them (bin/snapdelta, gc_jvm_opts).
      */
     static List<String> garbageCollectors() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList();
