@@ -72,6 +72,16 @@ public final class JobOptions {
                     + "level, cost several times the RocksDB CPU, docs/benchmark-log.md) and uses lz4 for the colder deeper "
                     + "levels. Uncompressed files make incremental checkpoints larger. Empty: the cluster's setting.");
 
+    public static final ConfigOption<StateCompactionStyle> STATE_COMPACTION_STYLE = ConfigOption.key("job.state.compaction-style")
+            .enumType(StateCompactionStyle.class, StateCompactionStyle::id).defaultValue(StateCompactionStyle.LEVEL)
+            .description("Compaction style of the job's RocksDB state (Flink's state.backend.rocksdb.compaction.style, set in "
+                    + "the job's configuration): 'level' (RocksDB's and Flink's default) or 'universal'. Every checkpoint "
+                    + "flushes the memtables into new level-0 files; with a large state whose updated keys are spread over "
+                    + "the whole key space, each level-0 to level-1 compaction rewrites most of level 1, and that background "
+                    + "work competes with the shard tasks on small machines. 'universal' merges sorted runs of similar size "
+                    + "instead: less rewriting, up to about twice the disk space before a full merge. A checkpoint taken "
+                    + "under either style restores under the other (tested). 'cluster': the cluster's setting.");
+
     /** RocksDB block compressions {@link #STATE_COMPRESSION_PER_LEVEL} accepts (mapped to Flink's names in the job). */
     public enum StateCompression {
         NONE("none"), SNAPPY("snappy"), LZ4("lz4"), LZ4HC("lz4hc"), ZSTD("zstd"), ZLIB("zlib");
@@ -191,4 +201,18 @@ public final class JobOptions {
         }
     }
 
+    /** Values of {@link #STATE_COMPACTION_STYLE}; the job maps each but {@code CLUSTER} to RocksDB's style of the same name. */
+    public enum StateCompactionStyle {
+        LEVEL("level"), UNIVERSAL("universal"), CLUSTER("cluster");
+
+        private final String id;
+
+        StateCompactionStyle(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
 }

@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +86,8 @@ public final class SnapdeltaJob {
 
     /**
      * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (bloom
-     * filters, {@code job.state.bloom-filter}; compression per level, {@code job.state.compression-per-level}),
+     * filters, {@code job.state.bloom-filter}; compression per level, {@code job.state.compression-per-level}; compaction style,
+     * {@code job.state.compaction-style}),
      * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
      */
     public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
@@ -100,6 +102,13 @@ public final class SnapdeltaJob {
         List<JobOptions.StateCompression> compression = JobOptions.stateCompressionPerLevel(config);
         if (!compression.isEmpty()) {
             flink.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, compression.stream().map(SnapdeltaJob::rocksDb).toList());
+        }
+        switch (config.get(JobOptions.STATE_COMPACTION_STYLE)) {
+            case LEVEL -> flink.set(RocksDBConfigurableOptions.COMPACTION_STYLE, CompactionStyle.LEVEL);
+            case UNIVERSAL -> flink.set(RocksDBConfigurableOptions.COMPACTION_STYLE, CompactionStyle.UNIVERSAL);
+            case CLUSTER -> {
+                // left to the cluster's state.backend.rocksdb.compaction.style
+            }
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));

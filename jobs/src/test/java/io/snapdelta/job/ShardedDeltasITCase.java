@@ -175,6 +175,56 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
     }
 
     /**
+     * {@code job.state.compaction-style} may change between runs of one deployment: RocksDB's files of a native
+     * savepoint (the same files an incremental checkpoint holds) taken under level compaction open under universal
+     * compaction, and the files universal compaction wrote open under level compaction again. Each run gets
+     * several checkpoints over a third of the input (a state cache of 8 rows, so rows reach RocksDB and its
+     * memtables are flushed and compacted), and the committed stream continues without a gap across both changes.
+     */
+    @Test
+    void aNativeSavepointUnderLevelCompactionRestoresUnderUniversalAndBack() throws Exception {
+        String name = "compaction-style";
+        createTopics(name);
+        CaptureSlice slice = CaptureSlice.of(3000, 6000, 40);
+        int third = slice.lines.size() / 3;
+        Map<String, String> values = new java.util.HashMap<>(config(name, false));
+        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
+        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        String savepoint = null;
+        List<String> styles = List.of("level", "universal", "level");
+        for (int run = 0; run < styles.size(); run++) {
+            values.put(io.snapdelta.config.JobOptions.STATE_COMPACTION_STYLE.key(), styles.get(run));
+            Configuration config = Configuration.fromMap(values);
+            var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
+            assertEquals(styles.get(run).toUpperCase(java.util.Locale.ROOT),
+                    flinkConfig.get(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.COMPACTION_STYLE).name());
+            if (savepoint != null) {
+                flinkConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            }
+            StreamExecutionEnvironment env = flink.environment(flinkConfig);
+            env.setParallelism(2);
+            SnapdeltaJob.define(env, config, Parsers.from(config));
+            JobClient job = env.executeAsync("compaction style " + styles.get(run) + " (run " + run + ")");
+            List<byte[]> upTo = slice.lines.subList(0, run == styles.size() - 1 ? slice.lines.size() : (run + 1) * third);
+            produce(name + ".input", upTo.subList(run * third, upTo.size()));
+            Map<TableKey, Row> expected = CaptureSlice.expectedState(upTo);
+            await(() -> expected.equals(replay(name).state()), "run " + run + " (" + styles.get(run) + "): the committed deltas "
+                    + "to reach the state of the input so far");
+            JobID id = job.getJobID();
+            long seen = flink.completedCheckpoints(id);
+            await(() -> flink.completedCheckpoints(id) >= seen + 3, "three more checkpoints of run " + run);
+            if (run < styles.size() - 1) {
+                savepoint = flink.miniCluster().stopWithSavepoint(id, dir.resolve("savepoints-" + name + "-" + run).toUri().toString(),
+                        false, SavepointFormatType.NATIVE).get(60, TimeUnit.SECONDS);
+            } else {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+        DeltasTopicReplay replay = replay(name); // strict: no gap, no duplicate sequence, chained digests
+        assertTrue(slice.expectedState().equals(replay.state()), "a replica of all three runs' committed streams holds the input's state");
+    }
+
+    /**
      * The default (sharding v2) records its version in each shard's state: a savepoint of it restored by a job
      * configured for v1 fails (without restarts) naming the shard, both versions and the option, instead of
      * routing keys to shards that do not hold them. (The other direction, a savepoint from before sharding v2,

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 
 class SnapdeltaJobFlinkConfigurationTest {
@@ -53,5 +54,15 @@ class SnapdeltaJobFlinkConfigurationTest {
                 () -> flink(Map.of("job.state.compression-per-level", "none,lz5")));
         assertTrue(e.getMessage().contains("job.state.compression-per-level"), e.getMessage());
         assertTrue(e.getMessage().contains("level 1: 'lz5' is not one of [none, snappy, lz4, lz4hc, zstd, zlib]"), e.getMessage());
+    }
+
+    @Test
+    void rocksDbCompactionStyleIsSetFromTheOptionOrLeftToTheCluster() {
+        assertEquals(CompactionStyle.LEVEL, flink(Map.of()).get(RocksDBConfigurableOptions.COMPACTION_STYLE));
+        assertEquals(CompactionStyle.UNIVERSAL,
+                flink(Map.of("job.state.compaction-style", "universal")).get(RocksDBConfigurableOptions.COMPACTION_STYLE));
+        assertFalse(flink(Map.of("job.state.compaction-style", "cluster")).contains(RocksDBConfigurableOptions.COMPACTION_STYLE));
+        ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.compaction-style", "fifo")));
+        assertTrue(e.getMessage().contains("job.state.compaction-style") && e.getMessage().contains("fifo"), e.getMessage());
     }
 }
