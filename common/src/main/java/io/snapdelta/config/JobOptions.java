@@ -73,14 +73,17 @@ public final class JobOptions {
                     + "levels. Uncompressed files make incremental checkpoints larger. Empty: the cluster's setting.");
 
     public static final ConfigOption<StateCompactionStyle> STATE_COMPACTION_STYLE = ConfigOption.key("job.state.compaction-style")
-            .enumType(StateCompactionStyle.class, StateCompactionStyle::id).defaultValue(StateCompactionStyle.LEVEL)
+            .enumType(StateCompactionStyle.class, StateCompactionStyle::id).defaultValue(StateCompactionStyle.UNIVERSAL)
             .description("Compaction style of the job's RocksDB state (Flink's state.backend.rocksdb.compaction.style, set in "
-                    + "the job's configuration): 'level' (RocksDB's and Flink's default) or 'universal'. Every checkpoint "
-                    + "flushes the memtables into new level-0 files; with a large state whose updated keys are spread over "
-                    + "the whole key space, each level-0 to level-1 compaction rewrites most of level 1, and that background "
-                    + "work competes with the shard tasks on small machines. 'universal' merges sorted runs of similar size "
-                    + "instead: less rewriting, up to about twice the disk space before a full merge. A checkpoint taken "
-                    + "under either style restores under the other (tested). 'cluster': the cluster's setting.");
+                    + "the job's configuration): 'universal' (the default), 'level' (RocksDB's and Flink's default) or "
+                    + "'cluster' (the cluster's setting). Every checkpoint flushes the memtables into new level-0 files; with "
+                    + "a large state whose updated keys are spread over the whole key space, each level-0 to level-1 "
+                    + "compaction under 'level' rewrites most of level 1, and that background work competes with the shard "
+                    + "tasks. 'universal' merges sorted runs of similar size instead: less rewriting (in three alternating pairs "
+                    + "on a 1M-account capture RocksDB's background threads took 1.5-2.6x less CPU, docs/benchmark-log.md "
+                    + "\"Session 20\"), up to "
+                    + "about twice the disk space before a full merge. A checkpoint or savepoint taken under either style "
+                    + "restores under the other.");
 
     /** RocksDB block compressions {@link #STATE_COMPRESSION_PER_LEVEL} accepts (mapped to Flink's names in the job). */
     public enum StateCompression {
@@ -203,7 +206,7 @@ public final class JobOptions {
 
     /** Values of {@link #STATE_COMPACTION_STYLE}; the job maps each but {@code CLUSTER} to RocksDB's style of the same name. */
     public enum StateCompactionStyle {
-        LEVEL("level"), UNIVERSAL("universal"), CLUSTER("cluster");
+        UNIVERSAL("universal"), LEVEL("level"), CLUSTER("cluster");
 
         private final String id;
 

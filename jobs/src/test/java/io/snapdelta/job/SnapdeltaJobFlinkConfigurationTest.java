@@ -57,10 +57,10 @@ class SnapdeltaJobFlinkConfigurationTest {
     }
 
     @Test
-    void rocksDbCompactionStyleIsSetFromTheOptionOrLeftToTheCluster() {
-        assertEquals(CompactionStyle.LEVEL, flink(Map.of()).get(RocksDBConfigurableOptions.COMPACTION_STYLE));
-        assertEquals(CompactionStyle.UNIVERSAL,
-                flink(Map.of("job.state.compaction-style", "universal")).get(RocksDBConfigurableOptions.COMPACTION_STYLE));
+    void rocksDbCompactionIsUniversalByDefaultLevelOnRequestOrLeftToTheCluster() {
+        assertEquals(CompactionStyle.UNIVERSAL, flink(Map.of()).get(RocksDBConfigurableOptions.COMPACTION_STYLE));
+        assertEquals(CompactionStyle.LEVEL,
+                flink(Map.of("job.state.compaction-style", "level")).get(RocksDBConfigurableOptions.COMPACTION_STYLE));
         assertFalse(flink(Map.of("job.state.compaction-style", "cluster")).contains(RocksDBConfigurableOptions.COMPACTION_STYLE));
         ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.compaction-style", "fifo")));
         assertTrue(e.getMessage().contains("job.state.compaction-style") && e.getMessage().contains("fifo"), e.getMessage());
