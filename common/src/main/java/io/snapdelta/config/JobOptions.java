@@ -85,6 +85,16 @@ public final class JobOptions {
                     + "about twice the disk space before a full merge. A checkpoint or savepoint taken under either style "
                     + "restores under the other.");
 
+    public static final ConfigOption<Integer> STATE_FLUSH_THREADS = ConfigOption.key("job.state.flush-threads")
+            .intType().defaultValue(4).validator(Validators.between(0, 64))
+            .description("Memtable flushes each RocksDB instance of the job may run at once (RocksDB's max_background_flushes, "
+                    + "set by the job's options factory io.snapdelta.job.RocksDbFlushThreads through Flink's "
+                    + "state.backend.rocksdb.options-factory). Every checkpoint flushes each column family with new writes, "
+                    + "and the shard operator's synchronous checkpoint part waits for those flushes, which mostly wait for "
+                    + "fdatasync; with RocksDB's default split of Flink's 2 background jobs only one flush runs at a time, on a "
+                    + "pool all RocksDB instances of the TaskManager share. Compactions stay at one at a time. 0 leaves both "
+                    + "this and state.backend.rocksdb.options-factory to the cluster's configuration.");
+
     /** RocksDB block compressions {@link #STATE_COMPRESSION_PER_LEVEL} accepts (mapped to Flink's names in the job). */
     public enum StateCompression {
         NONE("none"), SNAPPY("snappy"), LZ4("lz4"), LZ4HC("lz4hc"), ZSTD("zstd"), ZLIB("zlib");

@@ -32,6 +32,7 @@ import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -87,7 +88,7 @@ public final class SnapdeltaJob {
     /**
      * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (bloom
      * filters, {@code job.state.bloom-filter}; compression per level, {@code job.state.compression-per-level}; compaction style,
-     * {@code job.state.compaction-style}),
+     * {@code job.state.compaction-style}; concurrent flushes, {@code job.state.flush-threads}),
      * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
      */
     public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
@@ -109,6 +110,11 @@ public final class SnapdeltaJob {
             case CLUSTER -> {
                 // left to the cluster's state.backend.rocksdb.compaction.style
             }
+        }
+        int flushThreads = config.get(JobOptions.STATE_FLUSH_THREADS);
+        if (flushThreads > 0) {
+            flink.set(RocksDBOptions.OPTIONS_FACTORY, RocksDbFlushThreads.class.getName());
+            flink.set(RocksDbFlushThreads.FLUSH_THREADS, flushThreads);
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));

@@ -2,6 +2,7 @@ package io.snapdelta.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +11,12 @@ import io.snapdelta.config.Configuration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.CompactionStyle;
+import org.rocksdb.DBOptions;
 import org.rocksdb.CompressionType;
 
 class SnapdeltaJobFlinkConfigurationTest {
@@ -64,5 +68,22 @@ class SnapdeltaJobFlinkConfigurationTest {
         assertFalse(flink(Map.of("job.state.compaction-style", "cluster")).contains(RocksDBConfigurableOptions.COMPACTION_STYLE));
         ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.compaction-style", "fifo")));
         assertTrue(e.getMessage().contains("job.state.compaction-style") && e.getMessage().contains("fifo"), e.getMessage());
+    }
+
+    @Test
+    void rocksDbFlushThreadsReachEachInstanceThroughTheOptionsFactoryFlinkLoadsByName() {
+        var flink = flink(Map.of("job.state.flush-threads", "3"));
+        // What a TaskManager does with the job's configuration: the backend loads the factory by class name.
+        var backend = new EmbeddedRocksDBStateBackend().configure(flink, getClass().getClassLoader());
+        RocksDbFlushThreads factory = assertInstanceOf(RocksDbFlushThreads.class, backend.getRocksDBOptions());
+        assertEquals(3, factory.flushThreads());
+        try (DBOptions options = new DBOptions()) {
+            assertEquals(3, factory.createDBOptions(options, new java.util.ArrayList<>()).maxBackgroundFlushes());
+        }
+        assertEquals(4, flink(Map.of()).get(RocksDbFlushThreads.FLUSH_THREADS), "the default");
+        var cluster = flink(Map.of("job.state.flush-threads", "0"));
+        assertFalse(cluster.contains(RocksDBOptions.OPTIONS_FACTORY), "0 leaves the options factory to the cluster");
+        ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.flush-threads", "-1")));
+        assertTrue(e.getMessage().contains("job.state.flush-threads"), e.getMessage());
     }
 }
