@@ -98,6 +98,19 @@ final class JobBenchInput {
         return values.size();
     }
 
+    /**
+     * The same input with its record values moved out of the heap ({@link MappedRecords}, a temporary file in
+     * {@code dir}); this input's list is no longer referenced by the result and can be collected.
+     */
+    JobBenchInput mapped(Path dir) throws IOException {
+        return new JobBenchInput(file, format, MappedRecords.of(values, dir), shard, versionMajor, versionMinor, bytes, valid,
+                deadLetters, tombstones);
+    }
+
+    private int length(int i) {
+        return values instanceof MappedRecords m ? m.length(i) : values.get(i).length;
+    }
+
     /** The first {@code n} records (all if {@code n >= size()}), sharing this input's arrays. */
     JobBenchInput head(int n) {
         if (n >= size()) {
@@ -107,7 +120,7 @@ final class JobBenchInput {
         long valid = 0;
         long dead = 0;
         for (int i = 0; i < n; i++) {
-            bytes += values.get(i).length;
+            bytes += length(i);
             valid += shard[i] >= 0 ? 1 : 0;
             dead += shard[i] == DEAD_LETTER ? 1 : 0;
         }
