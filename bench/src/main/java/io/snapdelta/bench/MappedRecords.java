@@ -18,10 +18,11 @@ import java.util.RandomAccess;
  *
  * <p>Why: {@code bench job} runs the job, the Kafka broker and its own producer in one JVM, and its latency phase
  * sends the input at a fixed rate while the job runs. Held as {@code byte[]}s on the heap, a 5M-event capture's
- * values (3.2 GB) stayed in G1's old generation for the whole run, beside the job, which no TaskManager has to
- * carry: measured in session 20 (`-Xlog:gc`, the 1M-account capture, a 6 GB heap), young pauses in the latency
- * phase took 110-390 ms every few seconds, and each one delays every change in flight. Mapped, those bytes are
- * the kernel's page cache; the heap holds three primitive arrays, and each send allocates one short-lived copy.
+ * values (3.2 GB) stayed live for the whole run beside the job, which no TaskManager has to carry: in session 20
+ * (`-Xlog:gc`, the 1M-account capture, a 6 GB heap) 3.6-4.0 GB were live after each young collection of the
+ * latency phase, and some runs went through concurrent marking cycles there. Mapped, those bytes are the kernel's
+ * page cache (0.5-0.65 GB live after the same collections); the heap holds three primitive arrays, and each send
+ * allocates one short-lived copy. G1's young pauses themselves did not get shorter (median 146 ms against 145).
  */
 final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
     /** A value never straddles two mappings; each mapping is at most this long (a MappedByteBuffer is int-indexed). */

@@ -81,9 +81,8 @@ public final class JobOptions {
                     + "compaction under 'level' rewrites most of level 1, and that background work competes with the shard "
                     + "tasks. 'universal' merges sorted runs of similar size instead: less rewriting (in three alternating pairs "
                     + "on a 1M-account capture RocksDB's background threads took 1.5-2.6x less CPU, docs/benchmark-log.md "
-                    + "\"Session 20\"), up to "
-                    + "about twice the disk space before a full merge. A checkpoint or savepoint taken under either style "
-                    + "restores under the other.");
+                    + "\"Session 20\"), up to about twice the disk space before a full merge. A checkpoint or savepoint "
+                    + "taken under either style restores under the other.");
 
     public static final ConfigOption<Integer> STATE_FLUSH_THREADS = ConfigOption.key("job.state.flush-threads")
             .intType().defaultValue(4).validator(Validators.between(0, 64))
