@@ -43,6 +43,17 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         return shardedJobConfig(name, SHARDS, bounded);
     }
 
+    /**
+     * An unbounded job whose state cache is far smaller than a shard's keys, so rows are evicted and written in RocksDB
+     * write batches while the written-keys filter answers new keys; restored subtasks read RocksDB for every cache miss.
+     */
+    private static Map<String, String> unboundedWithASmallStateCache(String name) {
+        Map<String, String> values = new java.util.HashMap<>(config(name, false));
+        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
+        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        return values;
+    }
+
     private static void createTopics(String name) {
         kafka.createTopic(name + ".input", 1);
         kafka.createTopic(name + ".dlq", 1);
@@ -104,11 +115,7 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(2000, 4000, 40);
         int half = slice.lines.size() / 2;
         produce(name + ".input", slice.lines.subList(0, half));
-        // A state cache far smaller than a shard's keys, so rows are evicted and written in RocksDB write batches
-        // while the written-keys filter answers new keys; the restored subtasks read RocksDB for every cache miss.
-        Map<String, String> values = new java.util.HashMap<>(config(name, false));
-        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
-        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Map<String, String> values = unboundedWithASmallStateCache(name);
         Configuration config = Configuration.fromMap(values);
         var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
         flinkConfig.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -139,11 +146,7 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(2000, 4000, 40);
         int half = slice.lines.size() / 2;
         produce(name + ".input", slice.lines.subList(0, half));
-        // A state cache far smaller than a shard's keys, so rows are evicted and written in RocksDB write batches
-        // while the written-keys filter answers new keys; the restored subtasks read RocksDB for every cache miss.
-        Map<String, String> values = new java.util.HashMap<>(config(name, false));
-        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
-        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Map<String, String> values = unboundedWithASmallStateCache(name);
         Configuration config = Configuration.fromMap(values);
 
         StreamExecutionEnvironment first = flink.environment(SnapdeltaJob.flinkConfiguration(config));
@@ -187,9 +190,7 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         createTopics(name);
         CaptureSlice slice = CaptureSlice.of(3000, 6000, 40);
         int third = slice.lines.size() / 3;
-        Map<String, String> values = new java.util.HashMap<>(config(name, false));
-        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
-        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Map<String, String> values = unboundedWithASmallStateCache(name);
         String savepoint = null;
         List<String> styles = List.of("level", "universal", "level");
         for (int run = 0; run < styles.size(); run++) {
@@ -237,11 +238,7 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         CaptureSlice slice = CaptureSlice.of(1000, 2000, 20);
         int half = slice.lines.size() / 2;
         produce(name + ".input", slice.lines.subList(0, half));
-        // A state cache far smaller than a shard's keys, so rows are evicted and written in RocksDB write batches
-        // while the written-keys filter answers new keys; the restored subtasks read RocksDB for every cache miss.
-        Map<String, String> values = new java.util.HashMap<>(config(name, false));
-        values.put(ShardOptions.STATE_CACHE_ENTRIES.key(), "8");
-        values.put(ShardOptions.STATE_WRITE_BATCH_ENTRIES.key(), "4");
+        Map<String, String> values = unboundedWithASmallStateCache(name);
         Configuration config = Configuration.fromMap(values);
         assertEquals(io.snapdelta.shard.ShardingVersion.V2, config.get(io.snapdelta.config.ShardOptions.HASH_VERSION));
         StreamExecutionEnvironment first = flink.environment(SnapdeltaJob.flinkConfiguration(config));
