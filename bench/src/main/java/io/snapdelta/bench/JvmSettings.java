@@ -24,7 +24,28 @@ final class JvmSettings {
         m.put("heap_pretouched", alwaysPreTouch());
         m.put("options", args.stream().filter(JvmSettings::shapesTheRun).toList());
         m.put("garbage_collectors", garbageCollectors());
+        m.put("gc_pause_goal_ms", pauseGoalMillis());
         return m;
+    }
+
+    /**
+     * The collector's pause-time goal in effect ({@code MaxGCPauseMillis}: G1's default 200 ms, 50 ms in the
+     * launcher's job commands; Parallel GC's default is no goal, reported as -1): under G1 it sizes the young
+     * generation, and with it how long each young pause of the latency phase takes.
+     */
+    static long pauseGoalMillis() {
+        com.sun.management.HotSpotDiagnosticMXBean hotspot =
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        if (hotspot == null) {
+            return -1;
+        }
+        // An unsigned flag: Parallel GC's "no goal" is its maximum value, which does not fit a long.
+        String value = hotspot.getVMOption("MaxGCPauseMillis").getValue();
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException notALong) {
+            return -1;
+        }
     }
 
     /**

@@ -19,6 +19,12 @@ class JvmSettingsTest {
         assertEquals(spelledOn, m.get("heap_pretouched"));
         // The collector is named even when no flag chose it (the JVM's default).
         assertTrue(m.get("garbage_collectors") instanceof List<?> names && !names.isEmpty(), String.valueOf(m));
+        // The pause goal is the VM's value, set or not: under G1 (the default collector of Surefire's fork) a number
+        // of milliseconds (200 unless a flag says else); under Parallel GC "no goal", reported as -1.
+        String goal = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption("MaxGCPauseMillis").getValue();
+        boolean g1 = JvmSettings.garbageCollectors().contains("G1 Young Generation");
+        assertEquals(g1 ? Long.parseLong(goal) : -1L, m.get("gc_pause_goal_ms"), goal);
     }
 
     @Test

@@ -140,6 +140,29 @@ class SnapdeltaLauncherTest {
         assertEquals(0, options.exitCode(), options.stderr());
         assertTrue(options.stdout().contains("-XX:InitialHeapSize="), "the flags were printed: " + options.stdout());
         assertFalse(options.stdout().contains("-XX:+UseParallelGC"), options.stdout());
+        assertFalse(options.stdout().contains("-XX:MaxGCPauseMillis="), options.stdout());
+    }
+
+    @Test
+    void theJobCommandsRunG1WithAShortPauseGoalUnlessJavaOptsNamesACollector() throws Exception {
+        // `local` and `bench job` run the Flink job in the launcher's JVM: G1 (the JVM's default) with a 50 ms pause
+        // goal. A collector named in JAVA_OPTS takes over with its own defaults.
+        Map<String, String> printFlags = Map.of("SNAPDELTA_MODULE", "common", "SNAPDELTA_MAIN", OptionsDocGenerator.class.getName(),
+                "JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        // The stand-in main gets the words after the command's first: "--help" for local (exit 0), "job --help" for
+        // bench job (its usage error, exit 2). The JVM prints its flags before main runs either way.
+        for (String[] command : new String[][] {{"local", "--help"}, {"bench", "job", "--help"}}) {
+            Run run = launch(printFlags, command);
+            assertEquals(command.length == 2 ? 0 : 2, run.exitCode(), run.stderr());
+            assertTrue(run.stdout().contains("-XX:MaxGCPauseMillis=50"), String.join(" ", command) + ": " + run.stdout());
+            assertTrue(run.stdout().contains("-XX:+UseG1GC"), String.join(" ", command) + ": " + run.stdout());
+        }
+        Map<String, String> parallel = new java.util.HashMap<>(printFlags);
+        parallel.put("JAVA_OPTS", "-XX:+PrintCommandLineFlags -XX:+UseParallelGC");
+        Run replaced = launch(parallel, "local", "--help");
+        assertEquals(0, replaced.exitCode(), replaced.stderr());
+        assertTrue(replaced.stdout().contains("-XX:+UseParallelGC"), replaced.stdout());
+        assertFalse(replaced.stdout().contains("-XX:MaxGCPauseMillis=50"), replaced.stdout());
     }
 
     @Test
