@@ -34,15 +34,10 @@ final class JvmSettings {
      * generation, and with it how long each young pause of the latency phase takes.
      */
     static long pauseGoalMillis() {
-        com.sun.management.HotSpotDiagnosticMXBean hotspot =
-                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-        if (hotspot == null) {
-            return -1;
-        }
+        String value = vmOption("MaxGCPauseMillis");
         // An unsigned flag: Parallel GC's "no goal" is its maximum value, which does not fit a long.
-        String value = hotspot.getVMOption("MaxGCPauseMillis").getValue();
         try {
-            return Long.parseLong(value);
+            return value == null ? -1 : Long.parseLong(value);
         } catch (NumberFormatException notALong) {
             return -1;
         }
@@ -59,9 +54,14 @@ final class JvmSettings {
 
     /** The flag's value in effect (a later -XX:-AlwaysPreTouch in JAVA_OPTS overrides the launcher's +). */
     static boolean alwaysPreTouch() {
+        return Boolean.parseBoolean(vmOption("AlwaysPreTouch"));
+    }
+
+    /** A HotSpot flag's value in effect, or null on a JVM without HotSpot's diagnostic bean. */
+    private static String vmOption(String name) {
         com.sun.management.HotSpotDiagnosticMXBean hotspot =
                 ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-        return hotspot != null && Boolean.parseBoolean(hotspot.getVMOption("AlwaysPreTouch").getValue());
+        return hotspot == null ? null : hotspot.getVMOption(name).getValue();
     }
 
     /** Heap, GC and JIT options (not the module opens, agents or system properties). */
