@@ -5,6 +5,7 @@ import io.snapdelta.model.RowSchema;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,7 +20,13 @@ import java.util.List;
  * or remove shifts one block; a rank or a select binary-searches the blocks, then one block. Changes arrive
  * between batches and lookups within one, so the prefix counts are rebuilt at most once per batch. While
  * every key is one integer field (the common case) each block also keeps the keys as {@code long}s, so
- * searches compare primitives instead of unboxing every probed key. Not thread-safe.
+ * searches compare primitives instead of unboxing every probed key. While, besides, every held key is known to
+ * have one schema object ({@link #declareKeySchema}), the index keeps only those {@code long}s, not the key rows
+ * ({@link #keepsRows}): a row, its value array and its boxed value are ~72 bytes and three objects per held key,
+ * which on a 1M-account capture were 1,000,000 of the job's live rows, allocated over the snapshot part and copied
+ * by every young collection until tenured (docs/benchmark-log.md "Session 21"). {@link #keyAt} then builds the key
+ * from the value and the schema, and the first add of a key of another shape or schema object builds the rows of
+ * every held key once and keeps rows from then on. Not thread-safe.
  */
 public final class HeldKeyIndex {
     static final int MAX_BLOCK = 512;
@@ -41,17 +48,51 @@ public final class HeldKeyIndex {
      * {@link #declareKeySchema} and by an add to an empty index, cleared by an add of another schema object.
      */
     private RowSchema keySchema;
+    /**
+     * Whether {@link #blocks} holds the key rows; false while only {@link #integers} and {@link #keySchema} are
+     * kept (each entry of {@link #blocks} is then null, a place holder for the block's count).
+     */
+    private boolean rowsKept = true;
 
     private HeldKeyIndex() {
     }
 
     /**
      * Declares that every key held now has schema object {@code schema} (the caller followed the keys it
-     * built this index from); adds keep track from then on. A wrong declaration makes {@link #rankOf} find
-     * an integer key of equal value and this schema held when the held key has another schema.
+     * built this index from); adds keep track from then on. While every held key is also one integer field,
+     * the index stops keeping the key rows ({@link #keepsRows}). A wrong declaration makes {@link #rankOf} find
+     * an integer key of equal value and this schema held when the held key has another schema, and
+     * {@link #keyAt} return a key of this schema.
      */
     public void declareKeySchema(RowSchema schema) {
         keySchema = schema;
+        if (schema != null && integers != null && rowsKept) {
+            Collections.fill(blocks, null);
+            rowsKept = false;
+        }
+    }
+
+    /** Whether the index holds the key rows, or only their integer values and one schema (see the class comment). */
+    public boolean keepsRows() {
+        return rowsKept;
+    }
+
+    /** Builds the rows of every held key (all one integer field of schema {@link #keySchema}) and keeps rows from now on. */
+    private void keepRows() {
+        for (int b = 0; b < blocks.size(); b++) {
+            long[] ints = integers.get(b);
+            Row[] block = new Row[MAX_BLOCK];
+            for (int i = 0; i < sizes[b]; i++) {
+                block[i] = heldKey(ints[i]);
+            }
+            blocks.set(b, block);
+        }
+        rowsKept = true;
+    }
+
+    /** The held key of integer value {@code value} while rows are not kept. */
+    private Row heldKey(long value) {
+        return Row.wrapTrusted(keySchema, new Object[] {value});
     }
 
     /** An index of {@code keys} (distinct; any order). */
@@ -67,6 +108,16 @@ public final class HeldKeyIndex {
             values[i] = v;
         }
         return ofIntegerKeys(values, rows, rows.length);
+    }
+
+    /**
+     * An index of {@code n} distinct keys (any order), each one integer field of schema {@code schema} (all one
+     * schema object), given by their values alone: it keeps no key rows ({@link #keepsRows}).
+     */
+    public static HeldKeyIndex ofIntegerValues(long[] values, int n, RowSchema schema) {
+        HeldKeyIndex index = ofIntegerKeys(values, new Row[n], n);
+        index.declareKeySchema(schema);
+        return index;
     }
 
     /**
@@ -141,6 +192,14 @@ public final class HeldKeyIndex {
         }
         long[] p = prefix();
         Long v = integers != null ? integerOf(key) : null;
+        if (!rowsKept) { // every held key is one integer field of schema keySchema
+            if (v == null) {
+                return -1;
+            }
+            int b = blockForLast(v);
+            int at = Arrays.binarySearch(integers.get(b), 0, sizes[b], v);
+            return at < 0 || (key.schema() != keySchema && !heldKey(v).equals(key)) ? -1 : p[b] + at;
+        }
         int b = v != null ? blockForLast(v) : blockFor(key);
         Row[] block = blocks.get(b);
         int at = v != null ? Arrays.binarySearch(integers.get(b), 0, sizes[b], v)
@@ -174,12 +233,16 @@ public final class HeldKeyIndex {
                 hi = mid - 1;
             }
         }
-        return blocks.get(lo)[(int) (rank - p[lo])];
+        int at = (int) (rank - p[lo]);
+        return rowsKept ? blocks.get(lo)[at] : heldKey(integers.get(lo)[at]);
     }
 
     /** Adds a key not held yet. */
     public void add(Row key) {
         Long v = integers != null ? integerOf(key) : null;
+        if (!rowsKept && (v == null || (size > 0 && key.schema() != keySchema))) {
+            keepRows(); // the held keys stop being one integer field of one schema object
+        }
         if (integers != null && v == null) {
             integers = null; // a key of another shape: from now on every search compares rows
         }
@@ -189,7 +252,7 @@ public final class HeldKeyIndex {
             keySchema = null;
         }
         if (blocks.isEmpty()) {
-            blocks.add(new Row[MAX_BLOCK]);
+            blocks.add(rowsKept ? new Row[MAX_BLOCK] : null);
             if (integers != null) {
                 integers.add(new long[MAX_BLOCK]);
             }
@@ -212,9 +275,11 @@ public final class HeldKeyIndex {
             }
             n = sizes[b];
         }
-        Row[] block = blocks.get(b);
-        System.arraycopy(block, at, block, at + 1, n - at);
-        block[at] = key;
+        if (rowsKept) {
+            Row[] block = blocks.get(b);
+            System.arraycopy(block, at, block, at + 1, n - at);
+            block[at] = key;
+        }
         if (integers != null) {
             long[] ints = integers.get(b);
             System.arraycopy(ints, at, ints, at + 1, n - at);
@@ -236,9 +301,11 @@ public final class HeldKeyIndex {
         int b = v != null ? blockFor(v) : blockFor(key);
         int at = (int) (rank - p[b]);
         int n = sizes[b];
-        Row[] block = blocks.get(b);
-        System.arraycopy(block, at + 1, block, at, n - at - 1);
-        block[n - 1] = null;
+        if (rowsKept) {
+            Row[] block = blocks.get(b);
+            System.arraycopy(block, at + 1, block, at, n - at - 1);
+            block[n - 1] = null;
+        }
         if (integers != null) {
             long[] ints = integers.get(b);
             System.arraycopy(ints, at + 1, ints, at, n - at - 1);
@@ -258,11 +325,15 @@ public final class HeldKeyIndex {
 
     private void split(int b) {
         int half = MAX_BLOCK / 2;
-        Row[] block = blocks.get(b);
-        Row[] upper = new Row[MAX_BLOCK];
-        System.arraycopy(block, half, upper, 0, MAX_BLOCK - half);
-        Arrays.fill(block, half, MAX_BLOCK, null);
-        blocks.add(b + 1, upper);
+        if (rowsKept) {
+            Row[] block = blocks.get(b);
+            Row[] upper = new Row[MAX_BLOCK];
+            System.arraycopy(block, half, upper, 0, MAX_BLOCK - half);
+            Arrays.fill(block, half, MAX_BLOCK, null);
+            blocks.add(b + 1, upper);
+        } else {
+            blocks.add(b + 1, null);
+        }
         if (integers != null) {
             long[] upperInts = new long[MAX_BLOCK];
             System.arraycopy(integers.get(b), half, upperInts, 0, MAX_BLOCK - half);

@@ -2,6 +2,7 @@ package io.snapdelta.shard;
 
 import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowSchema;
 import java.util.Arrays;
 import java.util.function.Predicate;
 
@@ -98,5 +99,13 @@ final class IntegerKeyLog<T> {
     /** The rank index of the logged keys. */
     HeldKeyIndex toIndex() {
         return HeldKeyIndex.ofIntegerKeys(values, keys, size);
+    }
+
+    /**
+     * The rank index of the logged keys when they are all of schema object {@code schema} (they may have been
+     * logged without their rows): it keeps their values, not rows.
+     */
+    HeldKeyIndex toIndex(RowSchema schema) {
+        return HeldKeyIndex.ofIntegerValues(values, size, schema);
     }
 }

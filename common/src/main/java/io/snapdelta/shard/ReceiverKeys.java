@@ -20,7 +20,8 @@ import java.util.Map;
  * date batch by batch after that; tables that only ever receive inserts (logs, histories) never get one.
  * It is derived from the state, not checkpointed: a restored pipeline rebuilds it the same way, so the
  * bytes it seals equal those of an uninterrupted run. Heap: one reference to each indexed key's row
- * (the heap store builds the index from its slots' cached integer key values, without reading key rows).
+ * (the heap store builds the index from its slots' cached integer key values, without reading key rows), or
+ * for an index built from the log below a {@code long} per key and no rows ({@link HeldKeyIndex#keepsRows}).
  *
  * <p>When the store is empty at the start (a new pipeline, not a restored one), the receiver's keys of a
  * table are exactly the keys the sealed batches inserted minus those they deleted, so until a table needs
@@ -47,11 +48,14 @@ final class ReceiverKeys {
     private TableId lastLogged;
     private TableLog lastLog;
 
-    /** A table's logged keys and the one schema object they all have (null: none logged yet, or several). */
+    /**
+     * A table's logged keys, values only (no rows: a million logged account keys were a million live rows, see
+     * {@link HeldKeyIndex}), and the one schema object they all have (null: none logged yet). A key of another
+     * schema object drops the log.
+     */
     private static final class TableLog {
         final IntegerKeyLog<Void> keys = new IntegerKeyLog<>(MAX_LOGGED_KEYS);
         RowSchema keySchema;
-        boolean mixedSchemas;
     }
 
     ReceiverKeys(ShardStateStore store) {
@@ -102,7 +106,7 @@ final class ReceiverKeys {
                         index.remove(key);
                     }
                 } else if (logging) {
-                    log(table, !insert, key, changes.integer(i), changes.value(i), changes.keySchema(i));
+                    log(table, !insert, changes.integer(i), changes.value(i), changes.keySchema(i));
                 }
             }
             return;
@@ -127,23 +131,19 @@ final class ReceiverKeys {
     private void log(TableId table, DeltaOp op) {
         Row key = op.key();
         boolean integer = key.size() == 1 && key.get(0) instanceof Long;
-        log(table, op instanceof DeltaOp.Delete, key, integer, integer ? (Long) key.get(0) : 0, key.schema());
+        log(table, op instanceof DeltaOp.Delete, integer, integer ? (Long) key.get(0) : 0, key.schema());
     }
 
     /** {@link #log(TableId, DeltaOp)} of a key read already: one integer field {@code value} if {@code integer}. */
-    private void log(TableId table, boolean delete, Row key, boolean integer, long value, RowSchema schema) {
+    private void log(TableId table, boolean delete, boolean integer, long value, RowSchema schema) {
         TableLog log = table == lastLogged ? lastLog : logs.computeIfAbsent(table, t -> new TableLog());
         lastLogged = table;
         lastLog = log;
-        if (delete || !integer || !log.keys.add(value, key, null)) {
+        if (delete || !integer || (log.keySchema != null && log.keySchema != schema) || !log.keys.add(value, null, null)) {
             log.keys.drop();
             return;
         }
-        if (log.keySchema == null) {
-            log.keySchema = schema;
-        } else if (log.keySchema != schema) {
-            log.mixedSchemas = true;
-        }
+        log.keySchema = schema;
     }
 
     /** Drops every index (after a restore, the store they were built from changed). */
@@ -166,11 +166,7 @@ final class ReceiverKeys {
             if (log == null) {
                 return HeldKeyIndex.of(java.util.List.of());
             }
-            HeldKeyIndex index = log.keys.toIndex();
-            if (!log.mixedSchemas) {
-                index.declareKeySchema(log.keySchema);
-            }
-            return index;
+            return log.keys.toIndex(log.keySchema);
         }
         HeldKeyIndex index = store.liveKeyIndex(table);
         for (DeltaOp op : batch.coalescedOps()) {

@@ -1,7 +1,9 @@
 package io.snapdelta.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
@@ -84,6 +86,63 @@ class HeldKeyIndexTest {
         HeldKeyIndex index = HeldKeyIndex.of(List.of(id(1), id(2)));
         assertEquals(-1, index.rankOf(Row.of(other, 2L)));
         assertEquals(1, index.rankOf(id(2)));
+    }
+
+    @Test
+    void anIndexOfIntegerKeysOfOneDeclaredSchemaKeepsNoRowsUntilAKeyOfAnotherShapeOrSchemaComes() {
+        RowSchema other = RowSchema.of(new String[] {"other_id"}, new FieldType[] {FieldType.INT64});
+        int n = 3 * HeldKeyIndex.MAX_BLOCK; // several blocks, and splits on the adds below
+        long[] values = new long[n];
+        Row[] keys = new Row[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = 2L * (n - i); // descending: the build sorts
+            keys[i] = id(values[i]);
+        }
+        HeldKeyIndex index = HeldKeyIndex.ofIntegerKeys(values, keys, n);
+        assertTrue(index.keepsRows());
+        index.declareKeySchema(ID);
+        assertFalse(index.keepsRows());
+        for (long v = 1; v < n; v += 2) { // odd keys between the held even ones, then every other removed
+            index.add(id(v));
+        }
+        for (long v = 2; v <= 2L * n; v += 4) {
+            index.remove(id(v));
+        }
+        assertFalse(index.keepsRows());
+        TreeSet<Long> expected = new TreeSet<>();
+        for (long v = 1; v <= 2L * n; v++) {
+            if (v % 2 == 1 ? v < n : (v - 2) % 4 != 0) {
+                expected.add(v);
+            }
+        }
+        assertEquals(expected.size(), index.size());
+        long rank = 0;
+        for (long v : expected) {
+            assertEquals(rank, index.rankOf(id(v)), "rank of " + v);
+            assertEquals(id(v), index.keyAt(rank), "key at " + rank);
+            assertEquals(-1, index.rankOf(Row.of(other, v)), "same value, other schema");
+            rank++;
+        }
+        assertEquals(-1, index.rankOf(Row.of(PAIR, "x", 1L)));
+
+        index.add(Row.of(other, 2L * n + 1)); // another schema object: the rows are built, with the declared schema
+        assertTrue(index.keepsRows());
+        rank = 0;
+        for (long v : expected) {
+            assertEquals(id(v), index.keyAt(rank), "key at " + rank + " after the rows were built");
+            assertEquals(rank++, index.rankOf(id(v)));
+        }
+        assertEquals(Row.of(other, 2L * n + 1), index.keyAt(rank));
+        assertEquals(rank, index.rankOf(Row.of(other, 2L * n + 1)));
+
+        HeldKeyIndex shapes = HeldKeyIndex.ofIntegerKeys(new long[] {1, 2}, new Row[] {id(1), id(2)}, 2);
+        shapes.declareKeySchema(ID);
+        shapes.add(Row.of(PAIR, "a", 1L)); // a key that is not one integer
+        assertTrue(shapes.keepsRows());
+        for (Row key : List.of(id(1), id(2), Row.of(PAIR, "a", 1L))) {
+            assertEquals(key, shapes.keyAt(shapes.rankOf(key)), String.valueOf(key));
+        }
+        assertEquals(3, shapes.size());
     }
 
     @Test

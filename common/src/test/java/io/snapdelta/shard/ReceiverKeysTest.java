@@ -1,6 +1,7 @@
 package io.snapdelta.shard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,33 @@ class ReceiverKeysTest {
         for (long i = 0; i < a.size(); i++) {
             assertEquals(a.keyAt(i), b.keyAt(i), where + " rank " + i);
         }
+    }
+
+    /**
+     * A table whose keys were followed from an empty store gets an index of the logged key values, without a
+     * row per key (the log keeps none either), holding exactly the keys a scan of the store finds.
+     */
+    @Test
+    void anIndexBuiltFromTheLogKeepsTheKeysOfTheStoreWithoutTheirRows() {
+        ShardDeltaState state = new ShardDeltaState(0, new InMemoryShardStateStore(), 1_000, Duration.ofHours(1));
+        ReceiverKeys keys = new ReceiverKeys(state.store());
+        long v = 1;
+        for (long id = 3_000; id > 0; id--) { // descending: the index sorts what the log took in arrival order
+            ShardBatch sealed = state.apply(ShardDeltaStateTest.ins(id * 7, v++, 1, "a"));
+            if (sealed != null) {
+                keys.sealed(sealed, state.sealedKeyChanges());
+            }
+        }
+        ShardBatch rest = state.seal();
+        if (rest != null) {
+            keys.sealed(rest, state.sealedKeyChanges());
+        }
+        state.apply(ShardDeltaStateTest.upd(7 * 5, v, 2, "b"));
+        HeldKeyIndex held = keys.before(state.seal()).heldKeys(ShardDeltaStateTest.T);
+        assertFalse(held.keepsRows());
+        HeldKeyIndex scanned = state.store().liveKeyIndex(ShardDeltaStateTest.T);
+        assertEquals(3_000, scanned.size());
+        assertSameKeys(scanned, held, "log against scan");
     }
 
     /** A stale change set (of another batch) is not used: the ops are read instead. */
