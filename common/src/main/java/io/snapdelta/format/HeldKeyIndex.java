@@ -115,8 +115,17 @@ public final class HeldKeyIndex {
      * schema object), given by their values alone: it keeps no key rows ({@link #keepsRows}).
      */
     public static HeldKeyIndex ofIntegerValues(long[] values, int n, RowSchema schema) {
-        HeldKeyIndex index = ofIntegerKeys(values, new Row[n], n);
-        index.declareKeySchema(schema);
+        if (n == 0) {
+            return of(List.of());
+        }
+        if (schema == null) {
+            throw new IllegalArgumentException(n + " integer keys without a key schema");
+        }
+        long[] sorted = Arrays.copyOf(values, n);
+        Arrays.sort(sorted);
+        HeldKeyIndex index = build(null, sorted);
+        index.keySchema = schema;
+        index.rowsKept = false;
         return index;
     }
 
@@ -142,22 +151,27 @@ public final class HeldKeyIndex {
         return build(sortedKeys, sortedValues);
     }
 
+    /** {@code sorted} null: the keys are {@code sortedValues} alone, and the blocks get no rows (null place holders). */
     private static HeldKeyIndex build(Row[] sorted, long[] sortedValues) {
         HeldKeyIndex index = new HeldKeyIndex();
-        for (int i = 1; i < sorted.length; i++) {
+        int count = sorted != null ? sorted.length : sortedValues.length;
+        for (int i = 1; i < count; i++) {
             boolean same = sortedValues != null ? sortedValues[i - 1] == sortedValues[i]
                     : KeyOrder.INSTANCE.compare(sorted[i - 1], sorted[i]) == 0;
             if (same) {
-                throw new IllegalArgumentException("key " + sorted[i] + " is held twice");
+                throw new IllegalArgumentException("key " + (sorted != null ? sorted[i] : sortedValues[i]) + " is held twice");
             }
         }
         if (sortedValues == null) {
             index.integers = null;
         }
-        for (int from = 0; from < sorted.length; from += BUILD_BLOCK) {
-            int n = Math.min(BUILD_BLOCK, sorted.length - from);
-            Row[] block = new Row[MAX_BLOCK];
-            System.arraycopy(sorted, from, block, 0, n);
+        for (int from = 0; from < count; from += BUILD_BLOCK) {
+            int n = Math.min(BUILD_BLOCK, count - from);
+            Row[] block = null;
+            if (sorted != null) {
+                block = new Row[MAX_BLOCK];
+                System.arraycopy(sorted, from, block, 0, n);
+            }
             int b = index.blocks.size();
             index.blocks.add(block);
             if (sortedValues != null) {
@@ -168,7 +182,7 @@ public final class HeldKeyIndex {
             index.growSizes(b + 1);
             index.sizes[b] = n;
         }
-        index.size = sorted.length;
+        index.size = count;
         return index;
     }
 
