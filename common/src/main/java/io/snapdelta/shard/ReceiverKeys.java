@@ -19,9 +19,10 @@ import java.util.Map;
  * of the table), from the store's live keys with that batch's net effect taken back out, and kept up to
  * date batch by batch after that; tables that only ever receive inserts (logs, histories) never get one.
  * It is derived from the state, not checkpointed: a restored pipeline rebuilds it the same way, so the
- * bytes it seals equal those of an uninterrupted run. Heap: one reference to each indexed key's row
- * (the heap store builds the index from its slots' cached integer key values, without reading key rows), or
- * for an index built from the log below a {@code long} per key and no rows ({@link HeldKeyIndex#keepsRows}).
+ * bytes it seals equal those of an uninterrupted run. Heap: a {@code long} per key and no rows while a table's
+ * keys are one integer field of one schema ({@link HeldKeyIndex#keepsRows}), for an index built from the log
+ * below or from a scan of a store that decodes its keys (the job's, {@link LiveKeyCollector}); else, and for
+ * the heap store's index (its slots hold the rows anyway), one reference to each indexed key's row.
  *
  * <p>When the store is empty at the start (a new pipeline, not a restored one), the receiver's keys of a
  * table are exactly the keys the sealed batches inserted minus those they deleted, so until a table needs

@@ -3,8 +3,6 @@ package io.snapdelta.shard;
 import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.TableId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -38,12 +36,13 @@ public interface ShardStateStore {
     /**
      * The index of the live keys of {@code table}, in key order (spec v2 "Sorted sections"): what a receiver
      * that applied every sealed batch holds ({@link ReceiverKeys} builds its rank index from it). A store that
-     * caches its keys' integer values may build it without reading the key rows.
+     * caches its keys' integer values may build it without reading the key rows. While the keys are one
+     * integer field of one schema object the index keeps their values, not the rows ({@link LiveKeyCollector}).
      */
     default HeldKeyIndex liveKeyIndex(TableId table) {
-        List<Row> keys = new ArrayList<>();
-        forEachLiveKey(table, keys::add);
-        return HeldKeyIndex.of(keys);
+        LiveKeyCollector keys = new LiveKeyCollector();
+        forEachLiveKey(table, keys);
+        return keys.index();
     }
 
     /** Number of live rows. */

@@ -7,13 +7,17 @@ import static io.snapdelta.shard.ShardDeltaStateTest.key;
 import static io.snapdelta.shard.ShardDeltaStateTest.upd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
+import io.snapdelta.model.RowOrder;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
@@ -361,5 +365,46 @@ class SerializedShardStateStoreTest {
         assertEquals(keys, live.size());
         assertEquals(expected, live);
         assertEquals(Row.of(ShardDeltaStateTest.ROW, (long) (keys - 1), 2L, "r2"), live.get(new TableKey(T, key(keys - 1))));
+    }
+
+    /**
+     * The job's store decodes a new key row per scanned key: the index it builds from them keeps only the
+     * values while every key is one integer field of one schema, and the rows in key order once one is not.
+     */
+    @Test
+    void theLiveKeyIndexOfDecodedIntegerKeysKeepsNoRowsUntilAKeyOfAnotherShapeIsScanned() {
+        SerializedShardStateStore store = new SerializedShardStateStore(new HeapShardStateBytes(), new StateEntryCodec(), 4);
+        Row value = Row.of(ShardDeltaStateTest.ROW, 1L, 1L, "v");
+        List<Row> live = new ArrayList<>();
+        for (long i = 0; i < 3_000; i++) {
+            long id = (i * 7_919) % 3_000 - 1_500; // not in key order, negative ones too
+            store.put(T, key(id), StoredEntry.live(new Version(0, i), value, null));
+            if (i % 4 == 0) {
+                store.put(T, key(id), StoredEntry.tombstone(new Version(1, i), 5L));
+            } else {
+                live.add(key(id));
+            }
+        }
+        HeldKeyIndex integers = store.liveKeyIndex(T);
+        assertFalse(integers.keepsRows());
+        assertHoldsInKeyOrder(live, integers);
+
+        RowSchema named = RowSchema.of(new String[] {"region", "n"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
+        Row namedKey = Row.of(named, "eu", 7L);
+        store.put(T, namedKey, StoredEntry.live(new Version(0, 1), value, null));
+        live.add(namedKey);
+        HeldKeyIndex mixed = store.liveKeyIndex(T);
+        assertTrue(mixed.keepsRows());
+        assertHoldsInKeyOrder(live, mixed);
+    }
+
+    private static void assertHoldsInKeyOrder(List<Row> expected, HeldKeyIndex index) {
+        List<Row> sorted = new ArrayList<>(expected);
+        sorted.sort(RowOrder.INSTANCE);
+        assertEquals(sorted.size(), index.size());
+        for (int r = 0; r < sorted.size(); r++) {
+            assertEquals(sorted.get(r), index.keyAt(r), "rank " + r);
+            assertEquals(r, index.rankOf(sorted.get(r)));
+        }
     }
 }
