@@ -17,13 +17,16 @@ import picocli.CommandLine.Spec;
                 + "a snapshot of ACCOUNTS accounts, one branch and ACCOUNTS/100 tellers, then TRANSACTIONS pgbench transactions "
                 + "of 4 changes each; the same file for the same spec (seed 1).",
             "SKEW draws each transaction's account from a Zipf distribution with that exponent, account 1 the hottest "
-                + "(pgbench's random_zipfian); 0 or absent: uniform, as pgbench's default script."})
+                + "(pgbench's random_zipfian); 0 or absent: uniform, as pgbench's default script.",
+            "DELETES: the share of transactions followed by a transaction that deletes an earlier history row (half of them "
+                + "one of the 64 newest), captured as Debezium does with REPLICA IDENTITY FULL: a d event with the whole "
+                + "row as before, then a tombstone line (value null); 0 or absent: no deletes."})
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--pgbench", required = true, paramLabel = "ACCOUNTS:TRANSACTIONS[:SKEW]",
-            description = "What to generate, e.g. 100000:500000 or 100000:500000:1.1.")
+    @Option(names = "--pgbench", required = true, paramLabel = GeneratedCapture.Spec.FORMAT,
+            description = "What to generate, e.g. 100000:500000, 100000:500000:1.1 or 100000:500000:1.1:0.2.")
     String pgbench;
 
     @Option(names = "--output", required = true, paramLabel = "FILE",
@@ -47,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
             Files.createDirectories(parent);
         }
         GeneratedCapture.writeTo(s, output);
-        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %,d events (%,d bytes) to %s%n", s.events(), Files.size(output), output);
+        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "wrote %,d lines (%,d bytes) to %s%n", s.events(), Files.size(output), output);
         return 0;
     }
 }

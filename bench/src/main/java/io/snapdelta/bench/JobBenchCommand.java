@@ -57,10 +57,11 @@ public final class JobBenchCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "FILE", description = "Change events, one per line: .jsonl or .jsonl.zst. This or --generate-pgbench.")
     Path input;
 
-    @Option(names = "--generate-pgbench", paramLabel = "ACCOUNTS:TRANSACTIONS[:SKEW]",
+    @Option(names = "--generate-pgbench", paramLabel = GeneratedCapture.Spec.FORMAT,
             description = "Instead of --input: a generated pgbench-shaped Debezium JSON capture (ACCOUNTS snapshot rows, one "
                     + "branch, ACCOUNTS/100 tellers, then 4 events per transaction; SKEW: Zipf exponent of the accounts "
-                    + "updated, default 0 = uniform), written to a temporary file and deleted at the end; e.g. 100000:500000 "
+                    + "updated, default 0 = uniform; DELETES: share of transactions followed by a delete of an earlier history "
+                    + "row and its tombstone, default 0), written to a temporary file and deleted at the end; e.g. 100000:500000 "
                     + "gives 2,101,001 events, long enough that JIT warm-up no longer dominates (also: bench generate).")
     String generatePgbench;
 
@@ -156,7 +157,7 @@ public final class JobBenchCommand implements Callable<Integer> {
         InputFormat fmt = parseFormat();
         GeneratedCapture.Spec generate = null;
         if ((input == null) == (generatePgbench == null)) {
-            throw usage("give exactly one of --input FILE and --generate-pgbench ACCOUNTS:TRANSACTIONS[:SKEW]");
+            throw usage("give exactly one of --input FILE and --generate-pgbench " + GeneratedCapture.Spec.FORMAT);
         }
         if (generatePgbench != null) {
             if (fmt != InputFormat.DEBEZIUM_JSON) {

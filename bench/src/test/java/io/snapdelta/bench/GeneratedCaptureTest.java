@@ -83,10 +83,35 @@ class GeneratedCaptureTest {
     }
 
     @Test
-    void aSpecThatIsNotTwoNonNegativeIntegersIsRefusedSayingWhatWasExpected() {
-        for (String bad : new String[] {"100", "100:", ":5", "a:5", "0:5", "10:-1", "1:2:x", "1:2:-1", "1:2:NaN", "1:2:3:4"}) {
+    void aSpecThatIsNotTwoNonNegativeIntegersAndTwoSharesIsRefusedSayingWhatWasExpected() {
+        for (String bad : new String[] {"100", "100:", ":5", "a:5", "0:5", "10:-1", "1:2:x", "1:2:-1", "1:2:NaN", "1:2:3:4",
+            "1:2:0:1.5", "1:2:0:x", "1:2:0:-0.1", "1:2:0:NaN", "1:2:0:0.1:5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeneratedCapture.Spec.parse(bad), bad);
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }
+    }
+
+    @Test
+    void aCaptureWithDeletesCountsItsDeleteAndTombstoneLines() throws Exception {
+        GeneratedCapture.Spec spec = GeneratedCapture.Spec.parse("200:500:1.1:0.2");
+        assertEquals(0.2, spec.deletes());
+        Path file = dir.resolve("d.jsonl.zst");
+        assertEquals(0, BenchMain.execute("generate", "--pgbench", "200:500:1.1:0.2", "--output", file.toString()));
+        List<byte[]> lines = InputLines.read(file);
+        assertEquals(spec.events(), lines.size());
+        ChangeEventParser parser = InputFormat.DEBEZIUM_JSON.newParser(ParserLimits.DEFAULTS);
+        int deletes = 0;
+        int tombstones = 0;
+        for (byte[] line : lines) {
+            var e = parser.parse(null, line);
+            if (e == null) {
+                tombstones++;
+            } else if (e.op() == io.snapdelta.model.ChangeOp.DELETE) {
+                deletes++;
+            }
+        }
+        assertTrue(deletes > 0, "no deletes");
+        assertEquals(deletes, tombstones);
+        assertEquals(200 + 1 + 2 + 4 * 500 + 2 * deletes, lines.size());
     }
 }

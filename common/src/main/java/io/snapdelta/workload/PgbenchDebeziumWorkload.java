@@ -12,11 +12,20 @@ import java.util.SplittableRandom;
  * {@code u}, tellers {@code u}, branches {@code u}, history {@code c}, in commit order with
  * {@code source.sequence} = [lsn of the previous commit, lsn of this change].
  *
+ * <p>Optionally ({@code deleteShare}) some transactions are followed by one that deletes an earlier history
+ * row, as Debezium captures it with {@code REPLICA IDENTITY FULL}: a {@code d} event whose {@code before} is the
+ * whole row, then the Kafka tombstone Debezium emits after a delete by default ({@code tombstones.on.delete}),
+ * a line whose value is {@code null}. Half of the deletes pick one of the {@value #RECENT_HISTORY} most recently
+ * inserted rows (likely in the batch that inserted it: insert and delete coalesce to nothing), the other half
+ * any earlier row.
+ *
  * <p>Deterministic for a given seed. Used as the built-in workload of {@code bin/snapdelta local} and by
  * tests that need valid Debezium records without the shared data set.
  */
 public final class PgbenchDebeziumWorkload {
     private static final String FILLER_84 = " ".repeat(84);
+    /** The most recent history rows a "recent" delete picks from. */
+    static final int RECENT_HISTORY = 64;
 
     private final int accounts;
     private final int tellers;
@@ -24,6 +33,8 @@ public final class PgbenchDebeziumWorkload {
     private final long seed;
     /** Exponent of the Zipf distribution of the accounts a transaction updates; 0: uniform (pgbench's default). */
     private final double accountSkew;
+    /** Share of transactions followed by a transaction deleting an earlier history row; 0: none. */
+    private final double deleteShare;
 
     /**
      * @param accounts rows of pgbench_accounts in the snapshot (one branch; tellers = max(1, accounts / 100))
@@ -39,6 +50,19 @@ public final class PgbenchDebeziumWorkload {
      * :naccounts, s)} draws in a custom script); 0 draws uniformly, exactly as the three-argument constructor.
      */
     public PgbenchDebeziumWorkload(int accounts, int transactions, long seed, double accountSkew) {
+        this(accounts, transactions, seed, accountSkew, 0);
+    }
+
+    /**
+     * A skewed capture with deletes: after each transaction, with probability {@code deleteShare}, a transaction
+     * deleting one earlier history row (see the class comment). The deletes draw from a generator of their own,
+     * so the transactions draw the accounts, tellers and deltas of the capture without deletes (their lsns,
+     * transaction ids and times shift). 0: exactly the four-argument constructor.
+     */
+    public PgbenchDebeziumWorkload(int accounts, int transactions, long seed, double accountSkew, double deleteShare) {
+        if (!(deleteShare >= 0 && deleteShare <= 1)) {
+            throw new IllegalArgumentException("the delete share must be between 0 and 1, got " + deleteShare);
+        }
         if (accounts < 1 || transactions < 0) {
             throw new IllegalArgumentException("need at least one account and a non-negative number of transactions");
         }
@@ -50,11 +74,43 @@ public final class PgbenchDebeziumWorkload {
         this.transactions = transactions;
         this.seed = seed;
         this.accountSkew = accountSkew;
+        this.deleteShare = deleteShare;
     }
 
-    /** Number of events {@link #lines()} returns: accounts + 1 branch + tellers + 4 per transaction. */
+    /**
+     * Number of lines {@link #lines()} returns: accounts + 1 branch + tellers + 4 per transaction + 2 per
+     * delete (the {@code d} event and its tombstone).
+     */
     public int eventCount() {
-        return accounts + 1 + tellers + 4 * transactions;
+        int deletes = 0;
+        for (int victim : deletes()) {
+            deletes += victim != 0 ? 1 : 0;
+        }
+        return accounts + 1 + tellers + 4 * transactions + 2 * deletes;
+    }
+
+    /**
+     * By transaction (index = its hid), the history row the transaction after it deletes, 0 for none. A draw
+     * of a row deleted already deletes nothing. Drawn from a generator of its own, seeded from the capture's.
+     */
+    int[] deletes() {
+        int[] byTransaction = new int[transactions + 1];
+        if (deleteShare == 0) {
+            return byTransaction;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DE1E7E5L);
+        boolean[] deleted = new boolean[transactions + 1];
+        for (int hid = 1; hid <= transactions; hid++) {
+            if (rnd.nextDouble() >= deleteShare) {
+                continue;
+            }
+            int victim = rnd.nextBoolean() ? hid - rnd.nextInt(Math.min(hid, RECENT_HISTORY)) : 1 + rnd.nextInt(hid);
+            if (!deleted[victim]) {
+                deleted[victim] = true;
+                byTransaction[hid] = victim;
+            }
+        }
+        return byTransaction;
     }
 
     /** cdf[k] = P(rank <= k), rank 0 the hottest, weights 1 / (k + 1)^s; the last entry is exactly 1. */
@@ -102,6 +158,14 @@ public final class PgbenchDebeziumWorkload {
                     "r", "pgbench_tellers", snapshotMarker(false, tid == tellers), null, lsn, txId, tsMicros));
         }
 
+        int[] deletes = deletes();
+        // The rows deletes will need as their before image, kept only for those.
+        String[] deletedRows = new String[transactions + 1];
+        for (int victim : deletes) {
+            if (victim != 0) {
+                deletedRows[victim] = "";
+            }
+        }
         long previousCommit = -1; // the first streamed transaction has no previous commit in the slot: null
         for (int hid = 1; hid <= transactions; hid++) {
             txId++;
@@ -134,12 +198,27 @@ public final class PgbenchDebeziumWorkload {
                     "{\"bid\":1,\"bbalance\":" + bbalance + ",\"filler\":null}",
                     "u", "pgbench_branches", "false", prev, lsn, txId, tsMicros));
             lsn += 192;
-            out.add(line("{\"hid\":" + hid + "}", null,
-                    "{\"tid\":" + tid + ",\"bid\":1,\"aid\":" + aid + ",\"delta\":" + delta + ",\"mtime\":" + (tsMicros - 2330)
-                            + ",\"filler\":null,\"hid\":" + hid + "}",
-                    "c", "pgbench_history", "false", prev, lsn, txId, tsMicros));
+            String history = "{\"tid\":" + tid + ",\"bid\":1,\"aid\":" + aid + ",\"delta\":" + delta + ",\"mtime\":" + (tsMicros - 2330)
+                    + ",\"filler\":null,\"hid\":" + hid + "}";
+            if (deletedRows[hid] != null) {
+                deletedRows[hid] = history;
+            }
+            out.add(line("{\"hid\":" + hid + "}", null, history, "c", "pgbench_history", "false", prev, lsn, txId, tsMicros));
             lsn += 64; // the commit record
             previousCommit = lsn;
+            int victim = deletes[hid];
+            if (victim != 0) { // a transaction of its own: DELETE FROM pgbench_history WHERE hid = victim
+                txId++;
+                tsMicros += 250; // not drawn: the transactions draw what they draw without deletes
+                lsn += 128;
+                String key = "{\"hid\":" + victim + "}";
+                out.add(line(key, deletedRows[victim], null, "d", "pgbench_history", "false", Long.toString(previousCommit), lsn, txId,
+                        tsMicros));
+                out.add(("{\"key\":" + key + ",\"value\":null}").getBytes(StandardCharsets.UTF_8));
+                deletedRows[victim] = null;
+                lsn += 64;
+                previousCommit = lsn;
+            }
         }
         return out;
     }
