@@ -88,7 +88,7 @@ public final class BandwidthBenchCommand implements Callable<Integer> {
         }
         LOG.info("Reading and parsing {} as {}", input, inputFormat.id());
         CaptureEvents capture = CaptureEvents.read(input, inputFormat);
-        LOG.info("{} events: {} streamed changes, {} snapshot reads", capture.eventCount, capture.streamedChanges, capture.snapshotReads);
+        LOG.info("{} events: {} streamed changes, {} snapshot reads; {} tombstones skipped", capture.eventCount, capture.streamedChanges, capture.snapshotReads, capture.tombstones);
         if (capture.streamedChanges == 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input
                     + " holds no streamed change (c/u/d): bytes per streamed change are undefined");

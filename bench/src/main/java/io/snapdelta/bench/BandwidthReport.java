@@ -39,6 +39,7 @@ final class BandwidthReport {
         j.put("events", capture.eventCount);
         j.put("streamed_changes", n);
         j.put("snapshot_reads", capture.snapshotReads);
+        j.put("tombstones_skipped", capture.tombstones);
         j.put("shards", main.shards);
         j.put("sharding_version", main.sharding.number());
         j.put("batch_changes", main.batchChanges);
@@ -121,7 +122,8 @@ final class BandwidthReport {
     static void print(PrintWriter out, Map<String, Object> j, BandwidthRun.Result main, Map<String, BandwidthRun.Result> byCodec,
                       List<BandwidthRun.Result> sweep) {
         out.printf("snapdelta bench bandwidth  input=%s  shards=%s  batch_changes=%s%n", j.get("input"), j.get("shards"), j.get("batch_changes"));
-        out.printf("streamed changes (c/u/d): %s   snapshot reads (r, reported apart): %s%n%n", j.get("streamed_changes"), j.get("snapshot_reads"));
+        out.printf("streamed changes (c/u/d): %s   snapshot reads (r, reported apart): %s   tombstones (skipped, not in the baseline): %s%n%n",
+                j.get("streamed_changes"), j.get("snapshot_reads"), j.get("tombstones_skipped"));
         out.printf("%-44s %12s%n", "bytes per streamed change", "B/change");
         out.printf("%-44s %12s%n", "Debezium JSON raw (key+value)", j.get("debezium_json_raw_bytes_per_change"));
         out.printf("%-44s %12s%n", "Debezium JSON + zstd -3", j.get("debezium_json_zstd3_bytes_per_change"));

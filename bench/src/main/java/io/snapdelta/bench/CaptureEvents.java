@@ -13,7 +13,9 @@ import java.nio.file.Path;
 /**
  * A capture file (one record per line, {@code .jsonl}, optionally {@code .zst}) for the bandwidth bench: read
  * once to validate and count it and to measure the Debezium baseline over its streamed ({@code c/u/d}) lines,
- * then parsed again for every pass and handed over a chunk of events at a time. Nothing of the capture is held
+ * then parsed again for every pass and handed over a chunk of events at a time. Kafka tombstones (the
+ * value-null line Debezium writes after a delete) carry no change: they are counted and skipped, as the job
+ * skips them, and are not part of the Debezium baseline. Nothing of the capture is held
  * between passes, so its size is bounded by the disk, not the heap (a 2.1M-event capture, its parsed events and
  * its streamed lines held in memory, needed more than 2.5 GB of heap).
  */
@@ -37,16 +39,19 @@ final class CaptureEvents {
     private final Path file;
     private final InputFormat format;
     final long eventCount;
+    /** Tombstone lines, skipped (not in {@link #eventCount}). */
+    final long tombstones;
     final long streamedChanges;
     final long snapshotReads;
     /** The streamed changes' Debezium lines (key + value as captured) compressed with zstd -3 and gzip -6. */
     final DebeziumBaseline baseline;
 
-    private CaptureEvents(Path file, InputFormat format, long eventCount, long streamedChanges, long snapshotReads,
-                          DebeziumBaseline baseline) {
+    private CaptureEvents(Path file, InputFormat format, long eventCount, long tombstones, long streamedChanges,
+                          long snapshotReads, DebeziumBaseline baseline) {
         this.file = file;
         this.format = format;
         this.eventCount = eventCount;
+        this.tombstones = tombstones;
         this.streamedChanges = streamedChanges;
         this.snapshotReads = snapshotReads;
         this.baseline = baseline;
@@ -58,8 +63,12 @@ final class CaptureEvents {
      */
     static CaptureEvents read(Path file, InputFormat format) throws IOException {
         DebeziumBaseline.Accumulator debezium = DebeziumBaseline.Accumulator.forThisJvm();
-        long[] counts = new long[3]; // events, streamed changes, snapshot reads
+        long[] counts = new long[4]; // events, streamed changes, snapshot reads, tombstones
         replay(file, format, (e, line) -> {
+            if (e == null) {
+                counts[3]++;
+                return;
+            }
             counts[0]++;
             if (e.op() == ChangeOp.SNAPSHOT_READ) {
                 counts[2]++;
@@ -68,7 +77,7 @@ final class CaptureEvents {
                 debezium.add(line);
             }
         });
-        return new CaptureEvents(file, format, counts[0], counts[1], counts[2], debezium.finish());
+        return new CaptureEvents(file, format, counts[0], counts[3], counts[1], counts[2], debezium.finish());
     }
 
     /**
@@ -80,6 +89,9 @@ final class CaptureEvents {
         int[] n = new int[1];
         try {
             replay(file, format, (e, line) -> {
+                if (e == null) {
+                    return;
+                }
                 chunk[n[0]++] = e;
                 if (n[0] == chunk.length) {
                     consumer.accept(chunk, n[0]);
@@ -95,6 +107,7 @@ final class CaptureEvents {
     }
 
     private interface ParsedLine {
+        /** @param event the line's change, or null for a tombstone */
         void accept(ChangeEvent event, byte[] line);
     }
 
@@ -113,11 +126,7 @@ final class CaptureEvents {
                 } catch (ParseException ex) {
                     throw new IllegalArgumentException(file + " line " + lineNo + ": " + ex.getMessage(), ex);
                 }
-                if (e == null) {
-                    throw new IllegalArgumentException(file + " line " + lineNo + ": a tombstone record carries no change "
-                            + "and cannot appear in a capture file");
-                }
-                sink.accept(e, line);
+                sink.accept(e, line); // null: a tombstone
             }
         }
     }

@@ -8,6 +8,7 @@ import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.ingest.ParseException;
 import io.snapdelta.ingest.ParserLimits;
 import io.snapdelta.model.ChangeEvent;
+import io.snapdelta.model.Row;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -158,8 +159,9 @@ public final class ParseBenchCommand implements Callable<Integer> {
             } catch (ParseException ex) {
                 throw new ParseException(ex.kind(), ex.fieldPath(), "line " + (i + 1) + " of " + input + ": " + ex.reason(), ex);
             }
-            if (e != null) {
-                s += e.version().minor() + e.key().hashCode() + e.after().size();
+            if (e != null) { // null: a tombstone
+                Row image = e.after() != null ? e.after() : e.before(); // a delete has no after image
+                s += e.version().minor() + e.key().hashCode() + (image != null ? image.size() : 0);
             }
         }
         sink += s;
@@ -176,6 +178,9 @@ public final class ParseBenchCommand implements Callable<Integer> {
             if (fmt == InputFormat.DEBEZIUM_JSON) {
                 JsonNode value = root.get("value");
                 s += columns(root.get("key"));
+                if (value == null || value.isNull()) { // a tombstone after a delete: no change to read
+                    continue;
+                }
                 s += value.get("op").asText().charAt(0);
                 JsonNode source = value.get("source");
                 s += source.get("table").asText().length() + source.get("schema").asText().length();

@@ -121,4 +121,33 @@ class BandwidthBenchCommandTest {
         Files.writeString(f, "{}\n");
         assertEquals(2, BenchMain.execute("bandwidth", "--input", f.toString(), "--format", "xml"));
     }
+
+    /**
+     * A capture with deletes (the generated one: REPLICA IDENTITY FULL deletes of earlier history rows, each followed
+     * by its tombstone): the deletes are streamed changes, the tombstones are counted and skipped, and the
+     * replayed state still verifies.
+     */
+    @Test
+    void deletesAreStreamedChangesAndTheirTombstonesAreSkipped() throws Exception {
+        io.snapdelta.workload.PgbenchDebeziumWorkload workload = new io.snapdelta.workload.PgbenchDebeziumWorkload(200, 1_500, 1, 1.1, 0.3);
+        List<byte[]> lines = workload.lines();
+        long tombstones = lines.stream()
+                .filter(l -> new String(l, java.nio.charset.StandardCharsets.UTF_8).endsWith("\"value\":null}")).count();
+        assertTrue(tombstones > 300, tombstones + " tombstones");
+        Path input = dir.resolve("deletes.jsonl");
+        try (var out = Files.newOutputStream(input)) {
+            for (byte[] l : lines) {
+                out.write(l);
+                out.write('\n');
+            }
+        }
+        Path json = dir.resolve("deletes.json");
+        assertEquals(0, BenchMain.execute("bandwidth", "--input", input.toString(), "--shards", "4", "--batch-changes", "250",
+                "--no-sweep", "--speed-passes", "0", "--json", json.toString()));
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals(tombstones, j.get("tombstones_skipped").asLong());
+        assertEquals(4L * 1_500 + tombstones, j.get("streamed_changes").asLong(), "the deletes are streamed changes");
+        assertEquals(lines.size() - tombstones, j.get("events").asLong());
+        assertTrue(j.get("verified").asBoolean());
+    }
 }

@@ -50,4 +50,19 @@ class ParseBenchCommandTest {
     void aMissingInputFileExitsWithOne() {
         assertEquals(1, BenchMain.execute("parse", "--input", dir.resolve("absent.jsonl").toString()));
     }
+
+    /** A capture with deletes and the tombstones after them (no after image; a value of null) is parsed by both sides. */
+    @Test
+    void aCaptureWithDeletesAndTombstonesIsParsedToTheEnd() throws Exception {
+        Path input = dir.resolve("deletes.jsonl");
+        try (var out = Files.newOutputStream(input)) {
+            for (byte[] l : new io.snapdelta.workload.PgbenchDebeziumWorkload(50, 300, 1, 0, 0.5).lines()) {
+                out.write(l);
+                out.write('\n');
+            }
+        }
+        assertTrue(Files.readString(input).contains("\"value\":null}"), "the capture has tombstones");
+        int code = BenchMain.execute("parse", "--input", input.toString(), "--rounds", "1", "--warmup-rounds", "0");
+        assertEquals(0, code);
+    }
 }
