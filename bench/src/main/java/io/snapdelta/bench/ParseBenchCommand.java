@@ -33,7 +33,9 @@ import picocli.CommandLine.ParameterException;
  * in-memory lines, in one run, rounds alternating so both see the same machine conditions.
  *
  * <p>Rates are events per CPU-second of the benchmark thread (events per second per core), so other load
- * on the machine does not count against either side; wall-clock rates are printed beside them.
+ * on the machine does not count against either side; wall-clock rates are printed beside them. An event is a
+ * line: a Kafka tombstone (value null, after a delete) counts as one, read by both sides (the parser returns
+ * no change for it, the tree model reads its key).
  */
 @Command(name = "parse", mixinStandardHelpOptions = true,
         description = "Parse rate of the change-event parser beside Jackson's tree model, events/s per core.")

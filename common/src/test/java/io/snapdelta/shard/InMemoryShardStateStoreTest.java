@@ -297,7 +297,8 @@ class InMemoryShardStateStoreTest {
         assertEquals(600, store.liveKeyIndex(U).size());
     }
 
-    private static void assertHoldsInKeyOrder(List<Row> expected, HeldKeyIndex index) {
+    /** Also used by {@link SerializedShardStateStoreTest}. */
+    static void assertHoldsInKeyOrder(List<Row> expected, HeldKeyIndex index) {
         List<Row> sorted = new ArrayList<>(expected);
         sorted.sort(RowOrder.INSTANCE);
         assertEquals(sorted.size(), index.size());

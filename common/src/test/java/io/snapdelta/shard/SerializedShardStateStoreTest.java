@@ -17,7 +17,6 @@ import io.snapdelta.format.HeldKeyIndex;
 import io.snapdelta.model.ChangeEvent;
 import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
-import io.snapdelta.model.RowOrder;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
@@ -387,7 +386,7 @@ class SerializedShardStateStoreTest {
         }
         HeldKeyIndex integers = store.liveKeyIndex(T);
         assertFalse(integers.keepsRows());
-        assertHoldsInKeyOrder(live, integers);
+        InMemoryShardStateStoreTest.assertHoldsInKeyOrder(live, integers);
 
         RowSchema named = RowSchema.of(new String[] {"region", "n"}, new FieldType[] {FieldType.STRING, FieldType.INT64});
         Row namedKey = Row.of(named, "eu", 7L);
@@ -395,16 +394,6 @@ class SerializedShardStateStoreTest {
         live.add(namedKey);
         HeldKeyIndex mixed = store.liveKeyIndex(T);
         assertTrue(mixed.keepsRows());
-        assertHoldsInKeyOrder(live, mixed);
-    }
-
-    private static void assertHoldsInKeyOrder(List<Row> expected, HeldKeyIndex index) {
-        List<Row> sorted = new ArrayList<>(expected);
-        sorted.sort(RowOrder.INSTANCE);
-        assertEquals(sorted.size(), index.size());
-        for (int r = 0; r < sorted.size(); r++) {
-            assertEquals(sorted.get(r), index.keyAt(r), "rank " + r);
-            assertEquals(r, index.rankOf(sorted.get(r)));
-        }
+        InMemoryShardStateStoreTest.assertHoldsInKeyOrder(live, mixed);
     }
 }
