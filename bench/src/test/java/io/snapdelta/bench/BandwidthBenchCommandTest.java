@@ -134,13 +134,7 @@ class BandwidthBenchCommandTest {
         long tombstones = lines.stream()
                 .filter(l -> new String(l, java.nio.charset.StandardCharsets.UTF_8).endsWith("\"value\":null}")).count();
         assertTrue(tombstones > 300, tombstones + " tombstones");
-        Path input = dir.resolve("deletes.jsonl");
-        try (var out = Files.newOutputStream(input)) {
-            for (byte[] l : lines) {
-                out.write(l);
-                out.write('\n');
-            }
-        }
+        Path input = CaptureFiles.write(lines, dir.resolve("deletes.jsonl"));
         Path json = dir.resolve("deletes.json");
         assertEquals(0, BenchMain.execute("bandwidth", "--input", input.toString(), "--shards", "4", "--batch-changes", "250",
                 "--no-sweep", "--speed-passes", "0", "--json", json.toString()));

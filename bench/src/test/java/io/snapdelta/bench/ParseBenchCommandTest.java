@@ -20,13 +20,7 @@ class ParseBenchCommandTest {
     @Test
     void writesTheJsonReportWithTheEventCount() throws Exception {
         List<byte[]> lines = SharedData.lines(SharedData.pgbenchSmallEvents()).subList(99_990, 100_040);
-        Path input = dir.resolve("slice.jsonl");
-        try (var out = Files.newOutputStream(input)) {
-            for (byte[] l : lines) {
-                out.write(l);
-                out.write('\n');
-            }
-        }
+        Path input = CaptureFiles.write(lines, dir.resolve("slice.jsonl"));
         Path json = dir.resolve("out/parse.json");
         int code = BenchMain.execute("parse", "--input", input.toString(), "--json", json.toString(), "--rounds", "1", "--warmup-rounds", "0");
         assertEquals(0, code);
@@ -54,13 +48,8 @@ class ParseBenchCommandTest {
     /** A capture with deletes and the tombstones after them (no after image; a value of null) is parsed by both sides. */
     @Test
     void aCaptureWithDeletesAndTombstonesIsParsedToTheEnd() throws Exception {
-        Path input = dir.resolve("deletes.jsonl");
-        try (var out = Files.newOutputStream(input)) {
-            for (byte[] l : new io.snapdelta.workload.PgbenchDebeziumWorkload(50, 300, 1, 0, 0.5).lines()) {
-                out.write(l);
-                out.write('\n');
-            }
-        }
+        Path input = CaptureFiles.write(new io.snapdelta.workload.PgbenchDebeziumWorkload(50, 300, 1, 0, 0.5).lines(),
+                dir.resolve("deletes.jsonl"));
         assertTrue(Files.readString(input).contains("\"value\":null}"), "the capture has tombstones");
         int code = BenchMain.execute("parse", "--input", input.toString(), "--rounds", "1", "--warmup-rounds", "0");
         assertEquals(0, code);
