@@ -82,11 +82,16 @@ public final class PgbenchDebeziumWorkload {
      * delete (the {@code d} event and its tombstone).
      */
     public int eventCount() {
-        int deletes = 0;
-        for (int victim : deletes()) {
-            deletes += victim != 0 ? 1 : 0;
+        return eventCount(deletes());
+    }
+
+    /** {@link #eventCount()} for the delete plan {@code deletes} ({@link #deletes()}), drawn once by the caller. */
+    private int eventCount(int[] deletes) {
+        int count = 0;
+        for (int victim : deletes) {
+            count += victim != 0 ? 1 : 0;
         }
-        return accounts + 1 + tellers + 4 * transactions + 2 * deletes;
+        return accounts + 1 + tellers + 4 * transactions + 2 * count;
     }
 
     /**
@@ -136,7 +141,8 @@ public final class PgbenchDebeziumWorkload {
     }
 
     public List<byte[]> lines() {
-        List<byte[]> out = new ArrayList<>(eventCount());
+        int[] deletes = deletes();
+        List<byte[]> out = new ArrayList<>(eventCount(deletes));
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] zipfCdf = accountSkew == 0 ? null : zipfCdf(accounts, accountSkew);
         long lsn = 79_471_320L;
@@ -158,7 +164,6 @@ public final class PgbenchDebeziumWorkload {
                     "r", "pgbench_tellers", snapshotMarker(false, tid == tellers), null, lsn, txId, tsMicros));
         }
 
-        int[] deletes = deletes();
         // The rows deletes will need as their before image, kept only for those.
         String[] deletedRows = new String[transactions + 1];
         for (int victim : deletes) {
