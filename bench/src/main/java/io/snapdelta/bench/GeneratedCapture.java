@@ -4,6 +4,7 @@ import io.snapdelta.workload.PgbenchDebeziumWorkload;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -76,11 +77,19 @@ final class GeneratedCapture {
 
     /** Writes the capture to {@code file}: zstd-compressed if its name ends in {@code .zst}, else plain lines. */
     static void writeTo(Spec spec, Path file) throws IOException {
+        // Streamed line by line: a capture may be far larger than the heap.
         try (OutputStream out = open(file)) {
-            for (byte[] line : spec.workload().lines()) {
-                out.write(line);
-                out.write('\n');
-            }
+            spec.workload().forEachLine(line -> {
+                try {
+                    out.write(line);
+                    out.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            Files.deleteIfExists(file);
+            throw e.getCause();
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;

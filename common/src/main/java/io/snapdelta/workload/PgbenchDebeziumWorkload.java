@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * A small synthetic capture shaped like {@code ../shared/data/pgbench-small}: Debezium JSON lines
@@ -143,6 +144,19 @@ public final class PgbenchDebeziumWorkload {
     public List<byte[]> lines() {
         int[] deletes = deletes();
         List<byte[]> out = new ArrayList<>(eventCount(deletes));
+        forEachLine(deletes, out::add);
+        return out;
+    }
+
+    /**
+     * Hands the lines of {@link #lines()} to {@code out} one at a time, in the same order, without holding
+     * them: for captures larger than the heap ({@code bench generate}).
+     */
+    public void forEachLine(Consumer<byte[]> out) {
+        forEachLine(deletes(), out);
+    }
+
+    private void forEachLine(int[] deletes, Consumer<byte[]> out) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] zipfCdf = accountSkew == 0 ? null : zipfCdf(accounts, accountSkew);
         long lsn = 79_471_320L;
@@ -153,14 +167,14 @@ public final class PgbenchDebeziumWorkload {
         long bbalance = 0;
 
         for (int aid = 1; aid <= accounts; aid++) {
-            out.add(line("{\"aid\":" + aid + "}", null,
+            out.accept(line("{\"aid\":" + aid + "}", null,
                     "{\"aid\":" + aid + ",\"bid\":1,\"abalance\":0,\"filler\":\"" + FILLER_84 + "\"}",
                     "r", "pgbench_accounts", snapshotMarker(aid == 1, false), null, lsn, txId, tsMicros));
         }
-        out.add(line("{\"bid\":1}", null, "{\"bid\":1,\"bbalance\":0,\"filler\":null}",
+        out.accept(line("{\"bid\":1}", null, "{\"bid\":1,\"bbalance\":0,\"filler\":null}",
                 "r", "pgbench_branches", snapshotMarker(false, false), null, lsn, txId, tsMicros));
         for (int tid = 1; tid <= tellers; tid++) {
-            out.add(line("{\"tid\":" + tid + "}", null, "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":0,\"filler\":null}",
+            out.accept(line("{\"tid\":" + tid + "}", null, "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":0,\"filler\":null}",
                     "r", "pgbench_tellers", snapshotMarker(false, tid == tellers), null, lsn, txId, tsMicros));
         }
 
@@ -184,21 +198,21 @@ public final class PgbenchDebeziumWorkload {
             long a0 = abalance[aid];
             abalance[aid] += delta;
             lsn += 160;
-            out.add(line("{\"aid\":" + aid + "}",
+            out.accept(line("{\"aid\":" + aid + "}",
                     "{\"aid\":" + aid + ",\"bid\":1,\"abalance\":" + a0 + ",\"filler\":\"" + FILLER_84 + "\"}",
                     "{\"aid\":" + aid + ",\"bid\":1,\"abalance\":" + abalance[aid] + ",\"filler\":\"" + FILLER_84 + "\"}",
                     "u", "pgbench_accounts", "false", prev, lsn, txId, tsMicros));
             long t0 = tbalance[tid];
             tbalance[tid] += delta;
             lsn += 344;
-            out.add(line("{\"tid\":" + tid + "}",
+            out.accept(line("{\"tid\":" + tid + "}",
                     "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":" + t0 + ",\"filler\":null}",
                     "{\"tid\":" + tid + ",\"bid\":1,\"tbalance\":" + tbalance[tid] + ",\"filler\":null}",
                     "u", "pgbench_tellers", "false", prev, lsn, txId, tsMicros));
             long b0 = bbalance;
             bbalance += delta;
             lsn += 496;
-            out.add(line("{\"bid\":1}",
+            out.accept(line("{\"bid\":1}",
                     "{\"bid\":1,\"bbalance\":" + b0 + ",\"filler\":null}",
                     "{\"bid\":1,\"bbalance\":" + bbalance + ",\"filler\":null}",
                     "u", "pgbench_branches", "false", prev, lsn, txId, tsMicros));
@@ -208,7 +222,7 @@ public final class PgbenchDebeziumWorkload {
             if (deletedRows[hid] != null) {
                 deletedRows[hid] = history;
             }
-            out.add(line("{\"hid\":" + hid + "}", null, history, "c", "pgbench_history", "false", prev, lsn, txId, tsMicros));
+            out.accept(line("{\"hid\":" + hid + "}", null, history, "c", "pgbench_history", "false", prev, lsn, txId, tsMicros));
             lsn += 64; // the commit record
             previousCommit = lsn;
             int victim = deletes[hid];
@@ -217,15 +231,14 @@ public final class PgbenchDebeziumWorkload {
                 tsMicros += 250; // not drawn: the transactions draw what they draw without deletes
                 lsn += 128;
                 String key = "{\"hid\":" + victim + "}";
-                out.add(line(key, deletedRows[victim], null, "d", "pgbench_history", "false", Long.toString(previousCommit), lsn, txId,
+                out.accept(line(key, deletedRows[victim], null, "d", "pgbench_history", "false", Long.toString(previousCommit), lsn, txId,
                         tsMicros));
-                out.add(("{\"key\":" + key + ",\"value\":null}").getBytes(StandardCharsets.UTF_8));
+                out.accept(("{\"key\":" + key + ",\"value\":null}").getBytes(StandardCharsets.UTF_8));
                 deletedRows[victim] = null;
                 lsn += 64;
                 previousCommit = lsn;
             }
         }
-        return out;
     }
 
     /**

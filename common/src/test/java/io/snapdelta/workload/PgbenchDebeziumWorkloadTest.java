@@ -143,4 +143,17 @@ class PgbenchDebeziumWorkloadTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new PgbenchDebeziumWorkload(3, 2, 1, 0, 1.5));
     }
+
+    @Test
+    void forEachLineHandsOutTheSameLinesInTheSameOrderAsLines() {
+        PgbenchDebeziumWorkload withDeletes = new PgbenchDebeziumWorkload(300, 400, 42, 1.1, 0.3);
+        List<byte[]> streamed = new java.util.ArrayList<>();
+        withDeletes.forEachLine(streamed::add);
+        List<byte[]> held = withDeletes.lines();
+        assertEquals(withDeletes.eventCount(), streamed.size());
+        assertEquals(held.size(), streamed.size());
+        for (int i = 0; i < held.size(); i++) {
+            assertArrayEquals(held.get(i), streamed.get(i), "line " + i);
+        }
+    }
 }

@@ -7,6 +7,7 @@ import io.snapdelta.model.ChangeOp;
 import io.snapdelta.model.Row;
 import io.snapdelta.shard.TableKey;
 import io.snapdelta.testing.SharedData;
+import io.snapdelta.workload.PgbenchDebeziumWorkload;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,33 +24,51 @@ final class CaptureSlice {
     final List<byte[]> lines = new ArrayList<>();
     int duplicates;
     int stale;
+    int staleAfterDelete;
 
     static CaptureSlice of(int head, int tail, int injectEvery) {
         List<byte[]> all = SharedData.lines(SharedData.pgbenchSmallEvents());
+        List<byte[]> slice = new ArrayList<>(all.subList(0, head));
+        slice.addAll(all.subList(all.size() - tail, all.size()));
+        return injected(slice, injectEvery);
+    }
+
+    /**
+     * A generated pgbench capture of the judging shape ({@link PgbenchDebeziumWorkload}: Zipf-skewed accounts,
+     * deletes of earlier history rows each followed by its tombstone line), with the same injections as
+     * {@link #of}. An injected stale version of a deleted row is its insert, sent after its delete: only the
+     * delete's version tombstone tells the job to drop it ({@link #staleAfterDelete} counts those).
+     */
+    static CaptureSlice generated(int accounts, int transactions, double skew, double deleteShare, int injectEvery) {
+        return injected(new PgbenchDebeziumWorkload(accounts, transactions, 23, skew, deleteShare).lines(), injectEvery);
+    }
+
+    private static CaptureSlice injected(List<byte[]> lines, int injectEvery) {
         CaptureSlice s = new CaptureSlice();
-        s.lines.addAll(all.subList(0, head));
-        s.lines.addAll(all.subList(all.size() - tail, all.size()));
         DebeziumJsonParser parser = new DebeziumJsonParser();
         Map<TableKey, byte[]> firstLineOfKey = new HashMap<>();
-        List<byte[]> withInjected = new ArrayList<>();
-        for (int i = 0; i < s.lines.size(); i++) {
-            byte[] line = s.lines.get(i);
-            withInjected.add(line);
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] line = lines.get(i);
+            s.lines.add(line);
             ChangeEvent e = parse(parser, line);
+            if (e == null) {
+                continue; // a tombstone line: no change to duplicate or to make stale
+            }
             TableKey k = new TableKey(e.table(), e.key());
             byte[] first = firstLineOfKey.putIfAbsent(k, line);
             if (i % injectEvery == injectEvery - 1) {
                 if (first != null) {
-                    withInjected.add(first); // older version of this key, after a newer one: stale
+                    s.lines.add(first); // older version of this key, after a newer one: stale
                     s.stale++;
+                    if (e.op() == ChangeOp.DELETE) {
+                        s.staleAfterDelete++;
+                    }
                 } else {
-                    withInjected.add(line); // the same change again: duplicate
+                    s.lines.add(line); // the same change again: duplicate
                     s.duplicates++;
                 }
             }
         }
-        s.lines.clear();
-        s.lines.addAll(withInjected);
         return s;
     }
 
@@ -64,6 +83,9 @@ final class CaptureSlice {
         Map<TableKey, ChangeEvent> newest = new LinkedHashMap<>();
         for (byte[] line : lines) {
             ChangeEvent e = parse(parser, line);
+            if (e == null) {
+                continue; // a tombstone line carries no change
+            }
             newest.merge(new TableKey(e.table(), e.key()), e, (a, b) -> b.version().compareTo(a.version()) > 0 ? b : a);
         }
         Map<TableKey, Row> state = new HashMap<>();
@@ -75,12 +97,13 @@ final class CaptureSlice {
         return state;
     }
 
-    /** The (table, key) a capture line changes. */
+    /** The (table, key) a capture line changes; not for tombstone lines. */
     static TableKey keyOf(byte[] line) {
         ChangeEvent e = parse(new DebeziumJsonParser(), line);
         return new TableKey(e.table(), e.key());
     }
 
+    /** The line's event, or {@code null} for a tombstone line. */
     private static ChangeEvent parse(DebeziumJsonParser parser, byte[] line) {
         try {
             return parser.parse(null, line);
