@@ -211,16 +211,19 @@ public final class JobBenchCommand implements Callable<Integer> {
 
         LOG.info("Reading and parsing {} once", input);
         Parsers parsers = Parsers.from(user);
-        JobBenchInput events = JobBenchInput.read(input, fmt, parsers.create(fmt), shards, user.get(ShardOptions.HASH_VERSION));
+        ParseSample sample = new ParseSample(ParseSample.defaultBudgetBytes());
+        JobBenchInput events = JobBenchInput.read(input, fmt, parsers.create(fmt), shards, user.get(ShardOptions.HASH_VERSION),
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), sample);
         if (events.size() == 0) {
             spec.commandLine().getErr().println("bench job: " + input + " has no records");
             return 1;
         }
-        LOG.info("Parse-only rate: {} rounds over {} records", parseRounds, events.size());
-        ParseOnlyRate.Result parse = ParseOnlyRate.measure(events.values, parsers.create(fmt), parseRounds);
-        // Only the latency phase's producer reads the values from here on (the throughput phase produces from the
-        // file): off the heap, they no longer sit in the old generation beside the job (MappedRecords).
-        events = events.mapped(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+        LOG.info("Parse-only rate: {} rounds over {} of {} records (every {})", parseRounds, sample.values().size(), events.size(),
+                sample.stride());
+        ParseOnlyRate.Result parse = ParseOnlyRate.measure(sample.values(), sample.stride(), parsers.create(fmt), parseRounds);
+        // From here on only the latency phase's producer reads the values (the throughput phase produces from the
+        // file), from the mapped copy: the sample is dropped, and no value sits in the old generation beside the job.
+        sample = null;
 
         double loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         ThroughputPhase.Result throughput;

@@ -10,12 +10,12 @@ import io.snapdelta.shard.ShardAssigner;
 import io.snapdelta.shard.ShardingVersion;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The input of {@code bench job} in memory: the Kafka record value of every line (exactly what
- * {@link InputProducer} sends), and for each record where the job will put it: its shard
+ * The input of {@code bench job}: the Kafka record value of every line (exactly what {@link InputProducer}
+ * sends), memory-mapped off the heap, and for each record where the job will put it: its shard
  * ({@code shard = stable hash(table, key) mod S}) and its version, or {@link #DEAD_LETTER} or
  * {@link #TOMBSTONE} for a record the job does not shard. The latency phase maps changes to committed
  * batches with these.
@@ -51,60 +51,63 @@ final class JobBenchInput {
         this.tombstones = tombstones;
     }
 
-    /** Reads every line of {@code file} and parses it once with {@code parser} (the job's parser). */
-    static JobBenchInput read(Path file, InputFormat format, ChangeEventParser parser, int shards, ShardingVersion sharding)
-            throws IOException {
-        List<byte[]> values = new ArrayList<>();
-        try (InputLines in = InputLines.open(file)) {
-            byte[] line;
-            while ((line = in.next()) != null) {
-                values.add(InputProducer.recordValue(line, format, in.lineNumber(), file));
-            }
-        }
-        int n = values.size();
-        int[] shard = new int[n];
-        long[] major = new long[n];
-        long[] minor = new long[n];
+    /**
+     * Reads every line of {@code file} and parses it once with {@code parser} (the job's parser). The record values
+     * go straight to a memory-mapped temporary file in {@code dir} ({@link MappedRecords}), never all on the heap,
+     * so a capture larger than the heap can be benchmarked; {@code sample} keeps the parse-only rate's records.
+     */
+    static JobBenchInput read(Path file, InputFormat format, ChangeEventParser parser, int shards, ShardingVersion sharding,
+                              Path dir, ParseSample sample) throws IOException {
         ShardAssigner assigner = new ShardAssigner(shards, sharding);
+        int[] shard = new int[1024];
+        long[] major = new long[1024];
+        long[] minor = new long[1024];
         long bytes = 0;
         long valid = 0;
         long dead = 0;
         long tombstones = 0;
-        for (int i = 0; i < n; i++) {
-            byte[] value = values.get(i);
-            bytes += value.length;
-            ChangeEvent e;
-            try {
-                e = parser.parse(null, value);
-            } catch (ParseException ex) {
-                shard[i] = DEAD_LETTER;
-                dead++;
-                continue;
+        MappedRecords values;
+        try (InputLines in = InputLines.open(file); MappedRecords.Writer out = new MappedRecords.Writer(dir, MappedRecords.DEFAULT_CHUNK_BYTES)) {
+            byte[] line;
+            while ((line = in.next()) != null) {
+                byte[] value = InputProducer.recordValue(line, format, in.lineNumber(), file);
+                int i = out.size();
+                out.append(value);
+                sample.offer(value);
+                if (i == shard.length) {
+                    int grown = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, 2L * i));
+                    shard = Arrays.copyOf(shard, grown);
+                    major = Arrays.copyOf(major, grown);
+                    minor = Arrays.copyOf(minor, grown);
+                }
+                bytes += value.length;
+                ChangeEvent e;
+                try {
+                    e = parser.parse(null, value);
+                } catch (ParseException ex) {
+                    shard[i] = DEAD_LETTER;
+                    dead++;
+                    continue;
+                }
+                if (e == null) {
+                    shard[i] = TOMBSTONE;
+                    tombstones++;
+                    continue;
+                }
+                valid++;
+                shard[i] = assigner.shardOf(e.table(), e.key());
+                major[i] = e.version().major();
+                minor[i] = e.version().minor();
             }
-            if (e == null) {
-                shard[i] = TOMBSTONE;
-                tombstones++;
-                continue;
-            }
-            valid++;
-            shard[i] = assigner.shardOf(e.table(), e.key());
-            major[i] = e.version().major();
-            minor[i] = e.version().minor();
+            values = out.finish();
         }
-        return new JobBenchInput(file, format, values, shard, major, minor, bytes, valid, dead, tombstones);
+        int n = values.size();
+        return new JobBenchInput(file, format, values, Arrays.copyOf(shard, n), Arrays.copyOf(major, n), Arrays.copyOf(minor, n),
+                bytes, valid, dead, tombstones);
     }
 
     int size() {
         return values.size();
-    }
-
-    /**
-     * The same input with its record values moved out of the heap ({@link MappedRecords}, a temporary file in
-     * {@code dir}); this input's list is no longer referenced by the result and can be collected.
-     */
-    JobBenchInput mapped(Path dir) throws IOException {
-        return new JobBenchInput(file, format, MappedRecords.of(values, dir), shard, versionMajor, versionMinor, bytes, valid,
-                deadLetters, tombstones);
     }
 
     private int length(int i) {

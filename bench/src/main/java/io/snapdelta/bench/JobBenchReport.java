@@ -159,6 +159,11 @@ final class JobBenchReport {
         m.put("parse_only_cores", 1);
         m.put("parse_only_changes_per_s_wall", round(parse.eventsPerWallSecond()));
         m.put("parse_only_rounds_changes_per_s", java.util.Arrays.stream(parse.rounds()).map(Math::rint).toArray());
+        m.put("parse_only_events", parse.events());
+        m.put("parse_only_sample_every", parse.sampleStride());
+        m.put("parse_only_counted_as", "records parsed per round: every record of the input (parse_only_sample_every 1), or for "
+                + "an input whose values exceed the sample budget (an eighth of the heap, at most 1 GiB) every "
+                + "parse_only_sample_every-th record of it, evenly spaced over the snapshot and the stream");
         m.put("job_events_in", throughput.jobEventsIn());
         m.put("job_events_valid", throughput.jobValid());
         m.put("job_dead_letters", throughput.jobDeadLetters());
@@ -272,8 +277,9 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "Throughput (input produced first, then the job bounded over it; default options; measured run after %d "
                 + "warm-up run(s) in this JVM, warm-up stopped: %s)%n", throughput.warmups(), throughput.warmupStop().id);
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "job", throughput.changesPerCoreSecond());
-        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "parse only (same parser, same bytes, 1 thread)",
-                parse.eventsPerCpuSecond());
+        out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%s%n", "parse only (same parser, same bytes, 1 thread)",
+                parse.eventsPerCpuSecond(), parse.sampleStride() == 1 ? ""
+                        : String.format(Locale.ROOT, " (over every %d-th record: %,d)", parse.sampleStride(), parse.events()));
         out.printf(Locale.ROOT, "  %-44s %14.2f   (goal >= 0.5)%n", "ratio job / parse only", ratio());
         out.printf(Locale.ROOT, "  %-44s %14.2f   (%s)%n", "cores", throughput.cores(), "process CPU / job wall time");
         out.printf(Locale.ROOT, "  %-44s %14.2f s (submission to final checkpoint committed)%n", "job wall time", throughput.jobSeconds());

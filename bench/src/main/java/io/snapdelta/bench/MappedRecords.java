@@ -50,48 +50,95 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
     }
 
     static MappedRecords of(List<byte[]> values, Path dir, int chunkBytes) throws IOException {
-        int n = values.size();
-        short[] chunkOf = new short[n];
-        int[] offset = new int[n];
-        int[] length = new int[n];
-        List<long[]> spans = new ArrayList<>(); // {file position, bytes} per chunk
-        Path file = Files.createTempFile(dir, "snapdelta-bench-input-", ".bin");
-        // Buffered: one write call per MB, not one per record (5M records for the 1M-account capture).
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-            long chunkStart = 0;
-            long position = 0;
-            for (int i = 0; i < n; i++) {
-                byte[] v = values.get(i);
-                if (v.length > chunkBytes) {
-                    throw new IllegalArgumentException("record " + i + " has " + v.length + " bytes, more than a mapping's " + chunkBytes);
-                }
-                if (position - chunkStart + v.length > chunkBytes) {
-                    spans.add(new long[] {chunkStart, position - chunkStart});
-                    chunkStart = position;
-                }
-                if (spans.size() > Short.MAX_VALUE) {
-                    throw new IllegalArgumentException("more than " + Short.MAX_VALUE + " mappings");
-                }
-                chunkOf[i] = (short) spans.size();
-                offset[i] = (int) (position - chunkStart);
-                length[i] = v.length;
-                out.write(v);
-                position += v.length;
+        try (Writer w = new Writer(dir, chunkBytes)) {
+            for (byte[] v : values) {
+                w.append(v);
             }
+            return w.finish();
+        }
+    }
+
+    /**
+     * Appends values to a temporary file one at a time, so that an input larger than the heap never has to be
+     * held on it ({@code bench job} reads its capture straight into one); {@link #finish} maps the file and
+     * deletes it. Closing an unfinished writer deletes the file.
+     */
+    static final class Writer implements AutoCloseable {
+        private final int chunkBytes;
+        private final Path file;
+        private final OutputStream out;
+        private final List<long[]> spans = new ArrayList<>(); // {file position, bytes} per finished chunk
+        private short[] chunkOf = new short[1024];
+        private int[] offset = new int[1024];
+        private int[] length = new int[1024];
+        private int n;
+        private long chunkStart;
+        private long position;
+        private boolean done;
+
+        Writer(Path dir, int chunkBytes) throws IOException {
+            this.chunkBytes = chunkBytes;
+            this.file = Files.createTempFile(dir, "snapdelta-bench-input-", ".bin");
+            // Buffered: one write call per MB, not one per record (5M records for the 1M-account capture).
+            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+        }
+
+        void append(byte[] v) throws IOException {
+            if (v.length > chunkBytes) {
+                throw new IllegalArgumentException("record " + n + " has " + v.length + " bytes, more than a mapping's " + chunkBytes);
+            }
+            if (position - chunkStart + v.length > chunkBytes) {
+                spans.add(new long[] {chunkStart, position - chunkStart});
+                chunkStart = position;
+            }
+            if (spans.size() > Short.MAX_VALUE) {
+                throw new IllegalArgumentException("more than " + Short.MAX_VALUE + " mappings");
+            }
+            if (n == length.length) {
+                int grown = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, 2L * n));
+                chunkOf = java.util.Arrays.copyOf(chunkOf, grown);
+                offset = java.util.Arrays.copyOf(offset, grown);
+                length = java.util.Arrays.copyOf(length, grown);
+            }
+            chunkOf[n] = (short) spans.size();
+            offset[n] = (int) (position - chunkStart);
+            length[n] = v.length;
+            n++;
+            out.write(v);
+            position += v.length;
+        }
+
+        /** Values appended so far. */
+        int size() {
+            return n;
+        }
+
+        MappedRecords finish() throws IOException {
             spans.add(new long[] {chunkStart, position - chunkStart});
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
-            throw e;
-        }
-        MappedByteBuffer[] chunks = new MappedByteBuffer[spans.size()];
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (int c = 0; c < chunks.length; c++) {
-                chunks[c] = in.map(FileChannel.MapMode.READ_ONLY, spans.get(c)[0], spans.get(c)[1]);
+            out.close();
+            MappedByteBuffer[] chunks = new MappedByteBuffer[spans.size()];
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (int c = 0; c < chunks.length; c++) {
+                    chunks[c] = in.map(FileChannel.MapMode.READ_ONLY, spans.get(c)[0], spans.get(c)[1]);
+                }
+            } finally {
+                done = true;
+                Files.deleteIfExists(file);
             }
-        } finally {
-            Files.deleteIfExists(file);
+            return new MappedRecords(chunks, java.util.Arrays.copyOf(chunkOf, n), java.util.Arrays.copyOf(offset, n),
+                    java.util.Arrays.copyOf(length, n));
         }
-        return new MappedRecords(chunks, chunkOf, offset, length);
+
+        @Override
+        public void close() throws IOException {
+            if (!done) {
+                try {
+                    out.close();
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     @Override

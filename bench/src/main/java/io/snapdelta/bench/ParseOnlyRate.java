@@ -10,12 +10,16 @@ import java.util.List;
 
 /**
  * The rate at which this process merely parses the job's input: the job's own parser over the same record
- * values, one thread, in events per CPU-second of that thread (so per core). A record the parser rejects
+ * values (all of them, or an evenly spaced sample of a capture too large for the heap: {@link ParseSample}), one thread, in events per CPU-second of that thread (so per core). A record the parser rejects
  * costs its error path, as in the job. The median of {@code rounds} passes after one warm-up pass.
  */
 final class ParseOnlyRate {
-    /** @param eventsPerCpuSecond median over the measured rounds; {@code rounds} the per-round rates */
-    record Result(double eventsPerCpuSecond, double eventsPerWallSecond, double[] rounds) {
+    /**
+     * @param eventsPerCpuSecond median over the measured rounds; {@code rounds} the per-round rates
+     * @param events records parsed per round; {@code sampleStride} 1 if those are the whole input, else the
+     *     distance between two of them in it ({@link ParseSample})
+     */
+    record Result(double eventsPerCpuSecond, double eventsPerWallSecond, double[] rounds, int events, long sampleStride) {
     }
 
     private static long sink;
@@ -23,7 +27,7 @@ final class ParseOnlyRate {
     private ParseOnlyRate() {
     }
 
-    static Result measure(List<byte[]> values, ChangeEventParser parser, int rounds) {
+    static Result measure(List<byte[]> values, long sampleStride, ChangeEventParser parser, int rounds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         parseAll(values, parser);
         double[] cpuRates = new double[rounds];
@@ -37,7 +41,7 @@ final class ParseOnlyRate {
             cpuRates[r] = values.size() / ((cpu > 0 ? cpu : wall) / 1e9);
             wallRates[r] = values.size() / (wall / 1e9);
         }
-        return new Result(median(cpuRates), median(wallRates), cpuRates);
+        return new Result(median(cpuRates), median(wallRates), cpuRates, values.size(), sampleStride);
     }
 
     private static void parseAll(List<byte[]> values, ChangeEventParser parser) {

@@ -53,6 +53,8 @@ class JobBenchCommandITCase {
         assertEquals(events, r.get("job_events_in").asLong());
         assertEquals(LINES, r.get("job_events_valid").asLong());
         assertEquals(1, r.get("job_dead_letters").asLong());
+        assertEquals(events, r.get("parse_only_events").asLong(), "a small input is parsed whole");
+        assertEquals(1, r.get("parse_only_sample_every").asLong());
         assertTrue(r.get("consistent").asBoolean(), r.get("problems").toString());
         for (String positive : List.of("job_changes_per_s", "job_changes_per_s_cold", "job_changes_per_s_without_broker",
                 "parse_only_changes_per_s", "cores", "ratio_job_to_parse",

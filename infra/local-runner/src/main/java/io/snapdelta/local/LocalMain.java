@@ -98,9 +98,15 @@ public final class LocalMain implements Callable<Integer> {
             description = "Task slots of the embedded Flink TaskManager, and the job's default parallelism (default: ${DEFAULT-VALUE}).")
     int slots;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30min",
-            description = "Give up if the job has not finished after this long (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "none",
+            description = "Give up if the job has not finished after this long in all; none: no limit, the job may take as "
+                    + "long as it makes progress (default: ${DEFAULT-VALUE}).")
     String timeout;
+
+    @Option(names = "--stall-timeout", paramLabel = "DURATION", defaultValue = "10min",
+            description = "Give up if the job has not finished and its tasks have reported no newly parsed record for this "
+                    + "long: a stalled job, whatever the input's size (default: ${DEFAULT-VALUE}).")
+    String stallTimeout;
 
     @Unmatched
     List<String> overrides = new ArrayList<>();
@@ -133,7 +139,8 @@ public final class LocalMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputFormat inputFormat = parseFormat(format);
-        Duration jobTimeout = parseTimeout(timeout);
+        Duration jobTimeout = "none".equals(timeout.trim()) ? null : parseTimeout("--timeout", timeout);
+        Duration jobStallTimeout = parseTimeout("--stall-timeout", stallTimeout);
         if (input != null && !Files.isReadable(input)) {
             throw new UsageException("input file " + input + " does not exist or is not readable");
         }
@@ -179,7 +186,7 @@ public final class LocalMain implements Callable<Integer> {
             }
 
             long jobStarted = System.nanoTime();
-            JobExecutionResult result = runJob(stack, jobConfig, eventsIn, jobTimeout);
+            JobExecutionResult result = runJob(stack, jobConfig, eventsIn, jobTimeout, jobStallTimeout);
             double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
 
             DeadLetterTally tally = DeadLetterTally.read(bootstrap, dlqTopic, Duration.ofMinutes(2));
@@ -291,36 +298,49 @@ public final class LocalMain implements Callable<Integer> {
         return Configuration.fromMap(values);
     }
 
-    private static JobExecutionResult runJob(LocalStack stack, Configuration jobConfig, long expected, Duration timeout)
-            throws Exception {
+    /**
+     * Waits for the bounded job to finish. It is cancelled after {@code timeout} in all ({@code null}: never), or once its
+     * tasks have reported no newly parsed record for {@code stallTimeout}: a large input takes as long as it needs.
+     */
+    private static JobExecutionResult runJob(LocalStack stack, Configuration jobConfig, long expected, Duration timeout,
+                                             Duration stallTimeout) throws Exception {
         StreamExecutionEnvironment env = stack.flink().environment(SnapdeltaJob.flinkConfiguration(jobConfig));
         SnapdeltaJob.define(env, jobConfig, Parsers.from(jobConfig));
         JobClient job = env.executeAsync(jobConfig.get(JobOptions.JOB_NAME));
         LOG.info("Job {} submitted; it stops by itself once the {} input records are drained and the final checkpoint commits",
                 job.getJobID(), expected);
         CompletableFuture<JobExecutionResult> done = job.getJobExecutionResult();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        StallWatch stall = new StallWatch(stallTimeout, start);
         while (true) {
             try {
                 return done.get(5, TimeUnit.SECONDS);
             } catch (TimeoutException stillRunning) {
-                if (System.nanoTime() > deadline) {
+                long now = System.nanoTime();
+                if (timeout != null && now - start > timeout.toNanos()) {
                     job.cancel();
-                    throw new IllegalStateException("the job did not finish within " + timeout + "; cancelled");
+                    throw new IllegalStateException("the job did not finish within --timeout " + timeout + "; cancelled");
                 }
-                logProgress(job, expected);
+                if (stall.stalled(logProgress(job, expected), now)) {
+                    job.cancel();
+                    throw new IllegalStateException("the job made no progress for --stall-timeout " + stallTimeout + " (its tasks "
+                            + "last reported " + stall.lastParsed() + " of " + expected + " records parsed); cancelled");
+                }
             }
         }
     }
 
-    private static void logProgress(JobClient job, long expected) {
+    /** Logs and returns the records the tasks last reported parsed; -1 while they report none. */
+    private static long logProgress(JobClient job, long expected) {
         try {
             Map<String, Object> acc = job.getAccumulators().get(5, TimeUnit.SECONDS);
             Object in = acc.get(IngestMetrics.ACC_EVENTS_IN);
             LOG.info("Job running: {} of {} records parsed as last reported by the tasks ({} valid, {} dead letters)", in == null ? 0 : in, expected,
                     acc.getOrDefault(IngestMetrics.ACC_EVENTS_VALID, 0), acc.getOrDefault(IngestMetrics.ACC_DEAD_LETTERS, 0));
+            return in instanceof Long l ? l : -1;
         } catch (Exception e) {
             LOG.info("Job running (progress not available yet: {})", e.toString());
+            return -1;
         }
     }
 
@@ -354,18 +374,18 @@ public final class LocalMain implements Callable<Integer> {
         }
     }
 
-    private static Duration parseTimeout(String text) {
+    private static Duration parseTimeout(String option, String text) {
         try {
             Duration d = OptionType.DURATION.parser().apply(text.trim());
             if (d.isNegative() || d.isZero()) {
-                throw new UsageException("--timeout must be positive");
+                throw new UsageException(option + " must be positive, got '" + text + "'");
             }
             return d;
         } catch (RuntimeException e) {
             if (e instanceof UsageException u) {
                 throw u;
             }
-            throw new UsageException("--timeout: '" + text + "' is not a duration (" + e.getMessage() + ")");
+            throw new UsageException(option + ": '" + text + "' is not a duration (" + e.getMessage() + ")");
         }
     }
 

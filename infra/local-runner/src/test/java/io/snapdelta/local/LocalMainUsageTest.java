@@ -49,4 +49,14 @@ class LocalMainUsageTest {
         assertEquals(2, run.exitCode(), run.output());
         assertTrue(run.err().contains("soon") && run.err().contains("job.checkpoint.interval"), run.err());
     }
+
+    @Test
+    void invalidTimeoutsAreUsageErrorsNamingTheOption() {
+        var stall = LocalMainITCase.run("--stall-timeout", "0s");
+        assertEquals(2, stall.exitCode(), stall.output());
+        assertTrue(stall.err().contains("--stall-timeout must be positive"), stall.err());
+        var total = LocalMainITCase.run("--timeout", "soon");
+        assertEquals(2, total.exitCode(), total.output());
+        assertTrue(total.err().contains("--timeout: 'soon' is not a duration"), total.err());
+    }
 }
