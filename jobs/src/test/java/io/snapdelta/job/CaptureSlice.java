@@ -16,9 +16,10 @@ import java.util.Map;
 
 /**
  * A slice of the real pgbench-small capture (Debezium JSON lines, the {@code {"key":..,"value":..}} line
- * form): its first {@code head} lines (snapshot reads) and last {@code tail} lines (inserts, updates), then
- * injected duplicates (a line sent again) and stale versions (an older line of a key sent after a newer
- * one). {@link #expectedState} is last-version-wins over the slice, computed here independently of the job.
+ * form): its first {@code head} lines (snapshot reads) and last {@code tail} lines (inserts, updates), or a
+ * generated capture with deletes and tombstones ({@link #generated}), then injected duplicates (a line sent
+ * again) and stale versions (an older line of a key sent after a newer one). {@link #expectedState} is
+ * last-version-wins over the slice, computed here independently of the job.
  */
 final class CaptureSlice {
     final List<byte[]> lines = new ArrayList<>();
