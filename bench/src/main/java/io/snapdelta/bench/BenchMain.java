@@ -31,12 +31,11 @@ public final class BenchMain implements Runnable {
         try {
             code = execute(args);
         } catch (OutOfMemoryError e) {
-            // bench parse holds the capture's lines in memory (a parse rate over a file would time the disk and
-            // the decompressor); bench job maps its records off the heap and keeps a sample of at most an eighth
-            // of the heap for its parse-only rate; bench bandwidth holds the shard states. Say so, instead of a
-            // stack trace.
+            // bench parse and bench job keep at most an eighth of the heap of the capture's lines (a parse rate
+            // over a file would time the disk and the decompressor; bench job maps the rest off the heap); bench
+            // bandwidth holds the shard states. Say so, instead of a stack trace.
             System.err.printf("snapdelta bench: the JVM ran out of heap (%s, at most %,d MB): %s%n"
-                            + "bench parse holds the input's lines in memory, bench bandwidth the shard states; "
+                            + "bench bandwidth holds the shard states, bench parse and bench job a sample of the input's lines; "
                             + "give the JVM more with JAVA_OPTS, e.g. JAVA_OPTS=-Xmx16g bin/snapdelta bench ...%n",
                     e.getMessage(), Runtime.getRuntime().maxMemory() >> 20, String.join(" ", args));
             code = 1;

@@ -77,7 +77,15 @@ public final class ParseBenchCommand implements Callable<Integer> {
         if (rounds < 1 || warmupRounds < 0) {
             throw new ParameterException(spec.commandLine(), "--rounds must be >= 1 and --warmup-rounds >= 0");
         }
-        List<byte[]> lines = InputLines.read(input);
+        // Every line while they fit an eighth of the heap (pgbench-small's do), else an evenly spaced sample of them:
+        // a capture larger than the heap is measured at the default heap instead of running out of it.
+        ParseSample sample = new ParseSample(ParseSample.defaultBudgetBytes());
+        long[] inputBytes = {0};
+        InputLines.forEach(input, line -> {
+            sample.offer(line);
+            inputBytes[0] += line.length;
+        });
+        List<byte[]> lines = sample.values();
         if (lines.isEmpty()) {
             System.err.println("bench parse: " + input + " has no lines");
             return 1;
@@ -112,6 +120,10 @@ public final class ParseBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench parse: %s, %,d events, %,d bytes (%.1f bytes/event), format %s, 1 thread%n",
                 input, lines.size(), bytes, (double) bytes / lines.size(), fmt.id());
+        if (sample.stride() > 1) {
+            out.printf(Locale.ROOT, "  (every %d-th of the input's %,d events, %,d bytes: its lines exceed an eighth of the heap)%n",
+                    sample.stride(), sample.offered(), inputBytes[0]);
+        }
         out.printf(Locale.ROOT, "parser %s; %d warm-up + %d measured rounds per side, alternating; medians%n",
                 parser.getClass().getName(), warmupRounds, rounds);
         out.printf(Locale.ROOT, "%-28s %18s %18s%n", "", "events/s per core", "events/s (wall)");
@@ -122,9 +134,10 @@ public final class ParseBenchCommand implements Callable<Integer> {
         if (jsonOut != null) {
             String json = String.format(Locale.ROOT, "{\"events\":%d,\"bytes\":%d,\"parser_events_per_s\":%.0f,"
                             + "\"tree_model_events_per_s\":%.0f,\"ratio\":%.3f,\"cores\":1,\"format\":\"%s\",\"rounds\":%d,"
-                            + "\"warmup_rounds\":%d,\"parser_rounds_events_per_s\":%s,\"tree_model_rounds_events_per_s\":%s}%n",
+                            + "\"warmup_rounds\":%d,\"parser_rounds_events_per_s\":%s,\"tree_model_rounds_events_per_s\":%s,"
+                            + "\"input_events\":%d,\"input_bytes\":%d,\"sample_every\":%d}%n",
                     lines.size(), bytes, parserRate, treeRate, ratio, fmt.id(), rounds, warmupRounds,
-                    Arrays.toString(round(ours)), Arrays.toString(round(tree)));
+                    Arrays.toString(round(ours)), Arrays.toString(round(tree)), sample.offered(), inputBytes[0], sample.stride());
             Path parent = jsonOut.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);

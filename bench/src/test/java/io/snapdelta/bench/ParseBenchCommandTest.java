@@ -26,6 +26,10 @@ class ParseBenchCommandTest {
         assertEquals(0, code);
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertEquals(50, report.get("events").asLong());
+        assertEquals(50, report.get("input_events").asLong(), "a small input is parsed whole");
+        assertEquals(1, report.get("sample_every").asLong());
+        assertEquals(lines.stream().mapToLong(l -> l.length).sum(), report.get("input_bytes").asLong());
+        assertEquals(report.get("input_bytes").asLong(), report.get("bytes").asLong());
         assertEquals(1, report.get("cores").asInt());
         assertEquals("debezium-json", report.get("format").asText());
         for (String field : List.of("parser_events_per_s", "tree_model_events_per_s", "ratio")) {
