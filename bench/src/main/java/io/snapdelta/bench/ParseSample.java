@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The record values {@code bench job}'s parse-only rate is measured over, on the heap: every record while they fit
- * in a byte budget, else every {@code stride}-th record of the whole input, the stride the smallest power of two
- * that fits. Evenly spaced rather than a head, because a capture's head is its snapshot, which parses unlike the
- * stream after it. On pgbench-small (112 MB of values) the budget holds every record, as before this sample.
+ * The record values a parse rate is measured over ({@code bench job}'s parse-only rate, {@code bench parse}), on
+ * the heap: every record while they fit in a byte budget, else every {@code stride}-th record of the whole input,
+ * the stride the smallest power of two that fits. Evenly spaced rather than a head, because a capture's head is its
+ * snapshot, which parses unlike the stream after it. On pgbench-small (112 MB of values) the default budget holds
+ * every record, as before there was a sample.
  */
 final class ParseSample {
     private final long budgetBytes;
