@@ -75,7 +75,7 @@ final class JobBenchInput {
                 out.append(value);
                 sample.offer(value);
                 if (i == shard.length) {
-                    int grown = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, 2L * i));
+                    int grown = MappedRecords.Writer.grownCapacity(i);
                     shard = Arrays.copyOf(shard, grown);
                     major = Arrays.copyOf(major, grown);
                     minor = Arrays.copyOf(minor, grown);

@@ -95,7 +95,7 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
                 throw new IllegalArgumentException("more than " + Short.MAX_VALUE + " mappings");
             }
             if (n == length.length) {
-                int grown = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, 2L * n));
+                int grown = grownCapacity(n);
                 chunkOf = java.util.Arrays.copyOf(chunkOf, grown);
                 offset = java.util.Arrays.copyOf(offset, grown);
                 length = java.util.Arrays.copyOf(length, grown);
@@ -106,6 +106,11 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
             n++;
             out.write(v);
             position += v.length;
+        }
+
+        /** Twice {@code n}, capped below the largest array the JVM allocates: the next size of a per-record array. */
+        static int grownCapacity(int n) {
+            return (int) Math.min(Integer.MAX_VALUE - 8, 2L * n);
         }
 
         /** Values appended so far. */
