@@ -1,6 +1,7 @@
 package io.snapdelta.ingest;
 
 import io.snapdelta.model.FieldType;
+import io.snapdelta.model.StringCache;
 import io.snapdelta.model.TableId;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -99,9 +100,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** Containers at this depth or deeper are left to Jackson (its limit is one deeper: conservative). */
     private final int maxDepth;
     /** Names, table/schema/db/connector/file texts. */
-    private final AsciiStringCache names = new AsciiStringCache(512, 128);
+    private final StringCache names = new StringCache(512, 128, StandardCharsets.ISO_8859_1);
     /** Short string column values. */
-    private final AsciiStringCache values = new AsciiStringCache(1024, 128);
+    private final StringCache values = new StringCache(1024, 128, StandardCharsets.ISO_8859_1);
     private char[] chars = new char[64];
 
     // The input being scanned: b[0, end).
@@ -1147,7 +1148,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * A string value of member {@code k} at {@code i} (its opening quote): the remembered one when the
      * bytes are the same, else scanned (and remembered). With a cache, its text is then {@link #memo}.
      */
-    private int stringMember(int i, Shape s, int k, AsciiStringCache cache) {
+    private int stringMember(int i, Shape s, int k, StringCache cache) {
         boolean memo = memoWorthIt(s, k);
         if (memo) {
             int len = s.valueLength[k];
@@ -1191,7 +1192,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
      * new string: a miss costs a copy of the bytes and two stores into the long-lived cache on top of the
      * string. Every 16th record asks the cache again, so a member whose texts start repeating uses it again.
      */
-    private String cachedText(Shape s, int k, AsciiStringCache cache) {
+    private String cachedText(Shape s, int k, StringCache cache) {
         int len = strEnd - strStart;
         if (k < Shape.MAX_MEMBERS && s.cacheMisses[k] >= MEMO_GIVE_UP && (recordCount & MEMO_RETRY_MASK) != 0) {
             return new String(b, strStart, len, StandardCharsets.ISO_8859_1);

@@ -55,6 +55,14 @@ public final class RowValuesCodec {
 
     /** Reads values written by {@link #writeValues} for the schema they were written with. */
     public static Row readValues(DataInput in, RowSchema s) throws IOException {
+        return readValues(in, s, null);
+    }
+
+    /**
+     * {@link #readValues(DataInput, RowSchema)}, with strings taken from {@code strings} (UTF-8), so a value that
+     * repeats from row to row is one String; null: a new String per value.
+     */
+    public static Row readValues(DataInput in, RowSchema s, StringCache strings) throws IOException {
         Object[] values = new Object[s.size()];
         for (int i = 0; i < values.length; i++) {
             FieldType t = s.type(i);
@@ -69,7 +77,8 @@ public final class RowValuesCodec {
                     int scale = in.readInt();
                     yield new BigDecimal(new BigInteger(readBytes(in, s.name(i))), scale);
                 }
-                case STRING -> new String(readBytes(in, s.name(i)), StandardCharsets.UTF_8);
+                case STRING -> strings == null ? new String(readBytes(in, s.name(i)), StandardCharsets.UTF_8)
+                        : strings.read(in, readLength(in, s.name(i)));
                 case BYTES -> readBytes(in, s.name(i));
                 default -> throw new IllegalStateException("unhandled field type " + t);
             };
@@ -162,8 +171,14 @@ public final class RowValuesCodec {
         out.write(b);
     }
 
-    /** A length is checked before anything is allocated: against what is left when the input can tell. */
     private static byte[] readBytes(DataInput in, String field) throws IOException {
+        byte[] b = new byte[readLength(in, field)];
+        in.readFully(b);
+        return b;
+    }
+
+    /** A length is checked before anything is allocated: against what is left when the input can tell. */
+    private static int readLength(DataInput in, String field) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             throw new IOException("field '" + field + "': negative value length " + n);
@@ -171,8 +186,6 @@ public final class RowValuesCodec {
         if (in instanceof InputStream stream && n > stream.available()) {
             throw new IOException("field '" + field + "': value length " + n + " exceeds the " + stream.available() + " bytes left");
         }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
+        return n;
     }
 }

@@ -5,10 +5,12 @@ import io.snapdelta.model.ChangeEventCodec;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.RowValuesCodec;
+import io.snapdelta.model.StringCache;
 import io.snapdelta.model.TableId;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -40,6 +42,9 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
 
     /** Bound of each cache; a stream with more distinct tables or schemas starts the cache again. */
     private static final int CACHE_LIMIT = 4096;
+    private static final int STRING_SLOTS = 1024;
+    /** As the Debezium parser's value cache: longer texts rarely repeat, and a miss costs a copy of the bytes. */
+    private static final int MAX_CACHED_STRING_BYTES = 128;
 
     private transient Map<TableId, byte[]> tableBytes;
     private transient Map<RowSchema, byte[]> schemaBytes;
@@ -47,6 +52,8 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
     private transient Map<BytesKey, RowSchema> schemas;
     private transient byte[] scratch;
     private transient BytesKey probe;
+    /** Short string values seen recently: repeated ones (fillers, codes) become one String on the receiving side. */
+    private transient StringCache strings;
     private transient ChangeEventCodec.Parts parts;
     /**
      * The schemas read most recently, with their bytes, checked by length and content before the hash map:
@@ -97,6 +104,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             schemas = new HashMap<>();
             scratch = new byte[256];
             probe = new BytesKey();
+            strings = new StringCache(STRING_SLOTS, MAX_CACHED_STRING_BYTES, StandardCharsets.UTF_8);
             parts = new CachedParts();
             recentSchemaBytes = new byte[RECENT_SCHEMAS][];
             recentSchemas = new RowSchema[RECENT_SCHEMAS];
@@ -202,7 +210,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             ensure(at + 1);
             scratch[at++] = in.readByte();
         }
-        return RowValuesCodec.readValues(in, schemaOfScratch(n, at));
+        return RowValuesCodec.readValues(in, schemaOfScratch(n, at), strings);
     }
 
     /** The schema whose bytes are {@code scratch[0, length)}: a recent one, a cached one, or parsed. */

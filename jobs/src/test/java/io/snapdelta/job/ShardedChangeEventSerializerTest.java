@@ -84,6 +84,37 @@ class ShardedChangeEventSerializerTest {
     }
 
     @Test
+    void theExchangedEventKeepsEverythingButItsBeforeImage() throws Exception {
+        ShardAssignFunction assign = new ShardAssignFunction(16, ShardingVersion.V2);
+        ChangeEvent update = event(9, 4);
+        ChangeEvent delete = new ChangeEvent(T, Row.of(KEY, 9L), ChangeOp.DELETE, new Version(5, 1), Row.of(ROW, 9L, 2L), null, 77L);
+        ChangeEvent insert = new ChangeEvent(T, Row.of(KEY, 10L), ChangeOp.INSERT, new Version(6, 0), null, Row.of(ROW, 10L, 3L), 78L);
+        for (ChangeEvent e : List.of(update, delete, insert)) {
+            ChangeEvent sent = assign.map(e).event();
+            assertEquals(new ChangeEvent(e.table(), e.key(), e.op(), e.version(), null, e.after(), e.sourceTimestampMicros()), sent);
+        }
+        assertTrue(assign.map(insert).event() == insert, "an event without a before image is passed on as it is");
+
+        // On the wire: the images byte says "after only" (0x02) for the update, "none" (0x00) for the delete.
+        TypeSerializer<ShardedChangeEvent> s = new ShardedChangeEventSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        s.serialize(assign.map(update), out);
+        int withoutBefore = out.length();
+        out.clear();
+        s.serialize(new ShardedChangeEvent(assign.map(update).shard(), update), out);
+        assertTrue(out.length() > withoutBefore, out.length() + " bytes with the before image, " + withoutBefore + " without");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(expected)) {
+            d.writeByte(ShardedChangeEventSerializer.SHARDED);
+            d.writeShort(assign.map(delete).shard());
+            ChangeEventCodec.write(new ChangeEvent(T, Row.of(KEY, 9L), ChangeOp.DELETE, new Version(5, 1), null, null, 77L), d);
+        }
+        out.clear();
+        s.serialize(assign.map(delete), out);
+        assertArrayEquals(expected.toByteArray(), out.getCopyOfBuffer());
+    }
+
+    @Test
     void anEventWithoutItsShardFromAnOlderBuildIsReadAndKeyedByTheShardingSpecAndWrittenBackUnchanged() throws Exception {
         // In-flight data (unaligned checkpoints) of a build before the shard travelled: bare change-event v1 records.
         ByteArrayOutputStream old = new ByteArrayOutputStream();
