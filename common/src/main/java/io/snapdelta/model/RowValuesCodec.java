@@ -96,6 +96,11 @@ public final class RowValuesCodec {
      * string's bytes before the String is made).
      */
     public static Row readValues(byte[] b, int at, int end, RowSchema s) throws IOException {
+        return readValues(b, at, end, s, null);
+    }
+
+    /** {@link #readValues(byte[], int, int, RowSchema)}, strings from {@code strings} (UTF-8) unless null. */
+    public static Row readValues(byte[] b, int at, int end, RowSchema s, StringCache strings) throws IOException {
         Object[] values = new Object[s.size()];
         for (int i = 0; i < values.length; i++) {
             FieldType t = s.type(i);
@@ -130,7 +135,7 @@ public final class RowValuesCodec {
                 }
                 case STRING -> {
                     int n = length(b, at, end, s, i);
-                    values[i] = new String(b, at + 4, n, StandardCharsets.UTF_8);
+                    values[i] = strings == null ? new String(b, at + 4, n, StandardCharsets.UTF_8) : strings.get(b, at + 4, n);
                     at += 4 + n;
                 }
                 case BYTES -> {

@@ -5,6 +5,7 @@ import io.snapdelta.model.FieldType;
 import io.snapdelta.model.Row;
 import io.snapdelta.model.RowSchema;
 import io.snapdelta.model.RowValuesCodec;
+import io.snapdelta.model.StringCache;
 import io.snapdelta.model.TableId;
 import io.snapdelta.model.Version;
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -55,6 +57,12 @@ public final class StateEntryCodec {
     /** Scratch for the encoders: one encode at a time per codec (a codec serves one thread). */
     private final ByteArrayDataOutput scratch = new ByteArrayDataOutput(128);
     private final ConcurrentHashMap<Long, RowSchema> schemas = new ConcurrentHashMap<>();
+    /**
+     * Short string values of decoded entries: a value repeated across rows (a filler, a status) read back from
+     * the state backend is one String, as it is for rows that came through the exchange (the job's
+     * ChangeEventSerializer). Entries are decoded by the thread that encodes (the store's), one at a time.
+     */
+    private final StringCache strings = new StringCache(1024, 128, StandardCharsets.UTF_8);
     /** Encoded key prefixes by table (one key schema per table; another schema replaces the entry). Encoder thread only. */
     private final HashMap<TableId, KeyPrefix> keyPrefixes = new HashMap<>();
     /** Bound of {@link #keyPrefixes}: a stream of many tables encodes the rest's prefixes each time. */
@@ -298,7 +306,7 @@ public final class StateEntryCodec {
             if (schema == null) {
                 throw new IllegalStateException("entry names row schema " + Long.toHexString(id) + " which was never learnt");
             }
-            return new StoredEntry(version, RowValuesCodec.readValues(encoded, at + 8, n, schema), 0L, hash);
+            return new StoredEntry(version, RowValuesCodec.readValues(encoded, at + 8, n, schema, strings), 0L, hash);
         } catch (IOException e) {
             throw new IllegalStateException("corrupt entry in shard state (" + encoded.length + " bytes)", e);
         }

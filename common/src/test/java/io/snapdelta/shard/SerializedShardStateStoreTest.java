@@ -62,6 +62,25 @@ class SerializedShardStateStoreTest {
     }
 
     @Test
+    void entriesDecodedByOneCodecShareTheirRepeatedStringsAndStillEqualTheirRows() {
+        RowSchema schema = RowSchema.of(new String[] {"aid", "filler", "name"}, new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.STRING});
+        String filler = " ".repeat(84);
+        StateEntryCodec writer = new StateEntryCodec();
+        StateEntryCodec reader = new StateEntryCodec();
+        reader.learnSchema(writer.schemaId(schema), writer.schemaDefinition(schema));
+        List<Row> back = new ArrayList<>();
+        for (long aid = 0; aid < 50; aid++) {
+            Row row = Row.of(schema, aid, new String(filler), "name-" + aid + "-ü".repeat((int) aid % 3));
+            Row read = reader.decodeEntry(writer.encodeEntry(StoredEntry.live(new Version(aid, 0), row))).row();
+            assertEquals(row, read);
+            back.add(read);
+        }
+        for (Row r : back) {
+            assertTrue(r.get("filler") == back.get(0).get("filler"), "one String for the repeated filler");
+        }
+    }
+
+    @Test
     void everyTruncationOrExtensionOfAnEntryIsRejectedAsCorruptStateNeverMisread() {
         RowSchema schema = RowSchema.of(new String[] {"i", "d", "s", "y"},
                 new FieldType[] {FieldType.INT64, FieldType.DECIMAL, FieldType.STRING, FieldType.BYTES});
