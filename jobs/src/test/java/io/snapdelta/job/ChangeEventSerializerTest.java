@@ -61,6 +61,33 @@ class ChangeEventSerializerTest {
     }
 
     @Test
+    void aShortStringRepeatedAcrossEventsIsReadAsOneStringAndALongOneIsNot() throws Exception {
+        // The shard operator keeps the rows it reads on the heap until the checkpoint: a repeated filler read as one
+        // String per row was a fifth of a cached pgbench row.
+        TypeSerializer<ChangeEvent> s = ChangeEventTypeInfo.INSTANCE.createSerializer(new SerializerConfigImpl());
+        TableId t = TableId.of("public", "pgbench_accounts");
+        String filler = " ".repeat(84);
+        String long1 = "é".repeat(100); // 200 UTF-8 bytes: past the cached length
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        for (long aid = 1; aid <= 3; aid++) {
+            Row row = Row.of(ROW, aid, 1L, new BigDecimal("1.00"), aid == 3 ? long1 : new String(filler), null, null);
+            s.serialize(new ChangeEvent(t, Row.of(KEY, aid), ChangeOp.INSERT, new Version(aid, 0), null, row, aid), out);
+        }
+        s.serialize(new ChangeEvent(t, Row.of(KEY, 4L), ChangeOp.INSERT, new Version(4, 0), null,
+                Row.of(ROW, 4L, 1L, new BigDecimal("1.00"), new String(long1), null, null), 4L), out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        ChangeEvent[] read = new ChangeEvent[4];
+        for (int i = 0; i < read.length; i++) {
+            read[i] = s.deserialize(in);
+        }
+        assertEquals(filler, read[0].after().get("filler"));
+        assertSame(read[0].after().get("filler"), read[1].after().get("filler"));
+        assertEquals(long1, read[2].after().get("filler"));
+        assertEquals(long1, read[3].after().get("filler"));
+        assertTrue(read[2].after().get("filler") != read[3].after().get("filler"), "texts past the bound are not kept");
+    }
+
+    @Test
     void writesExactlyTheCodecsBytesAndReadsTheCodecsBytesAlsoPastItsCacheBound() throws Exception {
         // More distinct tables and schemas than the serializer caches (4096), each event written twice so that
         // the second one is served from the cache, and a non-ASCII table and field name.
