@@ -60,7 +60,7 @@ public final class RowValuesCodec {
 
     /**
      * {@link #readValues(DataInput, RowSchema)}, with strings taken from {@code strings} (UTF-8), so a value that
-     * repeats from row to row is one String; null: a new String per value.
+     * repeats from row to row is one String (per field, while the field's values repeat); null: a new String per value.
      */
     public static Row readValues(DataInput in, RowSchema s, StringCache strings) throws IOException {
         Object[] values = new Object[s.size()];
@@ -78,7 +78,7 @@ public final class RowValuesCodec {
                     yield new BigDecimal(new BigInteger(readBytes(in, s.name(i))), scale);
                 }
                 case STRING -> strings == null ? new String(readBytes(in, s.name(i)), StandardCharsets.UTF_8)
-                        : strings.read(in, readLength(in, s.name(i)));
+                        : strings.read(in, readLength(in, s.name(i)), StringCache.fieldKey(s, i));
                 case BYTES -> readBytes(in, s.name(i));
                 default -> throw new IllegalStateException("unhandled field type " + t);
             };
@@ -135,7 +135,7 @@ public final class RowValuesCodec {
                 }
                 case STRING -> {
                     int n = length(b, at, end, s, i);
-                    values[i] = strings == null ? new String(b, at + 4, n, StandardCharsets.UTF_8) : strings.get(b, at + 4, n);
+                    values[i] = strings == null ? new String(b, at + 4, n, StandardCharsets.UTF_8) : strings.get(b, at + 4, n, StringCache.fieldKey(s, i));
                     at += 4 + n;
                 }
                 case BYTES -> {

@@ -101,4 +101,48 @@ class StringCacheTest {
         assertSame(read[0].get(1), read[1].get(1));
         assertEquals(0, cached.available());
     }
+    @Test
+    void aFieldWhoseValuesNeverRepeatStopsAskingTheCacheButRetriesAndResumesWhenTheyDo() {
+        StringCache cache = new StringCache(64, 128, StandardCharsets.UTF_8);
+        int unique = 1;
+        int repeated = 2;
+        for (int i = 0; i < StringCache.GIVE_UP; i++) {
+            byte[] b = utf8("name-" + i);
+            assertEquals("name-" + i, cache.get(b, 0, b.length, unique));
+        }
+        String x = cache.get(utf8("x"), 0, 1, repeated);
+        assertSame(x, cache.get(utf8("x"), 0, 1, repeated));
+        // The unique field has given up: a value the cache holds comes back as a new String ...
+        for (int i = 1; i < StringCache.RETRY_EVERY; i++) {
+            String got = cache.get(utf8("x"), 0, 1, unique);
+            assertEquals("x", got);
+            assertNotSame(x, got, "lookup " + i + " of a given-up field");
+        }
+        // ... until the retry finds it, and from then on the field shares again.
+        assertSame(x, cache.get(utf8("x"), 0, 1, unique));
+        assertSame(x, cache.get(utf8("x"), 0, 1, unique));
+    }
+
+    @Test
+    void aRepeatedFieldKeepsSharingBesideAFieldOfUniqueValuesInTheSameRows() throws Exception {
+        RowSchema schema = RowSchema.of(new String[] {"id", "filler", "email"}, new FieldType[] {FieldType.INT64, FieldType.STRING, FieldType.STRING});
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int rows = 10 * StringCache.GIVE_UP;
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            for (long i = 0; i < rows; i++) {
+                RowValuesCodec.writeValues(out, Row.of(schema, i, " ".repeat(84), "user" + i + "@example.com"));
+            }
+        }
+        StringCache cache = new StringCache(1024, 128, StandardCharsets.UTF_8);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        Object filler = null;
+        for (long i = 0; i < rows; i++) {
+            Row r = RowValuesCodec.readValues(in, schema, cache);
+            assertEquals("user" + i + "@example.com", r.get("email"));
+            if (filler == null) {
+                filler = r.get("filler");
+            }
+            assertSame(filler, r.get("filler"), "row " + i);
+        }
+    }
 }
