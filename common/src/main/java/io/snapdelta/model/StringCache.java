@@ -31,7 +31,10 @@ public final class StringCache {
     private static final int FIELD_SLOTS = 256;
     /** Misses in a row after which a field's values are taken to be unique (names, e-mails, ids as text). */
     static final int GIVE_UP = 32;
-    /** A given-up field still asks the cache every this many lookups, so a field whose values start repeating is cached again. */
+    /**
+     * Given-up fields still ask the cache once every this many of their lookups (counted together, {@link #lookups}),
+     * so a field whose values start repeating is cached again.
+     */
     static final int RETRY_EVERY = 16;
 
     /**
