@@ -102,7 +102,7 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     /** Names, table/schema/db/connector/file texts. */
     private final StringCache names = new StringCache(512, 128, StandardCharsets.ISO_8859_1);
     /** Short string column values. */
-    private final StringCache values = new StringCache(1024, 128, StandardCharsets.ISO_8859_1);
+    private final StringCache values = StringCache.forValues(StandardCharsets.ISO_8859_1);
     private char[] chars = new char[64];
 
     // The input being scanned: b[0, end).

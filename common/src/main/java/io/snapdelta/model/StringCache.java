@@ -38,6 +38,14 @@ public final class StringCache {
     static final int RETRY_EVERY = 16;
 
     /**
+     * A cache for column values (the parser's, the exchange's and the shard state's): 1,024 slots, texts up to 128
+     * bytes (longer ones rarely repeat, and a miss costs a copy of the bytes).
+     */
+    public static StringCache forValues(Charset charset) {
+        return new StringCache(1024, 128, charset);
+    }
+
+    /**
      * @param slots a power of two
      * @param maxLength longer ranges are not cached
      * @param charset how the bytes encode the text (ISO-8859-1 for callers that pass only ASCII: the cheapest decode)
@@ -63,10 +71,8 @@ public final class StringCache {
     /** The string of the next {@code len} bytes of {@code in}. */
     public String read(DataInput in, int len) throws IOException {
         if (len > maxLength) {
-            byte[] b = new byte[len];
-            in.readFully(b);
             lastHit = false;
-            return new String(b, charset);
+            return decode(in, len);
         }
         if (scratch.length < len) {
             scratch = new byte[maxLength];
@@ -94,6 +100,10 @@ public final class StringCache {
             noteOutcome(fieldKey);
             return s;
         }
+        return decode(in, len);
+    }
+
+    private String decode(DataInput in, int len) throws IOException {
         byte[] b = new byte[len];
         in.readFully(b);
         return new String(b, charset);

@@ -62,7 +62,7 @@ public final class StateEntryCodec {
      * the state backend is one String, as it is for rows that came through the exchange (the job's
      * ChangeEventSerializer). Entries are decoded by the thread that encodes (the store's), one at a time.
      */
-    private final StringCache strings = new StringCache(1024, 128, StandardCharsets.UTF_8);
+    private final StringCache strings = StringCache.forValues(StandardCharsets.UTF_8);
     /** Encoded key prefixes by table (one key schema per table; another schema replaces the entry). Encoder thread only. */
     private final HashMap<TableId, KeyPrefix> keyPrefixes = new HashMap<>();
     /** Bound of {@link #keyPrefixes}: a stream of many tables encodes the rest's prefixes each time. */

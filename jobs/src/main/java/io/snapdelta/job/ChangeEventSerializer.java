@@ -42,9 +42,6 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
 
     /** Bound of each cache; a stream with more distinct tables or schemas starts the cache again. */
     private static final int CACHE_LIMIT = 4096;
-    private static final int STRING_SLOTS = 1024;
-    /** As the Debezium parser's value cache: longer texts rarely repeat, and a miss costs a copy of the bytes. */
-    private static final int MAX_CACHED_STRING_BYTES = 128;
 
     private transient Map<TableId, byte[]> tableBytes;
     private transient Map<RowSchema, byte[]> schemaBytes;
@@ -104,7 +101,7 @@ public final class ChangeEventSerializer extends TypeSerializer<ChangeEvent> {
             schemas = new HashMap<>();
             scratch = new byte[256];
             probe = new BytesKey();
-            strings = new StringCache(STRING_SLOTS, MAX_CACHED_STRING_BYTES, StandardCharsets.UTF_8);
+            strings = StringCache.forValues(StandardCharsets.UTF_8);
             parts = new CachedParts();
             recentSchemaBytes = new byte[RECENT_SCHEMAS][];
             recentSchemas = new RowSchema[RECENT_SCHEMAS];
