@@ -333,6 +333,9 @@ final class DebeziumJsonScanner extends DebeziumRecordState {
     }
 
     private int readImage(int i, RowBuffer buf) {
+        if (buf.present) {
+            throw HANDOVER; // the image given twice: Jackson's reader merges the copies and reports a field given twice
+        }
         buf.present = true;
         byte c = at(i);
         if (c == 'n') {

@@ -48,6 +48,15 @@ class DebeziumJsonScannerPropertyTest {
         runBatch(6459444L, true, MalformedCorpus.debeziumLimits());
     }
 
+    /**
+     * Regression: a record whose "before" member appears twice was accepted by the fast path, which read
+     * the second copy over the first, while Jackson rejects the duplicate field it sees in the merged row.
+     */
+    @Example
+    void fastPathRejectsATwiceGivenBeforeImageLikeJackson() {
+        runBatch(7912L, false, ParserLimits.DEFAULTS);
+    }
+
     @Property(tries = 300)
     void fastPathAgreesWithJacksonUnderTightLimits(@ForAll long seed) {
         // max string length 1000, 64 fields, nesting depth 32: the generator crosses them
