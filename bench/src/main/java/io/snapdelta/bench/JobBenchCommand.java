@@ -7,6 +7,7 @@ import io.snapdelta.config.OptionType;
 import io.snapdelta.config.ShardOptions;
 import io.snapdelta.ingest.InputFormat;
 import io.snapdelta.job.Parsers;
+import io.snapdelta.localstack.LocalFlink;
 import io.snapdelta.localstack.LocalStack;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -141,6 +142,13 @@ public final class JobBenchCommand implements Callable<Integer> {
             description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}).")
     int slots;
 
+    @Option(names = "--managed-memory", defaultValue = LocalFlink.DEFAULT_MANAGED_MEMORY, paramLabel = "SIZE",
+            description = "Managed memory of the embedded Flink TaskManager, shared by its slots: RocksDB's block cache and "
+                    + "memtables (default: ${DEFAULT-VALUE}).")
+    String managedMemory;
+    /** {@link #managedMemory} as the MiniCluster setting, once checked. */
+    private Map<String, String> managedMemoryOverride = Map.of();
+
     @Option(names = "--deltas-partitions", defaultValue = "4", paramLabel = "P",
             description = "Partitions of the deltas topics (default: ${DEFAULT-VALUE}).")
     int deltasPartitions;
@@ -178,6 +186,11 @@ public final class JobBenchCommand implements Callable<Integer> {
             throw usage("--latency-events, --latency-warmup-runs, --latency-warmup-seconds, --warmup-runs and --warmup-seconds must be "
                     + ">= 0, --warmup-jit-share and --latency-warmup-jit-share within [0, 1], --parse-rounds, --slots and "
                     + "--deltas-partitions >= 1");
+        }
+        try {
+            managedMemoryOverride = LocalFlink.managedMemoryOverride(managedMemory);
+        } catch (IllegalArgumentException e) {
+            throw usage("--managed-memory: " + e.getMessage());
         }
         Duration phaseTimeout = duration("--timeout", timeout);
         Duration checkpointInterval = duration("--latency-checkpoint-interval", latencyCheckpointInterval);
@@ -230,10 +243,12 @@ public final class JobBenchCommand implements Callable<Integer> {
         LatencyPhase.Result latency = null;
         List<LatencyPhase.Result> latencyWarmups = new java.util.ArrayList<>();
         WarmupPolicy.Stop latencyWarmupStop = null;
+        long managedMemoryBytes;
         try (LocalStack stack = LocalStack.start(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(),
                      clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
+            managedMemoryBytes = stack.flink().managedMemory().getBytes();
             throughput = ThroughputPhase.run(stack, admin, events, user, fmt,
                     new WarmupPolicy(warmupRuns, Duration.ofSeconds(warmupSeconds), warmupJitShare), deltasPartitions, phaseTimeout);
             if (!noLatency) {
@@ -258,7 +273,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             }
         }
         double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        JobBenchReport report = new JobBenchReport(events, shards, parse, throughput, latency, latencyWarmups, latencyWarmupStop,
+        JobBenchReport report = new JobBenchReport(events, shards, managedMemoryBytes, parse, throughput, latency, latencyWarmups, latencyWarmupStop,
                 new double[] {loadAtStart, loadAtEnd});
         PrintWriter out = spec.commandLine().getOut();
         report.printTable(out);
@@ -296,8 +311,9 @@ public final class JobBenchCommand implements Callable<Integer> {
     }
 
     /** Cluster-level settings of the bench's MiniCluster: the progress reporter, the whole checkpoint history. */
-    private static Map<String, String> clusterConfiguration() {
+    private Map<String, String> clusterConfiguration() {
         Map<String, String> c = new java.util.HashMap<>(ShardProgressReporter.clusterConfiguration());
+        c.putAll(managedMemoryOverride);
         c.putAll(CheckpointPhases.CLUSTER_CONFIGURATION);
         return c;
     }

@@ -38,6 +38,8 @@ final class JobBenchReport {
 
     private final JobBenchInput input;
     private final int shards;
+    /** The embedded TaskManager's managed memory (RocksDB's block cache and memtables), in bytes. */
+    private final long managedMemoryBytes;
     private final ParseOnlyRate.Result parse;
     private final ThroughputPhase.Result throughput;
     private final LatencyPhase.Result latency;
@@ -47,7 +49,7 @@ final class JobBenchReport {
     private final double[] loadAverages;
 
     /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
-    JobBenchReport(JobBenchInput input, int shards, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
+    JobBenchReport(JobBenchInput input, int shards, long managedMemoryBytes, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
                    LatencyPhase.Result latency, List<LatencyPhase.Result> latencyWarmups, WarmupPolicy.Stop latencyWarmupStop,
                    double[] loadAverages) {
         this.loadAverages = loadAverages;
@@ -55,6 +57,7 @@ final class JobBenchReport {
         this.latencyWarmupStop = latencyWarmupStop;
         this.input = input;
         this.shards = shards;
+        this.managedMemoryBytes = managedMemoryBytes;
         this.parse = parse;
         this.throughput = throughput;
         this.latency = latency;
@@ -104,6 +107,7 @@ final class JobBenchReport {
         m.put("tombstones", input.tombstones);
         m.put("shards", shards);
         m.put("parallelism", throughput.parallelism());
+        m.put("flink_managed_memory_bytes", managedMemoryBytes);
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("jvm", JvmSettings.inEffect());
         m.put("load_average_start", round3(loadAverages[0]));
@@ -269,8 +273,8 @@ final class JobBenchReport {
     void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "bench job: %s (%s), %,d events (%,d valid, %,d dead letters, %,d tombstones), %,d bytes%n",
                 input.file, input.format.id(), input.size(), input.valid, input.deadLetters, input.tombstones, input.bytes);
-        out.printf(Locale.ROOT, "embedded stack: Kafka KRaft + Flink MiniCluster on RocksDB, exactly-once; S=%d shards, parallelism %d%n",
-                shards, throughput.parallelism());
+        out.printf(Locale.ROOT, "embedded stack: Kafka KRaft + Flink MiniCluster on RocksDB, exactly-once; S=%d shards, parallelism %d, "
+                + "managed memory %s%n", shards, throughput.parallelism(), new org.apache.flink.configuration.MemorySize(managedMemoryBytes));
         out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
                 Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();

@@ -33,6 +33,8 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--input", in, "--generate-pgbench", "10:5"));
         assertEquals(2, BenchMain.execute("job", "--generate-pgbench", "10"));
         assertEquals(2, BenchMain.execute("job", "--generate-pgbench", "10:5", "--format", "snapdelta-json"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--managed-memory", "lots"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--managed-memory", "0m"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.snapdelta.job.Parsers;
 import io.snapdelta.job.ShardFinalAccumulator;
 import io.snapdelta.job.SnapdeltaJob;
 import io.snapdelta.localstack.InputProducer;
+import io.snapdelta.localstack.LocalFlink;
 import io.snapdelta.localstack.LocalStack;
 import io.snapdelta.replica.ShardFinal;
 import io.snapdelta.workload.PgbenchDebeziumWorkload;
@@ -98,6 +99,11 @@ public final class LocalMain implements Callable<Integer> {
             description = "Task slots of the embedded Flink TaskManager, and the job's default parallelism (default: ${DEFAULT-VALUE}).")
     int slots;
 
+    @Option(names = "--managed-memory", paramLabel = "SIZE", defaultValue = LocalFlink.DEFAULT_MANAGED_MEMORY,
+            description = "Managed memory of the embedded Flink TaskManager, shared by its slots: RocksDB's block cache and "
+                    + "memtables, which hold the shard state's hot blocks (default: ${DEFAULT-VALUE}).")
+    String managedMemory;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "none",
             description = "Give up if the job has not finished after this long in all; none: no limit, the job may take as "
                     + "long as it makes progress (default: ${DEFAULT-VALUE}).")
@@ -150,6 +156,12 @@ public final class LocalMain implements Callable<Integer> {
         if (slots < 1) {
             throw new UsageException("--slots must be at least 1");
         }
+        Map<String, String> flinkOverrides;
+        try {
+            flinkOverrides = LocalFlink.managedMemoryOverride(managedMemory);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--managed-memory: " + e.getMessage());
+        }
         Configuration user = ConfigLoader.forRegistry().load(config, withoutEndOfOptions(overrides));
 
         long started = System.nanoTime();
@@ -157,7 +169,7 @@ public final class LocalMain implements Callable<Integer> {
         Thread interrupted = new Thread(() -> LOG.info("Interrupted: stopping the job and the local stack; no summary"),
                 "snapdelta-local-interrupted");
         Runtime.getRuntime().addShutdownHook(interrupted);
-        try (LocalStack stack = LocalStack.start(slots)) {
+        try (LocalStack stack = LocalStack.start(Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(), flinkOverrides)) {
             String bootstrap = stack.kafka().bootstrapServers();
             Configuration jobConfig = withLocalS3(jobConfiguration(user, bootstrap, inputFormat), user, stack);
             String dlqTopic = jobConfig.get(KafkaOptions.DEAD_LETTER_TOPIC);

@@ -51,6 +51,16 @@ class LocalMainUsageTest {
     }
 
     @Test
+    void aManagedMemoryThatIsNotASizeIsAUsageErrorNamingTheOptionAndValue() {
+        var run = LocalMainITCase.run("--managed-memory", "lots");
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.err().contains("--managed-memory: managed memory 'lots' is not a memory size"), run.err());
+        var zero = LocalMainITCase.run("--managed-memory", "0m");
+        assertEquals(2, zero.exitCode(), zero.output());
+        assertTrue(zero.err().contains("managed memory must be more than zero, got '0m'"), zero.err());
+    }
+
+    @Test
     void invalidTimeoutsAreUsageErrorsNamingTheOption() {
         var stall = LocalMainITCase.run("--stall-timeout", "0s");
         assertEquals(2, stall.exitCode(), stall.output());

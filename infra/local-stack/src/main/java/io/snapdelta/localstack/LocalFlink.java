@@ -14,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -43,6 +44,19 @@ import org.slf4j.LoggerFactory;
 public final class LocalFlink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlink.class);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The TaskManager's managed memory unless the caller sets {@code taskmanager.memory.managed.size}
+     * ({@link #managedMemoryOverride}; {@code --managed-memory} of {@code local} and {@code bench job}). RocksDB's
+     * block cache (data, index and filter blocks) and its memtables live in it, divided among the slots.
+     * Flink gives a MiniCluster 128 MB when it is not set, where a real cluster's TaskManager gets 40% of its
+     * Flink memory (about 1.4 GB for the 4 GB TaskManagers of {@code infra/k8s}). At 128 MB the shard operator's
+     * state reads of a 1M-account capture re-read and checksummed an SST file's index and filter blocks and
+     * decompressed a data block on nearly every look-up, 65% of the shard threads' samples; at 1 GB the
+     * job ran 1.7x the changes per core (docs/benchmark-log.md "Session 25"). RocksDB takes the memory as it
+     * fills its cache, so a small job does not pay for it.
+     */
+    public static final String DEFAULT_MANAGED_MEMORY = "1g";
 
     private final MiniCluster miniCluster;
     private final Path workDir;
@@ -78,7 +92,27 @@ public final class LocalFlink implements AutoCloseable {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDirectory(workDir).toUri().toString());
         conf.set(RocksDBOptions.LOCAL_DIRECTORIES, workDir.resolve("rocksdb").toAbsolutePath().toString());
         conf.set(CoreOptions.TMP_DIRS, workDir.resolve("tmp").toAbsolutePath().toString());
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(DEFAULT_MANAGED_MEMORY));
         return conf;
+    }
+
+    /**
+     * The cluster override that sets the TaskManager's managed memory to {@code size} (Flink's syntax:
+     * {@code 512m}, {@code 2g}, {@code 1536mb}).
+     *
+     * @throws IllegalArgumentException naming the value if it is not a memory size or is zero
+     */
+    public static java.util.Map<String, String> managedMemoryOverride(String size) {
+        MemorySize parsed;
+        try {
+            parsed = MemorySize.parse(size.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("managed memory '" + size + "' is not a memory size (e.g. 512m, 2g): " + e.getMessage());
+        }
+        if (parsed.getBytes() == 0) {
+            throw new IllegalArgumentException("managed memory must be more than zero, got '" + size + "'");
+        }
+        return java.util.Map.of(TaskManagerOptions.MANAGED_MEMORY_SIZE.key(), parsed.toString());
     }
 
     private static Configuration withOverrides(Configuration conf, java.util.Map<String, String> overrides) {
@@ -117,8 +151,9 @@ public final class LocalFlink implements AutoCloseable {
         try {
             cluster.start();
             URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
-            LOG.info("Flink MiniCluster ready ({} slots, RocksDB, REST {}) in {} ms; checkpoints in {}",
-                    slots, rest, (System.nanoTime() - started) / 1_000_000, checkpointDirectory(workDir));
+            LOG.info("Flink MiniCluster ready ({} slots, RocksDB, managed memory {}, REST {}) in {} ms; checkpoints in {}",
+                    slots, cluster.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE), rest,
+                    (System.nanoTime() - started) / 1_000_000, checkpointDirectory(workDir));
             return new LocalFlink(cluster, workDir, rest, slots);
         } catch (Exception e) {
             cluster.closeAsync();
@@ -158,6 +193,11 @@ public final class LocalFlink implements AutoCloseable {
     /** The REST endpoint ({@code http://127.0.0.1:<port>}), where the Flink web UI answers too. */
     public URI restAddress() {
         return restAddress;
+    }
+
+    /** The TaskManager's managed memory (RocksDB's block cache and memtables), shared by its slots. */
+    public MemorySize managedMemory() {
+        return miniCluster.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE);
     }
 
     /** The number of task slots (the default parallelism of {@link #environment()}). */

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs the embedded stack on its own until the JVM is stopped (Ctrl-C / SIGTERM), for pointing tools or
  * a job at it by hand:
  *
- * <pre>{@code java -cp <classpath> io.snapdelta.localstack.LocalStackMain [--dir DIR] [--slots N]}</pre>
+ * <pre>{@code java -cp <classpath> io.snapdelta.localstack.LocalStackMain [--dir DIR] [--slots N] [--managed-memory SIZE]}</pre>
  *
  * <p>When everything is up it writes {@code connection.properties} (Kafka bootstrap servers, S3 endpoint,
  * access key, secret key, Flink REST address) into the stack's work directory, readable by the owner
@@ -29,13 +29,15 @@ public final class LocalStackMain {
     public static void main(String[] args) throws InterruptedException {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         int slots = 2;
+        Map<String, String> flinkOverrides = Map.of();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--dir" -> dir = Path.of(value(args, ++i, "--dir"));
                     case "--slots" -> slots = Integer.parseInt(value(args, ++i, "--slots"));
+                    case "--managed-memory" -> flinkOverrides = LocalFlink.managedMemoryOverride(value(args, ++i, "--managed-memory"));
                     case "--help", "-h" -> {
-                        System.out.println("usage: LocalStackMain [--dir DIR] [--slots N]");
+                        System.out.println("usage: LocalStackMain [--dir DIR] [--slots N] [--managed-memory SIZE]");
                         return;
                     }
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
@@ -45,13 +47,13 @@ public final class LocalStackMain {
                 throw new IllegalArgumentException("--slots must be >= 1, got " + slots);
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage() + "\nusage: LocalStackMain [--dir DIR] [--slots N]");
+            System.err.println("error: " + e.getMessage() + "\nusage: LocalStackMain [--dir DIR] [--slots N] [--managed-memory SIZE]");
             System.exit(2);
             return;
         }
         LocalStack stack;
         try {
-            stack = LocalStack.start(dir, slots, Map.of());
+            stack = LocalStack.start(dir, slots, Map.of(), flinkOverrides);
         } catch (RuntimeException e) {
             System.err.println("error: the local stack failed to start: " + e.getMessage());
             System.exit(1);

@@ -111,6 +111,17 @@ class LocalStackLifecycleTest {
     }
 
     @Test
+    @Order(1)
+    void theTaskManagerHasTheDefaultManagedMemoryForRocksDb() {
+        List<com.fasterxml.jackson.databind.JsonNode> taskManagers = new FlinkRestClient(stack.flink().restAddress()).taskManagers();
+        assertEquals(1, taskManagers.size(), taskManagers.toString());
+        long expected = org.apache.flink.configuration.MemorySize.parse(LocalFlink.DEFAULT_MANAGED_MEMORY).getBytes();
+        assertEquals(expected, taskManagers.get(0).path("memoryConfiguration").path("managedMemory").asLong(), taskManagers.toString());
+        assertEquals(expected, stack.flink().managedMemory().getBytes());
+        assertTrue(LOGGED.stream().anyMatch(l -> l.contains("Flink MiniCluster ready (1 slots, RocksDB, managed memory 1 gb")), LOGGED.toString());
+    }
+
+    @Test
     @Order(2)
     @EnabledOnOs(value = OS.LINUX, disabledReason = "reads the kernel's socket table from /proc")
     void everyListeningSocketTheStackOpenedIsBoundTo127001() {
