@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.MemorySize;
 
 /** What one {@code bench job} run measured: the human table and the JSON. */
 final class JobBenchReport {
@@ -274,7 +275,7 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "bench job: %s (%s), %,d events (%,d valid, %,d dead letters, %,d tombstones), %,d bytes%n",
                 input.file, input.format.id(), input.size(), input.valid, input.deadLetters, input.tombstones, input.bytes);
         out.printf(Locale.ROOT, "embedded stack: Kafka KRaft + Flink MiniCluster on RocksDB, exactly-once; S=%d shards, parallelism %d, "
-                + "managed memory %s%n", shards, throughput.parallelism(), new org.apache.flink.configuration.MemorySize(managedMemoryBytes));
+                + "managed memory %s%n", shards, throughput.parallelism(), new MemorySize(managedMemoryBytes));
         out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
                 Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();
