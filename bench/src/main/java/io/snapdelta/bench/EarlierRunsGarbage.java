@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Collects the garbage earlier job runs left in this JVM before the next run starts, outside its measurement.
  *
  * <p>Why: {@code bench job} submits a new job for every run, and every run builds its shards' state afresh (with the
- * default 16,384-row cache per shard, all of pgbench-small's 120,000 keys as decoded rows on the heap) and drops it
+ * default 8,192-row cache per shard (16,384 before session 25), all of pgbench-small's 120,000 keys as decoded rows on the heap) and drops it
  * at its end. Those rows live long enough to be promoted, so dozens of finished runs fill the old generation with
  * garbage that a long-running job never makes, and whichever later run the collector chose paid for all of it: in
  * session 16 one measured run spent 2.55 of its 6.04 process CPU s in GC threads, the runs before and after 0.0-0.41,

@@ -33,11 +33,12 @@ public final class ShardOptions {
                     + "the source can produce; after it the tombstone is cleaned.");
 
     public static final ConfigOption<Integer> STATE_CACHE_ENTRIES = ConfigOption.key("shard.state.cache-entries")
-            .intType().defaultValue(16384).validator(Validators.between(1, 1 << 24))
+            .intType().defaultValue(8192).validator(Validators.between(1, 1 << 24))
             .description("Decoded state entries each shard keeps on the heap (CLOCK eviction, write-back at "
                     + "checkpoints): a key found there is neither read from the state backend nor decoded, and a key "
                     + "changed several times between checkpoints is encoded and written once. Heap cost is about "
-                    + "this many rows per shard (shard.count shards spread over the subtasks).");
+                    + "this many rows per shard (shard.count shards spread over the subtasks). Where the live keys far "
+                    + "outnumber shard.count times this, a smaller cache mostly saves garbage collection.");
 
     public static final ConfigOption<Integer> STATE_WRITE_BATCH_ENTRIES = ConfigOption.key("shard.state.write-batch-entries")
             .intType().defaultValue(256).validator(Validators.between(1, 1 << 20))

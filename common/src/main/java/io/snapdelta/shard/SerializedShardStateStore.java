@@ -53,7 +53,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private final ShardStateBytes bytes;
     private final StateEntryCodec codec;
     private final Set<Long> schemasStored = new HashSet<>();
-    /** Bound of the decoded-entry cache of the two-argument constructor (tests, tools; the job uses {@code shard.state.cache-entries}, default 16384). */
+    /** Bound of the decoded-entry cache of the two-argument constructor (tests, tools; the job uses {@code shard.state.cache-entries}, default 8192). */
     static final int RECENT_KEYS = 1024;
     private final int cacheEntries;
     private final EntryCache recent;
