@@ -166,6 +166,37 @@ class SnapdeltaLauncherTest {
     }
 
     @Test
+    void theJobCommandsKeepFreedNativeMemoryInMallocUnlessTheEnvironmentSaysOtherwise() throws Exception {
+        // A stand-in JDK whose java prints the malloc settings it was started with: the launcher sets glibc's
+        // mmap and trim thresholds for the commands that run RocksDB in their JVM (local, bench job), leaves
+        // every other command's environment alone, and keeps a value the caller already set. The module is
+        // built by the first test, so the stand-in never runs the Maven wrapper.
+        Path jdk = Files.createTempDirectory(state, "jdk");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "echo \"mmap=${MALLOC_MMAP_THRESHOLD_:-unset} trim=${MALLOC_TRIM_THRESHOLD_:-unset}\"\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SNAPDELTA_MODULE", "common",
+                "SNAPDELTA_MAIN", OptionsDocGenerator.class.getName(), "JAVA_HOME", jdk.toString()));
+        env.put("MALLOC_MMAP_THRESHOLD_", "");
+        env.put("MALLOC_TRIM_THRESHOLD_", "");
+        for (String[] command : new String[][] {{"local", "--help"}, {"bench", "job", "--help"}}) {
+            Run run = launch(env, command);
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals("mmap=33554432 trim=1073741824", run.stdout().strip(), String.join(" ", command));
+        }
+        for (String[] command : new String[][] {{"bench", "bandwidth", "--help"}, {"replica", "--help"}, {"options", "--help"}}) {
+            Run run = launch(env, command);
+            assertEquals(0, run.exitCode(), run.stderr());
+            assertEquals("mmap=unset trim=unset", run.stdout().strip(), String.join(" ", command));
+        }
+        env.put("MALLOC_TRIM_THRESHOLD_", "131072");
+        Run given = launch(env, "local", "--help");
+        assertEquals(0, given.exitCode(), given.stderr());
+        assertEquals("mmap=33554432 trim=131072", given.stdout().strip());
+    }
+
+    @Test
     void aMissingModuleIsAFailureNotAUsageError() throws Exception {
         Run run = launch(Map.of("SNAPDELTA_MODULE", "no-such-module"), "options");
         assertEquals(1, run.exitCode());
