@@ -28,28 +28,43 @@ final class CommittedDeltas {
         return new Rec(b.shard(), b.bytes());
     }
 
-    /** Attempts of {@link #topicWith}, each on a fresh topic with a fresh producer. */
+    /** Attempts of {@link #freshTopicWith}, each on a fresh topic with a fresh producer. */
     private static final int ATTEMPTS = 3;
+
+    /** What a test writes with a transactional producer into a topic it just created. */
+    @FunctionalInterface
+    interface TransactionalWrites {
+        void write(KafkaProducer<byte[], byte[]> producer, String topic);
+    }
 
     /**
      * Creates {@code topic} with {@code partitions} partitions, commits {@code records} into it in order and returns
-     * the topic's name. A transactional produce to a topic created a moment before can fail on the embedded broker
-     * with {@link InvalidTxnStateException} (the partition leader's check with the transaction coordinator that the
-     * partition was added to the transaction, KIP-890), which is fatal to the producer: seen once in CI (session 25).
-     * Then the fixture starts over on a new topic ({@code <topic>-attempt-2}, ...) with a new producer, so no test
-     * reads a topic whose records were only partly committed; the caller uses the name returned.
+     * the topic's name once every commit is readable; see {@link #freshTopicWith}.
      */
     static String topicWith(EmbeddedKafkaBroker kafka, String topic, int partitions, List<Rec> records) {
+        return freshTopicWith(kafka, topic, partitions, (p, name) -> commit(p, name, partitions, records));
+    }
+
+    /**
+     * Creates {@code topic} with {@code partitions} partitions, runs {@code writes} on it with a new transactional
+     * producer, waits until its committed records are readable and returns the topic's name. A transactional produce
+     * to a topic created a moment before can fail on the embedded broker with {@link InvalidTxnStateException} (the
+     * partition leader's check with the transaction coordinator that the partition was added to the transaction,
+     * KIP-890), which is fatal to the producer: seen in CI in session 25. Then the fixture starts over on a new topic
+     * ({@code <topic>-attempt-2}, ...) with a new producer, so no test reads a topic whose records were only partly
+     * written; the caller uses the name returned.
+     */
+    static String freshTopicWith(EmbeddedKafkaBroker kafka, String topic, int partitions, TransactionalWrites writes) {
         for (int attempt = 1; ; attempt++) {
             String name = attempt == 1 ? topic : topic + "-attempt-" + attempt;
             kafka.createTopic(name, partitions);
             try (KafkaProducer<byte[], byte[]> p = transactional(kafka)) {
-                commit(p, name, partitions, records);
+                writes.write(p, name);
             } catch (InvalidTxnStateException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
-                System.err.println("CommittedDeltas: committing into " + name + " failed (" + e.getMessage() + "); starting over on a new topic");
+                System.err.println("CommittedDeltas: writing into " + name + " failed (" + e.getMessage() + "); starting over on a new topic");
                 continue;
             }
             awaitSettled(kafka, name);

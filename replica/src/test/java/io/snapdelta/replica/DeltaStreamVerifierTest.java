@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.snapdelta.replica.CommittedDeltas.Rec;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,17 +240,14 @@ class DeltaStreamVerifierTest {
 
     @Test
     void batchesOfAnAbortedTransactionAreNeverRead() {
-        String topic = "deltas-" + TOPICS.incrementAndGet();
-        kafka.createTopic(topic, PARTITIONS);
-        try (KafkaProducer<byte[], byte[]> p = CommittedDeltas.transactional(kafka)) {
+        String topic = CommittedDeltas.freshTopicWith(kafka, "deltas-" + TOPICS.incrementAndGet(), PARTITIONS, (p, name) -> {
             p.beginTransaction();
             // Garbage that would break every shard if read: a shifted copy of shard 0's second batch.
-            p.send(CommittedDeltas.producerRecord(topic, PARTITIONS, new Rec(0, stream.batch(0, 1).bytes())));
+            p.send(CommittedDeltas.producerRecord(name, PARTITIONS, new Rec(0, stream.batch(0, 1).bytes())));
             p.flush();
             p.abortTransaction();
-            CommittedDeltas.commit(p, topic, PARTITIONS, stream.batches.stream().map(CommittedDeltas::record).toList());
-        }
-        CommittedDeltas.awaitSettled(kafka, topic);
+            CommittedDeltas.commit(p, name, PARTITIONS, stream.batches.stream().map(CommittedDeltas::record).toList());
+        });
         VerificationReport report = verify(topic, null);
         assertTrue(report.clean(), report.toText());
         assertEquals(List.of(), report.compareWith(stream.finals));
@@ -259,18 +255,17 @@ class DeltaStreamVerifierTest {
 
     @Test
     void waitingForASettledEndFailsNamingTheTopicWhileATransactionIsOpen() {
-        String topic = "deltas-" + TOPICS.incrementAndGet();
-        kafka.createTopic(topic, PARTITIONS);
-        try (KafkaProducer<byte[], byte[]> p = CommittedDeltas.transactional(kafka);
-             DeltaTopicReader reader = DeltaTopicReader.forBootstrap(kafka.bootstrapServers(), topic, Duration.ofMillis(500))) {
-            p.beginTransaction();
-            p.send(CommittedDeltas.producerRecord(topic, PARTITIONS, new Rec(0, stream.batch(0, 0).bytes())));
-            p.flush();
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> reader.awaitSettledEnd(reader.partitionsOf(null)));
-            assertTrue(e.getMessage().contains(topic) && e.getMessage().contains("transaction still open"), e.getMessage());
-            p.commitTransaction();
-            reader.awaitSettledEnd(reader.partitionsOf(null)); // settles once committed
-        }
+        CommittedDeltas.freshTopicWith(kafka, "deltas-" + TOPICS.incrementAndGet(), PARTITIONS, (p, topic) -> {
+            try (DeltaTopicReader reader = DeltaTopicReader.forBootstrap(kafka.bootstrapServers(), topic, Duration.ofMillis(500))) {
+                p.beginTransaction();
+                p.send(CommittedDeltas.producerRecord(topic, PARTITIONS, new Rec(0, stream.batch(0, 0).bytes())));
+                p.flush();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> reader.awaitSettledEnd(reader.partitionsOf(null)));
+                assertTrue(e.getMessage().contains(topic) && e.getMessage().contains("transaction still open"), e.getMessage());
+                p.commitTransaction();
+                reader.awaitSettledEnd(reader.partitionsOf(null)); // settles once committed
+            }
+        });
     }
 
     @Test
