@@ -40,7 +40,8 @@ import picocli.CommandLine.Unmatched;
             "Throughput and latency of the snapdelta job on the embedded stack (Kafka, Flink MiniCluster on RocksDB, exactly-once).",
             "Throughput: the whole input is produced into Kafka first, then the job runs bounded over it, after unmeasured "
                     + "warm-up runs until the JIT has settled (--warmup-jit-share, at most --warmup-runs or --warmup-seconds), "
-                    + "like the parse-only rate's warm-up round; changes per second per core (cores = process CPU "
+                    + "like the parse-only rate's warm-up round, then up to --measured-runs measured runs, the median one "
+                    + "reported; changes per second per core (cores = process CPU "
                     + "time / job wall time, also split by thread group) beside the parse-only rate of the same parser over the "
                     + "same bytes on one thread. The first (cold) run is reported too.",
             "Latency: the job runs unbounded with a fast checkpoint interval while the input is produced at --rate; per "
@@ -121,10 +122,24 @@ public final class JobBenchCommand implements Callable<Integer> {
     // keeps compiling the broker's, the clients' and Flink's code for minutes; after 8 runs the measured run still
     // spent 2.1-2.2 of its 5.5-6.0 CPU s compiling, after 30 0.43 of 3.6 (NOTES.md, session 15).
     @Option(names = "--warmup-runs", defaultValue = "40", paramLabel = "N",
-            description = "Runs of the throughput job over the same input before the measured one, in the same JVM, at most; the "
+            description = "Runs of the throughput job over the same input before the measured ones, in the same JVM, at most; the "
                     + "latency phase runs after them, so they warm it up too (default: ${DEFAULT-VALUE}; the first, cold run is "
                     + "reported beside).")
     int warmupRuns;
+
+    // One measured run of pgbench-small is ~1.5 s, and on the shared 2-core bench machine four single runs of one build
+    // after the warm-up read 89,570-112,188 changes/s per core within 10 minutes, mostly as the JIT compiled lukewarm
+    // start-up code for 0.26-0.60 CPU s of the run (docs/benchmark-log.md "Session 26"): the median of a few is the figure.
+    @Option(names = "--measured-runs", defaultValue = "5", paramLabel = "N",
+            description = "Measured runs of the throughput job after the warm-up, at most (see --measured-seconds); the run with "
+                    + "the median process CPU is the reported one, and every measured run's rate is in the JSON "
+                    + "(job_changes_per_s_measured_runs; default: ${DEFAULT-VALUE}).")
+    int measuredRuns;
+
+    @Option(names = "--measured-seconds", defaultValue = "60", paramLabel = "S",
+            description = "Stop measuring more runs once the measured runs have taken this many seconds (a long capture's one "
+                    + "run is measurement enough; default: ${DEFAULT-VALUE}).")
+    int measuredSeconds;
 
     @Option(names = "--warmup-seconds", defaultValue = "240", paramLabel = "S",
             description = "Stop warming up once the warm-up runs have taken this many seconds, even before --warmup-runs (a "
@@ -182,10 +197,10 @@ public final class JobBenchCommand implements Callable<Integer> {
         }
         if (latencyEvents < 0 || latencyWarmupRuns < 0 || latencyWarmupSeconds < 0 || warmupRuns < 0 || warmupSeconds < 0
                 || !(warmupJitShare >= 0 && warmupJitShare <= 1) || !(latencyWarmupJitShare >= 0 && latencyWarmupJitShare <= 1)
-                || parseRounds < 1 || slots < 1 || deltasPartitions < 1) {
-            throw usage("--latency-events, --latency-warmup-runs, --latency-warmup-seconds, --warmup-runs and --warmup-seconds must be "
-                    + ">= 0, --warmup-jit-share and --latency-warmup-jit-share within [0, 1], --parse-rounds, --slots and "
-                    + "--deltas-partitions >= 1");
+                || parseRounds < 1 || slots < 1 || deltasPartitions < 1 || measuredRuns < 1 || measuredSeconds < 0) {
+            throw usage("--latency-events, --latency-warmup-runs, --latency-warmup-seconds, --warmup-runs, --warmup-seconds and "
+                    + "--measured-seconds must be >= 0, --warmup-jit-share and --latency-warmup-jit-share within [0, 1], --parse-rounds, "
+                    + "--measured-runs, --slots and --deltas-partitions >= 1");
         }
         try {
             managedMemoryOverride = LocalFlink.managedMemoryOverride(managedMemory);
@@ -250,7 +265,8 @@ public final class JobBenchCommand implements Callable<Integer> {
             String bootstrap = stack.kafka().bootstrapServers();
             managedMemoryBytes = stack.flink().managedMemory().getBytes();
             throughput = ThroughputPhase.run(stack, admin, events, user, fmt,
-                    new WarmupPolicy(warmupRuns, Duration.ofSeconds(warmupSeconds), warmupJitShare), deltasPartitions, phaseTimeout);
+                    new WarmupPolicy(warmupRuns, Duration.ofSeconds(warmupSeconds), warmupJitShare),
+                    new ThroughputPhase.Measurement(measuredRuns, Duration.ofSeconds(measuredSeconds)), deltasPartitions, phaseTimeout);
             if (!noLatency) {
                 JobBenchInput head = latencyEvents > 0 ? events.head(latencyEvents) : events;
                 WarmupPolicy policy = new WarmupPolicy(latencyWarmupRuns, Duration.ofSeconds(latencyWarmupSeconds), latencyWarmupJitShare);

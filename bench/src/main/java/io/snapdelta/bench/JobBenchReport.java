@@ -151,9 +151,16 @@ final class JobBenchReport {
             w.put("counted_as", STEADY_COUNTED_AS);
             m.put("steady", w);
         }
+        m.put("measured_runs", throughput.measuredRuns());
+        m.put("job_changes_per_s_measured_runs", throughput.measuredRunsInOrder().stream()
+                .mapToDouble(r -> round(throughput.produced() / r.processCpuSeconds())).toArray());
+        m.put("measured_run_reported", throughput.measuredIndex() + 1);
+        m.put("measured_runs_counted_as", "runs after the warm-up, up to --measured-runs (fewer once they took --measured-seconds); "
+                + "the reported one (measured_run_reported, 1-based; every job_* figure without a suffix is its) has the median "
+                + "process CPU of them, for an even count the higher of the middle two");
         m.put("warmup_runs", throughput.warmups());
         m.put("warmup_stopped_because", throughput.warmupStop().id);
-        m.put("warmup_runs_counted_as", "runs before the measured one: until " + WarmupPolicy.SETTLED_RUNS + " runs in a row each "
+        m.put("warmup_runs_counted_as", "runs before the measured ones: until " + WarmupPolicy.SETTLED_RUNS + " runs in a row each "
                 + "compiled (jit_compile_seconds_per_run) for at most --warmup-jit-share of their wall time (jit_settled), or "
                 + "--warmup-runs (max_runs), or fewer once the warm-up runs took --warmup-seconds (time_budget)");
         ThroughputPhase.Run cold = throughput.cold();
@@ -279,9 +286,20 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
                 Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();
-        out.printf(Locale.ROOT, "Throughput (input produced first, then the job bounded over it; default options; measured run after %d "
-                + "warm-up run(s) in this JVM, warm-up stopped: %s)%n", throughput.warmups(), throughput.warmupStop().id);
+        out.printf(Locale.ROOT, "Throughput (input produced first, then the job bounded over it; default options; the median of %d "
+                        + "measured run(s) after %d warm-up run(s) in this JVM, warm-up stopped: %s)%n", throughput.measuredRuns(),
+                throughput.warmups(), throughput.warmupStop().id);
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%n", "job", throughput.changesPerCoreSecond());
+        if (throughput.measuredRuns() > 1) {
+            List<String> rates = new ArrayList<>();
+            List<ThroughputPhase.Run> measuredRuns = throughput.measuredRunsInOrder();
+            for (int i = 0; i < measuredRuns.size(); i++) {
+                rates.add(String.format(Locale.ROOT, i == throughput.measuredIndex() ? "[%,.0f]" : "%,.0f",
+                        throughput.produced() / measuredRuns.get(i).processCpuSeconds()));
+            }
+            out.printf(Locale.ROOT, "  %-44s %s changes/s per core (in the order they ran; [reported])%n", "  measured runs",
+                    String.join(", ", rates));
+        }
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core%s%n", "parse only (same parser, same bytes, 1 thread)",
                 parse.eventsPerCpuSecond(), parse.sampleStride() == 1 ? ""
                         : String.format(Locale.ROOT, " (over every %d-th record: %,d)", parse.sampleStride(), parse.events()));

@@ -7,6 +7,7 @@ import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.localstack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -19,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Throughput: the whole input is in the input topic first, then the job runs bounded over it (exactly
  * once, RocksDB, the job's default options unless overridden), warm-up runs until {@link WarmupPolicy} stops
- * them and then the measured run, one after the other in the same JVM, each run with its own consumer group, output topics and transactional ids. Every
- * run is measured (wall time from submission until its final checkpoint has committed, the process's CPU
- * time meanwhile, split by thread group); the last one is the result, the first one is reported as the
- * cold figure. Warm-up runs do for the job what the warm-up round does for the parse-only rate: the JIT
+ * them and then the measured runs ({@link Measurement}), one after the other in the same JVM, each run with its own consumer
+ * group, output topics and transactional ids. Every run is measured (wall time from submission until its final checkpoint
+ * has committed, the process's CPU time meanwhile, split by thread group); of the measured runs the one with the median
+ * process CPU is the result, and the first run of all is reported as the cold figure. Warm-up runs do for the job what the warm-up round does for the parse-only rate: the JIT
  * has compiled the job's code paths and settled, as in a job that has been running for a while. Each run also has a
  * steady part ({@link #STEADY_FROM} to {@link #STEADY_TO} of the valid changes through the shard operators,
  * {@link ShardProgressReporter}) measured apart: the per-change cost without the job's submission,
@@ -68,16 +69,43 @@ final class ThroughputPhase {
     }
 
     /**
+     * How many runs to measure after the warm-up: up to {@code maxRuns}, fewer once the measured runs have taken
+     * {@code budget} (at least one).
+     */
+    record Measurement(int maxRuns, Duration budget) {
+        Measurement {
+            if (maxRuns < 1 || budget.isNegative()) {
+                throw new IllegalArgumentException("measured runs must be >= 1 and their budget >= 0, got " + maxRuns + " and " + budget);
+            }
+        }
+
+        boolean another(int measuredSoFar, Duration elapsed) {
+            return measuredSoFar == 0 || (measuredSoFar < maxRuns && elapsed.compareTo(budget) < 0);
+        }
+    }
+
+    /**
      * @param produced records put into the input topic
-     * @param runs every run, the first (cold) first; the last is the measured one
+     * @param runs every run, the first (cold) first; the last {@code measuredRuns} are the measured ones
      * @param warmupStop why the warm-up ended
-     * @param batches committed batches in the last run's deltas topic
+     * @param batches committed batches in the reported run's deltas topic
      * @param deltaBytes their sealed bytes
      */
-    record Result(long produced, List<Run> runs, WarmupPolicy.Stop warmupStop, int parallelism, long batches, long deltaBytes,
-                  Map<String, String> options) {
+    record Result(long produced, List<Run> runs, int measuredRuns, WarmupPolicy.Stop warmupStop, int parallelism, long batches,
+                  long deltaBytes, Map<String, String> options) {
+        /** The reported run: of the measured runs, the one with the median process CPU. */
         Run measured() {
-            return runs.get(runs.size() - 1);
+            return measuredRunsInOrder().get(medianIndex(measuredRunsInOrder()));
+        }
+
+        /** The measured runs, in the order they ran. */
+        List<Run> measuredRunsInOrder() {
+            return runs.subList(runs.size() - measuredRuns, runs.size());
+        }
+
+        /** Position of {@link #measured()} among {@link #measuredRunsInOrder()}. */
+        int measuredIndex() {
+            return medianIndex(measuredRunsInOrder());
         }
 
         Run cold() {
@@ -85,7 +113,7 @@ final class ThroughputPhase {
         }
 
         int warmups() {
-            return runs.size() - 1;
+            return runs.size() - measuredRuns;
         }
 
         long jobEventsIn() {
@@ -130,19 +158,44 @@ final class ThroughputPhase {
     private ThroughputPhase() {
     }
 
+    /**
+     * Index of the run with the median process CPU (for an even count the higher of the two middle ones: the lower
+     * rate); equal CPU times sort in the order the runs ran.
+     */
+    static int medianIndex(List<Run> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no measured run");
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> runs.get(i).processCpuSeconds()).thenComparing(i -> i));
+        return order.get(runs.size() / 2);
+    }
+
     /** @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a count of runs, a time budget) */
     static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, WarmupPolicy warmup,
-                      int deltaPartitions, Duration timeout) throws Exception {
+                      Measurement measurement, int deltaPartitions, Duration timeout) throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
         List<Run> runs = new ArrayList<>();
+        List<BenchJobSetup> measuredSetups = new ArrayList<>();
         BenchJobSetup setup = null;
         long produced = 0;
         long warmupStart = System.nanoTime();
-        WarmupPolicy.Stop stop;
+        long measuredStart = 0;
+        WarmupPolicy.Stop stop = null;
         for (int i = 0; ; i++) {
-            stop = warmup.stopAfter(runs, Duration.ofNanos(System.nanoTime() - warmupStart));
+            if (stop == null) {
+                stop = warmup.stopAfter(runs, Duration.ofNanos(System.nanoTime() - warmupStart));
+                measuredStart = System.nanoTime();
+            }
             boolean measured = stop != null;
-            String run = measured ? "throughput" : "throughput-warmup-" + (i + 1);
+            if (measured && !measurement.another(measuredSetups.size(), Duration.ofNanos(System.nanoTime() - measuredStart))) {
+                break;
+            }
+            String run = !measured ? "throughput-warmup-" + (i + 1)
+                    : measuredSetups.isEmpty() ? "throughput" : "throughput-measured-" + (measuredSetups.size() + 1);
             setup = BenchJobSetup.of("throughput", run, user, bootstrap, format, true, null);
             if (i == 0) {
                 setup.createTopics(stack, deltaPartitions, Map.of());
@@ -151,29 +204,33 @@ final class ThroughputPhase {
                     throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());
                 }
                 LOG.info("Throughput phase: {} records in {}; running the job bounded over them up to {} time(s) (warm-up runs "
-                        + "stop after {}, or once {} runs in a row compiled for at most {} of their wall time), the last one "
-                        + "measured", produced, setup.inputTopic, warmup.maxRuns() + 1, warmup.budget(), WarmupPolicy.SETTLED_RUNS,
-                        warmup.jitSettledShare());
+                        + "stop after {}, or once {} runs in a row compiled for at most {} of their wall time), then up to {} "
+                        + "measured run(s) within {}", produced, setup.inputTopic, warmup.maxRuns() + measurement.maxRuns(),
+                        warmup.budget(), WarmupPolicy.SETTLED_RUNS, warmup.jitSettledShare(), measurement.maxRuns(), measurement.budget());
                 warmupStart = System.nanoTime();
             } else {
                 setup.createOutputTopics(stack, deltaPartitions);
             }
             runs.add(runOnce(stack, setup, input.valid, timeout));
             if (measured) {
-                break;
+                measuredSetups.add(setup);
             }
         }
 
+        int measuredRuns = measuredSetups.size();
+        BenchJobSetup reported = measuredSetups.get(medianIndex(runs.subList(runs.size() - measuredRuns, runs.size())));
         long batches;
         long bytes;
-        try (DeltasTopicWatcher watcher = new DeltasTopicWatcher(bootstrap, setup.deltasTopic, Duration.ofSeconds(30)).start()) {
-            Map<TopicPartition, Long> end = JobBenchAdmin.committedEndOffsets(admin, setup.deltasTopic, deltaPartitions);
+        try (DeltasTopicWatcher watcher = new DeltasTopicWatcher(bootstrap, reported.deltasTopic, Duration.ofSeconds(30)).start()) {
+            Map<TopicPartition, Long> end = JobBenchAdmin.committedEndOffsets(admin, reported.deltasTopic, deltaPartitions);
             BenchJobSetup.await(() -> watcher.reached(end), Duration.ofMinutes(2), "reading the committed deltas topic");
             batches = watcher.seen().size();
             bytes = watcher.seen().stream().mapToLong(CommittedBatch::bytes).sum();
         }
-        LOG.info("Throughput phase: measured after {} warm-up run(s), warm-up stopped: {}", runs.size() - 1, stop.id);
-        return new Result(produced, List.copyOf(runs), stop, setup.parallelism(stack), batches, bytes, setup.reportedOptions());
+        LOG.info("Throughput phase: {} measured run(s) after {} warm-up run(s), warm-up stopped: {}", measuredRuns,
+                runs.size() - measuredRuns, stop.id);
+        return new Result(produced, List.copyOf(runs), measuredRuns, stop, reported.parallelism(stack), batches, bytes,
+                reported.reportedOptions());
     }
 
     private static Run runOnce(LocalStack stack, BenchJobSetup setup, long validChanges, Duration timeout) throws Exception {

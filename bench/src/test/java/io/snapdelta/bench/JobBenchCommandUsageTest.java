@@ -28,6 +28,8 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--input", in, "--latency-warmup-jit-share", "1.5"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--latency-warmup-seconds", "-1"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--latency-warmup-runs", "-1"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--measured-runs", "0"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--measured-seconds", "-1"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--no.such.option", "1"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--shard.count", "0"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--generate-pgbench", "10:5"));
