@@ -156,8 +156,8 @@ final class JobBenchReport {
                 .mapToDouble(r -> round(throughput.produced() / r.processCpuSeconds())).toArray());
         m.put("measured_run_reported", throughput.measuredIndex() + 1);
         m.put("measured_runs_counted_as", "runs after the warm-up, up to --measured-runs (fewer once they took --measured-seconds); "
-                + "the reported one (measured_run_reported, 1-based; every job_* figure without a suffix is its) has the median "
-                + "process CPU of them, for an even count the higher of the middle two");
+                + "the reported one (measured_run_reported, 1-based; the job_* figures without a suffix are that run's) has the "
+                + "median process CPU of them, for an even count the higher of the middle two");
         m.put("warmup_runs", throughput.warmups());
         m.put("warmup_stopped_because", throughput.warmupStop().id);
         m.put("warmup_runs_counted_as", "runs before the measured ones: until " + WarmupPolicy.SETTLED_RUNS + " runs in a row each "

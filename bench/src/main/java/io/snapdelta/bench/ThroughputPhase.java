@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Throughput: the whole input is in the input topic first, then the job runs bounded over it (exactly
  * once, RocksDB, the job's default options unless overridden), warm-up runs until {@link WarmupPolicy} stops
- * them and then the measured runs ({@link Measurement}), one after the other in the same JVM, each run with its own consumer
- * group, output topics and transactional ids. Every run is measured (wall time from submission until its final checkpoint
- * has committed, the process's CPU time meanwhile, split by thread group); of the measured runs the one with the median
- * process CPU is the result, and the first run of all is reported as the cold figure. Warm-up runs do for the job what the warm-up round does for the parse-only rate: the JIT
+ * them and then the measured runs ({@link Measurement}), one after the other in the same JVM, each run with its own
+ * consumer group, output topics and transactional ids. Every run is measured (wall time from submission until its final
+ * checkpoint has committed, the process's CPU time meanwhile, split by thread group); of the measured runs the one with
+ * the median process CPU is the result, and the first run of all is reported as the cold figure. Warm-up runs do for
+ * the job what the warm-up round does for the parse-only rate: the JIT
  * has compiled the job's code paths and settled, as in a job that has been running for a while. Each run also has a
  * steady part ({@link #STEADY_FROM} to {@link #STEADY_TO} of the valid changes through the shard operators,
  * {@link ShardProgressReporter}) measured apart: the per-change cost without the job's submission,
