@@ -151,6 +151,15 @@ final class JobBenchReport {
             w.put("counted_as", STEADY_COUNTED_AS);
             m.put("steady", w);
         }
+        ThroughputPhase.StateLookups lookups = measured.stateLookups();
+        Map<String, Object> sl = new LinkedHashMap<>();
+        sl.put("cache_hits", lookups.cacheHits());
+        sl.put("reads", lookups.reads());
+        sl.put("reads_skipped", lookups.readsSkipped());
+        sl.put("cache_hit_rate", round3(lookups.cacheHitRate()));
+        sl.put("counted_as", "the shard operators' key look-ups in the reported run: answered from the heap cache "
+                + "(shard.state.cache-entries), by a RocksDB read, or as absent by the written-keys filter");
+        m.put("state_lookups", sl);
         m.put("measured_runs", throughput.measuredRuns());
         m.put("job_changes_per_s_measured_runs", throughput.measuredRunsInOrder().stream()
                 .mapToDouble(r -> round(throughput.produced() / r.processCpuSeconds())).toArray());
@@ -329,6 +338,10 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f s wall, %.2f CPU s, task threads %,.0f changes/s per core)%n",
                 "job, first (cold) run in this JVM", throughput.produced() / cold.processCpuSeconds(), cold.jobSeconds(),
                 cold.processCpuSeconds(), throughput.produced() / cold.taskThreadCpuSeconds());
+        ThroughputPhase.StateLookups lookups = measured.stateLookups();
+        out.printf(Locale.ROOT, "  %-44s %,14d (heap cache %,d = %.1f%%, RocksDB reads %,d, absent by the written-keys filter %,d)%n",
+                "shard state look-ups", lookups.total(), lookups.cacheHits(), 100 * lookups.cacheHitRate(), lookups.reads(),
+                lookups.readsSkipped());
         out.printf(Locale.ROOT, "  %-44s %,14d batches, %,d bytes%n", "committed deltas", throughput.batches(), throughput.deltaBytes());
         if (latency != null) {
             CommitLatencies.Result l = latency.latencies();

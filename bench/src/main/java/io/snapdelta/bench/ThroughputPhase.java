@@ -2,6 +2,7 @@ package io.snapdelta.bench;
 
 import io.snapdelta.config.Configuration;
 import io.snapdelta.ingest.InputFormat;
+import io.snapdelta.job.DeltaMetrics;
 import io.snapdelta.job.IngestMetrics;
 import io.snapdelta.localstack.InputProducer;
 import io.snapdelta.localstack.LocalStack;
@@ -50,10 +51,12 @@ final class ThroughputPhase {
      * @param jitAtSubmission the JIT compilers' state when the run was submitted ({@link JitActivity})
      * @param jitCompileSeconds time the compiler threads spent compiling during the run (elapsed, summed over them;
      *        -1 if the JVM does not say)
+     * @param stateLookups how the shard operators' state look-ups were answered (the job's accumulators)
      */
     record Run(long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
                double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, long maxProgressSampled,
-               JitActivity.Reading jitAtSubmission, double jitCompileSeconds) implements WarmupPolicy.WarmupRun {
+               JitActivity.Reading jitAtSubmission, double jitCompileSeconds, StateLookups stateLookups)
+            implements WarmupPolicy.WarmupRun {
         @Override
         public double wallSeconds() {
             return jobSeconds;
@@ -66,6 +69,21 @@ final class ThroughputPhase {
         /** Process CPU without the embedded Kafka broker's threads (the job is its client, not its host). */
         double cpuSecondsWithoutBroker() {
             return processCpuSeconds - cpuSeconds.get(CpuMeter.Group.KAFKA_BROKER);
+        }
+    }
+
+    /**
+     * The shard state's key look-ups of a run: answered from the heap cache, by a RocksDB read, or by the
+     * written-keys filter ({@code DeltaMetrics.STATE_*}).
+     */
+    record StateLookups(long cacheHits, long reads, long readsSkipped) {
+        long total() {
+            return cacheHits + reads + readsSkipped;
+        }
+
+        /** Share of the look-ups the heap cache answered, 0 without look-ups. */
+        double cacheHitRate() {
+            return total() == 0 ? 0 : (double) cacheHits / total();
         }
     }
 
@@ -261,7 +279,9 @@ final class ThroughputPhase {
         return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
                 cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups), steady,
-                samples.stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0), jit0, jitCompileSeconds);
+                samples.stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0), jit0, jitCompileSeconds,
+                new StateLookups(acc(result, DeltaMetrics.ACC_STATE_CACHE_HITS), acc(result, DeltaMetrics.ACC_STATE_READS),
+                        acc(result, DeltaMetrics.ACC_STATE_READS_SKIPPED)));
     }
 
     private static long acc(JobExecutionResult result, String name) {

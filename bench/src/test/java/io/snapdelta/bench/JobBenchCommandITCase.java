@@ -138,6 +138,11 @@ class JobBenchCommandITCase {
         assertEquals(rates[reported - 1], r.get("job_changes_per_s").asDouble(), 1.0);
         java.util.Arrays.sort(rates);
         assertEquals(rates[1], r.get("job_changes_per_s").asDouble(), 1.0);
+        JsonNode lookups = r.get("state_lookups");
+        long lookupCount = lookups.get("cache_hits").asLong() + lookups.get("reads").asLong() + lookups.get("reads_skipped").asLong();
+        assertTrue(lookupCount > 0 && lookups.get("reads_skipped").asLong() > 0, lookups.toString());
+        double hitRate = lookups.get("cache_hit_rate").asDouble();
+        assertEquals((double) lookups.get("cache_hits").asLong() / lookupCount, hitRate, 1e-3);
         int runs = r.get("warmup_runs").asInt() + 3;
         assertEquals(runs, r.get("jit_compile_seconds_per_run").size());
         assertEquals(runs, r.get("job_seconds_per_run").size());

@@ -88,6 +88,10 @@ public final class SerializedShardStateStore implements ShardStateStore {
     private WrittenKeysFilter written;
     /** Look-ups the {@link #written} filter answered "absent" without reading the bytes. */
     private long readsSkipped;
+    /** Look-ups the heap cache (or the write-back buffer) answered. */
+    private long cacheHits;
+    /** Look-ups that read the bytes (RocksDB in the job). */
+    private long reads;
 
     public SerializedShardStateStore(ShardStateBytes bytes, StateEntryCodec codec) {
         this(bytes, codec, RECENT_KEYS);
@@ -161,6 +165,19 @@ public final class SerializedShardStateStore implements ShardStateStore {
         return readsSkipped;
     }
 
+    /**
+     * Key look-ups (one per get, put or delete of a key not looked up just before) answered from the heap: the
+     * decoded-entry cache or the write-back buffer.
+     */
+    public long cacheHits() {
+        return cacheHits;
+    }
+
+    /** Key look-ups that read the bytes: neither the heap nor the written-keys filter could answer them. */
+    public long reads() {
+        return reads;
+    }
+
     /** True if the bytes cannot hold {@code tk}: the filter is on and never saw it written. */
     private boolean neverWritten(TableKey tk) {
         if (written != null && !written.mightContain(tk.hashCode())) {
@@ -180,6 +197,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
             cached = cachedOrParked(tk);
         }
         if (cached != null) {
+            cacheHits++;
             lastCached = cached;
             lastFound = cached.entry.isTombstone() ? 1 : 0;
             return cached.entry;
@@ -189,6 +207,7 @@ public final class SerializedShardStateStore implements ShardStateStore {
             return null;
         }
         byte[] k = keyBytes();
+        reads++;
         byte[] v = bytes.getEntry(k);
         lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
         if (v == null) {
@@ -241,11 +260,13 @@ public final class SerializedShardStateStore implements ShardStateStore {
         if (lastFound == -2) {
             Slot cached = cachedOrParked(tk);
             if (cached != null) {
+                cacheHits++;
                 lastCached = cached;
                 lastFound = cached.entry.isTombstone() ? 1 : 0;
             } else if (neverWritten(tk)) {
                 lastFound = -1;
             } else {
+                reads++;
                 byte[] v = bytes.getEntry(keyBytes());
                 lastFound = v == null ? -1 : StateEntryCodec.isTombstone(v) ? 1 : 0;
             }

@@ -74,6 +74,11 @@ class WrittenKeysFilterTest {
             assertEquals(new Version(0, 1), store.get(T, key(id)).version(), "written key " + id + " is read back");
         }
         assertEquals(98, bytes.reads, "every evicted (written) key is read from the bytes");
+        assertEquals(98, store.reads(), "the store counts the reads it makes");
+        assertEquals(0, store.cacheHits(), "no key was looked up while cached");
+        assertEquals(new Version(0, 1), store.get(T, key(97)).version());
+        assertEquals(1, store.cacheHits(), "the last key read is cached: an equal key is a hit");
+        assertEquals(98, store.reads());
         store.delete(T, key(5));
         assertNull(store.get(T, key(5)));
         assertNull(store.get(T, key(1000)), "never written");

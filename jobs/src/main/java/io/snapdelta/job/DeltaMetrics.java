@@ -42,10 +42,24 @@ public final class DeltaMetrics {
     public static final String DICTIONARY_ATTEMPTS_SCREENED_OUT = "dictionaryAttemptsScreenedOut";
     /** Histogram: how long batches were open before sealing, in milliseconds. */
     public static final String SEAL_LATENCY_MS = "sealLatencyMs";
+    /**
+     * Key look-ups of the shard state answered from the heap (shard.state.cache-entries), per task attempt. With
+     * {@link #STATE_READS} and {@link #STATE_READS_SKIPPED}: every look-up is one of the three, so the cache's hit
+     * rate is hits / (hits + reads + reads skipped).
+     */
+    public static final String STATE_CACHE_HITS = "stateCacheHits";
+    /** Key look-ups that read RocksDB, per task attempt. */
+    public static final String STATE_READS = "stateReads";
+    /** Key look-ups the written-keys filter answered "absent" without a RocksDB read, per task attempt. */
+    public static final String STATE_READS_SKIPPED = "stateReadsSkipped";
 
     /** Accumulators (job-wide sums in the JobExecutionResult; {@code bin/snapdelta local} prints them under these names). */
     public static final String ACC_DUPLICATES_DROPPED = "duplicates_dropped";
     public static final String ACC_STALE_DROPPED = "stale_dropped";
     public static final String ACC_NOOP_UPDATES = "noop_updates";
     public static final String ACC_COALESCED = "coalesced";
+    /** The three state look-up counts above as accumulators (sums over the job's last attempt). */
+    public static final String ACC_STATE_CACHE_HITS = "state_cache_hits";
+    public static final String ACC_STATE_READS = "state_reads";
+    public static final String ACC_STATE_READS_SKIPPED = "state_reads_skipped";
 }

@@ -191,12 +191,28 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         g.counter(DeltaMetrics.DICTIONARY_ATTEMPTS_SCREENED_OUT,
                 new LiveCounter(() -> sumSelectors(CodecSelector::dictionariesScreenedOut)));
         g.histogram(DeltaMetrics.SEAL_LATENCY_MS, sealLatency);
+        g.counter(DeltaMetrics.STATE_CACHE_HITS, new LiveCounter(() -> sumStores(SerializedShardStateStore::cacheHits)));
+        g.counter(DeltaMetrics.STATE_READS, new LiveCounter(() -> sumStores(SerializedShardStateStore::reads)));
+        g.counter(DeltaMetrics.STATE_READS_SKIPPED, new LiveCounter(() -> sumStores(SerializedShardStateStore::readsSkipped)));
         // The same numbers as job-wide accumulators, so a bounded run's result carries them.
         var ctx = getRuntimeContext();
         ctx.addAccumulator(DeltaMetrics.ACC_DUPLICATES_DROPPED, new LiveCountAccumulator(() -> sum(c -> c.duplicatesDropped)));
         ctx.addAccumulator(DeltaMetrics.ACC_STALE_DROPPED, new LiveCountAccumulator(() -> sum(c -> c.staleDropped)));
         ctx.addAccumulator(DeltaMetrics.ACC_NOOP_UPDATES, new LiveCountAccumulator(() -> sum(c -> c.noopUpdates)));
         ctx.addAccumulator(DeltaMetrics.ACC_COALESCED, new LiveCountAccumulator(() -> sum(c -> c.coalescedChanges)));
+        ctx.addAccumulator(DeltaMetrics.ACC_STATE_CACHE_HITS, new LiveCountAccumulator(() -> sumStores(SerializedShardStateStore::cacheHits)));
+        ctx.addAccumulator(DeltaMetrics.ACC_STATE_READS, new LiveCountAccumulator(() -> sumStores(SerializedShardStateStore::reads)));
+        ctx.addAccumulator(DeltaMetrics.ACC_STATE_READS_SKIPPED,
+                new LiveCountAccumulator(() -> sumStores(SerializedShardStateStore::readsSkipped)));
+    }
+
+    /** A state store count summed over this subtask's shards. */
+    private long sumStores(ToLongFunction<SerializedShardStateStore> count) {
+        long n = 0;
+        for (SerializedShardStateStore s : stores.values()) {
+            n += count.applyAsLong(s);
+        }
+        return n;
     }
 
     /** A codec selector count summed over this subtask's shard pipelines. */

@@ -64,6 +64,14 @@ class ShardOperatorMetricsITCase extends KafkaAndFlinkServers {
         assertEquals(replay.batches, shard(DeltaMetrics.BATCHES), "batches committed to the deltas topic");
         assertEquals(replay.bytes, shard(DeltaMetrics.DELTA_BYTES), "bytes committed to the deltas topic");
         assertEquals(replay.batches, shard(DeltaMetrics.SEAL_LATENCY_MS), "one seal latency per batch");
+        // State look-ups: metrics and accumulators agree; tellers and branches, changed again and again, hit the cache.
+        long hits = shard(DeltaMetrics.STATE_CACHE_HITS);
+        assertTrue(hits > 0, "state cache hits " + hits);
+        assertEquals((long) result.<Long>getAccumulatorResult(DeltaMetrics.ACC_STATE_CACHE_HITS), hits);
+        assertEquals((long) result.<Long>getAccumulatorResult(DeltaMetrics.ACC_STATE_READS), shard(DeltaMetrics.STATE_READS));
+        assertEquals((long) result.<Long>getAccumulatorResult(DeltaMetrics.ACC_STATE_READS_SKIPPED),
+                shard(DeltaMetrics.STATE_READS_SKIPPED));
+        assertTrue(shard(DeltaMetrics.STATE_READS_SKIPPED) > 0, "new keys are answered by the written-keys filter");
 
         // Gauges, one value per subtask.
         Set<String> codecs = gauges(DeltaMetrics.CODEC);
