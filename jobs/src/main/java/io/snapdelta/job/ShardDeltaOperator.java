@@ -150,7 +150,7 @@ final class ShardDeltaOperator extends AbstractStreamOperator<DeltaRecord>
         dictionaryStore = settings.dictionaries().create();
         pipelines = new ConcurrentHashMap<>();
         pipelineOf = new ShardPipeline[settings.shards()];
-        stores = new java.util.HashMap<>();
+        stores = new ConcurrentHashMap<>(); // read by the metrics (sumStores) on Flink's reporter thread
         touched = new java.util.BitSet(settings.shards());
         sealLatency = new DescriptiveStatisticsHistogram(1000);
         registerMetrics();
