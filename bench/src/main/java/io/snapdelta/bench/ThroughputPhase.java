@@ -114,7 +114,7 @@ final class ThroughputPhase {
                   long deltaBytes, Map<String, String> options) {
         /** The reported run: of the measured runs, the one with the median process CPU. */
         Run measured() {
-            return measuredRunsInOrder().get(medianIndex(measuredRunsInOrder()));
+            return measuredRunsInOrder().get(measuredIndex());
         }
 
         /** The measured runs, in the order they ran. */
@@ -237,6 +237,7 @@ final class ThroughputPhase {
         }
 
         int measuredRuns = measuredSetups.size();
+        // The reported run's output topics: the run Result.measured() picks.
         BenchJobSetup reported = measuredSetups.get(medianIndex(runs.subList(runs.size() - measuredRuns, runs.size())));
         long batches;
         long bytes;
