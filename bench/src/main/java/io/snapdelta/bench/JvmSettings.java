@@ -29,8 +29,8 @@ final class JvmSettings {
     }
 
     /**
-     * The collector's pause-time goal in effect ({@code MaxGCPauseMillis}: G1's default 200 ms, 50 ms in the
-     * launcher's job commands; Parallel GC's default is no goal, reported as -1): under G1 it sizes the young
+     * The collector's pause-time goal in effect ({@code MaxGCPauseMillis}: G1's default 200 ms, which the
+     * launcher's job commands spell out; Parallel GC's default is no goal, reported as -1): under G1 it sizes the young
      * generation, and with it how long each young pause of the latency phase takes.
      */
     static long pauseGoalMillis() {
