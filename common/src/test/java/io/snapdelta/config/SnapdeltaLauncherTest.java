@@ -146,7 +146,8 @@ class SnapdeltaLauncherTest {
     @Test
     void theJobCommandsRunG1WithItsOwnPauseGoalSpelledOutUnlessJavaOptsNamesACollector() throws Exception {
         // `local` and `bench job` run the Flink job in the launcher's JVM: G1 (the JVM's default) with its 200 ms pause
-        // goal on the command line (not session 21's 50 ms). A collector named in JAVA_OPTS takes over with its own defaults.
+        // goal on the command line (not session 21's 50 ms). A collector named in JAVA_OPTS takes over with its own
+        // defaults.
         Map<String, String> printFlags = Map.of("SNAPDELTA_MODULE", "common", "SNAPDELTA_MAIN", OptionsDocGenerator.class.getName(),
                 "JAVA_OPTS", "-XX:+PrintCommandLineFlags");
         // The stand-in main gets the words after the command's first: "--help" for local (exit 0), "job --help" for
