@@ -64,17 +64,6 @@ public final class KafkaOptions {
                     + "job restart: a transaction that times out before its checkpoint commits is aborted and its "
                     + "records are lost from the output topics.");
 
-    public static final ConfigOption<MemorySize> SOURCE_MAX_PARTITION_FETCH_BYTES =
-            ConfigOption.key("kafka.source.max-partition-fetch-bytes")
-            .memoryType().defaultValue(new MemorySize(8L << 20))
-            .validator(Validators.between(new MemorySize(64L << 10), new MemorySize(256L << 20)))
-            .description("Most bytes the job's consumers fetch from one input partition per request (the consumer's "
-                    + "max.partition.fetch.bytes, Kafka's default 1mb). Change events are a few hundred bytes each, so "
-                    + "a catching-up job fetches in many requests; 8mb makes 8x fewer, which cut the embedded broker's "
-                    + "CPU by 0.06-0.10 s per 113 MB read in 4 of 5 measured pairs (docs/benchmark-log.md \"Session 27\"). "
-                    + "Costs up to this much heap per assigned partition per fetch, within the consumer's "
-                    + "fetch.max.bytes (50mb). kafka.properties.max.partition.fetch.bytes, if given, wins.");
-
     public static final ConfigOption<String> SECURITY_PROTOCOL = ConfigOption.key("kafka.security-protocol")
             .stringType().defaultValue("PLAINTEXT").validator(Validators.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"))
             .description("Kafka client security.protocol.");

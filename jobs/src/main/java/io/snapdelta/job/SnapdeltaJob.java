@@ -247,7 +247,7 @@ public final class SnapdeltaJob {
 
     private static KafkaSource<RawRecord> source(String topic, Configuration config, Map<String, String> kafka, boolean bounded) {
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
-                .setProperties(sourceProperties(config, kafka))
+                .setProperties(properties(kafka))
                 .setTopics(topic)
                 .setGroupId(config.get(KafkaOptions.GROUP_ID))
                 .setClientIdPrefix(config.get(JobOptions.JOB_NAME) + "-" + topic)
@@ -265,17 +265,6 @@ public final class SnapdeltaJob {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
-    }
-
-    /**
-     * The input consumers' client properties: {@code kafka}, plus {@code max.partition.fetch.bytes} from
-     * {@link KafkaOptions#SOURCE_MAX_PARTITION_FETCH_BYTES} unless {@code kafka} (the kafka.properties.* pass-through)
-     * sets it.
-     */
-    static Properties sourceProperties(Configuration config, Map<String, String> kafka) {
-        Properties p = properties(kafka);
-        p.putIfAbsent("max.partition.fetch.bytes", Long.toString(config.get(KafkaOptions.SOURCE_MAX_PARTITION_FETCH_BYTES).bytes()));
-        return p;
     }
 
     private static Properties producerProperties(Map<String, String> kafka, Duration txTimeout) {

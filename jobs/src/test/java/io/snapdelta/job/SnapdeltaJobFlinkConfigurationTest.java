@@ -86,32 +86,4 @@ class SnapdeltaJobFlinkConfigurationTest {
         ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.flush-threads", "-1")));
         assertTrue(e.getMessage().contains("job.state.flush-threads"), e.getMessage());
     }
-
-    @Test
-    void theInputConsumersFetchEightMegabytesPerPartitionUnlessTheKafkaPassThroughSaysOtherwise() {
-        Map<String, String> m = new java.util.HashMap<>(REQUIRED);
-        Configuration defaults = Configuration.fromMap(m);
-        java.util.Properties p = SnapdeltaJob.sourceProperties(defaults,
-                io.snapdelta.config.KafkaOptions.clientProperties(defaults));
-        assertEquals(Long.toString(8L << 20), p.getProperty("max.partition.fetch.bytes"));
-        assertEquals("127.0.0.1:9092", p.getProperty("bootstrap.servers"));
-
-        m.put("kafka.source.max-partition-fetch-bytes", "2mb");
-        Configuration option = Configuration.fromMap(m);
-        assertEquals(Long.toString(2L << 20), SnapdeltaJob.sourceProperties(option,
-                io.snapdelta.config.KafkaOptions.clientProperties(option)).getProperty("max.partition.fetch.bytes"));
-
-        // The kafka.properties.* pass-through is applied "after and over the settings above": it wins here too.
-        m.put("kafka.properties.max.partition.fetch.bytes", "1048576");
-        Configuration passThrough = Configuration.fromMap(m);
-        assertEquals("1048576", SnapdeltaJob.sourceProperties(passThrough,
-                io.snapdelta.config.KafkaOptions.clientProperties(passThrough)).getProperty("max.partition.fetch.bytes"));
-
-        m.remove("kafka.properties.max.partition.fetch.bytes");
-        m.put("kafka.source.max-partition-fetch-bytes", "1kb");
-        Configuration tooSmall = Configuration.fromMap(m);
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> tooSmall.get(io.snapdelta.config.KafkaOptions.SOURCE_MAX_PARTITION_FETCH_BYTES));
-        assertTrue(e.getMessage().contains("kafka.source.max-partition-fetch-bytes"), e.getMessage());
-    }
 }
