@@ -64,6 +64,16 @@ public final class KafkaOptions {
                     + "job restart: a transaction that times out before its checkpoint commits is aborted and its "
                     + "records are lost from the output topics.");
 
+    public static final ConfigOption<Integer> SOURCE_RECEIVE_BUFFER_BYTES = ConfigOption.key("kafka.source.receive-buffer-bytes")
+            .intType().defaultValue(-1).validator(Validators.minusOneOrBetween(1024, Integer.MAX_VALUE))
+            .description("TCP receive buffer of the job's input consumers, in bytes (the consumer's receive.buffer.bytes; "
+                    + "Kafka's default is 65536). -1 leaves it to the operating system, which on Linux grows it with the "
+                    + "connection's throughput (TCP autotuning, up to net.ipv4.tcp_rmem's maximum). A catching-up job reads "
+                    + "its input in fetches of up to 1 MB per partition, and a 64 KB window makes the broker send each one "
+                    + "in many small writes and wake-ups: with -1 the input consumers and the embedded broker spent less CPU "
+                    + "on pgbench-small and on a 1M-account capture (docs/benchmark-log.md \"Session 28\"). "
+                    + "kafka.properties.receive.buffer.bytes, if given, wins.");
+
     public static final ConfigOption<String> SECURITY_PROTOCOL = ConfigOption.key("kafka.security-protocol")
             .stringType().defaultValue("PLAINTEXT").validator(Validators.oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"))
             .description("Kafka client security.protocol.");

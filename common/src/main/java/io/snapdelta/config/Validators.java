@@ -47,6 +47,22 @@ public final class Validators {
         };
     }
 
+    /** -1 (a sentinel such as "the operating system's default") or a value in {@code [min, max]}. */
+    public static Validator<Integer> minusOneOrBetween(int min, int max) {
+        Validator<Integer> range = between(min, max);
+        return new Validator<>() {
+            @Override
+            public String check(Integer value) {
+                return value == -1 ? null : range.check(value) == null ? null : "must be -1 or between " + min + " and " + max;
+            }
+
+            @Override
+            public String describe() {
+                return "-1 or " + range.describe();
+            }
+        };
+    }
+
     public static Validator<Duration> positiveDuration() {
         return new Validator<>() {
             @Override

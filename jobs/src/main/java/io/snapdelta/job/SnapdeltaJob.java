@@ -247,7 +247,7 @@ public final class SnapdeltaJob {
 
     private static KafkaSource<RawRecord> source(String topic, Configuration config, Map<String, String> kafka, boolean bounded) {
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
-                .setProperties(properties(kafka))
+                .setProperties(sourceProperties(config, kafka))
                 .setTopics(topic)
                 .setGroupId(config.get(KafkaOptions.GROUP_ID))
                 .setClientIdPrefix(config.get(JobOptions.JOB_NAME) + "-" + topic)
@@ -265,6 +265,16 @@ public final class SnapdeltaJob {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /**
+     * The input consumers' client properties: {@code kafka}, plus {@code receive.buffer.bytes} from
+     * {@link KafkaOptions#SOURCE_RECEIVE_BUFFER_BYTES} unless {@code kafka} (the kafka.properties.* pass-through) sets it.
+     */
+    static Properties sourceProperties(Configuration config, Map<String, String> kafka) {
+        Properties p = properties(kafka);
+        p.putIfAbsent("receive.buffer.bytes", Integer.toString(config.get(KafkaOptions.SOURCE_RECEIVE_BUFFER_BYTES)));
+        return p;
     }
 
     private static Properties producerProperties(Map<String, String> kafka, Duration txTimeout) {

@@ -86,4 +86,34 @@ class SnapdeltaJobFlinkConfigurationTest {
         ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.flush-threads", "-1")));
         assertTrue(e.getMessage().contains("job.state.flush-threads"), e.getMessage());
     }
+
+    @Test
+    void theInputConsumersLeaveTheirReceiveBufferToTheOperatingSystemUnlessTheKafkaPassThroughSaysOtherwise() {
+        Map<String, String> m = new java.util.HashMap<>(REQUIRED);
+        Configuration defaults = Configuration.fromMap(m);
+        java.util.Properties p = SnapdeltaJob.sourceProperties(defaults, io.snapdelta.config.KafkaOptions.clientProperties(defaults));
+        assertEquals("-1", p.getProperty("receive.buffer.bytes"));
+        assertEquals("127.0.0.1:9092", p.getProperty("bootstrap.servers"));
+
+        m.put("kafka.source.receive-buffer-bytes", "1048576");
+        Configuration option = Configuration.fromMap(m);
+        assertEquals("1048576", SnapdeltaJob.sourceProperties(option,
+                io.snapdelta.config.KafkaOptions.clientProperties(option)).getProperty("receive.buffer.bytes"));
+
+        // The kafka.properties.* pass-through is applied "after and over the settings above": it wins here too.
+        m.put("kafka.properties.receive.buffer.bytes", "65536");
+        Configuration passThrough = Configuration.fromMap(m);
+        assertEquals("65536", SnapdeltaJob.sourceProperties(passThrough,
+                io.snapdelta.config.KafkaOptions.clientProperties(passThrough)).getProperty("receive.buffer.bytes"));
+
+        m.remove("kafka.properties.receive.buffer.bytes");
+        for (String bad : List.of("0", "-2", "1023")) {
+            m.put("kafka.source.receive-buffer-bytes", bad);
+            Configuration invalid = Configuration.fromMap(m);
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> invalid.get(io.snapdelta.config.KafkaOptions.SOURCE_RECEIVE_BUFFER_BYTES));
+            assertTrue(e.getMessage().contains("kafka.source.receive-buffer-bytes") && e.getMessage().contains("-1 or between"),
+                    e.getMessage());
+        }
+    }
 }
