@@ -128,6 +128,19 @@ final class CpuMeter implements AutoCloseable {
                   Map<Group, Long> cpuNanosByGroup) {
     }
 
+    /** CPU time of one part of a run, in total and by {@link Group}. */
+    record Part(long wallNanos, long processCpuNanos, Map<Group, Long> cpuNanosByGroup) {
+    }
+
+    /**
+     * A run in three parts by its progress counter: {@code startUp} until the last sample at which nothing had reached
+     * the counter (submission, deployment, restore), {@code changes} until the first sample at which everything had
+     * (or the highest reading, if no sample saw the total), {@code finish} the rest of the run (the last checkpoint, its
+     * commit, the tasks' end). Each boundary is a sample, so each part is exact to one sampling interval.
+     */
+    record Phases(Part startUp, Part changes, Part finish) {
+    }
+
     private CpuMeter(LongSupplier progress, Path procTasks) {
         this.progress = progress;
         this.procTasks = procTasks;
@@ -257,6 +270,53 @@ final class CpuMeter implements AutoCloseable {
         }
         return Optional.of(new Window(fromFraction, toFraction, last.progress() - first.progress(), last.wallNanos() - first.wallNanos(),
                 last.processCpuNanos() - first.processCpuNanos(), groups));
+    }
+
+    /**
+     * The run's {@link Phases}, from its samples and the meter's totals at the run's end ({@link #processCpuNanos()},
+     * {@link #byGroup()}, {@link #wallNanos()}); empty if no sample saw the counter at 0 before it moved, or none saw
+     * it move.
+     */
+    static Optional<Phases> phases(List<Sample> samples, long total, long endWallNanos, long endProcessCpuNanos,
+                                   Map<Group, Long> endByGroup) {
+        int peak = -1;
+        for (int i = 0; i < samples.size(); i++) {
+            if (peak < 0 || samples.get(i).progress() > samples.get(peak).progress()) {
+                peak = i;
+            }
+        }
+        int idle = -1;
+        int done = -1;
+        for (int i = 0; i <= peak; i++) {
+            long p = samples.get(i).progress();
+            if (p == 0 && done < 0) {
+                idle = i;
+            }
+            if (p >= total && done < 0) {
+                done = i;
+            }
+        }
+        if (done < 0) {
+            done = peak;
+        }
+        if (idle < 0 || done <= idle || samples.get(done).progress() == 0) {
+            return Optional.empty();
+        }
+        Sample a = samples.get(idle);
+        Sample b = samples.get(done);
+        long[] end = new long[Group.values().length];
+        endByGroup.forEach((g, nanos) -> end[g.ordinal()] = nanos);
+        Sample last = new Sample(endWallNanos, endProcessCpuNanos, end, b.progress());
+        Sample origin = new Sample(0, 0, new long[Group.values().length], 0);
+        return Optional.of(new Phases(part(origin, a), part(a, b), part(b, last)));
+    }
+
+    private static Part part(Sample from, Sample to) {
+        Map<Group, Long> groups = new EnumMap<>(Group.class);
+        for (Group g : Group.values()) {
+            groups.put(g, Math.max(0, to.groupCpuNanos()[g.ordinal()] - from.groupCpuNanos()[g.ordinal()]));
+        }
+        return new Part(Math.max(0, to.wallNanos() - from.wallNanos()), Math.max(0, to.processCpuNanos() - from.processCpuNanos()), groups);
     }
 
     static Group javaGroupOf(String name) {

@@ -24,6 +24,11 @@ final class JobBenchReport {
     static final String STEADY_COUNTED_AS = "the measured run between the samples (every " + CpuMeter.SAMPLE_MILLIS
             + " ms) at which the shard operators had taken in from_fraction and to_fraction of the valid changes: process CPU "
             + "time meanwhile, without the job's submission, deployment, start-up and final checkpoint";
+    static final String PHASES_COUNTED_AS = "the reported run in three parts, split at samples (every " + CpuMeter.SAMPLE_MILLIS
+            + " ms) of the changes the shard operators had taken in: start_up from the submission to the last sample at which "
+            + "none had (deployment, restore, the clients' start), changes from there to the first sample at which all had, "
+            + "finish from there to the run's end (the last checkpoint with its state write-back, the transactions' commit, the "
+            + "tasks' end); each part's process CPU time and wall time, exact to one sampling interval";
     static final String LATENCY_WARMUP_COUNTED_AS = "unmeasured latency runs before the measured one: until "
             + WarmupPolicy.SETTLED_RUNS + " runs in a row each compiled (latency_warmup_jit_compile_seconds: HotSpot's "
             + "compilation time, elapsed and summed over the compiler threads, while the input was produced) for at most "
@@ -151,6 +156,15 @@ final class JobBenchReport {
             w.put("counted_as", STEADY_COUNTED_AS);
             m.put("steady", w);
         }
+        CpuMeter.Phases phases = measured.phases();
+        if (phases != null) {
+            Map<String, Object> ph = new LinkedHashMap<>();
+            ph.put("start_up", partJson(phases.startUp()));
+            ph.put("changes", partJson(phases.changes()));
+            ph.put("finish", partJson(phases.finish()));
+            ph.put("counted_as", PHASES_COUNTED_AS);
+            m.put("phases", ph);
+        }
         ThroughputPhase.StateLookups lookups = measured.stateLookups();
         Map<String, Object> sl = new LinkedHashMap<>();
         sl.put("cache_hits", lookups.cacheHits());
@@ -263,9 +277,21 @@ final class JobBenchReport {
         return g;
     }
 
+    private static Map<String, Object> partJson(CpuMeter.Part part) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seconds", round3(part.wallNanos() / 1e9));
+        m.put("process_cpu_seconds", round3(part.processCpuNanos() / 1e9));
+        m.put("cpu_seconds_by_thread_group", cpuGroups(secondsByGroup(part.cpuNanosByGroup())));
+        return m;
+    }
+
     private static Map<CpuMeter.Group, Double> secondsByGroup(CpuMeter.Window w) {
+        return secondsByGroup(w.cpuNanosByGroup());
+    }
+
+    private static Map<CpuMeter.Group, Double> secondsByGroup(Map<CpuMeter.Group, Long> nanosByGroup) {
         Map<CpuMeter.Group, Double> m = new java.util.EnumMap<>(CpuMeter.Group.class);
-        w.cpuNanosByGroup().forEach((g, nanos) -> m.put(g, nanos / 1e9));
+        nanosByGroup.forEach((g, nanos) -> m.put(g, nanos / 1e9));
         return m;
     }
 
@@ -333,6 +359,13 @@ final class JobBenchReport {
                     steady.progress() / (steady.processCpuNanos() / 1e9), steady.progress(), steady.wallNanos() / 1e9,
                     steady.processCpuNanos() / 1e9, steady.progress() / (steady.cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS) / 1e9));
             out.printf(Locale.ROOT, "  %-44s %s%n", "  CPU s by thread group, steady part", groupsLine(secondsByGroup(steady)));
+        }
+        CpuMeter.Phases phases = measured.phases();
+        if (phases != null) {
+            out.printf(Locale.ROOT, "  %-44s start-up %.2f (%.2f s wall), changes %.2f (%.2f s), finish %.2f (%.2f s)%n",
+                    "  CPU s by phase of the run", phases.startUp().processCpuNanos() / 1e9, phases.startUp().wallNanos() / 1e9,
+                    phases.changes().processCpuNanos() / 1e9, phases.changes().wallNanos() / 1e9,
+                    phases.finish().processCpuNanos() / 1e9, phases.finish().wallNanos() / 1e9);
         }
         ThroughputPhase.Run cold = throughput.cold();
         out.printf(Locale.ROOT, "  %-44s %,14.0f changes/s per core (%.2f s wall, %.2f CPU s, task threads %,.0f changes/s per core)%n",

@@ -46,6 +46,8 @@ final class ThroughputPhase {
      * @param processCpuSeconds CPU time of the whole process meanwhile
      * @param cpuSeconds that time by thread group (sampled; see {@link CpuMeter})
      * @param steady the steady part of the run, or null if the run was too short to sample one
+     * @param phases the run's start-up, changes and finish ({@link CpuMeter.Phases}), or null if its samples do not
+     *        show them
      * @param maxProgressSampled the most changes through the shard operators any sample saw (the counters go
      *        away with the tasks, so the last samples read 0)
      * @param jitAtSubmission the JIT compilers' state when the run was submitted ({@link JitActivity})
@@ -54,7 +56,8 @@ final class ThroughputPhase {
      * @param stateLookups how the shard operators' state look-ups were answered (the job's accumulators)
      */
     record Run(long jobEventsIn, long jobValid, long jobDeadLetters, long jobTombstones, double jobSeconds,
-               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, long maxProgressSampled,
+               double processCpuSeconds, Map<CpuMeter.Group, Double> cpuSeconds, CpuMeter.Window steady, CpuMeter.Phases phases,
+               long maxProgressSampled,
                JitActivity.Reading jitAtSubmission, double jitCompileSeconds, StateLookups stateLookups)
             implements WarmupPolicy.WarmupRun {
         @Override
@@ -280,6 +283,7 @@ final class ThroughputPhase {
         return new Run(acc(result, IngestMetrics.ACC_EVENTS_IN), acc(result, IngestMetrics.ACC_EVENTS_VALID),
                 acc(result, IngestMetrics.ACC_DEAD_LETTERS), acc(result, IngestMetrics.ACC_TOMBSTONES), seconds,
                 cpu.processCpuNanos() / 1e9, java.util.Collections.unmodifiableMap(groups), steady,
+                CpuMeter.phases(samples, validChanges, cpu.wallNanos(), cpu.processCpuNanos(), cpu.byGroup()).orElse(null),
                 samples.stream().mapToLong(CpuMeter.Sample::progress).max().orElse(0), jit0, jitCompileSeconds,
                 new StateLookups(acc(result, DeltaMetrics.ACC_STATE_CACHE_HITS), acc(result, DeltaMetrics.ACC_STATE_READS),
                         acc(result, DeltaMetrics.ACC_STATE_READS_SKIPPED)));

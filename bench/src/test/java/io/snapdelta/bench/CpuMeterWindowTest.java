@@ -49,6 +49,55 @@ class CpuMeterWindowTest {
     }
 
     @Test
+    void theRunSplitsIntoStartUpChangesAndFinishAtTheSamplesWhereTheCounterLeftZeroAndReachedTheTotal() {
+        List<CpuMeter.Sample> samples = List.of(
+                sample(0, 0, 0, 0),
+                sample(50, 300, 10, 0),
+                sample(100, 400, 40, 0),
+                sample(150, 500, 90, 150),
+                sample(200, 560, 140, 399),
+                sample(250, 620, 190, 400),
+                sample(300, 700, 230, 400),
+                sample(350, 900, 240, 0));
+        java.util.Map<CpuMeter.Group, Long> end = new java.util.EnumMap<>(CpuMeter.Group.class);
+        for (CpuMeter.Group g : CpuMeter.Group.values()) {
+            end.put(g, 0L);
+        }
+        end.put(CpuMeter.Group.FLINK_TASKS, 260_000_000L);
+        end.put(CpuMeter.Group.OTHER, 740_000_000L);
+        CpuMeter.Phases p = CpuMeter.phases(samples, 400, 380_000_000L, 1_000_000_000L, end).orElseThrow();
+        // start-up: to the last sample at 0 before the counter moved (the third; the last one, after the tasks ended, is not)
+        assertEquals(100_000_000L, p.startUp().wallNanos());
+        assertEquals(400_000_000L, p.startUp().processCpuNanos());
+        assertEquals(40_000_000L, p.startUp().cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS));
+        // changes: from there to the first sample at the total (the sixth)
+        assertEquals(150_000_000L, p.changes().wallNanos());
+        assertEquals(220_000_000L, p.changes().processCpuNanos());
+        assertEquals(150_000_000L, p.changes().cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS));
+        // finish: from there to the meter's totals at the run's end
+        assertEquals(130_000_000L, p.finish().wallNanos());
+        assertEquals(380_000_000L, p.finish().processCpuNanos());
+        assertEquals(70_000_000L, p.finish().cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS));
+        assertEquals(310_000_000L, p.finish().cpuNanosByGroup().get(CpuMeter.Group.OTHER));
+        assertEquals(1_000_000_000L, p.startUp().processCpuNanos() + p.changes().processCpuNanos() + p.finish().processCpuNanos());
+    }
+
+    @Test
+    void withoutASampleBeforeTheCounterMovedOrOneAfterThereAreNoPhases() {
+        java.util.Map<CpuMeter.Group, Long> end = new java.util.EnumMap<>(CpuMeter.Group.class);
+        // the first sample already saw changes
+        assertFalse(CpuMeter.phases(List.of(sample(0, 0, 0, 10), sample(50, 300, 20, 400)), 400, 1, 1, end).isPresent());
+        // the counter never moved
+        assertFalse(CpuMeter.phases(List.of(sample(0, 0, 0, 0), sample(50, 300, 20, 0)), 400, 1, 1, end).isPresent());
+        assertFalse(CpuMeter.phases(List.of(), 400, 1, 1, end).isPresent());
+        // no sample saw the total: the changes end at the highest reading
+        CpuMeter.Phases p = CpuMeter.phases(List.of(sample(0, 0, 0, 0), sample(50, 100, 20, 0), sample(100, 300, 60, 350),
+                sample(150, 500, 90, 0)), 400, 200_000_000L, 600_000_000L, end).orElseThrow();
+        assertEquals(200_000_000L, p.changes().processCpuNanos());
+        assertEquals(300_000_000L, p.finish().processCpuNanos());
+    }
+
+    @Test
     void onlyTheShardOperatorsEventsInCounterCountsAsProgress() {
         assertTrue(ShardProgressReporter.isShardEventsIn("127.0.0.1.taskmanager.tm-1.job.shard-deltas.0.snapdelta.shard.eventsIn"));
         assertFalse(ShardProgressReporter.isShardEventsIn("127.0.0.1.taskmanager.tm-1.job.parse.0.snapdelta.ingest.eventsIn"));

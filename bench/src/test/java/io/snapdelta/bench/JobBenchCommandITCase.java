@@ -100,6 +100,16 @@ class JobBenchCommandITCase {
         assertTrue(r.get("goals_met").has("p99_under_500_ms"));
         // The progress reporter saw the shard operators' counters while the measured run ran (a run this short
         // may have no steady part, so only the wiring is checked here; CpuMeterWindowTest checks the window).
+        // The run's parts, when its samples show them, add up to the run's process CPU time.
+        if (r.has("phases")) {
+            JsonNode parts = r.get("phases");
+            double sum = 0;
+            for (String part : List.of("start_up", "changes", "finish")) {
+                assertTrue(parts.get(part).get("process_cpu_seconds").asDouble() >= 0, parts.toString());
+                sum += parts.get(part).get("process_cpu_seconds").asDouble();
+            }
+            assertEquals(process, sum, 0.005, parts.toString());
+        }
         // Every vertex's checkpoint phases are there, the shard operator's among them, ack the longest phase.
         JsonNode phases = r.get("checkpoint_phases_ms");
         assertTrue(phases.size() >= 2, phases.toString());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ThroughputMeasurementTest {
     /** A run of the same input that took {@code cpu} process CPU seconds. */
     private static ThroughputPhase.Run run(double cpu) {
-        return new ThroughputPhase.Run(10, 10, 0, 0, 1.0, cpu, Map.of(), null, 10, new JitActivity.Reading(0, 0, 0), 0,
+        return new ThroughputPhase.Run(10, 10, 0, 0, 1.0, cpu, Map.of(), null, null, 10, new JitActivity.Reading(0, 0, 0), 0,
                 new ThroughputPhase.StateLookups(0, 0, 0));
     }
 

@@ -15,7 +15,7 @@ class WarmupPolicyTest {
 
     /** A warm-up run of {@code wall} seconds that spent {@code jit} seconds compiling. */
     private static ThroughputPhase.Run run(double wall, double jit) {
-        return new ThroughputPhase.Run(10, 10, 0, 0, wall, 2 * wall, Map.of(), null, 10, new JitActivity.Reading(0, 0, 0), jit,
+        return new ThroughputPhase.Run(10, 10, 0, 0, wall, 2 * wall, Map.of(), null, null, 10, new JitActivity.Reading(0, 0, 0), jit,
                 new ThroughputPhase.StateLookups(0, 0, 0));
     }
 
