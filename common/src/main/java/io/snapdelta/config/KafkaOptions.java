@@ -70,8 +70,8 @@ public final class KafkaOptions {
                     + "Kafka's default is 65536). -1 leaves it to the operating system, which on Linux grows it with the "
                     + "connection's throughput (TCP autotuning, up to net.ipv4.tcp_rmem's maximum). A catching-up job reads "
                     + "its input in fetches of up to 1 MB per partition, and a 64 KB window makes the broker send each one "
-                    + "in many small writes and wake-ups: with -1 the input consumers and the embedded broker spent less CPU "
-                    + "on pgbench-small and on a 1M-account capture (docs/benchmark-log.md \"Session 28\"). "
+                    + "in many small writes and wake-ups: with -1 the input consumers spent less CPU in 10 of 11 measured "
+                    + "pairs and the embedded broker in 8 (docs/benchmark-log.md \"Session 28\"). "
                     + "kafka.properties.receive.buffer.bytes, if given, wins.");
 
     public static final ConfigOption<String> SECURITY_PROTOCOL = ConfigOption.key("kafka.security-protocol")
