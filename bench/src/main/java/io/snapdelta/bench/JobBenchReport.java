@@ -53,15 +53,17 @@ final class JobBenchReport {
     private final List<LatencyPhase.Result> latencyWarmups;
     private final WarmupPolicy.Stop latencyWarmupStop;
     private final double[] loadAverages;
+    private final String inputCompression;
 
     /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
-    JobBenchReport(JobBenchInput input, int shards, long managedMemoryBytes, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
+    JobBenchReport(JobBenchInput input, String inputCompression, int shards, long managedMemoryBytes, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
                    LatencyPhase.Result latency, List<LatencyPhase.Result> latencyWarmups, WarmupPolicy.Stop latencyWarmupStop,
                    double[] loadAverages) {
         this.loadAverages = loadAverages;
         this.latencyWarmups = List.copyOf(latencyWarmups);
         this.latencyWarmupStop = latencyWarmupStop;
         this.input = input;
+        this.inputCompression = inputCompression;
         this.shards = shards;
         this.managedMemoryBytes = managedMemoryBytes;
         this.parse = parse;
@@ -108,6 +110,7 @@ final class JobBenchReport {
         m.put("format", input.format.id());
         m.put("events", input.size());
         m.put("bytes", input.bytes);
+        m.put("input_compression", inputCompression);
         m.put("valid", input.valid);
         m.put("dead_letters", input.deadLetters);
         m.put("tombstones", input.tombstones);

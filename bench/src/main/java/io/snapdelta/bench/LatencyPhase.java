@@ -43,9 +43,12 @@ final class LatencyPhase {
     private LatencyPhase() {
     }
 
-    static Result run(LocalStack stack, Admin admin, JobBenchInput input, BenchJobSetup setup, int deltaPartitions,
-                      double rate, Duration timeout) throws Exception {
-        setup.createTopics(stack, deltaPartitions, Map.of("message.timestamp.type", "LogAppendTime"));
+    /** @param inputTopicConfigs configs of the input topic (e.g. its {@code compression.type}); its timestamps are the broker's */
+    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Map<String, String> inputTopicConfigs, BenchJobSetup setup,
+                      int deltaPartitions, double rate, Duration timeout) throws Exception {
+        Map<String, String> topic = new java.util.HashMap<>(inputTopicConfigs);
+        topic.put("message.timestamp.type", "LogAppendTime");
+        setup.createTopics(stack, deltaPartitions, topic);
         String bootstrap = stack.kafka().bootstrapServers();
         EarlierRunsGarbage.collect(setup.phase);
         JobClient job = setup.submit(stack);

@@ -196,8 +196,11 @@ final class ThroughputPhase {
         return order.get(runs.size() / 2);
     }
 
-    /** @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a count of runs, a time budget) */
-    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Configuration user, InputFormat format, WarmupPolicy warmup,
+    /**
+     * @param inputTopicConfigs configs of the input topic (e.g. its {@code compression.type})
+     * @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a count of runs, a time budget)
+     */
+    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Map<String, String> inputTopicConfigs, Configuration user, InputFormat format, WarmupPolicy warmup,
                       Measurement measurement, int deltaPartitions, Duration timeout) throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
         List<Run> runs = new ArrayList<>();
@@ -220,7 +223,7 @@ final class ThroughputPhase {
                     : measuredSetups.isEmpty() ? "throughput" : "throughput-measured-" + (measuredSetups.size() + 1);
             setup = BenchJobSetup.of("throughput", run, user, bootstrap, format, true, null);
             if (i == 0) {
-                setup.createTopics(stack, deltaPartitions, Map.of());
+                setup.createTopics(stack, deltaPartitions, inputTopicConfigs);
                 produced = InputProducer.produce(input.file, input.format, setup.inputTopic, bootstrap);
                 if (produced != input.size()) {
                     throw new IllegalStateException("produced " + produced + " records from " + input.file + " but read " + input.size());

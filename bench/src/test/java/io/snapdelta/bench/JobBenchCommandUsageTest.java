@@ -37,6 +37,7 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--generate-pgbench", "10:5", "--format", "snapdelta-json"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--managed-memory", "lots"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--managed-memory", "0m"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--input-compression", "brotli"));
     }
 
     @Test
