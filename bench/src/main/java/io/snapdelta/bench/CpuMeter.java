@@ -244,16 +244,9 @@ final class CpuMeter implements AutoCloseable {
      * fewer than two samples fall there (a run shorter than a few sampling intervals).
      */
     static Optional<Window> window(List<Sample> samples, long total, double fromFraction, double toFraction) {
-        // The counters go away with the job's tasks, so samples after the highest one read less: not progress.
-        int peak = 0;
-        for (int i = 1; i < samples.size(); i++) {
-            if (samples.get(i).progress() > samples.get(peak).progress()) {
-                peak = i;
-            }
-        }
         Sample first = null;
         Sample last = null;
-        for (Sample s : samples.isEmpty() ? samples : samples.subList(0, peak + 1)) {
+        for (Sample s : samples.subList(0, peakIndex(samples) + 1)) {
             if (first == null && s.progress() >= fromFraction * total) {
                 first = s;
             }
@@ -264,12 +257,23 @@ final class CpuMeter implements AutoCloseable {
         if (first == null || last == null || last.wallNanos() <= first.wallNanos() || last.progress() <= first.progress()) {
             return Optional.empty();
         }
-        Map<Group, Long> groups = new EnumMap<>(Group.class);
-        for (Group g : Group.values()) {
-            groups.put(g, Math.max(0, last.groupCpuNanos()[g.ordinal()] - first.groupCpuNanos()[g.ordinal()]));
+        Part between = part(first, last);
+        return Optional.of(new Window(fromFraction, toFraction, last.progress() - first.progress(), between.wallNanos(),
+                between.processCpuNanos(), between.cpuNanosByGroup()));
+    }
+
+    /**
+     * Index of the first sample with the highest progress reading, -1 for no samples. The counters go away with the
+     * job's tasks, so samples after the highest one read less: they are not progress.
+     */
+    private static int peakIndex(List<Sample> samples) {
+        int peak = -1;
+        for (int i = 0; i < samples.size(); i++) {
+            if (peak < 0 || samples.get(i).progress() > samples.get(peak).progress()) {
+                peak = i;
+            }
         }
-        return Optional.of(new Window(fromFraction, toFraction, last.progress() - first.progress(), last.wallNanos() - first.wallNanos(),
-                last.processCpuNanos() - first.processCpuNanos(), groups));
+        return peak;
     }
 
     /**
@@ -279,12 +283,7 @@ final class CpuMeter implements AutoCloseable {
      */
     static Optional<Phases> phases(List<Sample> samples, long total, long endWallNanos, long endProcessCpuNanos,
                                    Map<Group, Long> endByGroup) {
-        int peak = -1;
-        for (int i = 0; i < samples.size(); i++) {
-            if (peak < 0 || samples.get(i).progress() > samples.get(peak).progress()) {
-                peak = i;
-            }
-        }
+        int peak = peakIndex(samples);
         int idle = -1;
         int done = -1;
         for (int i = 0; i <= peak; i++) {

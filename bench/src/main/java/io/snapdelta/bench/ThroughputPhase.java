@@ -200,8 +200,9 @@ final class ThroughputPhase {
      * @param inputTopicConfigs configs of the input topic (e.g. its {@code compression.type})
      * @param warmup when to stop warming up and measure ({@link WarmupPolicy}: the JIT settled, a count of runs, a time budget)
      */
-    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Map<String, String> inputTopicConfigs, Configuration user, InputFormat format, WarmupPolicy warmup,
-                      Measurement measurement, int deltaPartitions, Duration timeout) throws Exception {
+    static Result run(LocalStack stack, Admin admin, JobBenchInput input, Map<String, String> inputTopicConfigs, Configuration user,
+                      InputFormat format, WarmupPolicy warmup, Measurement measurement, int deltaPartitions, Duration timeout)
+            throws Exception {
         String bootstrap = stack.kafka().bootstrapServers();
         List<Run> runs = new ArrayList<>();
         List<BenchJobSetup> measuredSetups = new ArrayList<>();
