@@ -129,10 +129,13 @@ public final class JobBenchCommand implements Callable<Integer> {
             description = "Measured rounds of the parse-only rate, after one warm-up round; the median counts (default: ${DEFAULT-VALUE}).")
     int parseRounds;
 
-    // Up to 40 runs or 240 s, stopping once the JIT has settled (WarmupPolicy): on 2 cores the one C2 compiler thread
+    // Up to 200 runs or 240 s, stopping once the JIT has settled (WarmupPolicy): on 2 cores the one C2 compiler thread
     // keeps compiling the broker's, the clients' and Flink's code for minutes; after 8 runs the measured run still
-    // spent 2.1-2.2 of its 5.5-6.0 CPU s compiling, after 30 0.43 of 3.6 (NOTES.md, session 15).
-    @Option(names = "--warmup-runs", defaultValue = "40", paramLabel = "N",
+    // spent 2.1-2.2 of its 5.5-6.0 CPU s compiling, after 30 0.43 of 3.6 (NOTES.md, session 15). On pgbench-small
+    // (~1.2-2 s a run) the former cap of 40 runs ended most default warm-ups before the JIT criterion held, and the
+    // measured runs still compiled lukewarm code for 0.19-0.36 CPU s; after 69-120 warm-ups 0.07-0.31, and the
+    // reported rate read higher in 5 of 6 alternating pairs (docs/benchmark-log.md "Session 29").
+    @Option(names = "--warmup-runs", defaultValue = "200", paramLabel = "N",
             description = "Runs of the throughput job over the same input before the measured ones, in the same JVM, at most; the "
                     + "latency phase runs after them, so they warm it up too (default: ${DEFAULT-VALUE}; the first, cold run is "
                     + "reported beside).")
@@ -157,7 +160,9 @@ public final class JobBenchCommand implements Callable<Integer> {
                     + "long capture's first run is warm-up enough; default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
-    @Option(names = "--warmup-jit-share", defaultValue = "0.2", paramLabel = "F",
+    // Compile time per run is bursty: 0.2 held by chance for two runs in a row as early as the 30th warm-up of
+    // pgbench-small, 0.1 first at the 73rd of the same 120 runs, 0.05 at the 119th (docs/benchmark-log.md "Session 29").
+    @Option(names = "--warmup-jit-share", defaultValue = "0.05", paramLabel = "F",
             description = "Stop warming up once " + WarmupPolicy.SETTLED_RUNS + " runs in a row each spent at most this share "
                     + "of their wall time in JIT compilation (HotSpot's compilation time, summed over the compiler threads): the "
                     + "JIT has settled, as in a job that has run for minutes (default: ${DEFAULT-VALUE}; 0: always run "
