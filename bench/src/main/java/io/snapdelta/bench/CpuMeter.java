@@ -126,6 +126,10 @@ final class CpuMeter implements AutoCloseable {
      */
     record Window(double fromFraction, double toFraction, long progress, long wallNanos, long processCpuNanos,
                   Map<Group, Long> cpuNanosByGroup) {
+        /** The window's times as a {@link Part}, reported like the run's phases. */
+        Part part() {
+            return new Part(wallNanos, processCpuNanos, cpuNanosByGroup);
+        }
     }
 
     /** CPU time of one part of a run, in total and by {@link Group}. */

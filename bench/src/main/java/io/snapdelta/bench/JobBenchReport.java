@@ -153,9 +153,7 @@ final class JobBenchReport {
             w.put("from_fraction", steady.fromFraction());
             w.put("to_fraction", steady.toFraction());
             w.put("changes", steady.progress());
-            w.put("seconds", round3(steady.wallNanos() / 1e9));
-            w.put("process_cpu_seconds", round3(steady.processCpuNanos() / 1e9));
-            w.put("cpu_seconds_by_thread_group", cpuGroups(secondsByGroup(steady)));
+            w.putAll(partJson(steady.part()));
             w.put("counted_as", STEADY_COUNTED_AS);
             m.put("steady", w);
         }
@@ -288,10 +286,6 @@ final class JobBenchReport {
         return m;
     }
 
-    private static Map<CpuMeter.Group, Double> secondsByGroup(CpuMeter.Window w) {
-        return secondsByGroup(w.cpuNanosByGroup());
-    }
-
     private static Map<CpuMeter.Group, Double> secondsByGroup(Map<CpuMeter.Group, Long> nanosByGroup) {
         Map<CpuMeter.Group, Double> m = new java.util.EnumMap<>(CpuMeter.Group.class);
         nanosByGroup.forEach((g, nanos) -> m.put(g, nanos / 1e9));
@@ -361,7 +355,7 @@ final class JobBenchReport {
                             100 * steady.toFraction()),
                     steady.progress() / (steady.processCpuNanos() / 1e9), steady.progress(), steady.wallNanos() / 1e9,
                     steady.processCpuNanos() / 1e9, steady.progress() / (steady.cpuNanosByGroup().get(CpuMeter.Group.FLINK_TASKS) / 1e9));
-            out.printf(Locale.ROOT, "  %-44s %s%n", "  CPU s by thread group, steady part", groupsLine(secondsByGroup(steady)));
+            out.printf(Locale.ROOT, "  %-44s %s%n", "  CPU s by thread group, steady part", groupsLine(secondsByGroup(steady.cpuNanosByGroup())));
         }
         CpuMeter.Phases phases = measured.phases();
         if (phases != null) {
