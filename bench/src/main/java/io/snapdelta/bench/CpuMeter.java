@@ -124,11 +124,17 @@ final class CpuMeter implements AutoCloseable {
      * A part of the run between two samples: from the first sample at which the counter had reached
      * {@code fromFraction} of its total to the last at which it had not passed {@code toFraction}.
      */
-    record Window(double fromFraction, double toFraction, long progress, long wallNanos, long processCpuNanos,
-                  Map<Group, Long> cpuNanosByGroup) {
-        /** The window's times as a {@link Part}, reported like the run's phases. */
-        Part part() {
-            return new Part(wallNanos, processCpuNanos, cpuNanosByGroup);
+    record Window(double fromFraction, double toFraction, long progress, Part part) {
+        long wallNanos() {
+            return part.wallNanos();
+        }
+
+        long processCpuNanos() {
+            return part.processCpuNanos();
+        }
+
+        Map<Group, Long> cpuNanosByGroup() {
+            return part.cpuNanosByGroup();
         }
     }
 
@@ -261,9 +267,7 @@ final class CpuMeter implements AutoCloseable {
         if (first == null || last == null || last.wallNanos() <= first.wallNanos() || last.progress() <= first.progress()) {
             return Optional.empty();
         }
-        Part between = part(first, last);
-        return Optional.of(new Window(fromFraction, toFraction, last.progress() - first.progress(), between.wallNanos(),
-                between.processCpuNanos(), between.cpuNanosByGroup()));
+        return Optional.of(new Window(fromFraction, toFraction, last.progress() - first.progress(), part(first, last)));
     }
 
     /**
