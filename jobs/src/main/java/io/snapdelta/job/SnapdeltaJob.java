@@ -179,25 +179,14 @@ public final class SnapdeltaJob {
         }
 
         String dlqTopic = config.get(KafkaOptions.DEAD_LETTER_TOPIC);
-        union(dead).sinkTo(KafkaSink.<DeadLetterRecord>builder()
-                        .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
-                        .setRecordSerializer(new DeadLetterSerializationSchema(dlqTopic))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(txPrefix + "-dlq")
-                        .setTransactionNamingStrategy(txNaming)
-                        .build())
+        union(dead).sinkTo(exactlyOnceSink(kafka, txTimeout, txPrefix + "-dlq", txNaming, new DeadLetterSerializationSchema(dlqTopic)))
                 .name("dead-letters -> " + dlqTopic).uid(DEAD_LETTER_SINK_UID);
 
         DataStream<ChangeEvent> events = union(valid);
         String eventsTopic = config.get(JobOptions.VALID_EVENTS_TOPIC);
         if (!eventsTopic.isEmpty()) {
-            events.sinkTo(KafkaSink.<ChangeEvent>builder()
-                            .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
-                            .setRecordSerializer(new ValidEventSerializationSchema(eventsTopic))
-                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                            .setTransactionalIdPrefix(txPrefix + "-events")
-                            .setTransactionNamingStrategy(txNaming)
-                            .build())
+            events.sinkTo(exactlyOnceSink(kafka, txTimeout, txPrefix + "-events", txNaming,
+                            new ValidEventSerializationSchema(eventsTopic)))
                     .name("valid events -> " + eventsTopic + " (snapdelta-json)").uid(VALID_EVENTS_SINK_UID);
         }
 
@@ -208,13 +197,7 @@ public final class SnapdeltaJob {
                 .uid(SHARD_DELTAS_UID)
                 // Key groups >= shards, so that every shard can sit on its own subtask at any parallelism.
                 .setMaxParallelism(maxParallelism(shards))
-                .sinkTo(KafkaSink.<DeltaRecord>builder()
-                        .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
-                        .setRecordSerializer(new DeltaRecordSerializationSchema(deltasTopic))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(txPrefix + "-deltas")
-                        .setTransactionNamingStrategy(txNaming)
-                        .build())
+                .sinkTo(exactlyOnceSink(kafka, txTimeout, txPrefix + "-deltas", txNaming, new DeltaRecordSerializationSchema(deltasTopic)))
                 .name("deltas -> " + deltasTopic).uid(DELTAS_SINK_UID);
         LOG.info("Dead letters to {} (exactly once, transactional id prefix {}-dlq, transaction timeout {} ms, {} transaction naming); "
                         + "{} shards (sharding v{}) to {} (exactly once, prefix {}-deltas); valid events {}",
@@ -275,6 +258,19 @@ public final class SnapdeltaJob {
         Properties p = properties(kafka);
         p.putIfAbsent("receive.buffer.bytes", Integer.toString(config.get(KafkaOptions.SOURCE_RECEIVE_BUFFER_BYTES)));
         return p;
+    }
+
+    /** An exactly-once Kafka sink (the connector's, without its leaked admin client: {@link AdminReleasingKafkaSink}). */
+    private static <T> AdminReleasingKafkaSink<T> exactlyOnceSink(Map<String, String> kafka, Duration txTimeout, String txPrefix,
+                                                                 TransactionNamingStrategy txNaming,
+                                                                 KafkaRecordSerializationSchema<T> serializer) {
+        return new AdminReleasingKafkaSink<>(KafkaSink.<T>builder()
+                .setKafkaProducerConfig(producerProperties(kafka, txTimeout))
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(txPrefix)
+                .setTransactionNamingStrategy(txNaming)
+                .build());
     }
 
     private static Properties producerProperties(Map<String, String> kafka, Duration txTimeout) {

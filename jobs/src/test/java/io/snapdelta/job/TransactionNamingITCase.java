@@ -9,9 +9,12 @@ import io.snapdelta.config.ConfigLoader;
 import io.snapdelta.config.Configuration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -52,6 +55,11 @@ class TransactionNamingITCase extends KafkaAndFlinkServers {
 
     /** Runs the job unbounded until {@link #CHECKPOINTS} checkpoints completed, cancels it; returns the count. */
     private static long runThroughCheckpoints(String name, String naming) throws Exception {
+        return runThroughCheckpoints(name, naming, () -> { });
+    }
+
+    /** As {@link #runThroughCheckpoints(String, String)}, running {@code beforeCancel} once the checkpoints completed. */
+    private static long runThroughCheckpoints(String name, String naming, Runnable beforeCancel) throws Exception {
         createTopics(name);
         produce(name + ".input", CaptureSlice.of(1000, 1000, 40).lines);
         Configuration config = Configuration.fromMap(options(name, naming));
@@ -67,6 +75,7 @@ class TransactionNamingITCase extends KafkaAndFlinkServers {
                 assertFalse(job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState(), naming + ": the job ended");
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
+            beforeCancel.run();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -117,6 +126,40 @@ class TransactionNamingITCase extends KafkaAndFlinkServers {
             assertTrue(i >= PARALLELISM * incrementedCheckpoints, "incrementing: " + i + " transactional ids for sink " + sink
                     + " after " + incrementedCheckpoints + " checkpoints: " + incremented);
         }
+    }
+
+    /**
+     * The connector's exactly-once writer creates an admin client to abort lingering transactions at start-up and
+     * never closes it ({@link AdminReleasingKafkaSink}): with pooling, each of the 3 sinks x {@value #PARALLELISM}
+     * subtasks would leave one running per job start. The job's own sinks close them once the writers started.
+     */
+    @Test
+    void exactlyOnceSinksLeaveNoAdminClientRunning() throws Exception {
+        Set<String> before = adminClientThreads();
+        List<Set<String>> whileRunning = new java.util.ArrayList<>();
+        runThroughCheckpoints("admins", "pooling", () -> whileRunning.add(minus(adminClientThreads(), before)));
+        // While the job runs only the Kafka source's split enumerator keeps one (and closes it when the job ends).
+        Set<String> running = whileRunning.get(0);
+        running.removeIf(n -> n.endsWith("-enumerator-admin-client"));
+        assertEquals(Set.of(), running, "admin clients running after " + CHECKPOINTS + " checkpoints, besides the enumerator's");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Set<String> left = minus(adminClientThreads(), before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            left = minus(adminClientThreads(), before);
+        }
+        assertEquals(Set.of(), left, "admin clients still running 30 s after the job was cancelled");
+    }
+
+    private static Set<String> adminClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("kafka-admin-client-thread")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+        Set<String> d = new TreeSet<>(a);
+        d.removeAll(b);
+        return d;
     }
 
     @Test
