@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -38,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * clients; on a cluster they pile up in the TaskManagers with every restart.
  *
  * <p>This sink delegates everything to the connector's and closes the writer's admin client as soon as
- * {@code restoreWriter} returns (the writer uses it only to abort at start-up; should it need one later, it creates
- * a new one, because the field is cleared) and again when the writer closes. The client sits in a private field,
- * found by its type; should a future connector rename or drop it, the writer runs unchanged and a WARN says the
- * client could not be released.
+ * {@code restoreWriter} returns. Once is enough, so the connector's writer itself is handed out unwrapped (no extra
+ * call per record): it uses the client only in {@code initialize()}, to abort at start-up, which
+ * {@code restoreWriter} runs; should a later version need one afterwards, it creates a new one, because the field is
+ * cleared (and that one would leak again). The client sits in a private field, found by its type; should a future
+ * connector rename or drop it, the writer runs unchanged and a WARN says the client could not be released.
  */
 final class AdminReleasingKafkaSink<IN> implements TwoPhaseCommittingStatefulSink<IN, KafkaWriterState, KafkaCommittable>,
         SupportsPostCommitTopology<KafkaCommittable>, LineageVertexProvider {
@@ -49,8 +47,6 @@ final class AdminReleasingKafkaSink<IN> implements TwoPhaseCommittingStatefulSin
     private static final Logger LOG = LoggerFactory.getLogger(AdminReleasingKafkaSink.class);
     /** Admin calls of the writer are over once it has started; closing waits this long for any that is not. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    /** The admin-client field per writer class, or empty if it has none. */
-    private static final ConcurrentMap<Class<?>, Optional<Field>> ADMIN_FIELDS = new ConcurrentHashMap<>();
 
     private final KafkaSink<IN> delegate;
 
@@ -69,7 +65,7 @@ final class AdminReleasingKafkaSink<IN> implements TwoPhaseCommittingStatefulSin
             WriterInitContext context, Collection<KafkaWriterState> recoveredState) throws IOException {
         PrecommittingStatefulSinkWriter<IN, KafkaWriterState, KafkaCommittable> writer = delegate.restoreWriter(context, recoveredState);
         releaseAdmin(writer);
-        return new Writer<>(writer);
+        return writer;
     }
 
     @Override
@@ -103,7 +99,7 @@ final class AdminReleasingKafkaSink<IN> implements TwoPhaseCommittingStatefulSin
      * @return true if a client was closed
      */
     static boolean releaseAdmin(Object writer) {
-        Optional<Field> field = ADMIN_FIELDS.computeIfAbsent(writer.getClass(), AdminReleasingKafkaSink::adminField);
+        Optional<Field> field = adminField(writer.getClass());
         if (field.isEmpty()) {
             return false;
         }
@@ -140,48 +136,5 @@ final class AdminReleasingKafkaSink<IN> implements TwoPhaseCommittingStatefulSin
                     + "does nothing (check whether the connector now closes it itself)", writerClass.getName());
         }
         return Optional.empty();
-    }
-
-    /** The connector's writer, releasing its admin client again when it closes. */
-    private static final class Writer<IN> implements PrecommittingStatefulSinkWriter<IN, KafkaWriterState, KafkaCommittable> {
-        private final PrecommittingStatefulSinkWriter<IN, KafkaWriterState, KafkaCommittable> delegate;
-
-        Writer(PrecommittingStatefulSinkWriter<IN, KafkaWriterState, KafkaCommittable> delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void write(IN element, Context context) throws IOException, InterruptedException {
-            delegate.write(element, context);
-        }
-
-        @Override
-        public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
-            delegate.writeWatermark(watermark);
-        }
-
-        @Override
-        public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            delegate.flush(endOfInput);
-        }
-
-        @Override
-        public Collection<KafkaCommittable> prepareCommit() throws IOException, InterruptedException {
-            return delegate.prepareCommit();
-        }
-
-        @Override
-        public List<KafkaWriterState> snapshotState(long checkpointId) throws IOException {
-            return delegate.snapshotState(checkpointId);
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                delegate.close();
-            } finally {
-                releaseAdmin(delegate);
-            }
-        }
     }
 }
