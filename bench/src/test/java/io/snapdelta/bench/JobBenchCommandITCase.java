@@ -53,6 +53,7 @@ class JobBenchCommandITCase {
         assertEquals(LINES, r.get("valid").asLong());
         assertEquals(1, r.get("dead_letters").asLong());
         assertEquals("lz4", r.get("input_compression").asText());
+        assertEquals(1, r.get("parallelism").asInt(), "the default --slots 1");
         assertEquals(events, r.get("job_events_in").asLong());
         assertEquals(LINES, r.get("job_events_valid").asLong());
         assertEquals(1, r.get("job_dead_letters").asLong());

@@ -40,6 +40,21 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--input", in, "--input-compression", "brotli"));
     }
 
+    /**
+     * The job runs at parallelism 1 unless told otherwise (the input topic has one partition; README "bench job"),
+     * and {@code --slots} still sets it; the JSON's {@code parallelism} reports what ran (JobBenchCommandITCase).
+     */
+    @Test
+    void theJobRunsOnOneSlotByDefault() {
+        JobBenchCommand byDefault = new JobBenchCommand();
+        new picocli.CommandLine(byDefault).parseArgs("--input", "in.jsonl");
+        assertEquals(1, byDefault.slots);
+        JobBenchCommand two = new JobBenchCommand();
+        new picocli.CommandLine(two).parseArgs("--input", "in.jsonl", "--slots", "2");
+        assertEquals(2, two.slots);
+        assertEquals(2, BenchMain.execute("job", "--input", "in.jsonl", "--slots", "0"));
+    }
+
     @Test
     void aMissingInputFileExitsWithOne() {
         assertEquals(1, BenchMain.execute("job", "--input", dir.resolve("absent.jsonl").toString()));
