@@ -169,14 +169,7 @@ public final class JobBenchCommand implements Callable<Integer> {
                     + "--warmup-runs, up to --warmup-seconds).")
     double warmupJitShare;
 
-    /**
-     * One slot by default: the bench's input topic has one partition, so at parallelism 2 the second source subtask
-     * idles while a second parser, dead-letter writer, shard operator (with its own RocksDB instance) and deltas
-     * writer still start and checkpoint, and on 2 cores the two sets of task threads contend with the in-process
-     * broker. Measured side by side (docs/benchmark-log.md "Session 30" and "Session 32"): at parallelism 1 the job
-     * spends fewer CPU seconds per change on pgbench-small and on a 1M-account capture, at about the same wall time; on a
-     * 2M-account capture the single shard operator saturates and 2 reads higher, so large states want {@code --slots 2}.
-     */
+    /** Why one slot by default, and where two read higher: README "bench job", docs/benchmark-log.md "Session 32". */
     @Option(names = "--slots", defaultValue = "1", paramLabel = "N",
             description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}: "
                     + "the input topic has one partition, so a second source subtask would idle; 2 runs two shard "
