@@ -84,15 +84,38 @@ public final class JobOptions {
                     + "\"Session 20\"), up to about twice the disk space before a full merge. A checkpoint or savepoint "
                     + "taken under either style restores under the other.");
 
+    public static final ConfigOption<Integer> STATE_COMPACTION_TRIGGER = ConfigOption.key("job.state.compaction-trigger")
+            .intType().defaultValue(8).validator(Validators.between(0, 19))
+            .description("Sorted runs (under universal compaction; level-0 files under level compaction) at which the job's "
+                    + "RocksDB starts a compaction (RocksDB's level0_file_num_compaction_trigger, set by the job's options "
+                    + "factory io.snapdelta.job.RocksDbTuning through Flink's state.backend.rocksdb.options-factory). Every "
+                    + "checkpoint flushes a new small run, so RocksDB's default of 4 merges runs every few checkpoints; each "
+                    + "merge costs the compaction thread's CPU and drops the merged files' blocks from the block cache. With "
+                    + "8 and job.state.max-size-amplification-percent 400, on a 2M-account capture, compaction read and wrote "
+                    + "about half the bytes and more of the reads hit the block cache (docs/benchmark-log.md \"Session 33\"); a "
+                    + "read may check up to this many runs' Bloom filters. Below RocksDB's write slow-down at 20 runs. 0: "
+                    + "RocksDB's default (4).");
+
+    public static final ConfigOption<Integer> STATE_MAX_SIZE_AMPLIFICATION_PERCENT =
+            ConfigOption.key("job.state.max-size-amplification-percent")
+            .intType().defaultValue(400).validator(Validators.between(0, 10_000))
+            .description("Under universal compaction, the job's RocksDB rewrites all its sorted runs into one once the newer "
+                    + "runs together exceed this percentage of the oldest one (RocksDB's max_size_amplification_percent, set "
+                    + "by the job's options factory io.snapdelta.job.RocksDbTuning). RocksDB's default, 200, rewrites a growing "
+                    + "state every time it triples; 400 every time it quintuples. Cost: a state whose newer runs are mostly "
+                    + "overwrites of older rows takes up to 1 + this/100 times its live size on local disk (and in the "
+                    + "retained checkpoint) before the rewrite. 0: RocksDB's default.");
+
     public static final ConfigOption<Integer> STATE_FLUSH_THREADS = ConfigOption.key("job.state.flush-threads")
             .intType().defaultValue(4).validator(Validators.between(0, 64))
             .description("Memtable flushes each RocksDB instance of the job may run at once (RocksDB's max_background_flushes, "
-                    + "set by the job's options factory io.snapdelta.job.RocksDbFlushThreads through Flink's "
+                    + "set by the job's options factory io.snapdelta.job.RocksDbTuning through Flink's "
                     + "state.backend.rocksdb.options-factory). Every checkpoint flushes each column family with new writes, "
                     + "and the shard operator's synchronous checkpoint part waits for those flushes, which mostly wait for "
                     + "fdatasync; with RocksDB's default split of Flink's 2 background jobs only one flush runs at a time, on a "
-                    + "pool all RocksDB instances of the TaskManager share. Compactions stay at one at a time. 0 leaves both "
-                    + "this and state.backend.rocksdb.options-factory to the cluster's configuration.");
+                    + "pool all RocksDB instances of the TaskManager share. Compactions stay at one at a time. 0: RocksDB's default. "
+                    + "The job's options factory replaces one the cluster configures (state.backend.rocksdb.options-factory) "
+                    + "unless this, job.state.compaction-trigger and job.state.max-size-amplification-percent are all 0.");
 
     /** RocksDB block compressions {@link #STATE_COMPRESSION_PER_LEVEL} accepts (mapped to Flink's names in the job). */
     public enum StateCompression {

@@ -88,7 +88,8 @@ public final class SnapdeltaJob {
     /**
      * The Flink settings the job needs, from our options: RocksDB with incremental checkpoints (bloom
      * filters, {@code job.state.bloom-filter}; compression per level, {@code job.state.compression-per-level}; compaction style,
-     * {@code job.state.compaction-style}; concurrent flushes, {@code job.state.flush-threads}),
+     * {@code job.state.compaction-style}; concurrent flushes, {@code job.state.flush-threads}; compaction trigger,
+     * {@code job.state.compaction-trigger}; universal size amplification, {@code job.state.max-size-amplification-percent}),
      * exactly-once checkpoints at {@code job.checkpoint.interval}, retained on cancellation, object reuse.
      */
     public static org.apache.flink.configuration.Configuration flinkConfiguration(Configuration config) {
@@ -112,9 +113,13 @@ public final class SnapdeltaJob {
             }
         }
         int flushThreads = config.get(JobOptions.STATE_FLUSH_THREADS);
-        if (flushThreads > 0) {
-            flink.set(RocksDBOptions.OPTIONS_FACTORY, RocksDbFlushThreads.class.getName());
-            flink.set(RocksDbFlushThreads.FLUSH_THREADS, flushThreads);
+        int compactionTrigger = config.get(JobOptions.STATE_COMPACTION_TRIGGER);
+        int sizeAmplification = config.get(JobOptions.STATE_MAX_SIZE_AMPLIFICATION_PERCENT);
+        if (flushThreads > 0 || compactionTrigger > 0 || sizeAmplification > 0) {
+            flink.set(RocksDBOptions.OPTIONS_FACTORY, RocksDbTuning.class.getName());
+            flink.set(RocksDbTuning.FLUSH_THREADS, flushThreads);
+            flink.set(RocksDbTuning.COMPACTION_TRIGGER, compactionTrigger);
+            flink.set(RocksDbTuning.MAX_SIZE_AMPLIFICATION_PERCENT, sizeAmplification);
         }
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(JobOptions.CHECKPOINT_INTERVAL));

@@ -1,5 +1,6 @@
 package io.snapdelta.job;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +16,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.DBOptions;
 import org.rocksdb.CompressionType;
@@ -70,21 +72,63 @@ class SnapdeltaJobFlinkConfigurationTest {
         assertTrue(e.getMessage().contains("job.state.compaction-style") && e.getMessage().contains("fifo"), e.getMessage());
     }
 
+    /** What a TaskManager does with the job's configuration: the backend loads the factory by class name. */
+    private RocksDbTuning factoryOf(org.apache.flink.configuration.Configuration flink) {
+        var backend = new EmbeddedRocksDBStateBackend().configure(flink, getClass().getClassLoader());
+        return assertInstanceOf(RocksDbTuning.class, backend.getRocksDBOptions());
+    }
+
     @Test
     void rocksDbFlushThreadsReachEachInstanceThroughTheOptionsFactoryFlinkLoadsByName() {
-        var flink = flink(Map.of("job.state.flush-threads", "3"));
-        // What a TaskManager does with the job's configuration: the backend loads the factory by class name.
-        var backend = new EmbeddedRocksDBStateBackend().configure(flink, getClass().getClassLoader());
-        RocksDbFlushThreads factory = assertInstanceOf(RocksDbFlushThreads.class, backend.getRocksDBOptions());
+        RocksDbTuning factory = factoryOf(flink(Map.of("job.state.flush-threads", "3")));
         assertEquals(3, factory.flushThreads());
         try (DBOptions options = new DBOptions()) {
             assertEquals(3, factory.createDBOptions(options, new java.util.ArrayList<>()).maxBackgroundFlushes());
         }
-        assertEquals(4, flink(Map.of()).get(RocksDbFlushThreads.FLUSH_THREADS), "the default");
-        var cluster = flink(Map.of("job.state.flush-threads", "0"));
-        assertFalse(cluster.contains(RocksDBOptions.OPTIONS_FACTORY), "0 leaves the options factory to the cluster");
+        assertEquals(4, flink(Map.of()).get(RocksDbTuning.FLUSH_THREADS), "the default");
+        try (DBOptions options = new DBOptions()) {
+            int rocksDbDefault = options.maxBackgroundFlushes();
+            assertEquals(rocksDbDefault, factoryOf(flink(Map.of("job.state.flush-threads", "0")))
+                    .createDBOptions(options, new java.util.ArrayList<>()).maxBackgroundFlushes(), "0 leaves RocksDB's default");
+        }
         ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.flush-threads", "-1")));
         assertTrue(e.getMessage().contains("job.state.flush-threads"), e.getMessage());
+    }
+
+    @Test
+    void rocksDbCompactionTriggerAndSizeAmplificationReachEveryColumnFamilyThroughTheOptionsFactory() {
+        List<AutoCloseable> handles = new java.util.ArrayList<>();
+        try (ColumnFamilyOptions defaults = new ColumnFamilyOptions()) {
+            ColumnFamilyOptions options = factoryOf(flink(Map.of())).createColumnOptions(defaults, handles);
+            assertEquals(8, options.level0FileNumCompactionTrigger());
+            assertEquals(400, options.compactionOptionsUniversal().maxSizeAmplificationPercent());
+        }
+        try (ColumnFamilyOptions defaults = new ColumnFamilyOptions()) {
+            ColumnFamilyOptions options = factoryOf(flink(Map.of("job.state.compaction-trigger", "12",
+                    "job.state.max-size-amplification-percent", "250"))).createColumnOptions(defaults, handles);
+            assertEquals(12, options.level0FileNumCompactionTrigger());
+            assertEquals(250, options.compactionOptionsUniversal().maxSizeAmplificationPercent());
+        }
+        try (ColumnFamilyOptions defaults = new ColumnFamilyOptions(); ColumnFamilyOptions rocksDb = new ColumnFamilyOptions()) {
+            ColumnFamilyOptions options = factoryOf(flink(Map.of("job.state.compaction-trigger", "0",
+                    "job.state.max-size-amplification-percent", "0"))).createColumnOptions(defaults, handles);
+            assertEquals(rocksDb.level0FileNumCompactionTrigger(), options.level0FileNumCompactionTrigger(), "0: RocksDB's default");
+            assertEquals(2, handles.size(), "no universal options object made for 0");
+        }
+        for (AutoCloseable h : handles) {
+            assertDoesNotThrow(h::close);
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> flink(Map.of("job.state.compaction-trigger", "20")));
+        assertTrue(e.getMessage().contains("job.state.compaction-trigger"), e.getMessage());
+    }
+
+    @Test
+    void allThreeRocksDbTuningsAtZeroLeaveTheOptionsFactoryToTheCluster() {
+        var cluster = flink(Map.of("job.state.flush-threads", "0", "job.state.compaction-trigger", "0",
+                "job.state.max-size-amplification-percent", "0"));
+        assertFalse(cluster.contains(RocksDBOptions.OPTIONS_FACTORY));
+        assertTrue(flink(Map.of("job.state.flush-threads", "0")).contains(RocksDBOptions.OPTIONS_FACTORY),
+                "the other two still need the factory");
     }
 
     @Test
