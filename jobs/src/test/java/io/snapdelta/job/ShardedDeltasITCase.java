@@ -200,6 +200,9 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
      * compaction, and the files universal compaction wrote open under level compaction again. Each run gets
      * several checkpoints over a third of the input (a state cache of 8 rows, so rows reach RocksDB and its
      * memtables are flushed and compacted), and the committed stream continues without a gap across both changes.
+     * The compaction pace changes with them ({@code job.state.compaction-trigger} and
+     * {@code job.state.max-size-amplification-percent}: RocksDB's defaults, then the job's, then a merge from every
+     * second run), so files written under one pace open under another.
      */
     @Test
     void aNativeSavepointUnderLevelCompactionRestoresUnderUniversalAndBack() throws Exception {
@@ -210,12 +213,16 @@ class ShardedDeltasITCase extends KafkaAndFlinkServers {
         Map<String, String> values = unboundedWithASmallStateCache(name);
         String savepoint = null;
         List<String> styles = List.of("level", "universal", "level");
+        List<List<String>> paces = List.of(List.of("0", "0"), List.of("8", "400"), List.of("2", "0"));
         for (int run = 0; run < styles.size(); run++) {
             values.put(io.snapdelta.config.JobOptions.STATE_COMPACTION_STYLE.key(), styles.get(run));
+            values.put(io.snapdelta.config.JobOptions.STATE_COMPACTION_TRIGGER.key(), paces.get(run).get(0));
+            values.put(io.snapdelta.config.JobOptions.STATE_MAX_SIZE_AMPLIFICATION_PERCENT.key(), paces.get(run).get(1));
             Configuration config = Configuration.fromMap(values);
             var flinkConfig = SnapdeltaJob.flinkConfiguration(config);
             assertEquals(styles.get(run).toUpperCase(java.util.Locale.ROOT),
                     flinkConfig.get(org.apache.flink.state.rocksdb.RocksDBConfigurableOptions.COMPACTION_STYLE).name());
+            assertEquals(Integer.parseInt(paces.get(run).get(0)), flinkConfig.get(RocksDbTuning.COMPACTION_TRIGGER));
             if (savepoint != null) {
                 flinkConfig.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
             }
