@@ -169,11 +169,12 @@ public final class JobBenchCommand implements Callable<Integer> {
                     + "--warmup-runs, up to --warmup-seconds).")
     double warmupJitShare;
 
-    /** Why one slot by default, and where two read higher: README "bench job", docs/benchmark-log.md "Session 32". */
+    /** Why one slot by default, and where two read higher: README "bench job", docs/benchmark-log.md "Session 32", "Session 33". */
     @Option(names = "--slots", defaultValue = "1", paramLabel = "N",
             description = "Task slots of the embedded Flink TaskManager = the job's default parallelism (default: ${DEFAULT-VALUE}: "
                     + "the input topic has one partition, so a second source subtask would idle; 2 runs two shard "
-                    + "operators on the 2-core machine, which read higher on a 2M-account capture).")
+                    + "operators on the 2-core machine, which read higher on a 2M-account capture in 3 of 3 pairs, "
+                    + "though within the host's drift: README).")
     int slots;
 
     @Option(names = "--managed-memory", defaultValue = LocalFlink.DEFAULT_MANAGED_MEMORY, paramLabel = "SIZE",
