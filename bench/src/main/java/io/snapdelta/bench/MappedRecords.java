@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
     }
 
     /**
-     * Writes {@code values} to a new temporary file in {@code dir}, maps it and deletes it: the mappings keep the
-     * unlinked file's pages readable until they are collected, and nothing is left behind if the JVM dies.
+     * Writes {@code values} to a new temporary file in {@code dir} and maps it; the file's name is gone before the
+     * first value is written (see {@link Writer}): the mappings keep the unlinked file's pages readable until they are
+     * collected, and nothing is left behind if the JVM dies.
      */
     static MappedRecords of(List<byte[]> values, Path dir) throws IOException {
         return of(values, dir, DEFAULT_CHUNK_BYTES);
@@ -60,12 +62,18 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
 
     /**
      * Appends values to a temporary file one at a time, so that an input larger than the heap never has to be
-     * held on it ({@code bench job} reads its capture straight into one); {@link #finish} maps the file and
-     * deletes it. Closing an unfinished writer deletes the file.
+     * held on it ({@code bench job} reads its capture straight into one); {@link #finish} maps the file.
+     *
+     * <p>The file is unlinked as soon as it is open and is written and mapped through that one open channel: a bench
+     * killed while it reads a large capture (minutes for a 4M-account one) used to leave its file behind, 2.7 GB
+     * for a 2M-account capture (session 34 found one in {@code /tmp}). Where the file system refuses to unlink an
+     * open file (Windows), it is deleted when the channel closes or, failing that, when the JVM exits.
      */
     static final class Writer implements AutoCloseable {
         private final int chunkBytes;
         private final Path file;
+        private final FileChannel channel;
+        private final boolean unlinked;
         private final OutputStream out;
         private final List<long[]> spans = new ArrayList<>(); // {file position, bytes} per finished chunk
         private short[] chunkOf = new short[1024];
@@ -79,8 +87,26 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
         Writer(Path dir, int chunkBytes) throws IOException {
             this.chunkBytes = chunkBytes;
             this.file = Files.createTempFile(dir, "snapdelta-bench-input-", ".bin");
-            // Buffered: one write call per MB, not one per record (5M records for the 1M-account capture).
-            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+            this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            this.unlinked = unlink(file);
+            // Buffered: one write call per MB, not one per record (5M records for the 1M-account capture). Not closed
+            // before the mapping: closing a channel's stream closes the channel.
+            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20);
+        }
+
+        private static boolean unlink(Path file) {
+            try {
+                Files.delete(file);
+                return true;
+            } catch (IOException refused) {
+                file.toFile().deleteOnExit();
+                return false;
+            }
+        }
+
+        /** Whether the file's name was removed while it is being written (POSIX file systems). */
+        boolean unlinked() {
+            return unlinked;
         }
 
         void append(byte[] v) throws IOException {
@@ -120,15 +146,15 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
 
         MappedRecords finish() throws IOException {
             spans.add(new long[] {chunkStart, position - chunkStart});
-            out.close();
             MappedByteBuffer[] chunks = new MappedByteBuffer[spans.size()];
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            try {
+                out.flush();
                 for (int c = 0; c < chunks.length; c++) {
-                    chunks[c] = in.map(FileChannel.MapMode.READ_ONLY, spans.get(c)[0], spans.get(c)[1]);
+                    chunks[c] = channel.map(FileChannel.MapMode.READ_ONLY, spans.get(c)[0], spans.get(c)[1]);
                 }
             } finally {
                 done = true;
-                Files.deleteIfExists(file);
+                release(); // a mapping stays valid after its channel is closed
             }
             return new MappedRecords(chunks, java.util.Arrays.copyOf(chunkOf, n), java.util.Arrays.copyOf(offset, n),
                     java.util.Arrays.copyOf(length, n));
@@ -137,9 +163,16 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
         @Override
         public void close() throws IOException {
             if (!done) {
-                try {
-                    out.close();
-                } finally {
+                done = true;
+                release();
+            }
+        }
+
+        private void release() throws IOException {
+            try {
+                channel.close();
+            } finally {
+                if (!unlinked) {
                     Files.deleteIfExists(file);
                 }
             }

@@ -44,6 +44,37 @@ class MappedRecordsTest {
     }
 
     @Test
+    void theFileHasNoNameWhileItIsWrittenSoAKilledBenchLeavesNothingBehind() throws Exception {
+        try (MappedRecords.Writer w = new MappedRecords.Writer(dir, 64)) {
+            assertTrue(w.unlinked(), "a POSIX file system unlinks an open file");
+            assertEquals(0, filesIn(dir), "no name left for a killed JVM to leave behind");
+            for (int i = 0; i < 100; i++) {
+                w.append(("value " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals(0, filesIn(dir));
+            MappedRecords mapped = w.finish();
+            assertEquals(100, mapped.size());
+            assertEquals("value 0", new String(mapped.get(0), StandardCharsets.UTF_8));
+            assertEquals("value 99", new String(mapped.get(99), StandardCharsets.UTF_8));
+        }
+        assertEquals(0, filesIn(dir));
+    }
+
+    @Test
+    void anUnfinishedWriterClosedLeavesNothing() throws Exception {
+        try (MappedRecords.Writer w = new MappedRecords.Writer(dir, 64)) {
+            w.append(new byte[10]);
+        }
+        assertEquals(0, filesIn(dir));
+    }
+
+    private static long filesIn(Path dir) throws Exception {
+        try (Stream<Path> left = Files.list(dir)) {
+            return left.count();
+        }
+    }
+
+    @Test
     void aValueLongerThanAMappingIsRefusedNamingTheRecord() {
         List<byte[]> values = List.of("ok".getBytes(StandardCharsets.UTF_8), new byte[65]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MappedRecords.of(values, dir, 64));
