@@ -184,6 +184,11 @@ public final class JobBenchCommand implements Callable<Integer> {
     /** {@link #managedMemory} as the MiniCluster setting, once checked. */
     private Map<String, String> managedMemoryOverride = Map.of();
 
+    @Option(names = "--flink-dir", paramLabel = "DIR", description = LocalFlink.FLINK_DIR_HELP)
+    String flinkDir;
+    /** {@link #flinkDir}, once checked (null: inside the stack's own directory). */
+    private java.nio.file.Path flinkParentDir;
+
     @Option(names = "--deltas-partitions", defaultValue = "4", paramLabel = "P",
             description = "Partitions of the deltas topics (default: ${DEFAULT-VALUE}).")
     int deltasPartitions;
@@ -226,6 +231,13 @@ public final class JobBenchCommand implements Callable<Integer> {
             managedMemoryOverride = LocalFlink.managedMemoryOverride(managedMemory);
         } catch (IllegalArgumentException e) {
             throw usage("--managed-memory: " + e.getMessage());
+        }
+        if (flinkDir != null) {
+            try {
+                flinkParentDir = LocalFlink.parentDirectory(flinkDir);
+            } catch (IllegalArgumentException e) {
+                throw usage("--flink-dir: " + e.getMessage());
+            }
         }
         if (!INPUT_COMPRESSIONS.contains(inputCompression)) {
             throw usage("--input-compression must be one of " + String.join(", ", INPUT_COMPRESSIONS) + ", got " + inputCompression);
@@ -282,11 +294,13 @@ public final class JobBenchCommand implements Callable<Integer> {
         List<LatencyPhase.Result> latencyWarmups = new java.util.ArrayList<>();
         WarmupPolicy.Stop latencyWarmupStop = null;
         long managedMemoryBytes;
-        try (LocalStack stack = LocalStack.start(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(),
-                     clusterConfiguration());
+        String flinkFileSystem;
+        try (LocalStack stack = LocalStack.start(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), flinkParentDir, slots,
+                     Map.of(), clusterConfiguration());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
             String bootstrap = stack.kafka().bootstrapServers();
             managedMemoryBytes = stack.flink().managedMemory().getBytes();
+            flinkFileSystem = LocalFlink.fileSystemType(stack.flink().rocksDbDirectory());
             Map<String, String> inputTopic = Map.of("compression.type", inputCompression);
             throughput = ThroughputPhase.run(stack, admin, events, inputTopic, user, fmt,
                     new WarmupPolicy(warmupRuns, Duration.ofSeconds(warmupSeconds), warmupJitShare),
@@ -313,7 +327,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             }
         }
         double loadAtEnd = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        JobBenchReport report = new JobBenchReport(events, inputCompression, shards, managedMemoryBytes, parse, throughput, latency,
+        JobBenchReport report = new JobBenchReport(events, inputCompression, shards, managedMemoryBytes, flinkFileSystem, parse, throughput, latency,
                 latencyWarmups, latencyWarmupStop,
                 new double[] {loadAtStart, loadAtEnd});
         PrintWriter out = spec.commandLine().getOut();

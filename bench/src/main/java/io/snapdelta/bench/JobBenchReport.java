@@ -46,6 +46,8 @@ final class JobBenchReport {
     private final int shards;
     /** The embedded TaskManager's managed memory (RocksDB's block cache and memtables), in bytes. */
     private final long managedMemoryBytes;
+    /** The type of file system the Flink cluster's RocksDB files and checkpoints were on ({@code --flink-dir}), e.g. ext4. */
+    private final String flinkFileSystem;
     private final ParseOnlyRate.Result parse;
     private final ThroughputPhase.Result throughput;
     private final LatencyPhase.Result latency;
@@ -56,7 +58,7 @@ final class JobBenchReport {
     private final String inputCompression;
 
     /** @param loadAverages the machine's 1-minute load average at the start and at the end of the run */
-    JobBenchReport(JobBenchInput input, String inputCompression, int shards, long managedMemoryBytes, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
+    JobBenchReport(JobBenchInput input, String inputCompression, int shards, long managedMemoryBytes, String flinkFileSystem, ParseOnlyRate.Result parse, ThroughputPhase.Result throughput,
                    LatencyPhase.Result latency, List<LatencyPhase.Result> latencyWarmups, WarmupPolicy.Stop latencyWarmupStop,
                    double[] loadAverages) {
         this.loadAverages = loadAverages;
@@ -66,6 +68,7 @@ final class JobBenchReport {
         this.inputCompression = inputCompression;
         this.shards = shards;
         this.managedMemoryBytes = managedMemoryBytes;
+        this.flinkFileSystem = flinkFileSystem;
         this.parse = parse;
         this.throughput = throughput;
         this.latency = latency;
@@ -117,6 +120,7 @@ final class JobBenchReport {
         m.put("shards", shards);
         m.put("parallelism", throughput.parallelism());
         m.put("flink_managed_memory_bytes", managedMemoryBytes);
+        m.put("flink_directory_file_system", flinkFileSystem);
         m.put("available_processors", Runtime.getRuntime().availableProcessors());
         m.put("jvm", JvmSettings.inEffect());
         m.put("load_average_start", round3(loadAverages[0]));
@@ -314,7 +318,8 @@ final class JobBenchReport {
         out.printf(Locale.ROOT, "bench job: %s (%s), %,d events (%,d valid, %,d dead letters, %,d tombstones), %,d bytes%n",
                 input.file, input.format.id(), input.size(), input.valid, input.deadLetters, input.tombstones, input.bytes);
         out.printf(Locale.ROOT, "embedded stack: Kafka KRaft + Flink MiniCluster on RocksDB, exactly-once; S=%d shards, parallelism %d, "
-                + "managed memory %s%n", shards, throughput.parallelism(), new MemorySize(managedMemoryBytes));
+                + "managed memory %s, RocksDB files and checkpoints on %s%n", shards, throughput.parallelism(),
+                new MemorySize(managedMemoryBytes), flinkFileSystem);
         out.printf(Locale.ROOT, "machine: %d processors, 1-minute load average %.1f at start, %.1f at end%n",
                 Runtime.getRuntime().availableProcessors(), loadAverages[0], loadAverages[1]);
         out.println();

@@ -44,8 +44,13 @@ class JobBenchCommandITCase {
                 "--parse-rounds", "1", "--warmup-runs", "3", "--warmup-seconds", "0", "--measured-runs", "3", "--latency-warmup-runs", "2",
                 "--latency-warmup-jit-share", "0", "--timeout", "3min",
                 // The input topics store the records compressed: the job's consumers decompress every batch.
-                "--input-compression", "lz4");
+                "--input-compression", "lz4",
+                // The Flink cluster's files (RocksDB, checkpoints) apart from the stack's, removed at the end.
+                "--flink-dir", dir.resolve("flink").toString());
         assertEquals(0, code);
+        try (var left = Files.list(dir.resolve("flink"))) {
+            assertEquals(List.of(), left.toList(), "the Flink directory under --flink-dir is removed at the end");
+        }
 
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         int events = LINES + 1;
@@ -53,6 +58,7 @@ class JobBenchCommandITCase {
         assertEquals(LINES, r.get("valid").asLong());
         assertEquals(1, r.get("dead_letters").asLong());
         assertEquals("lz4", r.get("input_compression").asText());
+        assertEquals(Files.getFileStore(dir).type(), r.get("flink_directory_file_system").asText());
         assertEquals(1, r.get("parallelism").asInt(), "the default --slots 1");
         assertEquals(events, r.get("job_events_in").asLong());
         assertEquals(LINES, r.get("job_events_valid").asLong());

@@ -38,6 +38,8 @@ class JobBenchCommandUsageTest {
         assertEquals(2, BenchMain.execute("job", "--input", in, "--managed-memory", "lots"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--managed-memory", "0m"));
         assertEquals(2, BenchMain.execute("job", "--input", in, "--input-compression", "brotli"));
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--flink-dir", in)); // a file, not a directory
+        assertEquals(2, BenchMain.execute("job", "--input", in, "--flink-dir", ""));
     }
 
     /**

@@ -104,6 +104,9 @@ public final class LocalMain implements Callable<Integer> {
                     + "memtables, which hold the shard state's hot blocks (default: ${DEFAULT-VALUE}).")
     String managedMemory;
 
+    @Option(names = "--flink-dir", paramLabel = "DIR", description = LocalFlink.FLINK_DIR_HELP)
+    String flinkDir;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "none",
             description = "Give up if the job has not finished after this long in all; none: no limit, the job may take as "
                     + "long as it makes progress (default: ${DEFAULT-VALUE}).")
@@ -162,6 +165,14 @@ public final class LocalMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--managed-memory: " + e.getMessage());
         }
+        Path flinkParentDir = null;
+        if (flinkDir != null) {
+            try {
+                flinkParentDir = LocalFlink.parentDirectory(flinkDir);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--flink-dir: " + e.getMessage());
+            }
+        }
         Configuration user = ConfigLoader.forRegistry().load(config, withoutEndOfOptions(overrides));
 
         long started = System.nanoTime();
@@ -169,7 +180,7 @@ public final class LocalMain implements Callable<Integer> {
         Thread interrupted = new Thread(() -> LOG.info("Interrupted: stopping the job and the local stack; no summary"),
                 "snapdelta-local-interrupted");
         Runtime.getRuntime().addShutdownHook(interrupted);
-        try (LocalStack stack = LocalStack.start(Path.of(System.getProperty("java.io.tmpdir")), slots, Map.of(), flinkOverrides)) {
+        try (LocalStack stack = LocalStack.start(Path.of(System.getProperty("java.io.tmpdir")), flinkParentDir, slots, Map.of(), flinkOverrides)) {
             String bootstrap = stack.kafka().bootstrapServers();
             Configuration jobConfig = withLocalS3(jobConfiguration(user, bootstrap, inputFormat), user, stack);
             String dlqTopic = jobConfig.get(KafkaOptions.DEAD_LETTER_TOPIC);

@@ -61,6 +61,15 @@ class LocalMainUsageTest {
     }
 
     @Test
+    void aFlinkDirectoryThatIsAFileIsAUsageErrorNamingTheOptionAndValue(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        var run = LocalMainITCase.run("--flink-dir", file.toString());
+        assertEquals(2, run.exitCode(), run.output());
+        assertTrue(run.err().contains("--flink-dir: Flink directory '" + file + "' is not a directory"), run.err());
+    }
+
+    @Test
     void invalidTimeoutsAreUsageErrorsNamingTheOption() {
         var stall = LocalMainITCase.run("--stall-timeout", "0s");
         assertEquals(2, stall.exitCode(), stall.output());

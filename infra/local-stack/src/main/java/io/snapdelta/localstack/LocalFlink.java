@@ -115,6 +115,57 @@ public final class LocalFlink implements AutoCloseable {
         return java.util.Map.of(TaskManagerOptions.MANAGED_MEMORY_SIZE.key(), parsed.toString());
     }
 
+    /** The help text of {@code --flink-dir} ({@code local} and {@code bench job}). */
+    public static final String FLINK_DIR_HELP = "Where the embedded Flink cluster keeps its files (RocksDB's working files, "
+            + "checkpoints, temporary files): a fresh directory under DIR, removed at the end (default: inside the embedded "
+            + "stack's directory, under java.io.tmpdir). Every checkpoint flushes RocksDB's new writes into files, waits for "
+            + "the disk to sync them, and copies them into the checkpoint, all before its batches commit: on a disk that syncs "
+            + "slowly a memory-backed directory such as /dev/shm shortens that path (it then takes RAM for the state's local "
+            + "files and checkpoints; README, \"bench job\").";
+
+    /**
+     * {@code dir} as the parent of a Flink directory ({@code --flink-dir}), once checked: a directory, or a path whose
+     * nearest existing ancestor is a writable directory (the missing part is created on start).
+     *
+     * @throws IllegalArgumentException naming the value if it is empty, a file, under a file, or not writable
+     */
+    public static Path parentDirectory(String dir) {
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalArgumentException("Flink directory must not be empty");
+        }
+        Path path = Path.of(dir.trim()).toAbsolutePath();
+        Path existing = nearestExisting(path);
+        if (existing == null || !java.nio.file.Files.isDirectory(existing)) {
+            throw new IllegalArgumentException("Flink directory '" + dir + "' is not a directory"
+                    + (existing == null || existing.equals(path) ? "" : " (" + existing + " is a file)"));
+        }
+        if (!java.nio.file.Files.isWritable(existing)) {
+            throw new IllegalArgumentException("Flink directory '" + dir + "' is not writable (" + existing + ")");
+        }
+        return path;
+    }
+
+    /**
+     * The type of the file system {@code dir} is on, or would be once created (e.g. {@code ext4}, {@code tmpfs}), or
+     * {@code unknown}: for logs and reports.
+     */
+    public static String fileSystemType(Path dir) {
+        Path existing = nearestExisting(dir.toAbsolutePath());
+        try {
+            return existing == null ? "unknown" : java.nio.file.Files.getFileStore(existing).type();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static Path nearestExisting(Path path) {
+        Path existing = path;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        return existing;
+    }
+
     private static Configuration withOverrides(Configuration conf, java.util.Map<String, String> overrides) {
         conf.addAll(Configuration.fromMap(overrides));
         return conf;
@@ -151,9 +202,9 @@ public final class LocalFlink implements AutoCloseable {
         try {
             cluster.start();
             URI rest = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
-            LOG.info("Flink MiniCluster ready ({} slots, RocksDB, managed memory {}, REST {}) in {} ms; checkpoints in {}",
-                    slots, cluster.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE), rest,
-                    (System.nanoTime() - started) / 1_000_000, checkpointDirectory(workDir));
+            LOG.info("Flink MiniCluster ready ({} slots, RocksDB, managed memory {}, REST {}) in {} ms; checkpoints and RocksDB's "
+                    + "working files in {} ({})", slots, cluster.getConfiguration().get(TaskManagerOptions.MANAGED_MEMORY_SIZE), rest,
+                    (System.nanoTime() - started) / 1_000_000, workDir, fileSystemType(workDir));
             return new LocalFlink(cluster, workDir, rest, slots);
         } catch (Exception e) {
             cluster.closeAsync();

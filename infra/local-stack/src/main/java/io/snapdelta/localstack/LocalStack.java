@@ -66,6 +66,18 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path parentDir, int flinkSlots, Map<String, String> kafkaBrokerOverrides,
                                    Map<String, String> flinkClusterOverrides) {
+        return start(parentDir, null, flinkSlots, kafkaBrokerOverrides, flinkClusterOverrides);
+    }
+
+    /**
+     * Starts the stack in a new directory under {@code parentDir}, with the Flink MiniCluster's own directory (RocksDB's
+     * working files, checkpoints, Flink's temporary files) under {@code flinkParentDir} instead ({@code --flink-dir}
+     * of {@code local} and {@code bench job}; see {@link LocalFlink#FLINK_DIR_HELP}); it is removed on close too.
+     *
+     * @param flinkParentDir null: inside the stack's own directory
+     */
+    public static LocalStack start(Path parentDir, Path flinkParentDir, int flinkSlots, Map<String, String> kafkaBrokerOverrides,
+                                   Map<String, String> flinkClusterOverrides) {
         long started = System.nanoTime();
         Path workDir = WorkDirs.create(parentDir, "snapdelta-local");
         EmbeddedKafkaBroker kafka = null;
@@ -73,7 +85,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             kafka = EmbeddedKafkaBroker.start(workDir, kafkaBrokerOverrides);
             s3 = EmbeddedS3Server.start(workDir);
-            LocalFlink flink = LocalFlink.start(workDir, flinkSlots, flinkClusterOverrides);
+            LocalFlink flink = LocalFlink.start(flinkParentDir == null ? workDir : flinkParentDir, flinkSlots, flinkClusterOverrides);
             LocalStack stack = new LocalStack(workDir, kafka, s3, flink);
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             LOG.info("Local stack up in {} ms: Kafka {}, S3 {}, Flink REST {}; files in {}",
