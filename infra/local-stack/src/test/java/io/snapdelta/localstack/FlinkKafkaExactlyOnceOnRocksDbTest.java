@@ -96,7 +96,7 @@ class FlinkKafkaExactlyOnceOnRocksDbTest {
                     .sinkTo(sink);
             JobClient job = env.executeAsync("local-stack exactly-once IT");
             try {
-                awaitCondition(Duration.ofSeconds(60), "a completed checkpoint",
+                Await.until(Duration.ofSeconds(60), "a completed checkpoint",
                         () -> flink.completedCheckpoints(job.getJobID()) >= 1);
                 produce(kafka, PER_KEY_PER_BATCH + 1, 2 * PER_KEY_PER_BATCH); // the failure hits this batch
 
@@ -170,17 +170,6 @@ class FlinkKafkaExactlyOnceOnRocksDbTest {
             }
         });
         return found.get();
-    }
-
-    private static void awaitCondition(Duration timeout, String what, java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
     }
 
     /** Counts values per key in RocksDB-backed state; fails once on the first value after a completed checkpoint. */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -56,8 +55,8 @@ class LocalStackFlinkDirectoryTest {
             env.fromSequence(1, Long.MAX_VALUE).keyBy(n -> n % 10).process(new SlowCounter()).sinkTo(new DiscardingSink<>());
             JobClient job = env.executeAsync("flink-dir test");
             try {
-                await(Duration.ofSeconds(60), "RocksDB files under " + rocksDb, () -> hasFile(rocksDb, "OPTIONS-"));
-                await(Duration.ofSeconds(60), "a completed checkpoint", () -> flink.completedCheckpoints(job.getJobID()) >= 1);
+                Await.until(Duration.ofSeconds(60), "RocksDB files under " + rocksDb, () -> hasFile(rocksDb, "OPTIONS-"));
+                Await.until(Duration.ofSeconds(60), "a completed checkpoint", () -> flink.completedCheckpoints(job.getJobID()) >= 1);
                 assertTrue(hasFile(checkpoints.resolve(job.getJobID().toHexString()), "_metadata"),
                         "a checkpoint's metadata under " + checkpoints);
             } finally {
@@ -90,16 +89,6 @@ class LocalStackFlinkDirectoryTest {
     @Test
     void theFileSystemTypeOfAMissingDirectoryIsItsNearestAncestorsOne() throws IOException {
         assertEquals(Files.getFileStore(parent).type(), LocalFlink.fileSystemType(parent.resolve("not/yet/there")));
-    }
-
-    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
     }
 
     private static boolean hasFile(Path dir, String namePrefix) {
