@@ -87,7 +87,12 @@ final class MappedRecords extends AbstractList<byte[]> implements RandomAccess {
         Writer(Path dir, int chunkBytes) throws IOException {
             this.chunkBytes = chunkBytes;
             this.file = Files.createTempFile(dir, "snapdelta-bench-input-", ".bin");
-            this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
             this.unlinked = unlink(file);
             // Buffered: one write call per MB, not one per record (5M records for the 1M-account capture). Not closed
             // before the mapping: closing a channel's stream closes the channel.
