@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -52,7 +55,10 @@ class LocalStackFlinkDirectoryTest {
             Configuration jobConf = new Configuration();
             jobConf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(200));
             StreamExecutionEnvironment env = flink.environment(jobConf);
-            env.fromSequence(1, Long.MAX_VALUE).keyBy(n -> n % 10).process(new SlowCounter()).sinkTo(new DiscardingSink<>());
+            // A source paced by Flink's rate limiter that never ends: the job runs until the test has seen its files.
+            DataGeneratorSource<Long> paced = new DataGeneratorSource<>(i -> i, Long.MAX_VALUE, RateLimiterStrategy.perSecond(1000), Types.LONG);
+            env.fromSource(paced, WatermarkStrategy.noWatermarks(), "paced").keyBy(n -> n % 10).process(new Counter())
+                    .sinkTo(new DiscardingSink<>());
             JobClient job = env.executeAsync("flink-dir test");
             try {
                 Await.until(Duration.ofSeconds(60), "RocksDB files under " + rocksDb, () -> hasFile(rocksDb, "OPTIONS-"));
@@ -102,8 +108,8 @@ class LocalStackFlinkDirectoryTest {
         }
     }
 
-    /** A per-key count in RocksDB-backed state, at about a thousand records a second (the source never ends). */
-    static final class SlowCounter extends KeyedProcessFunction<Long, Long, String> {
+    /** A per-key count in RocksDB-backed state. */
+    static final class Counter extends KeyedProcessFunction<Long, Long, String> {
         private transient ValueState<Long> count;
 
         @Override
@@ -113,7 +119,6 @@ class LocalStackFlinkDirectoryTest {
 
         @Override
         public void processElement(Long value, Context ctx, Collector<String> out) throws Exception {
-            Thread.sleep(1);
             long n = count.value() == null ? 1 : count.value() + 1;
             count.update(n);
             out.collect(ctx.getCurrentKey() + ":" + n);
